@@ -1,0 +1,75 @@
+// The public face of a running twin, as the HMI server and the CLI see it. The engine
+// (core/engine/engine.ts) implements it; the server depends only on this file.
+
+import type { SignalTable } from '../signals.ts';
+
+/** How the model clock relates to the wall clock. */
+export type Pace =
+  | { readonly kind: 'realtime'; readonly factor: number } // 1 = real time, 10 = ten times faster
+  | { readonly kind: 'fast' }; // as fast as possible, lock-step with the built-in controller
+
+export type RunState = 'starting' | 'running' | 'paused' | 'stopped' | 'failed';
+export type RunMode = 'virtual' | 'shadow' | 'replay';
+
+/** Tick timing as measured by the worker's own clock; lateness in microseconds. */
+export interface TickStats {
+  ticks: number; // physics steps done since start/reset
+  wakes: number; // deadline wake-ups measured
+  lateP50: number;
+  lateP99: number;
+  lateMax: number;
+  overruns: number; // steps dropped because catch-up exceeded its cap
+  stepsPerSecond: number; // physics steps per wall second over the last interval
+  realtimeFactor: number; // simulated seconds per wall second over the last interval
+}
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'failed';
+
+export interface ControllerStatus {
+  readonly name: string;
+  readonly protocol: string;
+  readonly state: ConnectionState;
+  readonly cycleMs: number;
+  readonly cycles: number;
+}
+
+export interface RunStatus {
+  state: RunState;
+  mode: RunMode;
+  pace: Pace;
+  tick: number;
+  time: number; // simulated seconds
+  dt: number; // physics step, seconds
+  stats: TickStats;
+  controllers: ControllerStatus[];
+}
+
+/** Where a component sits on the mimic (line-file units, free-form 2D). */
+export interface LayoutEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly x: number;
+  readonly y: number;
+  readonly w?: number;
+  readonly h?: number;
+  readonly rotation?: number;
+  /** Other component ids this one refers to (e.g. the conveyor a photo-eye watches). */
+  readonly refs: Readonly<Record<string, string>>;
+  /** Numeric parameters, for drawing (length, position, width ...). */
+  readonly params: Readonly<Record<string, number>>;
+}
+
+export interface RunControl {
+  readonly table: SignalTable;
+  readonly lineName: string;
+  readonly layout: readonly LayoutEntry[];
+  status(): RunStatus;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Advance a paused run by `ticks` physics steps (default: one controller cycle). */
+  step(ticks?: number): Promise<void>;
+  reset(): Promise<void>;
+  setPace(pace: Pace): Promise<void>;
+  /** Resolves once the run is stopped and its worker has exited. */
+  close(): Promise<void>;
+}

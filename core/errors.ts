@@ -1,0 +1,36 @@
+// The error registry: every error twinloop raises is a TwinloopError with a stable code.
+// Codes are never reused; the original error is kept as `cause` (fastify's lib/errors.js pattern).
+
+export const ErrorCodes = {
+  CFG_INVALID: 'a configuration file failed schema or reference validation',
+  CFG_READ: 'a configuration file could not be read or parsed',
+  SIG_UNKNOWN: 'a signal name is not in the catalog',
+  SIG_DUPLICATE: 'two signals have the same name',
+  SIG_TYPE: 'a value does not fit the signal type',
+  MODEL_BUILD: 'the physics model could not be built from the line file',
+  WORKER_FAILED: 'the physics worker exited or threw',
+  RUN_BAD_REQUEST: 'a run control request was malformed',
+  PLC_NOT_CONNECTED: 'the controller is not connected',
+  PLC_TAG_UNKNOWN: 'a tag address is unknown to the controller',
+  PLC_TAG_TYPE: 'a tag has a different type in the controller',
+  PLC_BATCH: 'a batch was used with a different adapter or after close',
+  TICK_OVERRUN: 'the physics tick fell behind its deadline grid beyond the catch-up cap',
+  RING_FULL: 'the command ring to the physics worker is full',
+  WS_BAD_MESSAGE: 'a WebSocket client message was malformed',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class TwinloopError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TwinloopError';
+    this.code = code;
+  }
+}
+
+/** Narrowing helper for catch blocks: is this one of ours, optionally with this code? */
+export function isTwinloopError(err: unknown, code?: ErrorCode): err is TwinloopError {
+  return err instanceof TwinloopError && (code === undefined || err.code === code);
+}
