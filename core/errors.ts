@@ -17,6 +17,14 @@ export const ErrorCodes = {
   TICK_OVERRUN: 'the physics tick fell behind its deadline grid beyond the catch-up cap',
   RING_FULL: 'the command ring to the physics worker is full',
   WS_BAD_MESSAGE: 'a WebSocket client message was malformed',
+  WS_RATE_LIMIT: 'a WebSocket client sent messages faster than its allowance',
+  WS_TOO_MANY_CLIENTS: 'the HMI server refused a WebSocket client over its connection cap',
+  WS_UNSUPPORTED: 'a WebSocket client asked for something this server does not serve yet',
+  HMI_BAD_REQUEST: 'an HMI REST request had a malformed body, query or content type',
+  HMI_NOT_FOUND: 'an HMI REST route or file does not exist',
+  HMI_INTERNAL: 'the HMI server failed while serving a request',
+  HMI_WEB_BUILD: 'the HMI web page could not be built',
+  HMI_PLATFORM: 'the HMI server needs a little-endian host for its binary frames',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

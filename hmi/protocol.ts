@@ -39,6 +39,13 @@ export interface ValuesFrame {
   ids: Uint8Array;
   values: Uint8Array;
   quality: Uint8Array;
+  /**
+   * Wall time the server encoded this frame, ms since the Unix epoch with sub-ms precision
+   * (`performance.timeOrigin + performance.now()`), for latency measurement on the same host.
+   */
+  pub?: number;
+  /** Publisher cycle whose state this frame carries; a keyframe repeats the seq of its cycle. */
+  seq?: number;
 }
 
 /** Run state, sent when it changes and once a second. */
@@ -53,7 +60,22 @@ export interface ErrorFrame {
   message: string;
 }
 
-export type ServerFrame = CatalogFrame | ValuesFrame | StatusFrame | ErrorFrame;
+/** Answer to a client `ping` message (application-level round trip, not the ws heartbeat). */
+export interface PongFrame {
+  t: 'pong';
+  id: number;
+  /** Server wall time, same clock as {@link ValuesFrame.pub}. */
+  time: number;
+}
+
+export type ServerFrame = CatalogFrame | ValuesFrame | StatusFrame | ErrorFrame | PongFrame;
 
 /** Client -> server. Everything else is answered with an ErrorFrame. */
 export type ClientMessage = { t: 'ping'; id: number } | { t: 'subscribe'; ids: number[] | 'all' };
+
+/** Close code for a client that sent a frame over the server's maxPayload (RFC 6455 1009). */
+export const CLOSE_TOO_BIG = 1009;
+/** Close code for a client refused over the connection cap (RFC 6455 1013 "try again later"). */
+export const CLOSE_TRY_LATER = 1013;
+/** Close code for a client that kept breaking the message rate limit (RFC 6455 1008). */
+export const CLOSE_POLICY = 1008;

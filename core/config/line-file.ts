@@ -1,0 +1,46 @@
+// Loading a line file: YAML -> JSON Schema (physics/line.schema.json, published) ->
+// cross-references (drives, conveyors and bins that exist). Refused before anything starts.
+
+import { readFileSync } from 'node:fs';
+import type { SchemaObject } from 'ajv';
+import { checkReferences, type LineFile } from '../../physics/model.ts';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { SchemaValidator } from './schema-validator.ts';
+import { parseYaml, readYaml, type YamlSource } from './yaml-document.ts';
+
+/** Where the published line schema lives (also served by the HMI at /api/schema/line). */
+export const LINE_SCHEMA_URL = new URL('../../physics/line.schema.json', import.meta.url);
+
+let validator: SchemaValidator | undefined;
+
+export function lineSchema(): SchemaObject {
+  return JSON.parse(readFileSync(LINE_SCHEMA_URL, 'utf8')) as SchemaObject;
+}
+
+function lineValidator(): SchemaValidator {
+  validator ??= new SchemaValidator(lineSchema());
+  return validator;
+}
+
+/** Validate an already parsed source; returns the typed line file. @throws ConfigError */
+export function validateLine(src: YamlSource): LineFile {
+  lineValidator().assert(src);
+  const line = src.data as LineFile;
+  const issues: ConfigIssue[] = checkReferences(line).map((r) => {
+    const segs = r.path.split(/\.|\[|\]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const at = src.lineOf(segs);
+    return { file: src.file, path: r.path, ...(at !== undefined ? { line: at } : {}), message: r.message };
+  });
+  if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
+  return line;
+}
+
+/** Read, parse and validate a line file. @throws ConfigError CFG_READ | CFG_INVALID */
+export function loadLineFile(file: string): LineFile {
+  return validateLine(readYaml(file));
+}
+
+/** The same from text (tests, API uploads). */
+export function parseLineFile(file: string, text: string): LineFile {
+  return validateLine(parseYaml(file, text));
+}

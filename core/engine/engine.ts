@@ -1,0 +1,295 @@
+// Starts a run: validates the line file, builds the signal catalog and its shared table,
+// starts the physics worker (model + built-in controller in lock-step) and gives the rest of
+// the system a RunControl to pause, step, reset and pace it.
+
+import { Worker } from 'node:worker_threads';
+import { pino, type Logger } from 'pino';
+import { TwinloopError } from '../errors.ts';
+import { SignalTable, type SignalDef } from '../signals.ts';
+import { loadLineFile } from '../config/line-file.ts';
+import { lineSignals, type LineFile } from '../../physics/model.ts';
+import type { TagMapping } from '../exchange.ts';
+import type { ControllerConfig } from '../../plc-adapters/factory.ts';
+import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
+import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
+import type { WorkerInit, WorkerMessage } from './worker-init.ts';
+import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
+
+export interface RunOptions {
+  /** Path of the line file (YAML). */
+  readonly linePath?: string;
+  /** An already loaded and validated line (takes precedence over linePath). */
+  readonly line?: LineFile;
+  readonly pace?: Pace;
+  readonly logger?: Logger;
+  /** Start running at once (default true); false starts paused. */
+  readonly autoStart?: boolean;
+  /** The built-in controller (default: program `sorting`, 10 ms cycle). */
+  readonly controller?: ControllerConfig;
+  /** Periods caught up after a stall before the rest count as overruns (default 20). */
+  readonly catchUpCap?: number;
+  /** Spin before each deadline (ms, default 0.3). */
+  readonly spinMs?: number;
+  /** Log tick statistics this often (ms, default 10000; 0 = never). */
+  readonly statsLogMs?: number;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 };
+
+/** The tag map of a built-in program when no plant file names one: address = signal name. */
+export function defaultTagMap(controller: ControllerConfig): TagMapping[] {
+  const factory = programs[controller.program ?? 'sorting'];
+  if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${controller.program}"; known: ${Object.keys(programs).join(', ')}`);
+  const io = factory().io;
+  return [
+    ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
+    ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
+  ];
+}
+
+/**
+ * The catalog of a run: the line's signals plus controller outputs the model does not know
+ * (e.g. `ctl.fault`), kept as state signals so the HMI can show them.
+ */
+export function runSignals(line: LineFile, tagMap: readonly TagMapping[]): SignalDef[] {
+  const defs = lineSignals(line);
+  const known = new Set(defs.map((d) => d.name));
+  for (const m of tagMap) {
+    if (!known.has(m.signal) && m.direction === 'read') {
+      defs.push({ name: m.signal, type: m.type, kind: 'state', unit: '', description: `controller output ${m.address}` });
+      known.add(m.signal);
+    }
+  }
+  return defs;
+}
+
+export function layoutOf(line: LineFile): LayoutEntry[] {
+  return line.components.map((c) => {
+    const refs: Record<string, string> = {};
+    const params: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c)) {
+      if (k === 'id' || k === 'type' || k === 'layout') continue;
+      if (typeof v === 'string') refs[k] = v;
+      else if (typeof v === 'number') params[k] = v;
+    }
+    const l = c.layout;
+    return {
+      id: c.id,
+      type: c.type,
+      x: l?.x ?? 0,
+      y: l?.y ?? 0,
+      ...(l?.w !== undefined ? { w: l.w } : {}),
+      ...(l?.h !== undefined ? { h: l.h } : {}),
+      ...(l?.rotation !== undefined ? { rotation: l.rotation } : {}),
+      refs,
+      params,
+    };
+  });
+}
+
+function workerUrl(): URL {
+  // Under tsx the sources are .ts; compiled with tsc they are .js next to this file.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+class Run implements RunControl {
+  readonly table: SignalTable;
+  readonly lineName: string;
+  readonly layout: readonly LayoutEntry[];
+  readonly #line: LineFile;
+  readonly #ctrl: ControlBlock;
+  readonly #worker: Worker;
+  readonly #log: Logger;
+  readonly #controller: ControllerConfig;
+  readonly #stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
+  #failure: TwinloopError | undefined;
+  #exited = false;
+  readonly #exit: Promise<void>;
+  #queue: Promise<unknown> = Promise.resolve();
+  #statsTimer: NodeJS.Timeout | undefined;
+
+  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig) {
+    this.#line = line;
+    this.table = table;
+    this.lineName = line.name;
+    this.layout = layoutOf(line);
+    this.#ctrl = ctrl;
+    this.#worker = worker;
+    this.#log = log;
+    this.#controller = controller;
+    this.#exit = new Promise((resolve) => {
+      worker.once('exit', (code) => {
+        this.#exited = true;
+        if (this.#statsTimer) clearInterval(this.#statsTimer);
+        if (code !== 0 && !this.#failure) this.#failure = new TwinloopError('WORKER_FAILED', `physics worker exited with code ${code}`);
+        resolve();
+      });
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.t === 'error') {
+        this.#failure = new TwinloopError('WORKER_FAILED', `physics worker failed: ${m.message}`);
+        this.#log.error({ code: m.code, stack: m.stack }, `physics worker failed: ${m.message}`);
+      }
+    });
+    worker.on('error', (err) => {
+      this.#failure = new TwinloopError('WORKER_FAILED', `physics worker threw: ${err.message}`, { cause: err });
+      this.#log.error({ err }, 'physics worker threw');
+    });
+  }
+
+  startStatsLog(everyMs: number): void {
+    if (everyMs <= 0) return;
+    this.#statsTimer = setInterval(() => {
+      const s = this.status();
+      this.#log.info({ tick: s.tick, simTime: s.time, state: s.state, stats: s.stats }, 'tick statistics');
+    }, everyMs);
+    this.#statsTimer.unref();
+  }
+
+  get line(): LineFile {
+    return this.#line;
+  }
+
+  status(): RunStatus {
+    const ws = this.#ctrl.state;
+    const state: RunState = this.#failure
+      ? 'failed'
+      : ws === WorkerState.RUNNING ? 'running' : ws === WorkerState.PAUSED ? 'paused' : ws === WorkerState.STOPPED ? 'stopped' : ws === WorkerState.FAILED ? 'failed' : 'starting';
+    const s = this.#ctrl.readStats(this.#stats);
+    const pace: Pace = this.#ctrl.paceKind === PaceKind.FAST ? { kind: 'fast' } : { kind: 'realtime', factor: this.#ctrl.paceFactor };
+    return {
+      state,
+      mode: 'virtual',
+      pace,
+      tick: this.table.tick,
+      time: this.table.time,
+      dt: this.#line.dt ?? 0.001,
+      stats: {
+        ticks: s.ticks,
+        wakes: s.wakes,
+        lateP50: s.lateP50,
+        lateP99: s.lateP99,
+        lateMax: s.lateMax,
+        overruns: s.overruns,
+        stepsPerSecond: s.stepsPerSecond,
+        realtimeFactor: s.realtimeFactor,
+      },
+      controllers: [
+        {
+          name: this.#controller.name,
+          protocol: this.#controller.protocol,
+          state: state === 'failed' || state === 'stopped' ? 'disconnected' : 'connected',
+          cycleMs: this.#controller.cycleMs ?? 10,
+          cycles: s.cycles,
+        },
+      ],
+    };
+  }
+
+  /** Commands are serialised: one in flight, each acknowledged by the worker. */
+  #command(cmd: (typeof Command)[keyof typeof Command], intArg = 0, floatArg = 0): Promise<void> {
+    const next = this.#queue.then(async () => {
+      if (this.#failure) throw this.#failure;
+      if (this.#exited) throw new TwinloopError('WORKER_FAILED', 'the run has stopped');
+      const seq = this.#ctrl.send(cmd, intArg, floatArg);
+      if (!(await this.#ctrl.waitAck(seq, ACK_TIMEOUT_MS))) {
+        throw this.#failure ?? new TwinloopError('WORKER_FAILED', `physics worker did not acknowledge a command within ${ACK_TIMEOUT_MS} ms`);
+      }
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  pause(): Promise<void> {
+    return this.#command(Command.PAUSE);
+  }
+
+  resume(): Promise<void> {
+    return this.#command(Command.RESUME);
+  }
+
+  step(ticks?: number): Promise<void> {
+    const n = ticks ?? Math.max(1, Math.round((this.#controller.cycleMs ?? 10) / 1000 / (this.#line.dt ?? 0.001)));
+    if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
+      return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `ticks must be an integer from 1 to 10000000, got ${ticks}`));
+    }
+    return this.#command(Command.STEP, n);
+  }
+
+  reset(): Promise<void> {
+    return this.#command(Command.RESET);
+  }
+
+  setPace(pace: Pace): Promise<void> {
+    if (pace.kind === 'realtime' && !(pace.factor >= 0.01 && pace.factor <= 10_000)) {
+      return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `pace factor must be from 0.01 to 10000, got ${pace.factor}`));
+    }
+    return this.#command(Command.PACE, 0, pace.kind === 'fast' ? 0 : pace.factor);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#exited) {
+      try {
+        await this.#command(Command.STOP);
+      } catch {
+        // A failed worker is terminated below.
+      }
+      const timer = setTimeout(() => void this.#worker.terminate(), 2000);
+      await this.#exit;
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * Start a run of a line with the built-in controller.
+ * @throws ConfigError when the line file is invalid (nothing is started)
+ * @throws TwinloopError WORKER_FAILED when the worker cannot build the model
+ */
+export async function startRun(options: RunOptions): Promise<RunControl & { readonly line: LineFile }> {
+  const log = options.logger ?? pino({ level: 'info' });
+  let line = options.line;
+  if (!line) {
+    if (!options.linePath) throw new TwinloopError('CFG_READ', 'startRun needs linePath or line');
+    line = loadLineFile(options.linePath);
+  }
+  const controller = options.controller ?? DEFAULT_CONTROLLER;
+  const tagMap = defaultTagMap(controller);
+  const defs = runSignals(line, tagMap);
+  const table = SignalTable.create(defs);
+  const ctrl = new ControlBlock();
+  const pace = options.pace ?? { kind: 'realtime', factor: 1 };
+  const init: WorkerInit = {
+    line,
+    defs,
+    tableBuffer: table.buffer,
+    controlBuffer: ctrl.buffer,
+    controller,
+    tagMap,
+    running: options.autoStart ?? true,
+    paceKind: pace.kind === 'fast' ? PaceKind.FAST : PaceKind.REALTIME,
+    paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
+    catchUpCap: options.catchUpCap ?? 20,
+    spinMs: options.spinMs ?? 0.3,
+  };
+  const worker = new Worker(workerUrl(), { workerData: init, name: 'twinloop-physics' });
+  const run = new Run(line, table, ctrl, worker, log, controller);
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: WorkerMessage): void => {
+      if (m.t === 'ready') {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        resolve();
+      } else if (m.t === 'error') {
+        reject(new TwinloopError('WORKER_FAILED', `physics worker failed to start: ${m.message}`));
+      }
+    };
+    const onExit = (code: number): void => reject(new TwinloopError('WORKER_FAILED', `physics worker exited during start with code ${code}`));
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+  });
+  run.startStatsLog(options.statsLogMs ?? 10_000);
+  log.info({ line: line.name, signals: defs.length, pace, controller: controller.name }, 'run started');
+  return run;
+}

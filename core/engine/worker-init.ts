@@ -1,0 +1,27 @@
+// What the main thread hands the physics worker at start (structured-cloned workerData).
+
+import type { LineFile } from '../../physics/model.ts';
+import type { SignalDef } from '../signals.ts';
+import type { TagMapping } from '../exchange.ts';
+import type { ControllerConfig } from '../../plc-adapters/factory.ts';
+
+export interface WorkerInit {
+  readonly line: LineFile;
+  readonly defs: readonly SignalDef[];
+  readonly tableBuffer: SharedArrayBuffer;
+  readonly controlBuffer: SharedArrayBuffer;
+  readonly controller: ControllerConfig;
+  readonly tagMap: readonly TagMapping[];
+  readonly running: boolean;
+  readonly paceKind: number;
+  readonly paceFactor: number;
+  /** Most periods caught up after a stall before the rest count as overruns. */
+  readonly catchUpCap: number;
+  /** Spin this long before each deadline instead of sleeping (ms). */
+  readonly spinMs: number;
+}
+
+/** Messages the worker posts (only at start, on failure and at exit: never per tick). */
+export type WorkerMessage =
+  | { t: 'ready' }
+  | { t: 'error'; code: string; message: string; stack?: string };

@@ -1,0 +1,171 @@
+// The physics worker: owns the model's clock. Runs the lock-stepped model + built-in
+// controller on an absolute deadline grid (Atomics.wait until ~300 µs before each deadline,
+// then spin on performance.now()), as fast as possible, or paused and single-stepped.
+// Values are published to the shared signal table under its seqlock after each wake.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { SignalTable } from '../signals.ts';
+import { isTwinloopError } from '../errors.ts';
+import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
+import { DeadlineGrid } from './deadline-grid.ts';
+import { LatenessHistogram } from './lateness-histogram.ts';
+import { Lockstep } from './lockstep.ts';
+import type { WorkerInit, WorkerMessage } from './worker-init.ts';
+
+const STATS_EVERY_MS = 200;
+// In fast mode, look at the clock (commands, publish, stats) every this many steps.
+const FAST_BATCH = 256;
+const FAST_PUBLISH_MS = 2;
+const IDLE_WAIT_MS = 50;
+
+function post(msg: WorkerMessage): void {
+  parentPort?.postMessage(msg);
+}
+
+async function main(init: WorkerInit): Promise<void> {
+  const table = SignalTable.attach(init.defs, init.tableBuffer);
+  const ctrl = new ControlBlock(init.controlBuffer);
+  const run = await Lockstep.create(init.line, init.defs, init.controller, init.tagMap, table.quality);
+  const dtMs = run.model.dt * 1000;
+  const hist = new LatenessHistogram();
+  const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
+
+  let running = init.running;
+  let paceKind = init.paceKind;
+  let paceFactor = init.paceFactor;
+  let lastSeq = 0;
+  let stop = false;
+  let overrunsBefore = 0; // overruns of grids replaced by a pace change
+  let grid = makeGrid();
+  let statsAt = performance.now();
+  let statsTick = 0;
+  let statsTime = 0;
+
+  function makeGrid(): DeadlineGrid {
+    // At high factors several steps share one wake: the OS cannot wake a thread every 100 µs.
+    const stepsPerWake = Math.max(1, Math.round(paceFactor / dtMs));
+    return new DeadlineGrid((stepsPerWake * dtMs) / paceFactor, init.catchUpCap);
+  }
+
+  function stepsPerWake(): number {
+    return Math.max(1, Math.round(paceFactor / dtMs));
+  }
+
+  function publish(): void {
+    table.publish(run.values, run.tick, run.time);
+  }
+
+  function writeStats(now: number): void {
+    const wall = (now - statsAt) / 1000;
+    stats.ticks = run.tick;
+    stats.wakes = hist.count;
+    stats.lateP50 = hist.quantile(0.5);
+    stats.lateP99 = hist.quantile(0.99);
+    stats.lateMax = hist.max;
+    stats.overruns = overrunsBefore + grid.overruns;
+    if (wall > 0) {
+      stats.stepsPerSecond = (run.tick - statsTick) / wall;
+      stats.realtimeFactor = (run.time - statsTime) / wall;
+    }
+    stats.cycles = run.exchange.cycles;
+    ctrl.writeStats(stats);
+    statsAt = now;
+    statsTick = run.tick;
+    statsTime = run.time;
+  }
+
+  function restartClock(): void {
+    overrunsBefore += grid.overruns;
+    grid = makeGrid();
+    grid.start(performance.now());
+  }
+
+  /** Carry out a pending command, if any. */
+  function handleCommand(): void {
+    const seq = ctrl.pending(lastSeq);
+    if (seq === 0) return;
+    lastSeq = seq;
+    switch (ctrl.command) {
+      case Command.PAUSE:
+        running = false;
+        break;
+      case Command.RESUME:
+        if (!running) {
+          running = true;
+          restartClock();
+        }
+        break;
+      case Command.STEP:
+        if (!running) {
+          run.run(Math.max(1, ctrl.commandInt));
+          publish();
+        }
+        break;
+      case Command.RESET:
+        run.reset();
+        hist.clear();
+        overrunsBefore = 0;
+        publish();
+        restartClock();
+        break;
+      case Command.PACE:
+        paceKind = ctrl.commandFloat > 0 ? PaceKind.REALTIME : PaceKind.FAST;
+        if (paceKind === PaceKind.REALTIME) paceFactor = ctrl.commandFloat;
+        ctrl.setPace(paceKind, paceFactor);
+        restartClock();
+        break;
+      case Command.STOP:
+        stop = true;
+        break;
+      default:
+        break;
+    }
+    ctrl.setState(stop ? WorkerState.STOPPED : running ? WorkerState.RUNNING : WorkerState.PAUSED);
+    writeStats(performance.now());
+    ctrl.ack(seq);
+  }
+
+  ctrl.setPace(paceKind, paceFactor);
+  ctrl.setState(running ? WorkerState.RUNNING : WorkerState.PAUSED);
+  publish();
+  post({ t: 'ready' });
+  grid.start(performance.now());
+
+  while (!stop) {
+    const wake = ctrl.wake;
+    handleCommand();
+    if (stop) break;
+    let now = performance.now();
+    if (now - statsAt >= STATS_EVERY_MS) writeStats(now);
+    if (!running) {
+      ctrl.idle(wake, IDLE_WAIT_MS);
+      continue;
+    }
+    if (paceKind === PaceKind.FAST) {
+      const until = now + FAST_PUBLISH_MS;
+      do {
+        run.run(FAST_BATCH);
+      } while (performance.now() < until);
+      publish();
+      continue;
+    }
+    ctrl.sleepUntil(grid.next, init.spinMs);
+    now = performance.now();
+    const due = grid.advance(now);
+    if (due === 0) continue; // woken early by a command
+    hist.add(grid.lastLateMs * 1000);
+    run.run(due * stepsPerWake());
+    publish();
+  }
+  publish();
+  writeStats(performance.now());
+  ctrl.setState(WorkerState.STOPPED);
+}
+
+const init = workerData as WorkerInit;
+const ctrlForFailure = new ControlBlock(init.controlBuffer);
+main(init).catch((err: unknown) => {
+  ctrlForFailure.setState(WorkerState.FAILED);
+  const e = err instanceof Error ? err : new Error(String(err));
+  post({ t: 'error', code: isTwinloopError(err) ? err.code : 'WORKER_FAILED', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+});

@@ -1,0 +1,35 @@
+// What a built-in control program is: declared I/O (its process image) and one scan function.
+// Programs follow PLC scan semantics: the adapter copies the input terminals into the input
+// image, calls scan(), then latches the output image to the output terminals. A program never
+// reads a wall clock: its time is scan count x cycle, so lock-step runs are deterministic.
+
+import type { SignalType } from '../../core/signals.ts';
+
+/** One entry of a program's process image. The address is what a plant file maps to a signal. */
+export interface ImageEntry {
+  readonly address: string;
+  readonly type: SignalType;
+}
+
+export interface ProgramIo {
+  /** Controller inputs (twinloop writes them: sensors of the model). */
+  readonly inputs: readonly ImageEntry[];
+  /** Controller outputs (twinloop reads them: actuators of the model). */
+  readonly outputs: readonly ImageEntry[];
+}
+
+export interface ControlProgram {
+  readonly name: string;
+  readonly io: ProgramIo;
+  /**
+   * One scan. `i` is the input image (read only, index = position in io.inputs), `q` the
+   * output image (index = position in io.outputs; it keeps its values between scans, as a
+   * PLC's does). `cycleMs` is the scan period. Must not allocate.
+   */
+  scan(i: Float64Array, q: Float64Array, cycleMs: number): void;
+  /** Cold restart: forget all retained state. */
+  reset(): void;
+}
+
+/** A factory per program name; the sim adapter picks one by name from this map. */
+export type ProgramFactory = () => ControlProgram;
