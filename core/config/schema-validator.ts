@@ -8,10 +8,12 @@ import type { YamlSource } from './yaml-document.ts';
 
 export class SchemaValidator {
   readonly #validate: ValidateFunction;
+  readonly #root: SchemaObject;
 
   constructor(schema: SchemaObject) {
+    this.#root = schema;
     // verbose: errors carry the offending data and their schema, for "got ..." and "known: ...".
-    const ajv = new Ajv({ allErrors: true, discriminator: true, verbose: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, discriminator: true, verbose: true, allowUnionTypes: true });
     this.#validate = ajv.compile(schema);
   }
 
@@ -22,7 +24,7 @@ export class SchemaValidator {
     const seen = new Set<string>();
     const issues: ConfigIssue[] = [];
     for (const e of errors) {
-      const issue = toIssue(src, e);
+      const issue = toIssue(src, e, this.#root);
       const key = `${issue.path}|${issue.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -71,12 +73,26 @@ function kindOf(v: unknown): string {
   return `${typeof v} ${show(v)}`;
 }
 
-function knownTypes(parent: unknown, tag: string): string[] {
-  const oneOf = (parent as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] } | undefined)?.oneOf ?? [];
-  return oneOf.map((s) => s.properties?.[tag]?.const).filter((c): c is string => typeof c === 'string').sort();
+interface BranchSchema {
+  $ref?: string;
+  properties?: Record<string, { const?: unknown }>;
 }
 
-function toIssue(src: YamlSource, e: ErrorObject): ConfigIssue {
+/** Follow a local `#/a/b` reference inside the root schema. */
+function deref(root: SchemaObject, s: BranchSchema): BranchSchema {
+  if (!s.$ref?.startsWith('#/')) return s;
+  let node: unknown = root;
+  for (const seg of s.$ref.slice(2).split('/')) node = (node as Record<string, unknown> | undefined)?.[seg];
+  return (node as BranchSchema | undefined) ?? s;
+}
+
+/** The values of a discriminator tag, from the `const`s of the oneOf branches. */
+function knownTypes(parent: unknown, tag: string, root: SchemaObject): string[] {
+  const oneOf = (parent as { oneOf?: BranchSchema[] } | undefined)?.oneOf ?? [];
+  return oneOf.map((s) => deref(root, s).properties?.[tag]?.const).filter((c): c is string => typeof c === 'string').sort();
+}
+
+function toIssue(src: YamlSource, e: ErrorObject, root: SchemaObject): ConfigIssue {
   const segs = pathSegments(e.instancePath);
   const p = e.params as Record<string, unknown>;
   let message: string;
@@ -93,7 +109,7 @@ function toIssue(src: YamlSource, e: ErrorObject): ConfigIssue {
     }
     case 'discriminator': {
       const tag = String(p.tag);
-      const known = knownTypes(e.parentSchema, tag);
+      const known = knownTypes(e.parentSchema, tag, root);
       if (p.error === 'mapping') {
         segs.push(tag);
         message = `unknown component ${tag} ${show(p.tagValue)}; known: ${known.join(', ')}`;

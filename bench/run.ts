@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark, each printing its figures next to a baseline measured in
+// the same run. Never run by the tests; figures are read, not asserted.
+
+import { cpus } from 'node:os';
+import { physicsBench } from './physics.ts';
+import { hmiBench } from './hmi.ts';
+import { tickBench } from './tick.ts';
+
+const log = (line: string): void => console.log(line);
+log(`# twinloop benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`);
+const only = process.argv[2];
+const suites: [string, (l: (s: string) => void) => Promise<void>][] = [
+  ['physics', physicsBench],
+  ['hmi', hmiBench],
+  ['tick', tickBench],
+];
+for (const [name, fn] of suites) {
+  if (only && only !== name) continue;
+  log(`\n# ${name}`);
+  await fn(log);
+}

@@ -1,0 +1,92 @@
+// Command-line parsing for `twinloop`: node's own parseArgs, with the closed list of
+// commands and options so a typo fails loudly with the usage text.
+
+import { parseArgs } from 'node:util';
+import type { Pace } from '../engine/run-control.ts';
+
+export const USAGE = `twinloop — PLCs coupled to a physics model of their line
+
+usage:
+  twinloop start [--line FILE] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused]
+  twinloop validate FILE...
+
+commands:
+  start      run the line with the built-in controller and serve the HMI
+             (default line: examples/sorting.yaml, http://127.0.0.1:8080)
+  validate   check line files against the published schema; exit 1 on any error
+
+options:
+  --line FILE      line file (YAML)
+  --host ADDR      address to listen on (default 127.0.0.1; the HMI can write to PLCs)
+  --port N         HTTP port (default 8080; 0 = any free port)
+  --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible
+  --paused         start paused
+  --log-level L    pino level (default info)
+  -h, --help       this text
+`;
+
+export interface StartArgs {
+  readonly command: 'start';
+  readonly line: string;
+  readonly host: string;
+  readonly port: number;
+  readonly pace: Pace;
+  readonly paused: boolean;
+  readonly logLevel: string;
+}
+
+export interface ValidateArgs {
+  readonly command: 'validate';
+  readonly files: readonly string[];
+}
+
+export type CliArgs = StartArgs | ValidateArgs | { readonly command: 'help' };
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parsePace(text: string): Pace {
+  if (text === 'fast') return { kind: 'fast' };
+  const factor = Number(text.replace(/x$/, ''));
+  if (!(factor >= 0.01 && factor <= 10_000)) throw new UsageError(`--pace must be fast or a factor from 0.01 to 10000, got ${JSON.stringify(text)}`);
+  return { kind: 'realtime', factor };
+}
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      line: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      pace: { type: 'string' },
+      paused: { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) return { command: 'help' };
+  if (command === 'validate') {
+    if (rest.length === 0) throw new UsageError('validate needs at least one FILE');
+    return { command, files: rest };
+  }
+  if (command === 'start') {
+    if (rest.length > 0) throw new UsageError(`start takes no positional arguments, got ${rest.join(' ')}`);
+    const port = values.port === undefined ? 8080 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
+    return {
+      command,
+      line: values.line ?? 'examples/sorting.yaml',
+      host: values.host ?? '127.0.0.1',
+      port,
+      pace: values.pace === undefined ? { kind: 'realtime', factor: 1 } : parsePace(values.pace),
+      paused: values.paused ?? false,
+      logLevel: values['log-level'] ?? 'info',
+    };
+  }
+  throw new UsageError(`unknown command "${command}"; known: start, validate`);
+}

@@ -1,0 +1,80 @@
+// The engine end to end in its worker thread: pause, single-step, resume, pace, reset, close;
+// tick statistics reported; a bad line refused before a worker starts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pino } from 'pino';
+import { startRun } from '../../core/engine/engine.ts';
+import { ConfigError } from '../../core/config/config-error.ts';
+import { isTwinloopError } from '../../core/errors.ts';
+
+const quiet = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('paused start, single steps, resume, pause holds the tick', async () => {
+  const run = await startRun({ linePath: 'examples/sorting.yaml', autoStart: false, logger: quiet, statsLogMs: 0 });
+  try {
+    assert.is(run.status().state, 'paused');
+    assert.is(run.table.tick, 0);
+    await run.step(25);
+    assert.is(run.table.tick, 25);
+    await run.step(); // one controller cycle = 10 ms / 1 ms
+    assert.is(run.table.tick, 35);
+    await run.resume();
+    await sleep(300);
+    const t1 = run.table.tick;
+    assert.ok(t1 > 100, `ticks advance in real time (${t1})`);
+    await run.pause();
+    const t2 = run.table.tick;
+    await sleep(150);
+    assert.is(run.table.tick, t2, 'tick holds while paused');
+    const s = run.status();
+    assert.is(s.state, 'paused');
+    assert.is(s.mode, 'virtual');
+    assert.ok(s.stats.wakes > 50, 'lateness measured per wake');
+    assert.is(s.controllers[0]?.state, 'connected');
+    assert.ok((s.controllers[0]?.cycles ?? 0) >= t2 / 10 - 1);
+  } finally {
+    await run.close();
+  }
+});
+
+test('fast pace runs far ahead of the wall clock; reset goes back to tick 0', async () => {
+  const run = await startRun({ linePath: 'examples/sorting.yaml', pace: { kind: 'fast' }, logger: quiet, statsLogMs: 0 });
+  try {
+    await sleep(400);
+    assert.ok(run.table.time > 10, `fast: ${run.table.time.toFixed(1)} s simulated in ~0.4 s`);
+    assert.equal(run.status().pace, { kind: 'fast' });
+    await run.pause();
+    await run.reset();
+    assert.is(run.table.tick, 0);
+    await run.setPace({ kind: 'realtime', factor: 10 });
+    assert.equal(run.status().pace, { kind: 'realtime', factor: 10 });
+  } finally {
+    await run.close();
+  }
+});
+
+test('bad run requests are refused with a reason', async () => {
+  const run = await startRun({ linePath: 'examples/sorting.yaml', autoStart: false, logger: quiet, statsLogMs: 0 });
+  try {
+    await run.setPace({ kind: 'realtime', factor: -1 }).then(assert.unreachable, (e: unknown) => {
+      assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST'));
+      assert.match((e as Error).message, /pace factor must be from 0.01 to 10000, got -1/);
+    });
+    await run.step(0).then(assert.unreachable, (e: unknown) => assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST')));
+  } finally {
+    await run.close();
+  }
+});
+
+test('an invalid line file is refused before any worker starts', async () => {
+  try {
+    await startRun({ linePath: 'test/fixtures/no-such-line.yaml', logger: quiet });
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    assert.match((err as Error).message, /no-such-line\.yaml: cannot read: file not found/);
+  }
+});
+
+test.run();
