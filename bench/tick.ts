@@ -3,7 +3,6 @@
 // same run. Also: fast-mode speed of the demo line as a multiple of real time, next to the
 // same lock-stepped line stepped in-thread with no worker, publishing or HMI.
 
-import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { decode } from '@msgpack/msgpack';
@@ -12,6 +11,7 @@ import { loadLineFile } from '../core/config/line-file.ts';
 import { Lockstep } from '../core/engine/lockstep.ts';
 import { createServer } from '../hmi/server/server.ts';
 import type { BareResult } from './bare-worker.ts';
+import { spawnWorker } from '../core/engine/spawn-worker.ts';
 
 const LINE = 'examples/sorting.yaml';
 const CONTROLLER = { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 } as const;
@@ -23,7 +23,7 @@ function cpuMs(): number {
 
 async function bare(seconds: number): Promise<BareResult & { cpu: number }> {
   const c0 = cpuMs();
-  const w = new Worker(new URL('./bare-worker.ts', import.meta.url), { workerData: { seconds, spinMs: 0.3, periodMs: 1 } });
+  const w = spawnWorker(new URL('./bare-worker.ts', import.meta.url), { workerData: { seconds, spinMs: 0.3, periodMs: 1 } });
   const r = await new Promise<BareResult>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);

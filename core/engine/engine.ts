@@ -2,7 +2,7 @@
 // starts the physics worker (model + built-in controller in lock-step) and gives the rest of
 // the system a RunControl to pause, step, reset and pace it.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
 import { TwinloopError } from '../errors.ts';
 import { SignalTable, type SignalDef } from '../signals.ts';
@@ -13,6 +13,7 @@ import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
+import { spawnWorker } from './spawn-worker.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
 
 export interface RunOptions {
@@ -64,10 +65,18 @@ export function runSignals(line: LineFile, tagMap: readonly TagMapping[]): Signa
   return defs;
 }
 
+/** Mimic px per metre when the line file does not say. */
+const DEFAULT_LAYOUT_SCALE = 100;
+
+/**
+ * The mimic's view of the line: positions, references and numeric parameters per component.
+ * Every entry carries the line's `scale` (px per metre) so a shape can be drawn on its own.
+ */
 export function layoutOf(line: LineFile): LayoutEntry[] {
+  const scale = line.layout?.scale ?? DEFAULT_LAYOUT_SCALE;
   return line.components.map((c) => {
     const refs: Record<string, string> = {};
-    const params: Record<string, number> = {};
+    const params: Record<string, number> = { scale };
     for (const [k, v] of Object.entries(c)) {
       if (k === 'id' || k === 'type' || k === 'layout') continue;
       if (typeof v === 'string') refs[k] = v;
@@ -273,7 +282,7 @@ export async function startRun(options: RunOptions): Promise<RunControl & { read
     catchUpCap: options.catchUpCap ?? 20,
     spinMs: options.spinMs ?? 0.3,
   };
-  const worker = new Worker(workerUrl(), { workerData: init, name: 'twinloop-physics' });
+  const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics' });
   const run = new Run(line, table, ctrl, worker, log, controller);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {

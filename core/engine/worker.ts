@@ -52,6 +52,7 @@ async function main(init: WorkerInit): Promise<void> {
   }
 
   function publish(): void {
+    run.model.updateItemView();
     table.publish(run.values, run.tick, run.time);
   }
 

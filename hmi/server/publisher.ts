@@ -74,6 +74,7 @@ export class Publisher {
     this.#run = run;
     this.#opts = opts;
     this.#enc = new FrameEncoder(run.table.size);
+    this.#nextKeyAt = wallNow() + opts.keyframeSeconds * 1000;
     this.#refresh();
   }
 
@@ -88,7 +89,6 @@ export class Publisher {
   /** Start the frame timer. Idempotent. */
   start(): void {
     if (this.#timer !== undefined) return;
-    this.#nextKeyAt = wallNow() + this.#opts.keyframeSeconds * 1000;
     this.#timer = setInterval(() => this.publishOnce(), 1000 / this.#opts.frameHz);
   }
 

@@ -109,8 +109,11 @@ export function wsRoutes(app: FastifyInstance, opts: WsRouteOptions): void {
           sendError(socket, 'WS_UNSUPPORTED', "only subscribe { ids: 'all' } is served; every client receives all signals");
         }
       } catch (err) {
-        if (!isTwinloopError(err)) throw err;
-        sendError(socket, err.code, err.message);
+        if (isTwinloopError(err)) sendError(socket, err.code, err.message);
+        else {
+          request.log.error({ err }, 'hmi ws message handling failed');
+          sendError(socket, 'HMI_INTERNAL', 'internal error (see server log)');
+        }
       }
     });
     const catalog: CatalogFrame = {

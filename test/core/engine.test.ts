@@ -57,11 +57,11 @@ test('fast pace runs far ahead of the wall clock; reset goes back to tick 0', as
 test('bad run requests are refused with a reason', async () => {
   const run = await startRun({ linePath: 'examples/sorting.yaml', autoStart: false, logger: quiet, statsLogMs: 0 });
   try {
-    await run.setPace({ kind: 'realtime', factor: -1 }).then(assert.unreachable, (e: unknown) => {
+    await run.setPace({ kind: 'realtime', factor: -1 }).then(() => assert.unreachable(), (e: unknown) => {
       assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST'));
       assert.match((e as Error).message, /pace factor must be from 0.01 to 10000, got -1/);
     });
-    await run.step(0).then(assert.unreachable, (e: unknown) => assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST')));
+    await run.step(0).then(() => assert.unreachable(), (e: unknown) => assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST')));
   } finally {
     await run.close();
   }

@@ -1,0 +1,285 @@
+// HMI benchmarks, each with its baseline in the same run:
+//  1. frame encode (and page-side decode) time for 1k and 10k signals: msgpack with typed arrays
+//     as bin vs JSON of a { name: value } map, for a 10 % delta and for a keyframe;
+//  2. frames/s the publisher sustains (snapshot, diff, encode once, fan out) with 10 and 100
+//     local WebSocket clients, publishing as fast as it can;
+//  3. latency at the real 30 Hz server: tick published -> client received, and frame encoded
+//     -> client received, p50/p99, with 10 and 100 clients.
+// Clients run in a worker thread so their decoding does not share the server's event loop.
+// Bounded: a few seconds in all; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts
+
+import { createServer as createHttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { LayoutEntry, Pace, RunControl, RunStatus } from '../core/engine/run-control.ts';
+import { SignalTable, type SignalDef } from '../core/signals.ts';
+import type { ValuesFrame } from '../hmi/protocol.ts';
+import { FrameEncoder, wallNow } from '../hmi/server/frame-encoder.ts';
+import { Publisher } from '../hmi/server/publisher.ts';
+import { createServer } from '../hmi/server/server.ts';
+import { decodeFrame, ValuesScratch } from '../hmi/web/src/frame-decoder.ts';
+
+/** Ticks whose publish wall time is remembered, for tick -> client latency. */
+const RING = 1 << 16;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] ?? NaN;
+}
+
+function pct(xs: Float64Array, p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+/** Median µs of `fn` over at most `iterations` runs or `budgetMs`, after a short warm-up. */
+function timeIt(fn: () => void, iterations: number, budgetMs = 400): number {
+  for (let i = 0; i < Math.min(20, iterations); i++) fn();
+  const samples: number[] = [];
+  const end = performance.now() + budgetMs;
+  for (let i = 0; i < iterations && performance.now() < end; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return median(samples);
+}
+
+function defs(n: number): SignalDef[] {
+  const out: SignalDef[] = [];
+  for (let i = 0; i < n; i++) out.push({ name: `area${i % 10}.unit${(i / 10) | 0}.value`, type: 'real', kind: 'state', unit: 'kW' });
+  return out;
+}
+
+function encodeBench(log: (line: string) => void): void {
+  log('frame encode/decode, median µs (msgpack typed-array bin | JSON {name: value} map)');
+  for (const n of [1000, 10_000]) {
+    const d = defs(n);
+    const names = d.map((x) => x.name);
+    const enc = new FrameEncoder(n);
+    const quality = new Uint8Array(n);
+    const changed = Math.max(1, n / 10);
+    let k = 0;
+    // Change `changed` values per call, spread over the table, so the delta is ~10 %.
+    const mutate = (): void => {
+      for (let j = 0; j < changed; j++) enc.current[(j * 10 + k) % n] = Math.random();
+      k++;
+    };
+    const deltaMsgpack = timeIt(() => {
+      mutate();
+      enc.encodeDelta(enc.diff(quality), k, k * 0.001);
+    }, 500);
+    // Baseline: the same delta as a JSON map of names (built from the same diff).
+    const deltaJson = timeIt(() => {
+      mutate();
+      const map: Record<string, number> = {};
+      for (let j = 0; j < changed; j++) {
+        const id = (j * 10 + k) % n;
+        map[names[id]!] = enc.current[id]!;
+      }
+      JSON.stringify({ t: 'values', tick: k, values: map });
+    }, 500);
+    const keyMsgpack = timeIt(() => enc.encodeKey(k, 0), 300);
+    const all: Record<string, number> = {};
+    for (let i = 0; i < n; i++) all[names[i]!] = enc.current[i]!;
+    const keyJson = timeIt(() => JSON.stringify({ t: 'values', tick: k, values: all }), 300);
+    const keyBytes = enc.encodeKey(k, 0);
+    const jsonText = JSON.stringify({ t: 'values', tick: k, values: all });
+    const scratch = new ValuesScratch(n);
+    const decMsgpack = timeIt(() => scratch.read(decodeFrame(keyBytes) as ValuesFrame), 300);
+    const decJson = timeIt(() => JSON.parse(jsonText), 300);
+    log(`  ${String(n).padStart(5)} signals  delta 10%: ${deltaMsgpack.toFixed(1)} | ${deltaJson.toFixed(1)}   keyframe: ${keyMsgpack.toFixed(1)} | ${keyJson.toFixed(1)}   keyframe decode: ${decMsgpack.toFixed(1)} | ${decJson.toFixed(1)}   keyframe bytes: ${keyBytes.byteLength} | ${Buffer.byteLength(jsonText)}`);
+  }
+}
+
+/**
+ * A table of `n` signals whose writer changes 10 % of them per publish: every 5 ms from a timer
+ * (like a busy line), or on demand via {@link advance} when `timed` is false.
+ */
+class BenchRun implements RunControl {
+  readonly table: SignalTable;
+  readonly lineName = 'bench';
+  readonly layout: readonly LayoutEntry[] = [];
+  /** Wall time (ms, wallNow clock) at which each tick % RING was published. */
+  readonly publishedAt = new Float64Array(new SharedArrayBuffer(RING * 8));
+  readonly #work: Float64Array;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #tick = 0;
+
+  constructor(n: number, timed: boolean) {
+    this.table = SignalTable.create(defs(n));
+    this.#work = new Float64Array(n);
+    if (timed) this.#timer = setInterval(() => this.advance(), 5);
+  }
+
+  /** Publish 5 more ticks with 10 % of the values changed. */
+  advance(): void {
+    const n = this.table.size;
+    this.#tick += 5;
+    for (let j = 0; j < n / 10; j++) this.#work[(j * 10 + this.#tick) % n] = Math.random();
+    this.publishedAt[this.#tick % RING] = wallNow();
+    this.table.publish(this.#work, this.#tick, this.#tick * 0.001);
+  }
+
+  status(): RunStatus {
+    const pace: Pace = { kind: 'realtime', factor: 1 };
+    const stats = { ticks: this.#tick, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 1 };
+    return { state: 'running', mode: 'virtual', pace, tick: this.#tick, time: this.#tick * 0.001, dt: 0.001, stats, controllers: [] };
+  }
+  async pause(): Promise<void> {}
+  async resume(): Promise<void> {}
+  async step(): Promise<void> {}
+  async reset(): Promise<void> {}
+  async setPace(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+}
+
+interface ClientReport {
+  framesPerClient: number[];
+  tickLatency: Float64Array;
+  encodeLatency: Float64Array;
+  seconds: number;
+}
+
+/** Open `n` clients in a worker, count frames for `ms`, return what they saw. */
+async function withClients(url: string, n: number, ms: number, publishedAt: Float64Array, during: () => Promise<void>): Promise<ClientReport> {
+  const req = createRequire(import.meta.url);
+  const worker = new Worker(CLIENT_WORKER, {
+    eval: true,
+    workerData: { url, n, publishedAt, ring: RING, wsPath: req.resolve('ws'), msgpackPath: req.resolve('@msgpack/msgpack') },
+  });
+  const reply = <T>(): Promise<T> => new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await reply<'ready'>();
+  worker.postMessage('start');
+  const t0 = performance.now();
+  const done = during();
+  await new Promise((r) => setTimeout(r, ms));
+  worker.postMessage('stop');
+  const report = await reply<ClientReport>();
+  report.seconds = (performance.now() - t0) / 1000;
+  await done;
+  await worker.terminate();
+  return report;
+}
+
+/** Publisher alone on a bare ws server, publishing back to back: its ceiling, not the 30 Hz cap. */
+async function throughput(clients: number, ms: number, log: (line: string) => void): Promise<void> {
+  const run = new BenchRun(1000, false);
+  const http = createHttpServer();
+  const wss = new WebSocketServer({ server: http });
+  const pub = new Publisher(run, { frameHz: 30, keyframeSeconds: 5, maxBufferedBytes: 1 << 20, logger: pino({ level: 'silent' }) });
+  wss.on('connection', (ws) => {
+    pub.add(ws);
+    ws.on('close', () => pub.remove(ws));
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const port = (http.address() as { port: number }).port;
+  let stop = false;
+  let cycles = 0;
+  const loop = async (): Promise<void> => {
+    while (!stop) {
+      run.advance();
+      pub.publishOnce();
+      cycles++;
+      // Yield so sockets flush and the writer's timer runs; back to back otherwise.
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const report = await withClients(`ws://127.0.0.1:${port}`, clients, ms, run.publishedAt, async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    const p = loop();
+    await new Promise((r) => setTimeout(r, ms));
+    stop = true;
+    await p;
+  });
+  const st = pub.stats();
+  const f = report.framesPerClient;
+  const avg = f.reduce((a, b) => a + b, 0) / f.length / report.seconds;
+  log(`  ${String(clients).padStart(3)} clients, 1k signals: ${(cycles / report.seconds).toFixed(0)} frames/s published (each encoded once, sent ${clients}x); per client received avg ${avg.toFixed(0)}/s, min ${(Math.min(...f) / report.seconds).toFixed(0)}/s; client-frames skipped under backpressure ${st.skipped}, keyframes ${st.keyframes}`);
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise((r) => wss.close(r));
+  await new Promise((r) => http.close(r));
+  await run.close();
+}
+
+/** The real server at its 30 Hz: latency from tick published and from frame encoded. */
+async function latency(clients: number, ms: number, log: (line: string) => void): Promise<void> {
+  const run = new BenchRun(1000, true);
+  const server = await createServer({ run, port: 0 });
+  const report = await withClients(server.url.replace('http', 'ws') + '/ws', clients, ms, run.publishedAt, async () => undefined);
+  const f = report.framesPerClient;
+  const avg = f.reduce((a, b) => a + b, 0) / f.length / report.seconds;
+  log(
+    `  ${String(clients).padStart(3)} clients, 30 Hz server: ${avg.toFixed(1)} frames/s per client; tick published -> received p50 ${pct(report.tickLatency, 50).toFixed(1)} ms p99 ${pct(report.tickLatency, 99).toFixed(1)} ms; frame encoded -> received p50 ${pct(report.encodeLatency, 50).toFixed(2)} ms p99 ${pct(report.encodeLatency, 99).toFixed(2)} ms`,
+  );
+  await server.close();
+  await run.close();
+}
+
+/**
+ * Run the HMI benchmarks, one line per figure.
+ * @example
+ * await hmiBench(console.log);
+ */
+export async function hmiBench(log: (line: string) => void): Promise<void> {
+  encodeBench(log);
+  log('publisher ceiling (back-to-back cycles, each with a new tick changing 10 % of 1k signals)');
+  for (const n of [10, 100]) await throughput(n, 2000, log);
+  log('latency at 30 Hz (tick -> received: age of the newest published tick, writer every 5 ms, when its frame arrives)');
+  for (const n of [10, 100]) await latency(n, 2000, log);
+}
+
+// ---- client worker -------------------------------------------------------------------------
+// Plain CommonJS run with `eval: true`: a .ts worker entry would need tsx inside the worker,
+// which `--import tsx` does not give worker threads on Node 20. Dependencies are resolved here.
+
+const CLIENT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const WebSocket = require(workerData.wsPath);
+const { decode } = require(workerData.msgpackPath);
+const { url, n, publishedAt, ring } = workerData;
+const now = () => performance.timeOrigin + performance.now();
+const sockets = [];
+const frames = new Array(n).fill(0);
+const tickLatency = [];
+const encodeLatency = [];
+let counting = false;
+let open = 0;
+for (let i = 0; i < n; i++) {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  ws.on('open', () => { if (++open === n) parentPort.postMessage('ready'); });
+  ws.on('error', (err) => { throw err; });
+  ws.on('message', (data) => {
+    if (!counting) return;
+    const t = now();
+    const f = decode(data);
+    if (f.t !== 'values') return;
+    frames[i]++;
+    const at = publishedAt[f.tick % ring];
+    if (at > 0) tickLatency.push(t - at);
+    if (f.pub !== undefined) encodeLatency.push(t - f.pub);
+  });
+}
+parentPort.on('message', (m) => {
+  if (m === 'start') counting = true;
+  if (m === 'stop') {
+    counting = false;
+    for (const ws of sockets) ws.terminate();
+    parentPort.postMessage({ framesPerClient: frames, tickLatency: Float64Array.from(tickLatency), encodeLatency: Float64Array.from(encodeLatency), seconds: 0 });
+  }
+});
+`;
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await hmiBench((line) => console.log(line));
+}

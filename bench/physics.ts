@@ -1,0 +1,141 @@
+// Physics step cost per component, on synthetic lines of 1k / 10k / 100k components built from
+// the demo's mix (drive, conveyor, photo-eye, classifier, pusher, bin, source), next to a
+// baseline measured in the same run: a bare first-order update over a Float64Array of the same
+// count. Runs alone with `node --import tsx bench/physics.ts`.
+
+import { pathToFileURL } from 'node:url';
+import { Model, lineSignals } from '../physics/model.ts';
+import type { ComponentConfig, LineFile } from '../physics/model.ts';
+
+const SIZES = [1_000, 10_000, 100_000];
+/** Components per repeat of the pattern. */
+const PATTERN = 7;
+/** Pushers flip their command every this many steps (between timed rounds). */
+const FLIP_STEPS = 250;
+/** Steps that fill the 2 m belts at 2 m/s to a steady item count, and the time allowed for it. */
+const FILL_STEPS = 1000;
+const WARMUP_MS = 1200;
+/** Timed rounds alternate model and baseline; at most this many, within this much time. */
+const MAX_ROUNDS = 15;
+const MEASURE_MS = 1500;
+/** Component-steps per timed round (about 20-30 ms of work). */
+const ROUND_WORK = 2_000_000;
+
+/** A line of `count` components (rounded up to whole patterns), deterministic. */
+export function syntheticLine(count: number): LineFile {
+  const components: ComponentConfig[] = [];
+  const groups = Math.ceil(count / PATTERN);
+  for (let g = 0; g < groups; g++) {
+    const d = `m${g}`;
+    const c = `c${g}`;
+    const b = `b${g}`;
+    components.push(
+      { id: d, type: 'drive' },
+      { id: c, type: 'conveyor', length: 2, beltSpeed: 2, drive: d, next: b },
+      { id: `e${g}`, type: 'photoeye', conveyor: c, position: 1.5 },
+      { id: `h${g}`, type: 'classifier', conveyor: c, position: 1.5, threshold: 0.1 },
+      { id: `p${g}`, type: 'pusher', conveyor: c, position: 1.0, width: 0.3, extendTime: 0.1, retractTime: 0.1, bin: b },
+      { id: b, type: 'bin', accepts: 'short' },
+      {
+        id: `s${g}`,
+        type: 'source',
+        conveyor: c,
+        rate: 2,
+        minGap: 0.3,
+        itemLength: 0.2,
+        classes: [
+          { name: 'short', height: 0.05, probability: 0.5 },
+          { name: 'tall', height: 0.15, probability: 0.5 },
+        ],
+      },
+    );
+  }
+  return { name: `synthetic-${components.length}`, dt: 0.001, seed: 1, components };
+}
+
+function firstOrder(x: Float64Array, u: Float64Array, k: number): void {
+  for (let i = 0; i < x.length; i++) x[i] = x[i]! + (u[i]! - x[i]!) * k;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Row {
+  components: number;
+  items: number;
+  rounds: number;
+  nsModel: number;
+  nsBare: number;
+}
+
+function measure(size: number): Row {
+  const line = syntheticLine(size);
+  const defs = lineSignals(line);
+  const ids = new Map(defs.map((d, i) => [d.name, i]));
+  const values = new Float64Array(defs.length);
+  const model = new Model(line, (name) => ids.get(name)!, values);
+  const extendIds: number[] = [];
+  for (const d of defs) {
+    if (d.name.endsWith('.run')) values[ids.get(d.name)!] = 1;
+    if (d.name.endsWith('.setpoint')) values[ids.get(d.name)!] = 50;
+    if (d.name.endsWith('.extend')) extendIds.push(ids.get(d.name)!);
+  }
+  const n = line.components.length;
+  // Pushers cycle on the model clock, outside the timed rounds, so steps include strokes and diverts.
+  const flip = (): void => {
+    const phase = Math.floor(model.tick / FLIP_STEPS) % 2;
+    for (const id of extendIds) values[id] = phase;
+  };
+  const t0 = performance.now();
+  while (model.tick < FILL_STEPS && performance.now() - t0 < WARMUP_MS) {
+    for (let i = 0; i < 50; i++) model.step();
+    flip();
+  }
+  // The baseline: the same number of elements, a first-order update each.
+  const x = new Float64Array(n);
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) u[i] = (i % 50) + 1;
+  const k = -Math.expm1(-0.001 / 0.15);
+  const steps = Math.max(5, Math.round(ROUND_WORK / n));
+  for (let i = 0; i < steps; i++) firstOrder(x, u, k);
+  const model_: number[] = [];
+  const bare: number[] = [];
+  const start = performance.now();
+  // Interleaved rounds, medians: a burst of load from other processes hits both sides alike.
+  while (model_.length < MAX_ROUNDS && (model_.length < 3 || performance.now() - start < MEASURE_MS)) {
+    let t = performance.now();
+    for (let i = 0; i < steps; i++) model.step();
+    model_.push(((performance.now() - t) * 1e6) / (steps * n));
+    flip();
+    t = performance.now();
+    for (let i = 0; i < steps; i++) firstOrder(x, u, k);
+    bare.push(((performance.now() - t) * 1e6) / (steps * n));
+  }
+  // Read the result so the baseline cannot be dropped as dead code.
+  if (Number.isNaN(x[n - 1])) throw new Error('baseline diverged');
+  const items = values[ids.get('line.items')!]!;
+  return { components: n, items, rounds: model_.length, nsModel: median(model_), nsBare: median(bare) };
+}
+
+/** Measure and print ns per component-step for each size, with the bare baseline and the ratio. */
+export async function physicsBench(log: (line: string) => void): Promise<void> {
+  log('physics: ns per component-step (mix of drive, conveyor, photoeye, classifier, pusher, bin, source)');
+  log('components  items  rounds  model ns  bare ns  ratio');
+  for (const size of SIZES) {
+    const r = measure(size);
+    log(
+      `${String(r.components).padStart(10)}  ${String(r.items).padStart(5)}  ${String(r.rounds).padStart(6)}  ${r.nsModel.toFixed(2).padStart(8)}  ${r.nsBare.toFixed(2).padStart(7)}  ${(r.nsModel / r.nsBare).toFixed(1).padStart(4)}x`,
+    );
+    // Let other work on the shared machine run between sizes.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  physicsBench((line) => console.log(line)).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

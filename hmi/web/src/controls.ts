@@ -1,0 +1,94 @@
+// Run controls: pause, single-step, resume, pace 1x/10x/fast, reset. Each button calls the REST
+// API; the answer is the new run status (shown at once, without waiting for a status frame),
+// and a refusal shows the server's error code and reason next to the buttons.
+
+import type { Pace, RunStatus } from '../../../core/engine/run-control.ts';
+import { h, setText } from './element.ts';
+import type { SignalStore } from './signal-store.ts';
+
+interface Action {
+  readonly id: string;
+  readonly label: string;
+  readonly method: 'POST' | 'PUT';
+  readonly path: string;
+  readonly body?: unknown;
+  readonly title: string;
+}
+
+const PACES: ReadonlyArray<{ id: string; label: string; pace: Pace }> = [
+  { id: 'btn-pace-1', label: '1x', pace: { kind: 'realtime', factor: 1 } },
+  { id: 'btn-pace-10', label: '10x', pace: { kind: 'realtime', factor: 10 } },
+  { id: 'btn-pace-fast', label: 'fast', pace: { kind: 'fast' } },
+];
+
+const ACTIONS: readonly Action[] = [
+  { id: 'btn-pause', label: 'Pause', method: 'POST', path: '/api/run/pause', title: 'Pause the model' },
+  { id: 'btn-step', label: 'Step', method: 'POST', path: '/api/run/step', title: 'Advance a paused model by one controller cycle' },
+  { id: 'btn-resume', label: 'Resume', method: 'POST', path: '/api/run/resume', title: 'Run the model again' },
+];
+
+export class Controls {
+  readonly root: HTMLElement;
+  readonly #error = h('span', { class: 'ctl-error', 'data-testid': 'ctl-error', role: 'status' });
+  readonly #paceButtons: Array<{ el: HTMLButtonElement; pace: Pace }> = [];
+  readonly #store: SignalStore;
+  readonly #byId = new Map<string, HTMLButtonElement>();
+  #busy = false;
+
+  constructor(store: SignalStore) {
+    this.#store = store;
+    const run = h('div', { class: 'ctl-group' });
+    for (const a of ACTIONS) run.append(this.#button(a));
+    const pace = h('div', { class: 'ctl-group' }, h('span', { class: 'label' }, 'pace'));
+    for (const p of PACES) {
+      const el = this.#button({ id: p.id, label: p.label, method: 'PUT', path: '/api/run/pace', body: p.pace, title: `Pace ${p.label}` });
+      this.#paceButtons.push({ el, pace: p.pace });
+      pace.append(el);
+    }
+    const reset = h('div', { class: 'ctl-group' });
+    reset.append(this.#button({ id: 'btn-reset', label: 'Reset', method: 'POST', path: '/api/run/reset', title: 'Reset the model to its initial state' }));
+    this.root = h('nav', { class: 'controls' }, run, pace, reset, this.#error);
+  }
+
+  #button(a: Action): HTMLButtonElement {
+    const el = h('button', { type: 'button', 'data-testid': a.id, title: a.title }, a.label);
+    el.addEventListener('click', () => void this.#call(a));
+    this.#byId.set(a.id, el);
+    return el;
+  }
+
+  async #call(a: Action): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    setText(this.#error, '');
+    try {
+      const init: RequestInit = { method: a.method };
+      if (a.body !== undefined) {
+        init.headers = { 'content-type': 'application/json' };
+        init.body = JSON.stringify(a.body);
+      }
+      const res = await fetch(a.path, init);
+      const body = (await res.json().catch(() => ({}))) as Partial<RunStatus> & { error?: string; message?: string };
+      if (!res.ok) setText(this.#error, `${a.label}: ${body.error ?? res.status} — ${body.message ?? res.statusText}`);
+      else if (body.state !== undefined) this.#store.setStatus(body as RunStatus);
+    } catch (err) {
+      setText(this.#error, `${a.label}: ${(err as Error).message}`);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Mark the active pace and which run buttons make sense in the current state. */
+  render(store: SignalStore): void {
+    const st = store.status;
+    if (st === undefined) return;
+    for (const { el, pace } of this.#paceButtons) {
+      const on = pace.kind === st.pace.kind && (pace.kind === 'fast' || (st.pace.kind === 'realtime' && pace.factor === st.pace.factor));
+      el.classList.toggle('active', on);
+    }
+    const paused = st.state === 'paused';
+    this.#byId.get('btn-step')!.disabled = !paused;
+    this.#byId.get('btn-resume')!.disabled = !paused;
+    this.#byId.get('btn-pause')!.disabled = st.state !== 'running';
+  }
+}

@@ -1,0 +1,207 @@
+// One SVG symbol per component type of the line, drawn from its layout entry: conveyors as belts
+// from their start point, length and scale (other symbols are centred on their layout point); photo-eyes as beams across the belt that light up
+// when blocked; the height classifier as a gate; the pusher with a rod that follows `.position`;
+// bins with their count; drives with their speed. Symbols that sit on a conveyor (`refs.conveyor`
+// + `params.position` in m) are drawn in that belt's own coordinates, so rotation comes free.
+// Static greys for equipment; colour only for state (beam blocked, pusher extended, bad quality).
+
+import type { LayoutEntry } from '../../../core/engine/run-control.ts';
+import { s, setText } from './element.ts';
+import { formatValue } from './format.ts';
+import type { SignalStore } from './signal-store.ts';
+
+/** A drawn symbol: its node and how to refresh it from the store. */
+export interface Shape {
+  readonly node: SVGGElement;
+  render(store: SignalStore): void;
+}
+
+/** A belt's own frame: origin at its start, x along the belt, y across it (0 = centreline). */
+export interface Belt {
+  readonly group: SVGGElement;
+  readonly pxPerM: number;
+  readonly lengthPx: number;
+  readonly widthPx: number;
+}
+
+/** Mimic px per metre when the layout gives neither a scale nor a drawn width. */
+export const DEFAULT_PX_PER_M = 100;
+const DEFAULT_BELT_WIDTH_PX = 36;
+
+export function pxPerMetre(e: LayoutEntry): number {
+  const p = e.params;
+  const scale = p['scale'] ?? p['pxPerM'];
+  if (scale !== undefined && scale > 0) return scale;
+  const len = p['length'];
+  if (e.w !== undefined && len !== undefined && len > 0) return e.w / len;
+  return DEFAULT_PX_PER_M;
+}
+
+/** A signal's id by component and field, -1 if absent. */
+function sig(store: SignalStore, e: LayoutEntry, field: string): number {
+  return store.id(`${e.id}.${field}`);
+}
+
+function label(text: string, x: number, y: number, anchor = 'middle', cls = 'lbl'): SVGTextElement {
+  return s('text', { x, y, 'text-anchor': anchor, class: cls }, text);
+}
+
+export function conveyorShape(e: LayoutEntry): Shape & { belt: Belt } {
+  const pxPerM = pxPerMetre(e);
+  const lengthPx = e.w ?? (e.params['length'] ?? 1) * pxPerM;
+  const widthPx = e.h ?? (e.params['width'] !== undefined ? e.params['width'] * pxPerM : DEFAULT_BELT_WIDTH_PX);
+  const group = s('g', { class: 'conveyor', transform: `translate(${e.x} ${e.y}) rotate(${e.rotation ?? 0})`, 'data-id': e.id });
+  const half = widthPx / 2;
+  group.append(
+    s('rect', { x: 0, y: -half, width: lengthPx, height: widthPx, rx: half, class: 'belt' }),
+    s('line', { x1: half, y1: 0, x2: lengthPx - half, y2: 0, class: 'belt-axis' }),
+    s('circle', { cx: half, cy: 0, r: half * 0.55, class: 'roller' }),
+    s('circle', { cx: lengthPx - half, cy: 0, r: half * 0.55, class: 'roller' }),
+    label(e.id, lengthPx / 2, -half - 6),
+  );
+  // Belt speed and item count live in the side panel: around a belt the space belongs to the
+  // sensors, the pusher and the drive labels.
+  const belt: Belt = { group, pxPerM, lengthPx, widthPx };
+  return { node: group, belt, render: () => undefined };
+}
+
+/** Where a conveyor-mounted symbol sits along its belt, px from the belt start. */
+function along(e: LayoutEntry, belt: Belt): number {
+  return (e.params['position'] ?? 0) * belt.pxPerM;
+}
+
+export function photoEyeShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const blockedId = sig(store, e, 'blocked');
+  const reach = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2 + 8;
+  const g = s('g', { class: 'photo-eye', 'data-id': e.id, 'data-testid': `pe-${e.id}` });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  const beam = s('line', { x1: 0, y1: -reach, x2: 0, y2: reach, class: 'beam' });
+  g.append(
+    beam,
+    s('rect', { x: -4, y: -reach - 8, width: 8, height: 8, class: 'eye' }),
+    s('rect', { x: -4, y: reach, width: 8, height: 8, class: 'eye' }),
+    label(e.id, 0, reach + 20),
+  );
+  let last = -1;
+  return {
+    node: g,
+    render(st) {
+      const on = st.value(blockedId) ? 1 : 0;
+      if (on !== last) {
+        g.classList.toggle('blocked', on === 1);
+        g.dataset['blocked'] = String(on);
+        last = on;
+      }
+    },
+  };
+}
+
+/** The height classifier: a gate over the belt; lit while any of its bool signals is set. */
+export function classifierShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const half = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2 + 6;
+  const g = s('g', { class: 'classifier', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  // Label and value both above the belt: a classifier often shares its spot with a photo-eye,
+  // whose label sits below.
+  g.append(
+    s('path', { d: `M -7 ${half} V ${-half} H 7 V ${half}`, class: 'gate' }),
+    label(e.id, 0, -half - 6),
+  );
+  const prefix = `${e.id}.`;
+  const bools: number[] = [];
+  let valueId = -1;
+  for (const c of store.catalog) {
+    if (!c.name.startsWith(prefix)) continue;
+    if (c.type === 'bool') bools.push(c.id);
+    else if (valueId < 0) valueId = c.id;
+  }
+  const val = label('', 0, -half - 20, 'middle', 'val');
+  g.append(val);
+  const unit = valueId >= 0 ? store.catalog[valueId]!.unit : '';
+  return {
+    node: g,
+    render(st) {
+      let on = false;
+      for (const id of bools) if (st.value(id)) on = true;
+      g.classList.toggle('active', on);
+      if (valueId >= 0) setText(val, `${formatValue(st.value(valueId), unit, store.catalog[valueId]!.type)} ${unit}`);
+    },
+  };
+}
+
+/**
+ * The pusher beside the belt; its rod crosses the belt as `.position` goes 0 -> 1.
+ * @param pushDir -1: the rod moves towards the belt's -y side (body on +y), +1 the other way
+ */
+export function pusherShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined, pushDir: 1 | -1): Shape {
+  const positionId = sig(store, e, 'position');
+  const extendedId = sig(store, e, 'extended');
+  const width = belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX;
+  const pxPerM = belt?.pxPerM ?? DEFAULT_PX_PER_M;
+  const strokePx = e.params['stroke'] !== undefined ? e.params['stroke'] * pxPerM : width + 8;
+  const face = Math.max(12, (e.params['width'] ?? 0.28) * pxPerM);
+  const side = -pushDir; // where the body sits
+  const edge = side * (width / 2 + 4);
+  const bodyH = 30;
+  const g = s('g', { class: 'pusher', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  const body = s('rect', { x: -12, y: side < 0 ? edge - bodyH : edge, width: 24, height: bodyH, class: 'cyl' });
+  const rod = s('g', { class: 'rod' });
+  rod.append(
+    s('rect', { x: -2, y: side < 0 ? edge - 6 : edge, width: 4, height: 6, class: 'rod-shaft' }),
+    s('rect', { x: -face / 2, y: side < 0 ? edge - 1 : edge - 3, width: face, height: 4, class: 'rod-head' }),
+  );
+  // Label beside the body, not beyond it: a drive symbol often sits there.
+  g.append(body, rod, label(e.id, 16, side < 0 ? edge - bodyH / 2 + 4 : edge + bodyH / 2 + 4, 'start'));
+  let lastPos = NaN;
+  return {
+    node: g,
+    render(st) {
+      const p = Math.min(1, Math.max(0, st.value(positionId) || 0));
+      if (p !== lastPos) {
+        rod.setAttribute('transform', `translate(0 ${pushDir * p * strokePx})`);
+        lastPos = p;
+      }
+      g.classList.toggle('extended', st.value(extendedId) === 1);
+    },
+  };
+}
+
+/** A bin, centred on its layout point, with its count. */
+export function binShape(e: LayoutEntry, store: SignalStore): Shape {
+  const w = e.w ?? 90;
+  const h = e.h ?? 60;
+  const countId = sig(store, e, 'count');
+  const g = s('g', { class: 'bin', transform: `translate(${e.x - w / 2} ${e.y - h / 2})`, 'data-id': e.id });
+  const count = s('text', { x: w / 2, y: h / 2 + 8, 'text-anchor': 'middle', class: 'count', 'data-testid': `bin-count-${e.id}` }, '—');
+  g.append(s('path', { d: `M 0 0 V ${h} H ${w} V 0`, class: 'bin-wall' }), count, label(e.id, w / 2, h + 16));
+  return { node: g, render: (st) => setText(count, formatValue(st.value(countId), '', 'int')) };
+}
+
+export function sourceShape(e: LayoutEntry): Shape {
+  const g = s('g', { class: 'source', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  g.append(s('path', { d: 'M -18 -16 H 6 L 18 0 L 6 16 H -18 Z', class: 'src' }), label(e.id, 0, -22));
+  return { node: g, render: () => undefined };
+}
+
+/** A drive: motor symbol with its frequency; placed at its layout point (or under its belt). */
+export function driveShape(e: LayoutEntry, store: SignalStore, at: { x: number; y: number }): Shape {
+  const speedId = sig(store, e, 'speed');
+  const g = s('g', { class: 'drive', transform: `translate(${at.x} ${at.y})`, 'data-id': e.id });
+  const val = label('', 18, 4, 'start', 'val');
+  g.append(s('circle', { cx: 0, cy: 0, r: 12, class: 'motor' }), s('text', { x: 0, y: 4, 'text-anchor': 'middle', class: 'motor-m' }, 'M'), label(e.id, 18, -8, 'start'), val);
+  return {
+    node: g,
+    render(st) {
+      setText(val, `${formatValue(st.value(speedId), 'Hz', 'real')} Hz`);
+      g.classList.toggle('running', st.value(speedId) > 0.05);
+    },
+  };
+}
+
+/** Anything the mimic has no symbol for: a labelled box, so it is at least visible. */
+export function genericShape(e: LayoutEntry): Shape {
+  const g = s('g', { class: 'generic', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  g.append(s('rect', { x: 0, y: 0, width: e.w ?? 40, height: e.h ?? 24, class: 'box' }), label(`${e.id} (${e.type})`, 0, -4, 'start'));
+  return { node: g, render: () => undefined };
+}

@@ -1,0 +1,160 @@
+// The mimic: an SVG of the line generated from the layout in the catalog frame, plus the items
+// moving on it. Items are drawn from the per-slot signals the model publishes
+// (`items.<k>.x`, `items.<k>.y` in mimic px, `items.<k>.alive`, `items.<k>.cls`): one rect per
+// slot made once, moved by attribute writes at animation-frame rate, hidden when the slot is free.
+
+import type { LayoutEntry } from '../../../core/engine/run-control.ts';
+import { h, s } from './element.ts';
+import {
+  binShape,
+  classifierShape,
+  conveyorShape,
+  driveShape,
+  genericShape,
+  photoEyeShape,
+  pusherShape,
+  sourceShape,
+  type Belt,
+  type Shape,
+} from './mimic-shapes.ts';
+import type { SignalStore } from './signal-store.ts';
+
+// Line files name types their own way; these are the names each symbol answers to.
+const KIND_OF: Readonly<Record<string, string>> = {
+  conveyor: 'conveyor', belt: 'conveyor',
+  'photo-eye': 'photo-eye', photoeye: 'photo-eye', photo_eye: 'photo-eye', photocell: 'photo-eye',
+  classifier: 'classifier', 'height-sensor': 'classifier', 'height-classifier': 'classifier', height_sensor: 'classifier',
+  pusher: 'pusher', diverter: 'pusher',
+  bin: 'bin', sink: 'bin',
+  source: 'source', 'item-source': 'source',
+  drive: 'drive', motor: 'drive', vfd: 'drive',
+};
+
+const ITEM_PX = 14;
+
+interface ItemSlot {
+  readonly rect: SVGRectElement;
+  readonly x: number;
+  readonly y: number;
+  readonly alive: number;
+  readonly cls: number;
+  shownX: number;
+  shownY: number;
+  shown: boolean;
+  shownCls: number;
+}
+
+export class Mimic {
+  readonly root: HTMLElement;
+  readonly #svg: SVGSVGElement;
+  #shapes: Shape[] = [];
+  #items: ItemSlot[] = [];
+
+  constructor() {
+    this.#svg = s('svg', { class: 'mimic-svg', 'data-testid': 'mimic', preserveAspectRatio: 'xMidYMid meet' });
+    this.root = h('section', { class: 'mimic panel' }, this.#svg);
+  }
+
+  /** Rebuild from the layout (each catalog frame: a reconnect may meet a different line). */
+  build(layout: readonly LayoutEntry[], store: SignalStore): void {
+    const svg = this.#svg;
+    svg.replaceChildren();
+    this.#shapes = [];
+    const equipment = s('g', { class: 'equipment' });
+    svg.append(equipment);
+    const belts = new Map<string, Belt>();
+    const beltOfDrive = new Map<string, Belt>();
+    // Belts first: conveyor-mounted symbols are drawn inside their belt's group.
+    for (const e of layout) {
+      if (KIND_OF[e.type] !== 'conveyor') continue;
+      const shape = conveyorShape(e);
+      belts.set(e.id, shape.belt);
+      const drive = e.refs['drive'];
+      if (drive !== undefined) beltOfDrive.set(drive, shape.belt);
+      this.#add(equipment, shape);
+    }
+    for (const e of layout) {
+      const kind = KIND_OF[e.type];
+      if (kind === 'conveyor') continue;
+      const beltId = e.refs['conveyor'] ?? e.refs['on'] ?? e.refs['belt'];
+      const belt = beltId !== undefined ? belts.get(beltId) : undefined;
+      const parent = belt?.group ?? equipment;
+      if (kind === 'photo-eye') this.#add(parent, photoEyeShape(e, store, belt));
+      else if (kind === 'classifier') this.#add(parent, classifierShape(e, store, belt));
+      else if (kind === 'pusher') this.#add(parent, pusherShape(e, store, belt, pushDirection(e, layout, beltId)));
+      else if (kind === 'bin') this.#add(equipment, binShape(e, store));
+      else if (kind === 'source') this.#add(equipment, sourceShape(e));
+      else if (kind === 'drive') {
+        // A drive without its own place on the layout sits under the start of its belt.
+        const driven = beltOfDrive.get(e.id);
+        if ((e.x !== 0 || e.y !== 0) || driven === undefined) this.#add(equipment, driveShape(e, store, { x: e.x, y: e.y }));
+        else this.#add(driven.group, driveShape(e, store, { x: 16, y: driven.widthPx / 2 + 36 }));
+      } else this.#add(equipment, genericShape(e));
+    }
+    const items = s('g', { class: 'items' });
+    svg.append(items);
+    this.#items = [];
+    for (let k = 0; ; k++) {
+      const x = store.id(`items.${k}.x`);
+      if (x < 0) break;
+      const rect = s('rect', { width: ITEM_PX, height: ITEM_PX, rx: 2, class: 'item', 'data-testid': 'item', visibility: 'hidden' });
+      items.append(rect);
+      this.#items.push({ rect, x, y: store.id(`items.${k}.y`), alive: store.id(`items.${k}.alive`), cls: store.id(`items.${k}.cls`), shownX: NaN, shownY: NaN, shown: false, shownCls: -1 });
+    }
+    this.#fit();
+  }
+
+  #add(parent: SVGGElement, shape: Shape): void {
+    parent.append(shape.node);
+    this.#shapes.push(shape);
+  }
+
+  /** Frame the drawing: viewBox = bounding box of the equipment plus a margin. */
+  #fit(): void {
+    const svg = this.#svg;
+    if (!svg.isConnected) return;
+    const b = (svg.firstElementChild as SVGGElement | null)?.getBBox();
+    if (b === undefined || b.width === 0) return;
+    const m = 30;
+    svg.setAttribute('viewBox', `${Math.floor(b.x - m)} ${Math.floor(b.y - m)} ${Math.ceil(b.width + 2 * m)} ${Math.ceil(b.height + 2 * m)}`);
+  }
+
+  render(store: SignalStore): void {
+    for (const shape of this.#shapes) shape.render(store);
+    for (const it of this.#items) {
+      const alive = it.alive >= 0 ? store.value(it.alive) !== 0 : true;
+      if (alive !== it.shown) {
+        it.rect.setAttribute('visibility', alive ? 'visible' : 'hidden');
+        it.shown = alive;
+      }
+      if (!alive) continue;
+      const x = store.value(it.x);
+      const y = store.value(it.y);
+      if (x !== it.shownX || y !== it.shownY) {
+        // The slot signals give the item's centre.
+        it.rect.setAttribute('x', (x - ITEM_PX / 2).toFixed(1));
+        it.rect.setAttribute('y', (y - ITEM_PX / 2).toFixed(1));
+        it.shownX = x;
+        it.shownY = y;
+      }
+      const cls = it.cls >= 0 ? store.value(it.cls) : 0;
+      if (cls !== it.shownCls) {
+        it.rect.setAttribute('class', `item cls-${cls}`);
+        it.shownCls = cls;
+      }
+    }
+  }
+}
+
+/**
+ * Which way a pusher pushes, in its belt's frame: towards its bin (`refs.bin`) if the layout
+ * places one, else towards +y. The bin's centre is rotated into the belt frame first.
+ */
+function pushDirection(pusher: LayoutEntry, layout: readonly LayoutEntry[], beltId: string | undefined): 1 | -1 {
+  const bin = layout.find((e) => e.id === pusher.refs['bin']);
+  const conv = layout.find((e) => e.id === beltId);
+  if (bin === undefined || conv === undefined) return 1;
+  const a = ((conv.rotation ?? 0) * Math.PI) / 180;
+  const localY = -(bin.x - conv.x) * Math.sin(a) + (bin.y - conv.y) * Math.cos(a);
+  return localY < 0 ? -1 : 1;
+}

@@ -1,0 +1,45 @@
+// The catalog of component types a line file may use, and the line-level signals every line
+// has. Adding a component type means adding its file and one entry here.
+
+import type { ComponentType, FieldSpec } from './component.ts';
+import { binType } from './bin.ts';
+import { classifierType } from './classifier.ts';
+import { conveyorType } from './conveyor.ts';
+import { driveType } from './drive.ts';
+import { photoeyeType } from './photoeye.ts';
+import { pusherType } from './pusher.ts';
+import { sourceType } from './source.ts';
+
+/** Every component type, in the order the docs and the schema list them. */
+export const COMPONENT_TYPES: readonly ComponentType[] = [
+  driveType,
+  conveyorType,
+  sourceType,
+  photoeyeType,
+  classifierType,
+  pusherType,
+  binType,
+];
+
+const BY_NAME: ReadonlyMap<string, ComponentType> = new Map(COMPONENT_TYPES.map((t) => [t.type, t]));
+
+/** The type declaration for a type name, if it exists. */
+export function componentType(name: string): ComponentType | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Names of all component types, for "known: ..." messages. */
+export function typeNames(): string[] {
+  return COMPONENT_TYPES.map((t) => t.type);
+}
+
+/** Prefix of the line-level signals; no component may take it as its id. */
+export const LINE_PREFIX = 'line';
+
+/** Line-level signals, published as `line.<field>` ahead of all component signals. */
+export const LINE_SIGNALS: readonly FieldSpec[] = [
+  { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power of all drives' },
+  { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy of all drives since reset' },
+  { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items in transit on conveyors' },
+  { field: 'created', type: 'int', kind: 'state', unit: '', description: 'Items created by all sources since reset' },
+];

@@ -1,0 +1,88 @@
+// Classifiers: height light-curtains across a conveyor. They report the height of the item
+// under them and whether it is above a threshold, which is how the controller tells classes apart.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { checkPositionOnConveyor, column, readNumber } from './component.ts';
+import { HEIGHT as HEIGHT_COL, coverAt } from './items.ts';
+import type { ItemPool } from './items.ts';
+
+/** Catalog entry for classifiers. */
+export const classifierType: ComponentType = {
+  type: 'classifier',
+  description: 'Height light-curtain across a conveyor',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor the curtain crosses' },
+    position: { kind: 'number', unit: 'm', minimum: 0, description: 'Curtain position from the conveyor start' },
+    threshold: { kind: 'number', unit: 'm', default: 0.1, minimum: 0, description: 'Heights strictly above this set .high' },
+  },
+  signals: [
+    { field: 'high', type: 'bool', kind: 'sensor', unit: '', description: 'The item under the curtain is higher than the threshold' },
+    { field: 'height', type: 'real', kind: 'state', unit: 'm', description: 'Height of the item under the curtain, 0 when none' },
+  ],
+  check: checkPositionOnConveyor,
+};
+
+// Offsets of each signal from the classifier's first one: the order of classifierType.signals.
+const HIGH = 0;
+const HEIGHT = 1;
+
+// Float64 columns.
+const C_POSITION = 0; // m from the conveyor start
+const C_THRESHOLD = 1; // m
+const F_COLS = 2;
+
+// Int32 columns.
+const C_SIG = 0; // id of the classifier's first signal (high)
+const C_CONVEYOR = 1;
+const I_COLS = 2;
+
+/** All classifiers of a line. */
+export class Classifiers {
+  readonly n: number;
+  readonly #pool: ItemPool;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+
+  constructor(ctx: BuildContext, pool: ItemPool) {
+    const placed = ctx.of('classifier');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    const position = column(this.#f, C_POSITION, n), threshold = column(this.#f, C_THRESHOLD, n);
+    const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
+    for (let i = 0; i < n; i++) {
+      const { cfg, path } = placed[i]!;
+      conveyor[i] = ctx.indexOf(cfg['conveyor'] as string);
+      position[i] = readNumber(cfg, classifierType, 'position', path);
+      threshold[i] = readNumber(cfg, classifierType, 'threshold', path);
+      sig[i] = ctx.signal(cfg.id, 'high');
+    }
+  }
+
+  reset(values: Float64Array): void {
+    this.step(values);
+  }
+
+  /** Measure the item under each curtain at the end of this step. */
+  step(values: Float64Array): void {
+    const n = this.n;
+    const pool = this.#pool;
+    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
+    const convNext = pool.convNext, convLength = pool.convLength;
+    const oHeight = HEIGHT_COL * cap;
+    const f = this.#f;
+    const ii = this.#i;
+    const oThreshold = C_THRESHOLD * n;
+    const oConveyor = C_CONVEYOR * n;
+    for (let i = 0; i < n; i++) {
+      // C_POSITION and C_SIG are column 0 of their buffers.
+      const s = coverAt(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
+      const h = s >= 0 ? itemF[oHeight + s]! : 0;
+      const b = ii[i]!;
+      values[b + HEIGHT] = h;
+      values[b + HIGH] = h > f[oThreshold + i]! ? 1 : 0;
+    }
+  }
+}

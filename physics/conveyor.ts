@@ -1,0 +1,225 @@
+// Conveyors: belts that carry discrete items at a speed set by their drive, accumulate them
+// without overlap when the way ahead is blocked, and hand them over at the end to the next
+// conveyor (when there is room), into a bin, or off the end (dropped).
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { column, readNumber } from './component.ts';
+import type { Bins } from './bin.ts';
+import { driveType } from './drive.ts';
+import { CAP, COUNT, HEAD, ItemPool, LENGTH, START } from './items.ts';
+
+/** Catalog entry for conveyors. */
+export const conveyorType: ComponentType = {
+  type: 'conveyor',
+  description: 'Belt conveyor carrying discrete items; items belong to the conveyor their front is on',
+  params: {
+    length: { kind: 'number', unit: 'm', exclusiveMinimum: 0, description: 'Length of the belt' },
+    beltSpeed: { kind: 'number', unit: 'm/s', default: 0.5, minimum: 0, description: 'Belt speed when the drive runs at its rated frequency' },
+    drive: { kind: 'ref', targets: ['drive'], description: 'Id of the drive that moves this belt' },
+    next: { kind: 'ref', targets: ['conveyor', 'bin'], optional: true, description: 'Id of the conveyor or bin that receives items off the end. Default: none, items fall off and count as dropped' },
+  },
+  signals: [
+    { field: 'speed', type: 'real', kind: 'state', unit: 'm/s', description: 'Belt speed' },
+    { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items whose front is on this belt' },
+    { field: 'dropped', type: 'int', kind: 'state', unit: '', description: 'Items that fell off the end (no next) since reset' },
+  ],
+  check(cfg, path, _ctx, out) {
+    if (cfg['next'] !== undefined && cfg['next'] === cfg.id) {
+      out.push({ path: `${path}.next`, message: `refers to the conveyor ${cfg.id} itself` });
+    }
+  },
+};
+
+// Offsets of each signal from the conveyor's first one: the order of conveyorType.signals.
+const SPEED = 0;
+const DROPPED = 2;
+
+// Float64 columns.
+const C_PER_HZ = 0; // m/s of belt per Hz of drive speed
+const C_LENGTH = 1; // m
+const F_COLS = 2;
+
+// Int32 columns.
+const C_SIG = 0; // id of the conveyor's first signal (speed)
+const C_DRIVE_SPEED_SIG = 1;
+const C_NEXT_CONV = 2; // next conveyor index, or -1
+const C_NEXT_BIN = 3; // next bin index, or -1
+const C_DROPPED = 4;
+const I_COLS = 5;
+
+/** All conveyors of a line; owns the item pool. */
+export class Conveyors {
+  readonly n: number;
+  /** Every item on the line, ordered per conveyor. */
+  readonly items: ItemPool;
+  readonly #dt: number;
+  /** Processing order: a conveyor after the one it feeds, so a handed-over item moves once per step. */
+  readonly #order: Int32Array;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #bins: Bins;
+  readonly #values: Float64Array;
+
+  /**
+   * @param minItemLength shortest item any source makes, m (sizes the item pool)
+   * @param values the model's value array (item counts are written through by the pool)
+   */
+  constructor(ctx: BuildContext, bins: Bins, minItemLength: number, values: Float64Array) {
+    const placed = ctx.of('conveyor');
+    const n = placed.length;
+    this.n = n;
+    this.#dt = ctx.dt;
+    this.#bins = bins;
+    this.#values = values;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    const perHz = column(this.#f, C_PER_HZ, n);
+    const length = column(this.#f, C_LENGTH, n);
+    const sig = column(this.#i, C_SIG, n);
+    const driveSpeedSig = column(this.#i, C_DRIVE_SPEED_SIG, n);
+    const nextConv = column(this.#i, C_NEXT_CONV, n).fill(-1);
+    const nextBin = column(this.#i, C_NEXT_BIN, n).fill(-1);
+    const countSig = new Int32Array(n);
+    const drives = ctx.of('drive');
+    for (let c = 0; c < n; c++) {
+      const { cfg, path } = placed[c]!;
+      length[c] = readNumber(cfg, conveyorType, 'length', path);
+      const beltSpeed = readNumber(cfg, conveyorType, 'beltSpeed', path);
+      const driveId = cfg['drive'] as string;
+      const d = drives[ctx.indexOf(driveId)]!;
+      // The belt runs at beltSpeed when its drive runs at the drive's rated frequency.
+      perHz[c] = beltSpeed / readNumber(d.cfg, driveType, 'ratedFrequency', d.path);
+      driveSpeedSig[c] = ctx.signal(driveId, 'speed');
+      sig[c] = ctx.signal(cfg.id, 'speed');
+      countSig[c] = ctx.signal(cfg.id, 'items');
+      const next = cfg['next'];
+      if (typeof next === 'string') {
+        if (ctx.typeOf(next) === 'conveyor') nextConv[c] = ctx.indexOf(next);
+        else nextBin[c] = ctx.indexOf(next);
+      }
+    }
+    this.#order = downstreamFirst(nextConv);
+    // The pool keeps its own copies: a view would pin this buffer's layout into the pool.
+    this.items = new ItemPool(length.slice(), nextConv.slice(), minItemLength, values, countSig);
+  }
+
+  /** Empty belts, counters to zero. */
+  reset(values: Float64Array): void {
+    const n = this.n;
+    this.items.clear();
+    column(this.#i, C_DROPPED, n).fill(0);
+    for (let c = 0; c < n; c++) {
+      values[this.#i[C_SIG * n + c]! + SPEED] = 0;
+      values[this.#i[C_SIG * n + c]! + DROPPED] = 0;
+    }
+  }
+
+  /**
+   * Move every item by the belt speed times dt, front-most first, each stopping where the item
+   * ahead of it (or the room at the next conveyor's start) ends; then hand over past the end.
+   */
+  step(values: Float64Array): void {
+    const n = this.n;
+    const pool = this.items;
+    const itemF = pool.f;
+    const ring = pool.ring;
+    const slots = pool.slots;
+    const order = this.#order;
+    const f = this.#f;
+    const ii = this.#i;
+    const dt = this.#dt;
+    // Column offsets as locals: computed once per call, not per access.
+    const oPerHz = C_PER_HZ * n;
+    const oLength = C_LENGTH * n;
+    const oSig = C_SIG * n;
+    const oDriveSpeedSig = C_DRIVE_SPEED_SIG * n;
+    const oNextConv = C_NEXT_CONV * n;
+    const oStart = START * n;
+    const oCap = CAP * n;
+    const oHead = HEAD * n;
+    const oCount = COUNT * n;
+    const oItemLength = LENGTH * pool.capacity;
+    for (let o = 0; o < n; o++) {
+      const c = order[o]!;
+      const v = values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]!;
+      values[ii[oSig + c]! + SPEED] = v;
+      const cnt = ring[oCount + c]!;
+      if (cnt === 0 || !(v > 0)) continue;
+      const dx = v * dt;
+      const len = f[oLength + c]!;
+      const nc = ii[oNextConv + c]!;
+      // How far the front-most item may go: up to the rear of the last item already on the
+      // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
+      let limit = Infinity;
+      if (nc >= 0 && ring[oCount + nc]! > 0) {
+        const r = pool.rearmost(nc);
+        limit = len + itemF[r]! - itemF[oItemLength + r]!;
+      }
+      const start = ring[oStart + c]!;
+      const cap = ring[oCap + c]!;
+      const head = ring[oHead + c]!;
+      let j = head;
+      // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
+      for (let k = 0; k < cnt; k++) {
+        const s = slots[start + j]!;
+        const f0 = itemF[s]!;
+        let x = f0 + dx;
+        if (x > limit) x = limit;
+        // Never backwards, even if rounding put the limit a hair behind.
+        if (x < f0) x = f0;
+        itemF[s] = x;
+        limit = x - itemF[oItemLength + s]!;
+        if (++j === cap) j = 0;
+      }
+      if (itemF[slots[start + head]!]! > len) this.#leave(c);
+    }
+  }
+
+  /** Items past the end of conveyor c: hand over, deliver or drop, front-most first. */
+  #leave(c: number): void {
+    const n = this.n;
+    const pool = this.items;
+    const front = pool.front;
+    const len = this.#f[C_LENGTH * n + c]!;
+    const nc = this.#i[C_NEXT_CONV * n + c]!;
+    const bin = this.#i[C_NEXT_BIN * n + c]!;
+    while (pool.count[c]! > 0) {
+      const s = pool.at(c, 0);
+      const x = front[s]!;
+      if (!(x > len)) break;
+      if (nc >= 0) {
+        if (!pool.transferFront(c, nc)) {
+          front[s] = len;
+          break;
+        }
+      } else if (bin >= 0) {
+        this.#bins.receive(bin, pool.removeAt(c, 0));
+      } else {
+        const dropped = ++this.#i[C_DROPPED * n + c]!;
+        this.#values[this.#i[C_SIG * n + c]! + DROPPED] = dropped;
+        pool.removeAt(c, 0);
+      }
+    }
+  }
+}
+
+/** Post-order over the `next` links: every conveyor comes after the one it feeds (cycles are cut). */
+function downstreamFirst(next: Int32Array): Int32Array {
+  const n = next.length;
+  const order = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  let k = 0;
+  for (let c0 = 0; c0 < n; c0++) {
+    if (seen[c0]) continue;
+    // Walk the chain to its end (or back into something seen), then emit it backwards.
+    const chain: number[] = [];
+    let c = c0;
+    while (c >= 0 && !seen[c]) {
+      seen[c] = 1;
+      chain.push(c);
+      c = next[c]!;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) order[k++] = chain[i]!;
+  }
+  return order;
+}

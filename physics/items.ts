@@ -1,0 +1,276 @@
+// The item pool: every item on the line, struct-of-arrays over a capacity fixed at build, plus
+// one ring of slot ids per conveyor holding its items front-most first. Items enter a conveyor
+// only at its start (sources, hand-over) and leave at its end (hand-over, bin, drop) or from the
+// middle (pusher), so the rings stay ordered without ever sorting.
+
+import { column } from './component.ts';
+
+/** Float64 columns of {@link ItemPool.f}, each `capacity` long. */
+export const FRONT = 0;
+export const LENGTH = 1;
+export const HEIGHT = 2;
+const F_COLS = 3;
+
+/** Int32 columns of {@link ItemPool.ring}, each one entry per conveyor. */
+export const START = 0;
+export const CAP = 1;
+export const HEAD = 2;
+export const COUNT = 3;
+const RING_COLS = 4;
+
+/** Item slots and per-conveyor ordering. Positions are of the item's front, m from its conveyor's start. */
+export class ItemPool {
+  /** Number of item slots. */
+  readonly capacity: number;
+  /** Number of conveyors. */
+  readonly conveyors: number;
+  /** Item fields FRONT, LENGTH, HEIGHT as columns; step loops index `col * capacity + slot`. */
+  readonly f: Float64Array;
+  /** Front of the item, m from the start of its conveyor (column view of `f`). */
+  readonly front: Float64Array;
+  /** Extent along the belt, m. */
+  readonly length: Float64Array;
+  /** Height, m. */
+  readonly height: Float64Array;
+  /** Global class index (see the model's class table). */
+  readonly cls: Int32Array;
+  /** Conveyor index the item's front is on; -1 when the slot is free. */
+  readonly conveyor: Int32Array;
+  readonly alive: Uint8Array;
+  /** Ring fields START, CAP, HEAD, COUNT per conveyor as columns; index `col * conveyors + c`. */
+  readonly ring: Int32Array;
+  /** Items per conveyor (column view of `ring`). */
+  readonly count: Int32Array;
+  /** Slot ids, ring by ring. */
+  readonly slots: Int32Array;
+  /** Conveyor geometry: length (m) and index of the next conveyor (-1: none or a bin). */
+  readonly convLength: Float64Array;
+  readonly convNext: Int32Array;
+  readonly #free: Int32Array;
+  #freeTop = 0;
+  #alive = 0;
+  /** Where each conveyor's item count is published: written through on every change, so no per-step pass is needed. */
+  readonly #values: Float64Array;
+  readonly #countSig: Int32Array;
+  /** Holds the position for {@link ItemPool.coverAt} (see {@link coverAt} on why it is not an argument). */
+  readonly #probe = new Float64Array(1);
+
+  /**
+   * @param convLength length of each conveyor, m
+   * @param convNext next conveyor index per conveyor, -1 if none or a bin
+   * @param minItemLength shortest item any source makes, m; bounds how many items fit a conveyor
+   * @param values the model's value array, and `countSig` the id of each conveyor's item count in it
+   */
+  constructor(convLength: Float64Array, convNext: Int32Array, minItemLength: number, values: Float64Array, countSig: Int32Array) {
+    const n = convLength.length;
+    this.conveyors = n;
+    this.convLength = convLength;
+    this.convNext = convNext;
+    this.#values = values;
+    this.#countSig = countSig;
+    this.ring = new Int32Array(RING_COLS * n);
+    const ringStart = column(this.ring, START, n);
+    const ringCap = column(this.ring, CAP, n);
+    this.count = column(this.ring, COUNT, n);
+    let total = 0;
+    for (let c = 0; c < n; c++) {
+      // Fronts lie in [0, length] and never overlap, so at most floor(length/min)+1 fronts fit;
+      // one more absorbs rounding at touching items.
+      const cap = Number.isFinite(minItemLength) ? Math.floor(convLength[c]! / minItemLength) + 2 : 1;
+      ringStart[c] = total;
+      ringCap[c] = cap;
+      total += cap;
+    }
+    this.capacity = total;
+    this.slots = new Int32Array(total);
+    this.f = new Float64Array(F_COLS * total);
+    this.front = column(this.f, FRONT, total);
+    this.length = column(this.f, LENGTH, total);
+    this.height = column(this.f, HEIGHT, total);
+    this.cls = new Int32Array(total);
+    this.conveyor = new Int32Array(total);
+    this.alive = new Uint8Array(total);
+    this.#free = new Int32Array(total);
+    this.clear();
+  }
+
+  /** Items alive anywhere on the line. */
+  get aliveCount(): number {
+    return this.#alive;
+  }
+
+  /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
+  clear(): void {
+    const cap = this.capacity;
+    for (let i = 0; i < cap; i++) this.#free[i] = cap - 1 - i;
+    this.#freeTop = cap;
+    this.#alive = 0;
+    this.conveyor.fill(-1);
+    this.alive.fill(0);
+    const n = this.conveyors;
+    this.ring.fill(0, HEAD * n, (COUNT + 1) * n);
+    for (let c = 0; c < n; c++) this.#values[this.#countSig[c]!] = 0;
+  }
+
+  /** Slot id of the k-th item of conveyor c counted from its front (k < count[c]). */
+  at(c: number, k: number): number {
+    const n = this.conveyors;
+    const ring = this.ring;
+    const cap = ring[CAP * n + c]!;
+    let j = ring[HEAD * n + c]! + k;
+    if (j >= cap) j -= cap;
+    return this.slots[ring[START * n + c]! + j]!;
+  }
+
+  /** Slot id of the rear-most item of conveyor c, or -1 when it is empty. */
+  rearmost(c: number): number {
+    const k = this.ring[COUNT * this.conveyors + c]!;
+    return k === 0 ? -1 : this.at(c, k - 1);
+  }
+
+  /**
+   * Place a new item at the rear of conveyor c with its geometry taken from `geometry[gi ..]`
+   * (front, length, height, m: an array, not numbers, so no call boxes a double). Returns its
+   * slot, or -1 when the pool or the conveyor's ring is full.
+   */
+  add(c: number, geometry: Float64Array, gi: number, cls: number): number {
+    const n = this.conveyors;
+    if (this.#freeTop === 0 || this.ring[COUNT * n + c]! === this.ring[CAP * n + c]!) return -1;
+    const s = this.#free[--this.#freeTop]!;
+    const cap = this.capacity;
+    this.f[FRONT * cap + s] = geometry[gi]!;
+    this.f[LENGTH * cap + s] = geometry[gi + 1]!;
+    this.f[HEIGHT * cap + s] = geometry[gi + 2]!;
+    this.cls[s] = cls;
+    this.alive[s] = 1;
+    this.#alive++;
+    this.#pushBack(c, s);
+    return s;
+  }
+
+  /**
+   * Move the front item of conveyor c, past its end, to the rear of conveyor `to`, carrying the
+   * distance past the end over as its front there. False when `to`'s ring is full.
+   */
+  transferFront(c: number, to: number): boolean {
+    const n = this.conveyors;
+    if (this.ring[COUNT * n + to]! === this.ring[CAP * n + to]!) return false;
+    const s = this.at(c, 0);
+    this.#popFront(c);
+    this.f[FRONT * this.capacity + s] -= this.convLength[c]!;
+    this.#pushBack(to, s);
+    return true;
+  }
+
+  /** Remove the k-th item (from the front) of conveyor c from the line; returns its class. */
+  removeAt(c: number, k: number): number {
+    const s = this.at(c, k);
+    if (k === 0) {
+      this.#popFront(c);
+    } else {
+      // Close the gap by shifting the items behind one place forward: rings are short.
+      const n = this.conveyors;
+      const ring = this.ring;
+      const count = ring[COUNT * n + c]!;
+      const start = ring[START * n + c]!;
+      const cap = ring[CAP * n + c]!;
+      let j = ring[HEAD * n + c]! + k;
+      if (j >= cap) j -= cap;
+      for (let m = k + 1; m < count; m++) {
+        let jn = j + 1;
+        if (jn === cap) jn = 0;
+        this.slots[start + j] = this.slots[start + jn]!;
+        j = jn;
+      }
+      ring[COUNT * n + c] = count - 1;
+      this.#values[this.#countSig[c]!] = count - 1;
+    }
+    const cls = this.cls[s]!;
+    this.conveyor[s] = -1;
+    this.alive[s] = 0;
+    this.#alive--;
+    this.#free[this.#freeTop++] = s;
+    return cls;
+  }
+
+  /**
+   * Slot id of the item covering position x (m from the start of conveyor c), rear <= x <= front,
+   * or -1. Also sees the rear of an item already handed over to the next conveyor.
+   */
+  coverAt(c: number, x: number): number {
+    this.#probe[0] = x;
+    return coverAt(this.ring, this.slots, this.f, this.conveyors, this.capacity, this.convNext, this.convLength, c, this.#probe, 0);
+  }
+
+  #pushBack(c: number, s: number): void {
+    const n = this.conveyors;
+    const ring = this.ring;
+    const cap = ring[CAP * n + c]!;
+    const count = ring[COUNT * n + c]!;
+    let j = ring[HEAD * n + c]! + count;
+    if (j >= cap) j -= cap;
+    this.slots[ring[START * n + c]! + j] = s;
+    ring[COUNT * n + c] = count + 1;
+    this.#values[this.#countSig[c]!] = count + 1;
+    this.conveyor[s] = c;
+  }
+
+  #popFront(c: number): void {
+    const n = this.conveyors;
+    const ring = this.ring;
+    let h = ring[HEAD * n + c]! + 1;
+    if (h === ring[CAP * n + c]!) h = 0;
+    ring[HEAD * n + c] = h;
+    const count = ring[COUNT * n + c]! - 1;
+    ring[COUNT * n + c] = count;
+    this.#values[this.#countSig[c]!] = count;
+  }
+}
+
+/**
+ * {@link ItemPool.coverAt} on the pool's arrays, for step loops that hoist them once per step
+ * instead of loading them from the pool for every sensor. The position is `xs[xi]`, not a number
+ * argument: when V8 does not inline this call, a double argument is boxed, one allocation per call.
+ */
+export function coverAt(
+  ring: Int32Array,
+  slots: Int32Array,
+  f: Float64Array,
+  n: number,
+  cap: number,
+  convNext: Int32Array,
+  convLength: Float64Array,
+  c: number,
+  xs: Float64Array,
+  xi: number,
+): number {
+  const x = xs[xi]!;
+  // FRONT is column 0, so f[s] is an item's front.
+  const count = ring[COUNT * n + c]!;
+  if (count > 0) {
+    const start = ring[START * n + c]!;
+    const ringCap = ring[CAP * n + c]!;
+    let j = ring[HEAD * n + c]!;
+    for (let k = 0; k < count; k++) {
+      const s = slots[start + j]!;
+      const front = f[s]!;
+      // Front-most first: once a front is behind x, every later item is too.
+      if (front < x) break;
+      if (front - f[LENGTH * cap + s]! <= x) return s;
+      if (++j === ringCap) j = 0;
+    }
+  }
+  const nc = convNext[c]!;
+  if (nc >= 0) {
+    const nCount = ring[COUNT * n + nc]!;
+    if (nCount > 0) {
+      // The rear-most item of the next conveyor may still hang back over this one.
+      let j = ring[HEAD * n + nc]! + nCount - 1;
+      const ringCap = ring[CAP * n + nc]!;
+      if (j >= ringCap) j -= ringCap;
+      const r = slots[ring[START * n + nc]! + j]!;
+      if (f[r]! - f[LENGTH * cap + r]! + convLength[c]! <= x) return r;
+    }
+  }
+  return -1;
+}

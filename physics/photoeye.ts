@@ -1,0 +1,69 @@
+// Photo-eyes: through-beam sensors across a conveyor, blocked while any item's extent covers
+// their position — including the rear of an item already handed over to the next conveyor.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { checkPositionOnConveyor, column, readNumber } from './component.ts';
+import { coverAt } from './items.ts';
+import type { ItemPool } from './items.ts';
+
+/** Catalog entry for photo-eyes. */
+export const photoeyeType: ComponentType = {
+  type: 'photoeye',
+  description: 'Through-beam photo-eye across a conveyor',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor the beam crosses' },
+    position: { kind: 'number', unit: 'm', minimum: 0, description: 'Beam position from the conveyor start' },
+  },
+  signals: [{ field: 'blocked', type: 'bool', kind: 'sensor', unit: '', description: 'An item interrupts the beam (rear <= position <= front)' }],
+  check: checkPositionOnConveyor,
+};
+
+// Int32 columns.
+const C_SIG = 0; // id of the `.blocked` signal
+const C_CONVEYOR = 1;
+const I_COLS = 2;
+
+/** All photo-eyes of a line. */
+export class Photoeyes {
+  readonly n: number;
+  readonly #pool: ItemPool;
+  /** Beam position, m from the conveyor start. */
+  readonly #position: Float64Array;
+  readonly #i: Int32Array;
+
+  constructor(ctx: BuildContext, pool: ItemPool) {
+    const placed = ctx.of('photoeye');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#position = new Float64Array(n);
+    this.#i = new Int32Array(I_COLS * n);
+    const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
+    for (let e = 0; e < n; e++) {
+      const { cfg, path } = placed[e]!;
+      conveyor[e] = ctx.indexOf(cfg['conveyor'] as string);
+      this.#position[e] = readNumber(cfg, photoeyeType, 'position', path);
+      sig[e] = ctx.signal(cfg.id, 'blocked');
+    }
+  }
+
+  reset(values: Float64Array): void {
+    this.step(values);
+  }
+
+  /** Sense the items where they are at the end of this step. */
+  step(values: Float64Array): void {
+    const n = this.n;
+    const pool = this.#pool;
+    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
+    const convNext = pool.convNext, convLength = pool.convLength;
+    const position = this.#position;
+    const ii = this.#i;
+    const oConveyor = C_CONVEYOR * n;
+    for (let e = 0; e < n; e++) {
+      const s = coverAt(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
+      // C_SIG is column 0.
+      values[ii[e]!] = s >= 0 ? 1 : 0;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+// Pushers: pneumatic single-stroke diverters (double-acting cylinder on a 5/2 valve) beside a
+// conveyor. The piston travels at constant rates; passing half stroke on the way out, it sweeps
+// every item whose centre is in front of its face off the belt into a bin.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { checkPositionOnConveyor, column, readNumber } from './component.ts';
+import type { Bins } from './bin.ts';
+import type { ItemPool } from './items.ts';
+
+/** Stroke fractions this close to an end snap onto it, so dt/extendTime steps reach it exactly. */
+const END_SNAP = 1e-9;
+
+/** Catalog entry for pushers. */
+export const pusherType: ComponentType = {
+  type: 'pusher',
+  description: 'Pneumatic single-stroke diverter beside a conveyor, pushing into a bin',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor it pushes items off' },
+    position: { kind: 'number', unit: 'm', minimum: 0, description: 'Centre of the pusher face, from the conveyor start' },
+    width: { kind: 'number', unit: 'm', default: 0.3, exclusiveMinimum: 0, description: 'Width of the face; items whose centre is within position ± width/2 are diverted' },
+    extendTime: { kind: 'number', unit: 's', default: 0.5, exclusiveMinimum: 0, description: 'Time for a full outward stroke' },
+    retractTime: { kind: 'number', unit: 's', default: 0.5, exclusiveMinimum: 0, description: 'Time for a full return stroke' },
+    bin: { kind: 'ref', targets: ['bin'], description: 'Id of the bin that receives diverted items' },
+  },
+  signals: [
+    { field: 'extend', type: 'bool', kind: 'actuator', unit: '', description: 'Valve coil: extend while true, retract while false' },
+    { field: 'extended', type: 'bool', kind: 'sensor', unit: '', description: 'End switch at full stroke' },
+    { field: 'retracted', type: 'bool', kind: 'sensor', unit: '', description: 'End switch at rest' },
+    { field: 'position', type: 'real', kind: 'state', unit: '', description: 'Piston stroke, 0 (retracted) .. 1 (extended)' },
+  ],
+  check: checkPositionOnConveyor,
+};
+
+// Offsets of each signal from the pusher's first one: the order of pusherType.signals.
+const EXTEND = 0;
+const EXTENDED = 1;
+const RETRACTED = 2;
+const POSITION = 3;
+
+// Float64 columns.
+const C_STROKE = 0; // state: 0 retracted .. 1 extended
+const C_UP = 1; // stroke fraction per step outwards: dt / extendTime
+const C_DOWN = 2; // and back: dt / retractTime
+const C_LO = 3; // face extent along the conveyor, m
+const C_HI = 4;
+const F_COLS = 5;
+
+// Int32 columns.
+const C_SIG = 0; // id of the pusher's first signal (extend)
+const C_CONVEYOR = 1;
+const C_BIN = 2;
+const I_COLS = 3;
+
+/** All pushers of a line. */
+export class Pushers {
+  readonly n: number;
+  readonly #pool: ItemPool;
+  readonly #bins: Bins;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+
+  constructor(ctx: BuildContext, pool: ItemPool, bins: Bins) {
+    const placed = ctx.of('pusher');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#bins = bins;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    const up = column(this.#f, C_UP, n), down = column(this.#f, C_DOWN, n);
+    const lo = column(this.#f, C_LO, n), hi = column(this.#f, C_HI, n);
+    const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n), bin = column(this.#i, C_BIN, n);
+    for (let p = 0; p < n; p++) {
+      const { cfg, path } = placed[p]!;
+      const num = (name: string): number => readNumber(cfg, pusherType, name, path);
+      conveyor[p] = ctx.indexOf(cfg['conveyor'] as string);
+      bin[p] = ctx.indexOf(cfg['bin'] as string);
+      const centre = num('position');
+      const half = num('width') / 2;
+      lo[p] = centre - half;
+      hi[p] = centre + half;
+      up[p] = ctx.dt / num('extendTime');
+      down[p] = ctx.dt / num('retractTime');
+      sig[p] = ctx.signal(cfg.id, 'extend');
+    }
+  }
+
+  /** All retracted, valves off. */
+  reset(values: Float64Array): void {
+    const n = this.n;
+    column(this.#f, C_STROKE, n).fill(0);
+    for (let p = 0; p < n; p++) {
+      const b = this.#i[C_SIG * n + p]!;
+      values[b + EXTEND] = 0;
+      values[b + EXTENDED] = 0;
+      values[b + RETRACTED] = 1;
+      values[b + POSITION] = 0;
+    }
+  }
+
+  /** Move each piston towards the end its valve selects; divert at half stroke outwards. */
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const oStroke = C_STROKE * n;
+    const oUp = C_UP * n;
+    const oDown = C_DOWN * n;
+    const oSig = C_SIG * n;
+    for (let p = 0; p < n; p++) {
+      const b = ii[oSig + p]!;
+      const extend = values[b + EXTEND] !== 0;
+      const x0 = f[oStroke + p]!;
+      // At rest against an end stop: nothing moves, the outputs already say so.
+      if (extend ? x0 === 1 : x0 === 0) continue;
+      let x = extend ? x0 + f[oUp + p]! : x0 - f[oDown + p]!;
+      if (x >= 1 - END_SNAP) x = 1;
+      else if (x <= END_SNAP) x = 0;
+      f[oStroke + p] = x;
+      if (extend && x0 < 0.5 && x >= 0.5) this.#divert(p);
+      values[b + POSITION] = x;
+      values[b + EXTENDED] = x === 1 ? 1 : 0;
+      values[b + RETRACTED] = x === 0 ? 1 : 0;
+    }
+  }
+
+  /** Remove every item whose centre is in front of the face of pusher p into its bin. */
+  #divert(p: number): void {
+    const n = this.n;
+    const pool = this.#pool;
+    const front = pool.front, length = pool.length;
+    const c = this.#i[C_CONVEYOR * n + p]!;
+    const bin = this.#i[C_BIN * n + p]!;
+    const lo = this.#f[C_LO * n + p]!;
+    const hi = this.#f[C_HI * n + p]!;
+    // An item handed over to the next conveyor can still have its centre on this one.
+    const nc = pool.convNext[c]!;
+    if (nc >= 0 && pool.count[nc]! > 0) {
+      const k = pool.count[nc]! - 1;
+      const r = pool.at(nc, k);
+      const centre = front[r]! - 0.5 * length[r]! + pool.convLength[c]!;
+      if (centre >= lo && centre <= hi) this.#bins.receive(bin, pool.removeAt(nc, k));
+    }
+    let k = 0;
+    while (k < pool.count[c]!) {
+      const s = pool.at(c, k);
+      const centre = front[s]! - 0.5 * length[s]!;
+      // Front-most first and items never overlap, so centres only decrease from here.
+      if (centre < lo) break;
+      if (centre <= hi) this.#bins.receive(bin, pool.removeAt(c, k));
+      else k++;
+    }
+  }
+}

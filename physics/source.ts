@@ -1,0 +1,219 @@
+// Sources: place items on the start of a conveyor at exponentially distributed intervals (a
+// Poisson stream of the given mean rate), each of a class drawn by probability, and wait —
+// blocked — while the belt start lacks room for the item plus the required gap.
+
+import type { BuildContext, CheckContext, ComponentType, ReferenceIssue } from './component.ts';
+import { column, readNumber } from './component.ts';
+import type { ComponentConfig } from './model.ts';
+import type { ItemPool } from './items.ts';
+import { nextExponential, nextUniform, streamSeed } from './rng.ts';
+
+/** One item class a source makes. */
+export interface ItemClass {
+  readonly name: string;
+  /** m */
+  readonly height: number;
+  readonly probability: number;
+}
+
+/** The classes of a source that declares none. */
+export const DEFAULT_CLASSES: readonly ItemClass[] = [{ name: 'item', height: 0.1, probability: 1 }];
+
+/** Tolerance on the sum of class probabilities. */
+const PROBABILITY_TOLERANCE = 1e-9;
+
+/** Catalog entry for sources. */
+export const sourceType: ComponentType = {
+  type: 'source',
+  description: 'Item source placing items on the start of a conveyor',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor the items are placed on (rear at its start)' },
+    rate: { kind: 'number', unit: '1/s', default: 0.5, exclusiveMinimum: 0, description: 'Mean arrival rate; intervals are exponential' },
+    minGap: { kind: 'number', unit: 'm', default: 0.3, minimum: 0, description: 'Free belt required between the new item and the last one; the source waits (blocked) until there is' },
+    itemLength: { kind: 'number', unit: 'm', default: 0.2, exclusiveMinimum: 0, description: 'Extent of each item along the belt' },
+    classes: { kind: 'classes', description: 'Item classes {name, height (m), probability}; probabilities sum to 1. Default: one class "item", height 0.1 m' },
+  },
+  signals: [
+    { field: 'created', type: 'int', kind: 'state', unit: '', description: 'Items placed since reset' },
+    { field: 'blocked', type: 'bool', kind: 'state', unit: '', description: 'An item is due but there is no room for it' },
+  ],
+  check: checkClasses,
+};
+
+/** The classes of a source config, with the default when absent. Build and check time. */
+export function classesOf(cfg: ComponentConfig): readonly ItemClass[] {
+  const raw = cfg['classes'];
+  if (!Array.isArray(raw)) return DEFAULT_CLASSES;
+  const out: ItemClass[] = [];
+  for (const c of raw as unknown[]) {
+    if (typeof c !== 'object' || c === null) continue;
+    const r = c as Record<string, unknown>;
+    if (typeof r['name'] === 'string' && typeof r['height'] === 'number' && typeof r['probability'] === 'number') {
+      out.push({ name: r['name'], height: r['height'], probability: r['probability'] });
+    }
+  }
+  return out;
+}
+
+function checkClasses(cfg: ComponentConfig, path: string, _ctx: CheckContext, out: ReferenceIssue[]): void {
+  const classes = classesOf(cfg);
+  if (classes.length === 0) {
+    out.push({ path: `${path}.classes`, message: 'has no valid class; give at least one {name, height, probability}' });
+    return;
+  }
+  let sum = 0;
+  const seen = new Set<string>();
+  classes.forEach((c, i) => {
+    sum += c.probability;
+    if (seen.has(c.name)) out.push({ path: `${path}.classes[${i}].name`, message: `duplicate class name ${c.name}` });
+    seen.add(c.name);
+  });
+  if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) {
+    out.push({ path: `${path}.classes`, message: `probabilities sum to ${Number(sum.toPrecision(12))}; they must sum to 1` });
+  }
+}
+
+// Offsets of each signal from the source's first one: the order of sourceType.signals.
+const CREATED = 0;
+const BLOCKED = 1;
+
+// Float64 columns.
+const C_DUE = 0; // state: time the next item is due, s
+const C_MEAN_INTERVAL = 1; // s
+const C_ITEM_LENGTH = 2; // m
+const C_ROOM = 3; // m: the last item's rear must be this far from the belt start (itemLength + minGap)
+const F_COLS = 4;
+
+// Int32 columns.
+const C_SIG = 0; // id of the source's first signal (created)
+const C_CONVEYOR = 1;
+const C_CREATED = 2; // state
+const C_CLASS_FROM = 3; // classes: entries [from, to) of the class tables
+const C_CLASS_TO = 4;
+const I_COLS = 5;
+
+/** All sources of a line. */
+export class Sources {
+  readonly n: number;
+  readonly #pool: ItemPool;
+  readonly #seed: number;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  // Class tables, indexed by the class entries of each source.
+  readonly #cumProb: Float64Array;
+  readonly #classIdx: Int32Array;
+  readonly #classHeight: Float64Array;
+  /** One random stream per source. */
+  readonly #rng: Uint32Array;
+  /** Geometry of the item being placed: front, length, height (m). */
+  readonly #geometry = new Float64Array(3);
+  readonly #dt: number;
+  #total = 0;
+
+  constructor(ctx: BuildContext, pool: ItemPool, seed: number) {
+    const placed = ctx.of('source');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#seed = seed;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    this.#rng = new Uint32Array(n);
+    this.#dt = ctx.dt;
+    const meanInterval = column(this.#f, C_MEAN_INTERVAL, n), itemLength = column(this.#f, C_ITEM_LENGTH, n), room = column(this.#f, C_ROOM, n);
+    const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
+    const classFrom = column(this.#i, C_CLASS_FROM, n), classTo = column(this.#i, C_CLASS_TO, n);
+    const cum: number[] = [];
+    const idx: number[] = [];
+    const heights: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const { cfg, path } = placed[i]!;
+      conveyor[i] = ctx.indexOf(cfg['conveyor'] as string);
+      meanInterval[i] = 1 / readNumber(cfg, sourceType, 'rate', path);
+      const len = readNumber(cfg, sourceType, 'itemLength', path);
+      itemLength[i] = len;
+      room[i] = len + readNumber(cfg, sourceType, 'minGap', path);
+      sig[i] = ctx.signal(cfg.id, 'created');
+      classFrom[i] = cum.length;
+      let acc = 0;
+      for (const c of classesOf(cfg)) {
+        acc += c.probability;
+        cum.push(acc);
+        idx.push(ctx.classIndex(c.name));
+        heights.push(c.height);
+      }
+      classTo[i] = cum.length;
+    }
+    this.#cumProb = Float64Array.from(cum);
+    this.#classIdx = Int32Array.from(idx);
+    this.#classHeight = Float64Array.from(heights);
+  }
+
+  /** Items created by all sources since reset. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Re-seed every stream and draw the first arrival times from t = 0. */
+  reset(values: Float64Array): void {
+    const n = this.n;
+    this.#total = 0;
+    column(this.#i, C_CREATED, n).fill(0);
+    for (let i = 0; i < n; i++) {
+      this.#rng[i] = streamSeed(this.#seed, i);
+      this.#f[C_DUE * n + i] = nextExponential(this.#rng, i, this.#f[C_MEAN_INTERVAL * n + i]!);
+      const b = this.#i[C_SIG * n + i]!;
+      values[b + CREATED] = 0;
+      values[b + BLOCKED] = 0;
+    }
+  }
+
+  /**
+   * Place the items that are due at the end of step `tick` where there is room. Takes the tick,
+   * not the time: an integer crosses the call unboxed, a double would be allocated per step.
+   */
+  step(values: Float64Array, tick: number): void {
+    const n = this.n;
+    const time = tick * this.#dt;
+    const f = this.#f;
+    const oDue = C_DUE * n;
+    for (let i = 0; i < n; i++) {
+      // Almost every step nothing is due: keep that path to one load.
+      if (time >= f[oDue + i]!) this.#place(values, i, tick);
+    }
+  }
+
+  /** Source i is due at step `tick`: place an item if the belt start has room, else report blocked. */
+  #place(values: Float64Array, i: number, tick: number): void {
+    const n = this.n;
+    const time = tick * this.#dt;
+    const f = this.#f;
+    const ii = this.#i;
+    const pool = this.#pool;
+    const c = ii[C_CONVEYOR * n + i]!;
+    const r = pool.rearmost(c);
+    let blocked = 1;
+    if (r < 0 || pool.front[r]! - pool.length[r]! >= f[C_ROOM * n + i]!) {
+      const u = nextUniform(this.#rng, i);
+      const to = ii[C_CLASS_TO * n + i]!;
+      // The last class also takes u at or above a cumulative sum a rounding short of 1.
+      let k = ii[C_CLASS_FROM * n + i]!;
+      while (k < to - 1 && u >= this.#cumProb[k]!) k++;
+      // Rear at the belt start: the front is one item length in.
+      const len = f[C_ITEM_LENGTH * n + i]!;
+      const g = this.#geometry;
+      g[0] = len;
+      g[1] = len;
+      g[2] = this.#classHeight[k]!;
+      if (pool.add(c, g, 0, this.#classIdx[k]!) >= 0) {
+        blocked = 0;
+        const created = ++ii[C_CREATED * n + i]!;
+        this.#total++;
+        values[ii[C_SIG * n + i]! + CREATED] = created;
+        // The next interval starts at this placement, so a blocked source never bursts.
+        f[C_DUE * n + i] = time + nextExponential(this.#rng, i, f[C_MEAN_INTERVAL * n + i]!);
+      }
+    }
+    values[ii[C_SIG * n + i]! + BLOCKED] = blocked;
+  }
+}

@@ -1,0 +1,115 @@
+// Browser test of the HMI page: real Chromium (Debian's /usr/bin/chromium via playwright-core)
+// against a real server on 127.0.0.1 serving the real run on examples/sorting.yaml. Checks the
+// SIMULATION banner, the link, items moving on the mimic, pause freezing the tick and resume
+// advancing it, and saves a screenshot to test/.artifacts/hmi.png for a human look.
+// Without Chromium this test FAILS with a clear message: a skipped browser test hides regressions.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RunControl } from '../../core/engine/run-control.ts';
+import { createServer, type HmiServer } from '../../hmi/server/server.ts';
+import { buildWeb } from '../../hmi/web/build.ts';
+import { openRun, setupOnce } from './run-under-test.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
+
+let run: RunControl;
+let server: HmiServer;
+let browser: Browser;
+let page: Page;
+let serverClosed = false;
+
+const text = async (id: string): Promise<string> => (await page.getByTestId(id).textContent()) ?? '';
+
+/** Wait until the element's text satisfies `ok`. */
+async function waitText(id: string, ok: (t: string) => boolean, ms = 5000): Promise<string> {
+  const until = Date.now() + ms;
+  let last = '';
+  while (Date.now() < until) {
+    last = await text(id);
+    if (ok(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`[data-testid=${id}] stayed "${last}" for ${ms} ms`);
+}
+
+/** Positions of the visible item rects, as "x,y" strings. */
+function itemPositions(): Promise<string[]> {
+  return page.$$eval('[data-testid="item"]', (els) => els.filter((e) => e.getAttribute('visibility') === 'visible').map((e) => `${e.getAttribute('x')},${e.getAttribute('y')}`));
+}
+
+setupOnce(test, async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}; the HMI browser test needs it (Debian: apt-get install chromium). Not skipping.`);
+  }
+  await buildWeb(); // test the page as it is in the tree, not a stale dist
+  ({ run } = await openRun());
+  server = await createServer({ run, port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 960 } });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(server.url);
+});
+
+test.after(async () => {
+  await browser?.close();
+  if (!serverClosed) await server?.close();
+  await run?.close();
+});
+
+test('banner says SIMULATION and the link connects', async () => {
+  assert.is(await text('banner'), 'SIMULATION');
+  await waitText('conn-state', (t) => t === 'connected');
+  await waitText('run-state', (t) => t === 'running');
+});
+
+test('items move on the mimic', async () => {
+  const until = Date.now() + 10_000;
+  let first: string[] = [];
+  while (Date.now() < until && first.length === 0) {
+    first = await itemPositions();
+    if (first.length === 0) await page.waitForTimeout(100);
+  }
+  assert.ok(first.length > 0, 'an item appears within 10 s');
+  await page.waitForTimeout(600);
+  const later = await itemPositions();
+  assert.ok(later.length > 0);
+  assert.not.equal(later, first, 'item positions change over time');
+});
+
+test('pause freezes the tick, resume advances it', async () => {
+  await page.getByTestId('btn-pause').click();
+  await waitText('run-state', (t) => t === 'paused');
+  await page.waitForTimeout(150); // the last frame before the pause may still be in flight
+  const frozen = await text('tick');
+  await page.waitForTimeout(600);
+  assert.is(await text('tick'), frozen, 'tick does not change while paused');
+  await page.getByTestId('btn-step').click();
+  await waitText('tick', (t) => Number(t) > Number(frozen));
+  await page.getByTestId('btn-resume').click();
+  await waitText('run-state', (t) => t === 'running');
+  const resumedAt = Number(await text('tick'));
+  await waitText('tick', (t) => Number(t) > resumedAt + 100);
+});
+
+test('screenshot for a human look', async () => {
+  await page.waitForTimeout(3000); // let the trend gather a few seconds
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}hmi.png`, fullPage: true });
+  assert.is(await text('ctl-error'), '', 'no control errors shown');
+});
+
+test('the server going away shows reconnecting, with the values dimmed', async () => {
+  await server.close();
+  serverClosed = true;
+  await waitText('conn-state', (t) => t.startsWith('reconnecting'), 6000);
+  assert.is(await page.evaluate(() => document.body.dataset['link']), 'reconnecting');
+});
+
+test.run();
