@@ -80,7 +80,7 @@ export function lineSignals(line: LineFile): SignalDef[] {
     for (const f of type.signals) defs.push(toDef(cfg.id, f));
   });
   // Item slots last: they are written only at publish time, outside the components' blocks.
-  defs.push(...itemSignals(line));
+  for (const d of itemSignals(line)) defs.push(d);
   return defs;
 }
 
