@@ -11,14 +11,17 @@ export interface ApiError {
   message: string;
 }
 
-// Engine codes that mean "the request does not fit the run's current state", not "we broke".
-const CONFLICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RUN_BAD_REQUEST', 'RING_FULL']);
+// Engine codes that say the request itself was wrong (400), that it does not fit the run's
+// current state (409), or that the run cannot serve it now (503) — not "we broke" (500).
+const BAD_REQUEST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RUN_BAD_REQUEST', 'HMI_BAD_REQUEST']);
+const CONFLICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RING_FULL']);
+const UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['WORKER_FAILED']);
 
 /** Install the error and not-found handlers on the root instance (inherited by every route). */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isTwinloopError(err)) {
-      const status = CONFLICT_CODES.has(err.code) ? 409 : err.code === 'HMI_BAD_REQUEST' ? 400 : 500;
+      const status = BAD_REQUEST_CODES.has(err.code) ? 400 : CONFLICT_CODES.has(err.code) ? 409 : UNAVAILABLE_CODES.has(err.code) ? 503 : 500;
       if (status >= 500) request.log.error({ err }, 'hmi request failed');
       const body: ApiError = { error: err.code, message: err.message };
       return reply.code(status).send(body);

@@ -3,6 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { SignalTable } from '../../core/signals.ts';
 import { loadLineFile } from '../../core/config/line-file.ts';
 import { defaultTagMap, runSignals } from '../../core/engine/engine.ts';
 import { Lockstep } from '../../core/engine/lockstep.ts';
@@ -61,6 +63,31 @@ test('ten simulated minutes: every item sorted into the right bin, none lost', a
   assert.is(tall + short + inTransit, created, `created ${created} = binned ${tall + short} + in transit ${inTransit}`);
   // 0.4 items/s offered for 600 s: the line must keep up (the source is blocked only briefly).
   assert.ok(created > 0.8 * 0.4 * 600 * 0.8, `throughput plausible: ${created} created`);
+});
+
+test('the worker-side hot path allocates nothing: scan, step, item view, publish', async () => {
+  // What the worker does per wake: a controller scan every 10 steps, the physics step, the
+  // mimic's item view and the seqlocked publish. Garbage would show as young-generation GCs.
+  const { ls, defs } = await build(demo);
+  const table = SignalTable.create(defs);
+  const cycle = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      ls.step();
+      ls.model.updateItemView();
+      table.publish(ls.values, ls.tick, ls.time);
+    }
+  };
+  cycle(100_000); // warm up: JIT, source rings filled
+  await new Promise((r) => setTimeout(r, 20));
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  cycle(500_000);
+  await new Promise((r) => setTimeout(r, 20));
+  obs.disconnect();
+  assert.is(gcs, 0, `${gcs} garbage collections over 500k worker ticks`);
 });
 
 test.run();
