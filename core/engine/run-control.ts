@@ -2,6 +2,9 @@
 // (core/engine/engine.ts) implements it; the server depends only on this file.
 
 import type { SignalTable } from '../signals.ts';
+import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
+
+export type { FaultInfo, FaultSpec };
 
 /** How the model clock relates to the wall clock. */
 export type Pace =
@@ -70,6 +73,16 @@ export interface RunControl {
   step(ticks?: number): Promise<void>;
   reset(): Promise<void>;
   setPace(pace: Pace): Promise<void>;
+  /**
+   * Override a signal's value in the model until released (an engineer's force). In shadow and
+   * replay modes it is refused. (Being built: see docs/architecture.md.)
+   */
+  force?(signal: string, value: number): Promise<void>;
+  release?(signal: string): Promise<void>;
+  /** Inject a fault; resolves with its id and time. Listed by faults(). */
+  injectFault?(spec: FaultSpec): Promise<FaultInfo>;
+  clearFault?(id: number): Promise<void>;
+  faults?(): readonly FaultInfo[];
   /** Resolves once the run is stopped and its worker has exited. */
   close(): Promise<void>;
 }
