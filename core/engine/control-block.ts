@@ -26,7 +26,7 @@ const F_RT_FACTOR = 9;
 const F_CYCLES = 10;
 const FLOAT_WORDS = 16;
 
-export const Command = { NONE: 0, PAUSE: 1, RESUME: 2, STEP: 3, RESET: 4, PACE: 5, STOP: 6 } as const;
+export const Command = { NONE: 0, PAUSE: 1, RESUME: 2, STEP: 3, RESET: 4, PACE: 5, STOP: 6, REQUESTS: 7 } as const;
 export type CommandCode = (typeof Command)[keyof typeof Command];
 
 export const WorkerState = { STARTING: 0, RUNNING: 1, PAUSED: 2, STOPPED: 3, FAILED: 4 } as const;

@@ -2,9 +2,11 @@
 // starts the physics worker (model + built-in controller in lock-step) and gives the rest of
 // the system a RunControl to pause, step, reset and pace it.
 
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
-import { TwinloopError } from '../errors.ts';
+import { ErrorCodes, TwinloopError } from '../errors.ts';
+
+const ErrorCodesShape: Readonly<Record<string, string>> = ErrorCodes;
 import { SignalTable, type SignalDef } from '../signals.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
@@ -14,6 +16,8 @@ import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
+import type { WorkerReply, WorkerRequest } from './worker-requests.ts';
+import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
 
 export interface RunOptions {
@@ -102,6 +106,9 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 }
 
+/** A request without its id (the engine numbers them). */
+type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
 class Run implements RunControl {
   readonly table: SignalTable;
   readonly lineName: string;
@@ -117,8 +124,13 @@ class Run implements RunControl {
   readonly #exit: Promise<void>;
   #queue: Promise<unknown> = Promise.resolve();
   #statsTimer: NodeJS.Timeout | undefined;
+  readonly #port: MessagePort;
+  #nextRequest = 1;
+  readonly #pending = new Map<number, (r: WorkerReply) => void>();
+  readonly #faults = new Map<number, FaultInfo>();
+  readonly #forced = new Map<string, number>();
 
-  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig) {
+  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort) {
     this.#line = line;
     this.table = table;
     this.lineName = line.name;
@@ -127,6 +139,14 @@ class Run implements RunControl {
     this.#worker = worker;
     this.#log = log;
     this.#controller = controller;
+    this.#port = port;
+    port.on('message', (r: WorkerReply) => {
+      const done = this.#pending.get(r.id);
+      this.#pending.delete(r.id);
+      done?.(r);
+    });
+    // Replies only matter while a request waits; an idle port must not keep the process alive.
+    port.unref();
     this.#exit = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.#exited = true;
@@ -237,6 +257,72 @@ class Run implements RunControl {
     return this.#command(Command.PACE, 0, pace.kind === 'fast' ? 0 : pace.factor);
   }
 
+  /** Send a structured request and wake the worker to read it; resolves with its reply. */
+  async #request(req: Request): Promise<WorkerReply> {
+    const id = this.#nextRequest++;
+    const reply = new Promise<WorkerReply>((resolve) => this.#pending.set(id, resolve));
+    this.#port.ref();
+    try {
+      this.#port.postMessage({ ...req, id });
+      await this.#command(Command.REQUESTS);
+      const r = await reply;
+      if (!r.ok) throw new TwinloopError(r.code in ErrorCodesShape ? (r.code as keyof typeof ErrorCodes) : 'RUN_BAD_REQUEST', r.message);
+      return r;
+    } finally {
+      this.#pending.delete(id);
+      if (this.#pending.size === 0) this.#port.unref();
+    }
+  }
+
+  #signalId(name: string): number {
+    if (typeof name !== 'string' || !this.table.has(name)) throw new TwinloopError('SIG_UNKNOWN', `unknown signal ${String(name)}`);
+    return this.table.id(name);
+  }
+
+  async force(signal: string, value: number): Promise<void> {
+    const id = this.#signalId(signal);
+    const def = this.table.defs[id]!;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new TwinloopError('SIG_TYPE', `force ${signal}: value must be a finite number, got ${String(value)}`);
+    if (def.type === 'bool' && value !== 0 && value !== 1) throw new TwinloopError('SIG_TYPE', `force ${signal}: a bool takes 0 or 1, got ${value}`);
+    if (def.type === 'int' && !Number.isInteger(value)) throw new TwinloopError('SIG_TYPE', `force ${signal}: an int takes a whole number, got ${value}`);
+    await this.#request({ t: 'force', signal: id, value });
+    this.#forced.set(signal, value);
+    this.#log.info({ signal, value, simTime: this.table.time }, 'signal forced');
+  }
+
+  async release(signal: string): Promise<void> {
+    const id = this.#signalId(signal);
+    await this.#request({ t: 'release', signal: id });
+    this.#forced.delete(signal);
+    this.#log.info({ signal, simTime: this.table.time }, 'signal released');
+  }
+
+  /** Signals currently forced, with their values. */
+  forcedSignals(): { signal: string; value: number }[] {
+    return [...this.#forced].map(([signal, value]) => ({ signal, value }));
+  }
+
+  async injectFault(spec: FaultSpec): Promise<FaultInfo> {
+    const r = await this.#request({ t: 'inject', spec });
+    if (!r.ok || !r.fault) throw new TwinloopError('RUN_BAD_REQUEST', 'the worker did not report the injected fault');
+    this.#faults.set(r.fault.id, r.fault);
+    // The run's log is the record of every fault with its time (issue: "reported, with its time").
+    this.#log.warn({ fault: r.fault.spec, id: r.fault.id, simTime: r.fault.time, tick: r.fault.tick }, 'fault injected');
+    return r.fault;
+  }
+
+  async clearFault(id: number): Promise<void> {
+    if (!this.#faults.has(id)) throw new TwinloopError('RUN_BAD_REQUEST', `no active fault ${id}`);
+    await this.#request({ t: 'clear', fault: id });
+    const f = this.#faults.get(id);
+    this.#faults.delete(id);
+    this.#log.warn({ id, fault: f?.spec, simTime: this.table.time }, 'fault cleared');
+  }
+
+  faults(): readonly FaultInfo[] {
+    return [...this.#faults.values()];
+  }
+
   async close(): Promise<void> {
     if (!this.#exited) {
       try {
@@ -248,6 +334,7 @@ class Run implements RunControl {
       await this.#exit;
       clearTimeout(timer);
     }
+    this.#port.close();
   }
 }
 
@@ -256,7 +343,7 @@ class Run implements RunControl {
  * @throws ConfigError when the line file is invalid (nothing is started)
  * @throws TwinloopError WORKER_FAILED when the worker cannot build the model
  */
-export async function startRun(options: RunOptions): Promise<RunControl & { readonly line: LineFile }> {
+export async function startRun(options: RunOptions): Promise<RunControl & { readonly line: LineFile; forcedSignals(): { signal: string; value: number }[] }> {
   const log = options.logger ?? pino({ level: 'info' });
   let line = options.line;
   if (!line) {
@@ -269,12 +356,15 @@ export async function startRun(options: RunOptions): Promise<RunControl & { read
   const table = SignalTable.create(defs);
   const ctrl = new ControlBlock();
   const pace = options.pace ?? { kind: 'realtime', factor: 1 };
+  const channel = new MessageChannel();
   const init: WorkerInit = {
     line,
     defs,
     tableBuffer: table.buffer,
     controlBuffer: ctrl.buffer,
     controller,
+    ringBuffer: null,
+    requestPort: channel.port2,
     tagMap,
     running: options.autoStart ?? true,
     paceKind: pace.kind === 'fast' ? PaceKind.FAST : PaceKind.REALTIME,
@@ -282,8 +372,8 @@ export async function startRun(options: RunOptions): Promise<RunControl & { read
     catchUpCap: options.catchUpCap ?? 20,
     spinMs: options.spinMs ?? 0.3,
   };
-  const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics' });
-  const run = new Run(line, table, ctrl, worker, log, controller);
+  const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics', transferList: [channel.port2] });
+  const run = new Run(line, table, ctrl, worker, log, controller, channel.port1);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {
       if (m.t === 'ready') {

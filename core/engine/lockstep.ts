@@ -13,27 +13,35 @@ import { isSteppable } from '../../plc-adapters/adapter.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { createAdapter } from '../../plc-adapters/factory.ts';
 
+/** Most signals forced at once (an engineer's overrides; preallocated, no allocation per step). */
+export const FORCE_CAPACITY = 256;
+
 export class Lockstep {
   readonly model: Model;
-  readonly exchange: LockstepExchange;
+  /** The built-in controller's exchange; null when the controller is a network PLC (its
+   *  exchange runs on the main thread and feeds actuators through the actuator ring). */
+  readonly exchange: LockstepExchange | null;
   readonly values: Float64Array;
   readonly quality: Uint8Array;
   readonly stepsPerCycle: number;
+  readonly #forcedIds = new Int32Array(FORCE_CAPACITY);
+  readonly #forcedValues = new Float64Array(FORCE_CAPACITY);
+  #nForced = 0;
   #tick = 0;
 
-  private constructor(model: Model, exchange: LockstepExchange, values: Float64Array, quality: Uint8Array) {
+  private constructor(model: Model, exchange: LockstepExchange | null, values: Float64Array, quality: Uint8Array) {
     this.model = model;
     this.exchange = exchange;
     this.values = values;
     this.quality = quality;
-    this.stepsPerCycle = Math.max(1, Math.round(exchange.adapter.cycleMs / 1000 / model.dt));
+    this.stepsPerCycle = exchange ? Math.max(1, Math.round(exchange.adapter.cycleMs / 1000 / model.dt)) : 1;
   }
 
   /**
    * Build the model and connect the controller. `quality` may be the shared table's quality
    * array so actuator quality is visible to readers directly.
    */
-  static async create(line: LineFile, defs: readonly SignalDef[], controller: ControllerConfig, tagMap: readonly TagMapping[], quality?: Uint8Array): Promise<Lockstep> {
+  static async create(line: LineFile, defs: readonly SignalDef[], controller: ControllerConfig | null, tagMap: readonly TagMapping[], quality?: Uint8Array): Promise<Lockstep> {
     const ids = new Map(defs.map((d, i) => [d.name, i] as const));
     const resolve = (name: string): number => {
       const id = ids.get(name);
@@ -42,6 +50,7 @@ export class Lockstep {
     };
     const values = new Float64Array(defs.length);
     const model = new Model(line, resolve, values);
+    if (controller === null) return new Lockstep(model, null, values, quality ?? new Uint8Array(defs.length));
     const adapter = createAdapter(controller);
     if (!isSteppable(adapter)) {
       throw new TwinloopError('MODEL_BUILD', `controller ${controller.name} (${controller.protocol}) cannot run in lock-step`);
@@ -60,9 +69,53 @@ export class Lockstep {
 
   /** One physics step, preceded by a controller scan on cycle boundaries. Allocation-free. */
   step(): void {
-    if (this.#tick % this.stepsPerCycle === 0) this.exchange.cycle(this.values, this.quality);
+    const ex = this.exchange;
+    if (ex !== null && this.#tick % this.stepsPerCycle === 0) ex.cycle(this.values, this.quality);
+    // Forces win over both writers: the controller's outputs before the step, the model's
+    // sensors after it, so the controller and the HMI both see the forced value.
+    if (this.#nForced > 0) this.#applyForces();
     this.model.step();
+    if (this.#nForced > 0) this.#applyForces();
     this.#tick++;
+  }
+
+  /** Override a signal until released. @returns false when FORCE_CAPACITY is reached. */
+  force(id: number, value: number): boolean {
+    for (let k = 0; k < this.#nForced; k++) {
+      if (this.#forcedIds[k] === id) {
+        this.#forcedValues[k] = value;
+        this.values[id] = value;
+        return true;
+      }
+    }
+    if (this.#nForced === FORCE_CAPACITY) return false;
+    this.#forcedIds[this.#nForced] = id;
+    this.#forcedValues[this.#nForced] = value;
+    this.#nForced++;
+    this.values[id] = value;
+    return true;
+  }
+
+  /** Stop overriding a signal; its writer (controller or model) takes it over at the next step. */
+  release(id: number): boolean {
+    for (let k = 0; k < this.#nForced; k++) {
+      if (this.#forcedIds[k] === id) {
+        this.#nForced--;
+        this.#forcedIds[k] = this.#forcedIds[this.#nForced]!;
+        this.#forcedValues[k] = this.#forcedValues[this.#nForced]!;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  get forcedCount(): number {
+    return this.#nForced;
+  }
+
+  #applyForces(): void {
+    const v = this.values;
+    for (let k = 0; k < this.#nForced; k++) v[this.#forcedIds[k]!] = this.#forcedValues[k]!;
   }
 
   /** Run `n` steps. */
@@ -73,7 +126,8 @@ export class Lockstep {
   /** Back to the initial state: model re-seeded, controller cold-restarted. */
   reset(): void {
     this.model.reset();
-    this.exchange.restart();
+    this.exchange?.restart();
     this.#tick = 0;
+    if (this.#nForced > 0) this.#applyForces();
   }
 }

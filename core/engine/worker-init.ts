@@ -4,13 +4,19 @@ import type { LineFile } from '../../physics/model.ts';
 import type { SignalDef } from '../signals.ts';
 import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
+import type { MessagePort } from 'node:worker_threads';
 
 export interface WorkerInit {
   readonly line: LineFile;
   readonly defs: readonly SignalDef[];
   readonly tableBuffer: SharedArrayBuffer;
   readonly controlBuffer: SharedArrayBuffer;
-  readonly controller: ControllerConfig;
+  /** The built-in controller run in lock-step, or null for a network PLC (actuators arrive on the ring). */
+  readonly controller: ControllerConfig | null;
+  /** Actuator values from a network exchange on the main thread (ActuatorRing), if any. */
+  readonly ringBuffer: SharedArrayBuffer | null;
+  /** Structured requests (force, faults), read with receiveMessageOnPort. */
+  readonly requestPort: MessagePort;
   readonly tagMap: readonly TagMapping[];
   readonly running: boolean;
   readonly paceKind: number;

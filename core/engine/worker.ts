@@ -3,7 +3,7 @@
 // then spin on performance.now()), as fast as possible, or paused and single-stepped.
 // Values are published to the shared signal table under its seqlock after each wake.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SignalTable } from '../signals.ts';
 import { isTwinloopError } from '../errors.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
@@ -11,6 +11,20 @@ import { DeadlineGrid } from './deadline-grid.ts';
 import { LatenessHistogram } from './lateness-histogram.ts';
 import { Lockstep } from './lockstep.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
+import type { WorkerReply, WorkerRequest } from './worker-requests.ts';
+import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
+import { ActuatorRing } from './actuator-ring.ts';
+import { TwinloopError } from '../errors.ts';
+
+/** The fault methods of a model that has them (the component library adds them). */
+interface FaultCapable {
+  injectFault(spec: FaultSpec): FaultInfo;
+  clearFault(id: number): void;
+}
+
+function faultCapable(m: object): m is FaultCapable {
+  return typeof (m as Partial<FaultCapable>).injectFault === 'function' && typeof (m as Partial<FaultCapable>).clearFault === 'function';
+}
 
 const STATS_EVERY_MS = 200;
 // In fast mode, look at the clock (commands, publish, stats) every this many steps.
@@ -26,6 +40,8 @@ async function main(init: WorkerInit): Promise<void> {
   const table = SignalTable.attach(init.defs, init.tableBuffer);
   const ctrl = new ControlBlock(init.controlBuffer);
   const run = await Lockstep.create(init.line, init.defs, init.controller, init.tagMap, table.quality);
+  const ring = init.ringBuffer ? new ActuatorRing(undefined, init.ringBuffer) : null;
+  const port = init.requestPort;
   const dtMs = run.model.dt * 1000;
   const hist = new LatenessHistogram();
   const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
@@ -68,7 +84,7 @@ async function main(init: WorkerInit): Promise<void> {
       stats.stepsPerSecond = (run.tick - statsTick) / wall;
       stats.realtimeFactor = (run.time - statsTime) / wall;
     }
-    stats.cycles = run.exchange.cycles;
+    stats.cycles = run.exchange?.cycles ?? 0;
     ctrl.writeStats(stats);
     statsAt = now;
     statsTick = run.tick;
@@ -79,6 +95,45 @@ async function main(init: WorkerInit): Promise<void> {
     overrunsBefore += grid.overruns;
     grid = makeGrid();
     grid.start(performance.now());
+  }
+
+  function answer(req: WorkerRequest): WorkerReply {
+    try {
+      switch (req.t) {
+        case 'force':
+          if (!run.force(req.signal, req.value)) return { id: req.id, ok: false, code: 'RUN_BAD_REQUEST', message: 'too many forced signals' };
+          publish();
+          return { id: req.id, ok: true };
+        case 'release':
+          run.release(req.signal);
+          publish();
+          return { id: req.id, ok: true };
+        case 'inject':
+        case 'clear': {
+          const model = run.model;
+          if (!faultCapable(model)) return { id: req.id, ok: false, code: 'RUN_BAD_REQUEST', message: 'this model has no fault injection' };
+          if (req.t === 'clear') {
+            model.clearFault(req.fault);
+            publish();
+            return { id: req.id, ok: true };
+          }
+          const fault = model.injectFault(req.spec);
+          publish();
+          return { id: req.id, ok: true, fault };
+        }
+        default:
+          return { id: (req as { id: number }).id, ok: false, code: 'RUN_BAD_REQUEST', message: 'unknown request' };
+      }
+    } catch (err) {
+      const e = err instanceof TwinloopError ? err : new TwinloopError('RUN_BAD_REQUEST', (err as Error).message);
+      return { id: req.id, ok: false, code: e.code, message: e.message };
+    }
+  }
+
+  function drainRequests(): void {
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      port.postMessage(answer(m.message as WorkerRequest));
+    }
   }
 
   /** Carry out a pending command, if any. */
@@ -118,6 +173,9 @@ async function main(init: WorkerInit): Promise<void> {
       case Command.STOP:
         stop = true;
         break;
+      case Command.REQUESTS:
+        drainRequests();
+        break;
       default:
         break;
     }
@@ -142,6 +200,7 @@ async function main(init: WorkerInit): Promise<void> {
       ctrl.idle(wake, IDLE_WAIT_MS);
       continue;
     }
+    if (ring !== null) ring.drain(run.values, table.quality);
     if (paceKind === PaceKind.FAST) {
       const until = now + FAST_PUBLISH_MS;
       do {
@@ -155,6 +214,7 @@ async function main(init: WorkerInit): Promise<void> {
     const due = grid.advance(now);
     if (due === 0) continue; // woken early by a command
     hist.add(grid.lastLateMs * 1000);
+    if (ring !== null) ring.drain(run.values, table.quality);
     run.run(due * stepsPerWake());
     publish();
   }

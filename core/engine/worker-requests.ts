@@ -1,0 +1,16 @@
+// Structured requests from the main thread to the physics worker (force, release, faults) and
+// their replies. They travel on a MessagePort that the worker reads synchronously with
+// receiveMessageOnPort when the control block says so: a running worker never returns to its
+// event loop, so ordinary 'message' events would never fire.
+
+import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
+
+export type WorkerRequest =
+  | { id: number; t: 'force'; signal: number; value: number }
+  | { id: number; t: 'release'; signal: number }
+  | { id: number; t: 'inject'; spec: FaultSpec }
+  | { id: number; t: 'clear'; fault: number };
+
+export type WorkerReply =
+  | { id: number; ok: true; fault?: FaultInfo }
+  | { id: number; ok: false; code: string; message: string };
