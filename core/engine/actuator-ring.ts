@@ -15,9 +15,10 @@ export class ActuatorRing {
   readonly #values: Float64Array;
   readonly #quality: Uint8Array;
 
+  /** With `buffer`, attach to an existing ring (the worker side); its capacity comes from its size. */
   constructor(capacity = 8192, buffer?: SharedArrayBuffer) {
-    this.capacity = capacity;
-    this.buffer = buffer ?? new SharedArrayBuffer(ActuatorRing.byteLength(capacity));
+    this.capacity = buffer ? (buffer.byteLength - HEADER_INTS * 4) / 13 : capacity;
+    this.buffer = buffer ?? new SharedArrayBuffer(ActuatorRing.byteLength(this.capacity));
     let off = 0;
     this.#h = new Int32Array(this.buffer, off, HEADER_INTS);
     off += HEADER_INTS * 4;
