@@ -69,6 +69,11 @@ export class Bins {
     if (a >= 0 && cls !== a) this.#values[sig + WRONG] = ++ii[C_WRONG * n + b]!;
   }
 
+  /** The typed arrays that hold this group's state, for snapshots. */
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#i];
+  }
+
   /** Empty every bin. */
   reset(values: Float64Array): void {
     const n = this.n;

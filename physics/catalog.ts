@@ -9,6 +9,17 @@ import { driveType } from './drive.ts';
 import { photoeyeType } from './photoeye.ts';
 import { pusherType } from './pusher.ts';
 import { sourceType } from './source.ts';
+import { compressorType } from './compressor.ts';
+import { cylinderType } from './cylinder.ts';
+import { encoderType } from './encoder.ts';
+import { furnaceType } from './furnace.ts';
+import { limitSwitchType } from './limit-switch.ts';
+import { proximityType } from './proximity.ts';
+import { pumpType } from './pump.ts';
+import { qualityType } from './quality.ts';
+import { tankType } from './tank.ts';
+import { transmitterType } from './transmitter.ts';
+import { valveType } from './valve.ts';
 
 /** Every component type, in the order the docs and the schema list them. */
 export const COMPONENT_TYPES: readonly ComponentType[] = [
@@ -19,6 +30,17 @@ export const COMPONENT_TYPES: readonly ComponentType[] = [
   classifierType,
   pusherType,
   binType,
+  proximityType,
+  limitSwitchType,
+  encoderType,
+  transmitterType,
+  compressorType,
+  cylinderType,
+  tankType,
+  valveType,
+  pumpType,
+  furnaceType,
+  qualityType,
 ];
 
 const BY_NAME: ReadonlyMap<string, ComponentType> = new Map(COMPONENT_TYPES.map((t) => [t.type, t]));
@@ -38,8 +60,8 @@ export const LINE_PREFIX = 'line';
 
 /** Line-level signals, published as `line.<field>` ahead of all component signals. */
 export const LINE_SIGNALS: readonly FieldSpec[] = [
-  { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power of all drives' },
-  { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy of all drives since reset' },
+  { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power of all drives, compressors, pumps and furnaces' },
+  { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy of the line since reset' },
   { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items in transit on conveyors' },
   { field: 'created', type: 'int', kind: 'state', unit: '', description: 'Items created by all sources since reset' },
 ];

@@ -61,6 +61,11 @@ export class Classifiers {
     }
   }
 
+  /** The typed arrays that hold this group's state, for snapshots. */
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i];
+  }
+
   reset(values: Float64Array): void {
     this.step(values);
   }

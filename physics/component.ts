@@ -34,6 +34,8 @@ export interface StringParam {
   readonly kind: 'string';
   readonly optional?: boolean;
   readonly description: string;
+  /** When given, the only values allowed; the first is the default when optional. */
+  readonly enum?: readonly string[];
 }
 
 /** The item classes a source draws from. */
@@ -102,6 +104,19 @@ export function readNumber(cfg: ComponentConfig, type: ComponentType, name: stri
   }
   if (spec.maximum !== undefined && v > spec.maximum) {
     throw new TwinloopError('MODEL_BUILD', `${where} must be <= ${spec.maximum}, got ${v}`);
+  }
+  return v;
+}
+
+/** Read a string parameter with an enum, defaulting to its first value. Build time only. */
+export function readChoice(cfg: ComponentConfig, type: ComponentType, name: string, path: string): string {
+  const spec = type.params[name];
+  if (spec === undefined || spec.kind !== 'string' || spec.enum === undefined) {
+    throw new TwinloopError('MODEL_BUILD', `${type.type} has no choice parameter ${name}`);
+  }
+  const v = cfg[name] ?? spec.enum[0];
+  if (typeof v !== 'string' || !spec.enum.includes(v)) {
+    throw new TwinloopError('MODEL_BUILD', `${path}.${name} must be one of ${spec.enum.join(', ')}, got ${JSON.stringify(v)}`);
   }
   return v;
 }

@@ -16,6 +16,7 @@ export const conveyorType: ComponentType = {
     length: { kind: 'number', unit: 'm', exclusiveMinimum: 0, description: 'Length of the belt' },
     beltSpeed: { kind: 'number', unit: 'm/s', default: 0.5, minimum: 0, description: 'Belt speed when the drive runs at its rated frequency' },
     drive: { kind: 'ref', targets: ['drive'], description: 'Id of the drive that moves this belt' },
+    slip: { kind: 'number', unit: '', default: 0, minimum: 0, maximum: 1, description: 'Belt slip on the drive pulley: belt speed = pulley speed x (1 - slip)' },
     next: { kind: 'ref', targets: ['conveyor', 'bin'], optional: true, description: 'Id of the conveyor or bin that receives items off the end. Default: none, items fall off and count as dropped' },
   },
   signals: [
@@ -37,7 +38,9 @@ const DROPPED = 2;
 // Float64 columns.
 const C_PER_HZ = 0; // m/s of belt per Hz of drive speed
 const C_LENGTH = 1; // m
-const F_COLS = 2;
+const C_GRIP = 2; // (1 - slip) x (1 - slip fault): belt speed per pulley speed
+const C_SLIP = 3; // parameter: slip
+const F_COLS = 4;
 
 // Int32 columns.
 const C_SIG = 0; // id of the conveyor's first signal (speed)
@@ -45,7 +48,8 @@ const C_DRIVE_SPEED_SIG = 1;
 const C_NEXT_CONV = 2; // next conveyor index, or -1
 const C_NEXT_BIN = 3; // next bin index, or -1
 const C_DROPPED = 4;
-const I_COLS = 5;
+const C_JAM = 5; // fault: 1 while jammed (belt and items stand still)
+const I_COLS = 6;
 
 /** All conveyors of a line; owns the item pool. */
 export class Conveyors {
@@ -59,6 +63,7 @@ export class Conveyors {
   readonly #i: Int32Array;
   readonly #bins: Bins;
   readonly #values: Float64Array;
+  readonly #driveIdx: Int32Array;
 
   /**
    * @param minItemLength shortest item any source makes, m (sizes the item pool)
@@ -81,11 +86,16 @@ export class Conveyors {
     const nextBin = column(this.#i, C_NEXT_BIN, n).fill(-1);
     const countSig = new Int32Array(n);
     const drives = ctx.of('drive');
+    this.#driveIdx = new Int32Array(n);
     for (let c = 0; c < n; c++) {
       const { cfg, path } = placed[c]!;
       length[c] = readNumber(cfg, conveyorType, 'length', path);
+      const slip = readNumber(cfg, conveyorType, 'slip', path);
+      this.#f[C_SLIP * n + c] = slip;
+      this.#f[C_GRIP * n + c] = 1 - slip;
       const beltSpeed = readNumber(cfg, conveyorType, 'beltSpeed', path);
       const driveId = cfg['drive'] as string;
+      this.#driveIdx[c] = ctx.indexOf(driveId);
       const d = drives[ctx.indexOf(driveId)]!;
       // The belt runs at beltSpeed when its drive runs at the drive's rated frequency.
       perHz[c] = beltSpeed / readNumber(d.cfg, driveType, 'ratedFrequency', d.path);
@@ -103,15 +113,40 @@ export class Conveyors {
     this.items = new ItemPool(length.slice(), nextConv.slice(), minItemLength, values, countSig);
   }
 
-  /** Empty belts, counters to zero. */
+  /** Empty belts, counters to zero, faults cleared. */
   reset(values: Float64Array): void {
     const n = this.n;
     this.items.clear();
     column(this.#i, C_DROPPED, n).fill(0);
+    column(this.#i, C_JAM, n).fill(0);
+    this.setSlipFault(-1, 0);
     for (let c = 0; c < n; c++) {
       values[this.#i[C_SIG * n + c]! + SPEED] = 0;
       values[this.#i[C_SIG * n + c]! + DROPPED] = 0;
     }
+  }
+
+  /** Jam fault on conveyor c: belt and items stand still while on. */
+  setJam(c: number, on: boolean): void {
+    this.#i[C_JAM * this.n + c] = on ? 1 : 0;
+  }
+
+  /** Slip fault on conveyor c (-1: all): extra slip fraction 0..1 on top of the parameter. */
+  setSlipFault(c: number, slip: number): void {
+    const n = this.n;
+    for (let k = c < 0 ? 0 : c; k < (c < 0 ? n : c + 1); k++) {
+      this.#f[C_GRIP * n + k] = (1 - this.#f[C_SLIP * n + k]!) * (1 - slip);
+    }
+  }
+
+  /** Drive index of each conveyor's drive, by conveyor. */
+  get driveOf(): Int32Array {
+    return this.#driveIdx;
+  }
+
+  /** The typed arrays that hold this group's and the item pool's state, for snapshots. */
+  state(): (Float64Array | Int32Array | Uint8Array)[] {
+    return [this.#f, this.#i, ...this.items.state()];
   }
 
   /**
@@ -134,6 +169,8 @@ export class Conveyors {
     const oSig = C_SIG * n;
     const oDriveSpeedSig = C_DRIVE_SPEED_SIG * n;
     const oNextConv = C_NEXT_CONV * n;
+    const oJam = C_JAM * n;
+    const oGrip = C_GRIP * n;
     const oStart = START * n;
     const oCap = CAP * n;
     const oHead = HEAD * n;
@@ -141,7 +178,7 @@ export class Conveyors {
     const oItemLength = LENGTH * pool.capacity;
     for (let o = 0; o < n; o++) {
       const c = order[o]!;
-      const v = values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]!;
+      const v = ii[oJam + c] === 1 ? 0 : values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]! * f[oGrip + c]!;
       values[ii[oSig + c]! + SPEED] = v;
       const cnt = ring[oCount + c]!;
       if (cnt === 0 || !(v > 0)) continue;

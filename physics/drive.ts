@@ -1,7 +1,9 @@
-// Drives: VFD-fed induction gearmotors. Speed follows the run command and setpoint with a
-// first-order lag; current, electrical power, energy and winding temperature follow from a
-// per-unit torque made of a base load, the items on the driven conveyors and acceleration.
-// Equations and defaults are in docs/physics.md.
+// Drives: VFD-fed induction gearmotors. The command (run, setpoint, direction) passes the
+// VFD's linear ramps, then speed follows it with a first-order lag; current, electrical power,
+// energy and winding temperature follow from a per-unit torque made of a base load, the items
+// on the driven conveyors, a jam and acceleration. Overload protection trips after a set time
+// above its current and holds until reset; bearing wear advances with speed and torque and
+// shows as vibration. Equations and defaults are in docs/physics.md.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
@@ -25,6 +27,14 @@ export const driveType: ComponentType = {
     baseLoad: { kind: 'number', unit: 'pu', default: 0.3, minimum: 0, description: 'Torque of the empty conveyors (friction), per unit of rated torque' },
     loadPerItem: { kind: 'number', unit: 'pu', default: 0.02, minimum: 0, description: 'Torque added by each item on the driven conveyors, per unit' },
     accelTorque: { kind: 'number', unit: 'pu', default: 0.5, minimum: 0, description: 'Acceleration torque for a full step of the command, per unit; scales with (command - speed) / ratedFrequency' },
+    rampUp: { kind: 'number', unit: 's', default: 0, minimum: 0, description: 'VFD acceleration ramp, 0 to ratedFrequency; 0 = no ramp limit' },
+    rampDown: { kind: 'number', unit: 's', default: 0, minimum: 0, description: 'VFD deceleration ramp, ratedFrequency to 0; 0 = no ramp limit' },
+    overloadCurrent: { kind: 'number', unit: 'pu', default: 1.2, exclusiveMinimum: 0, description: 'Overload relay pick-up, per unit of ratedCurrent' },
+    overloadTime: { kind: 'number', unit: 's', default: 10, exclusiveMinimum: 0, description: 'Time above overloadCurrent after which the relay trips' },
+    jamTorque: { kind: 'number', unit: 'pu', default: 2.5, minimum: 0, description: 'Torque added while a driven conveyor is jammed (fault), per unit' },
+    wearRate: { kind: 'number', unit: '1/h', default: 0.0001, minimum: 0, description: 'Bearing wear per hour at rated speed and rated torque (grows with speed x torque^2)' },
+    vibrationBase: { kind: 'number', unit: 'mm/s', default: 1, minimum: 0, description: 'Vibration RMS of a new bearing at rated speed' },
+    vibrationPerWear: { kind: 'number', unit: 'mm/s', default: 10, minimum: 0, description: 'Vibration RMS added per unit of wear at rated speed' },
   },
   signals: [
     { field: 'run', type: 'bool', kind: 'actuator', unit: '', description: 'Run command' },
@@ -35,6 +45,12 @@ export const driveType: ComponentType = {
     { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical input power' },
     { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy since reset' },
     { field: 'temperature', type: 'real', kind: 'state', unit: '°C', description: 'Winding temperature' },
+    { field: 'reverse', type: 'bool', kind: 'actuator', unit: '', description: 'Direction: run backwards while true' },
+    { field: 'reset', type: 'bool', kind: 'actuator', unit: '', description: 'Overload reset: a rising edge clears a trip' },
+    { field: 'tripped', type: 'bool', kind: 'sensor', unit: '', description: 'Overload relay tripped; the drive coasts to rest until reset' },
+    { field: 'overloads', type: 'int', kind: 'state', unit: '', description: 'Overload trips since reset' },
+    { field: 'wear', type: 'real', kind: 'state', unit: '', description: 'Bearing wear, 0 new, 1 worn out' },
+    { field: 'vibration', type: 'real', kind: 'state', unit: 'mm/s', description: 'Bearing vibration RMS' },
   ],
   check(cfg, path, _ctx, out) {
     const i0 = cfg['noLoadCurrent'];
@@ -55,6 +71,12 @@ const CURRENT = 4;
 const POWER = 5;
 const ENERGY = 6;
 const TEMPERATURE = 7;
+const REVERSE = 8;
+const RESET = 9;
+const TRIPPED = 10;
+const OVERLOADS = 11;
+const WEAR = 12;
+const VIBRATION = 13;
 
 // Float64 columns: parameters folded at build into the factors the loop needs, then state.
 const C_MAX_F = 0;
@@ -73,14 +95,31 @@ const C_RISE = 12; // K at rated current
 const C_SPEED = 13; // state: Hz
 const C_ENERGY = 14; // state: kWh
 const C_TEMP = 15; // state: °C
-const F_COLS = 16;
+const C_RAMP_UP = 16; // Hz per step, Infinity for no ramp
+const C_RAMP_DOWN = 17;
+const C_RAMP = 18; // state: ramped command, Hz (signed)
+const C_OL_I2 = 19; // (overloadCurrent)^2, pu^2, compared with r2
+const C_OL_TIME = 20; // s
+const C_OL_ACC = 21; // state: s spent above pick-up (counts down below it)
+const C_JAM = 22; // fault: pu of torque added (jamTorque while jammed, else 0)
+const C_JAM_TORQUE = 23; // pu
+const C_WEAR_K = 24; // wear per (pu speed x pu torque^2) per step
+const C_WEAR_MULT = 25; // fault: wear-rate multiplier, 1 when healthy
+const C_WEAR = 26; // state
+const C_VIB0 = 27; // mm/s per pu speed
+const C_VIB_W = 28; // mm/s per pu speed per unit wear
+const C_INV_FR = 29; // 1 / ratedFrequency
+const F_COLS = 30;
 
 // Int32 columns.
 const C_SIG = 0; // id of the drive's first signal (run)
 const C_LOAD_SIG = 1; // `.items` signal of the first conveyor it moves, -1 if none
 const C_EXTRA_FROM = 2; // further conveyors: extraIds[from .. to)
 const C_EXTRA_TO = 3;
-const I_COLS = 4;
+const C_TRIPPED = 4; // state 0/1
+const C_PREV_RESET = 5; // state: reset command last step
+const C_OVERLOADS = 6; // state: trip count
+const I_COLS = 7;
 
 /** Speed within this of the command (Hz) snaps onto it, so a stopped drive reaches exactly 0 instead of decaying through subnormals. */
 const SPEED_SNAP = 1e-9;
@@ -93,6 +132,7 @@ export class Drives {
   /** `.items` signals of the second and further conveyors of a drive. */
   readonly #extraIds: Int32Array;
   readonly #dtHours: number;
+  readonly #dt: number;
   /**
    * Summed electrical power of all drives after the last step, kW. A one-element array, not a
    * return value: a double returned from a call V8 does not inline is boxed, one allocation per step.
@@ -106,6 +146,7 @@ export class Drives {
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#dtHours = ctx.dt / 3600;
+    this.#dt = ctx.dt;
     const col = (c: number): Float64Array => column(this.#f, c, n);
     const maxF = col(C_MAX_F), kSpeed = col(C_K_SPEED), kTherm = col(C_K_THERM), runThreshold = col(C_RUN_THRESHOLD);
     const i0n2 = col(C_I0N2), ratedI = col(C_RATED_I), elecPerHz = col(C_ELEC_PER_HZ), noLoad = col(C_NO_LOAD);
@@ -141,6 +182,18 @@ export class Drives {
       accelPerHz[d] = num('accelTorque') / fr;
       ambient[d] = num('ambient');
       rise[d] = num('ratedTempRise');
+      const ru = num('rampUp');
+      const rd = num('rampDown');
+      this.#f[C_RAMP_UP * n + d] = ru > 0 ? (fr * ctx.dt) / ru : Infinity;
+      this.#f[C_RAMP_DOWN * n + d] = rd > 0 ? (fr * ctx.dt) / rd : Infinity;
+      this.#f[C_OL_I2 * n + d] = num('overloadCurrent') ** 2;
+      this.#f[C_OL_TIME * n + d] = num('overloadTime');
+      this.#f[C_JAM_TORQUE * n + d] = num('jamTorque');
+      this.#f[C_WEAR_K * n + d] = (num('wearRate') * ctx.dt) / 3600;
+      this.#f[C_WEAR_MULT * n + d] = 1;
+      this.#f[C_VIB0 * n + d] = num('vibrationBase');
+      this.#f[C_VIB_W * n + d] = num('vibrationPerWear');
+      this.#f[C_INV_FR * n + d] = 1 / fr;
       sig[d] = ctx.signal(cfg.id, 'run');
       const loads = driven.get(cfg.id) ?? [];
       loadSig[d] = loads.length > 0 ? loads[0]! : -1;
@@ -151,19 +204,35 @@ export class Drives {
     this.#extraIds = Int32Array.from(extra);
   }
 
-  /** Initial state: at rest, de-energised, at ambient temperature, commands off. */
+  /** Initial state: at rest, de-energised, at ambient temperature, new bearings, commands off, faults cleared. */
   reset(values: Float64Array): void {
     const n = this.n;
-    column(this.#f, C_SPEED, n).fill(0);
-    column(this.#f, C_ENERGY, n).fill(0);
+    for (const c of [C_SPEED, C_ENERGY, C_RAMP, C_OL_ACC, C_JAM, C_WEAR]) column(this.#f, c, n).fill(0);
+    column(this.#f, C_WEAR_MULT, n).fill(1);
+    for (const c of [C_TRIPPED, C_PREV_RESET, C_OVERLOADS]) column(this.#i, c, n).fill(0);
     const ambient = column(this.#f, C_AMBIENT, n);
     column(this.#f, C_TEMP, n).set(ambient);
     this.totalPower[0] = 0;
     for (let d = 0; d < n; d++) {
       const b = this.#i[C_SIG * n + d]!;
-      for (let k = RUN; k <= ENERGY; k++) values[b + k] = 0;
+      for (let k = RUN; k <= VIBRATION; k++) values[b + k] = 0;
       values[b + TEMPERATURE] = ambient[d]!;
     }
+  }
+
+  /** Jam fault on drive d: adds its jamTorque while on. */
+  setJam(d: number, on: boolean): void {
+    this.#f[C_JAM * this.n + d] = on ? this.#f[C_JAM_TORQUE * this.n + d]! : 0;
+  }
+
+  /** Accelerated-wear fault on drive d: the wear rate is multiplied by `mult` (1 = healthy). */
+  setWearMultiplier(d: number, mult: number): void {
+    this.#f[C_WEAR_MULT * this.n + d] = mult;
+  }
+
+  /** The typed arrays that hold this group's state, for snapshots (parameters ride along). */
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i, this.totalPower];
   }
 
   /**
@@ -197,24 +266,60 @@ export class Drives {
     const oSig = C_SIG * n;
     const oSpeed = C_SPEED * n;
     const oTemp = C_TEMP * n;
+    const oRampUp = C_RAMP_UP * n;
+    const oRampDown = C_RAMP_DOWN * n;
+    const oRamp = C_RAMP * n;
+    const oOlI2 = C_OL_I2 * n;
+    const oOlTime = C_OL_TIME * n;
+    const oOlAcc = C_OL_ACC * n;
+    const oJam = C_JAM * n;
+    const oWearK = C_WEAR_K * n;
+    const oWearMult = C_WEAR_MULT * n;
+    const oWear = C_WEAR * n;
+    const oVib0 = C_VIB0 * n;
+    const oVibW = C_VIB_W * n;
+    const oInvFr = C_INV_FR * n;
+    const oTripped = C_TRIPPED * n;
+    const oPrevReset = C_PREV_RESET * n;
+    const oOverloads = C_OVERLOADS * n;
+    const dt = this.#dt;
     let total = 0;
     for (let d = 0; d < n; d++) {
       const b = ii[oSig + d]!;
-      const run = values[b + RUN] !== 0;
+      // A rising edge of reset clears a trip (and the relay's memory of the overload).
+      const rst = values[b + RESET] !== 0 ? 1 : 0;
+      if (rst === 1 && ii[oPrevReset + d] === 0 && ii[oTripped + d] === 1) {
+        ii[oTripped + d] = 0;
+        f[oOlAcc + d] = 0;
+      }
+      ii[oPrevReset + d] = rst;
+      const tripped = ii[oTripped + d] === 1;
+      const run = values[b + RUN] !== 0 && !tripped;
       let sp = values[b + SETPOINT]!;
       const maxF = f[oMaxF + d]!;
       // The negated comparison also maps a NaN setpoint to 0.
       if (!(sp > 0)) sp = 0;
       else if (sp > maxF) sp = maxF;
-      const u = run ? sp : 0;
+      const u = run ? (values[b + REVERSE] !== 0 ? -sp : sp) : 0;
+      // VFD ramp: the ramped command r moves towards u by at most one ramp step; away from 0
+      // is acceleration, towards 0 deceleration.
+      const r0 = f[oRamp + d]!;
+      let r = u;
+      const up = r0 >= 0 ? u > r0 : u < r0;
+      const lim = up ? f[oRampUp + d]! : f[oRampDown + d]!;
+      if (r - r0 > lim) r = r0 + lim;
+      else if (r0 - r > lim) r = r0 - lim;
+      f[oRamp + d] = r;
       const s0 = f[oSpeed + d]!;
-      let s = s0 + (u - s0) * f[oKSpeed + d]!;
-      if (s - u < SPEED_SNAP && u - s < SPEED_SNAP) s = u;
+      let s = s0 + (r - s0) * f[oKSpeed + d]!;
+      if (s - r < SPEED_SNAP && r - s < SPEED_SNAP) s = r;
       f[oSpeed + d] = s;
-      const running = s > f[oRunThreshold + d]!;
+      const sa = s < 0 ? -s : s;
+      const running = sa > f[oRunThreshold + d]!;
       // r2 = (I/In)^2 = (I0/In)^2 + T^2, from I = sqrt(I0^2 + (In T)^2).
       let r2 = 0;
       let power = 0;
+      let torque = 0;
       // The VFD keeps modulating while it ramps down after run drops; it stops once the speed is ~0.
       if (run || running) {
         const ls = ii[oLoadSig + d]!;
@@ -223,12 +328,24 @@ export class Drives {
         const to = ii[oExtraTo + d]!;
         // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
         if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
-        const torque = f[oBase + d]! + f[oPerItem + d]! * items + f[oAccelPerHz + d]! * (u - s0);
+        const acc = (r - s0) * f[oAccelPerHz + d]!;
+        torque = f[oBase + d]! + f[oPerItem + d]! * items + f[oJam + d]! + (s0 < 0 ? -acc : acc);
         r2 = f[oI0n2 + d]! + torque * torque;
-        const elec = torque * s * f[oElecPerHz + d]!;
+        const elec = torque * sa * f[oElecPerHz + d]!;
         // Braking energy goes to the VFD's brake resistor, not back to the grid.
         power = (elec > 0 ? elec : 0) + f[oNoLoad + d]!;
       }
+      // Overload relay: time above pick-up accumulates, below it drains at the same rate.
+      let ol = f[oOlAcc + d]!;
+      if (r2 > f[oOlI2 + d]!) {
+        ol += dt;
+        if (ol >= f[oOlTime + d]! - 1e-9) {
+          ii[oTripped + d] = 1;
+          values[b + OVERLOADS] = ++ii[oOverloads + d]!;
+          ol = 0;
+        }
+      } else if (ol > 0) ol = ol > dt ? ol - dt : 0;
+      f[oOlAcc + d] = ol;
       const current = f[oRatedI + d]! * Math.sqrt(r2);
       const e = f[oEnergy + d]! + power * dtHours;
       f[oEnergy + d] = e;
@@ -236,12 +353,19 @@ export class Drives {
       // Exact discretisation of the first-order thermal model towards ambient + rise (I/In)^2.
       const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * r2 - th0) * f[oKTherm + d]!;
       f[oTemp + d] = th;
+      const pu = sa * f[oInvFr + d]!;
+      // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md).
+      const w = f[oWear + d]! + f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
+      f[oWear + d] = w;
       values[b + SPEED] = s;
       values[b + RUNNING] = running ? 1 : 0;
       values[b + CURRENT] = current;
       values[b + POWER] = power;
       values[b + ENERGY] = e;
       values[b + TEMPERATURE] = th;
+      values[b + TRIPPED] = ii[oTripped + d]!;
+      values[b + WEAR] = w;
+      values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * pu;
       total += power;
     }
     this.totalPower[0] = total;

@@ -1,12 +1,35 @@
 // The shape of an injectable fault, as the API, the line file and scenario files give it.
 // Signal faults act on one signal's value as the model writes it (a sensor) or reads it (an
-// actuator); component faults change a component's physics.
+// actuator); component faults change a component's physics. What each kind does, and its
+// defaults, is in docs/physics.md ("Faults").
 
 export const SIGNAL_FAULT_KINDS = ['stuck', 'offset', 'drift', 'noise', 'wirebreak', 'intermittent', 'delay'] as const;
 export type SignalFaultKind = (typeof SIGNAL_FAULT_KINDS)[number];
 
 export const COMPONENT_FAULT_KINDS = ['jam', 'slip', 'slow', 'leak', 'heater-lost', 'cavitation', 'bearing-wear'] as const;
 export type ComponentFaultKind = (typeof COMPONENT_FAULT_KINDS)[number];
+
+/** The component type each component fault applies to. */
+export const COMPONENT_FAULT_TARGET: Readonly<Record<ComponentFaultKind, string>> = {
+  jam: 'conveyor',
+  slip: 'conveyor',
+  slow: 'cylinder',
+  leak: 'cylinder',
+  'heater-lost': 'furnace',
+  cavitation: 'pump',
+  'bearing-wear': 'drive',
+};
+
+/** Severity when a component fault gives none. */
+export const DEFAULT_SEVERITY: Readonly<Record<ComponentFaultKind, number>> = {
+  jam: 1,
+  slip: 0.5,
+  slow: 0.5,
+  leak: 0.5,
+  'heater-lost': 1,
+  cavitation: 0.5,
+  'bearing-wear': 0.5,
+};
 
 export interface SignalFaultSpec {
   readonly target: 'signal';
@@ -34,4 +57,15 @@ export interface FaultInfo {
   /** Simulated time (s) and tick at injection. */
   readonly time: number;
   readonly tick: number;
+}
+
+/** A fault declared in the line file's `faults:` list: a spec without `target`, plus when. */
+export type LineFault =
+  | { readonly signal: string; readonly kind: SignalFaultKind; readonly value?: number; readonly at?: number }
+  | { readonly component: string; readonly kind: ComponentFaultKind; readonly severity?: number; readonly at?: number };
+
+/** The spec of a line-file fault. */
+export function specOf(f: LineFault): FaultSpec {
+  if ('signal' in f) return { target: 'signal', signal: f.signal, kind: f.kind, ...(f.value !== undefined ? { value: f.value } : {}) };
+  return { target: 'component', component: f.component, kind: f.kind, ...(f.severity !== undefined ? { severity: f.severity } : {}) };
 }

@@ -9,7 +9,18 @@ import { column } from './component.ts';
 export const FRONT = 0;
 export const LENGTH = 1;
 export const HEIGHT = 2;
-const F_COLS = 3;
+/** Quality attributes the processes change: temperature (°C) and time spent heated (s). */
+export const TEMP = 3;
+export const DWELL = 4;
+const F_COLS = 5;
+
+/** Temperature of an item placed without one (°C). */
+export const DEFAULT_ITEM_TEMPERATURE = 20;
+
+/** Item quality marks ({@link ItemPool.quality}). */
+export const QUALITY_UNKNOWN = 0;
+export const QUALITY_GOOD = 1;
+export const QUALITY_REJECT = 2;
 
 /** Int32 columns of {@link ItemPool.ring}, each one entry per conveyor. */
 export const START = 0;
@@ -37,6 +48,14 @@ export class ItemPool {
   /** Conveyor index the item's front is on; -1 when the slot is free. */
   readonly conveyor: Int32Array;
   readonly alive: Uint8Array;
+  /** Item temperature, °C (column view of `f`). */
+  readonly temp: Float64Array;
+  /** Time the item spent in heated zones, s (column view of `f`). */
+  readonly dwell: Float64Array;
+  /** Creation serial number, increasing in order of creation (quality gates use it to see each item once). */
+  readonly serial: Int32Array;
+  /** QUALITY_UNKNOWN / _GOOD / _REJECT, set by the last quality gate passed. */
+  readonly quality: Int32Array;
   /** Ring fields START, CAP, HEAD, COUNT per conveyor as columns; index `col * conveyors + c`. */
   readonly ring: Int32Array;
   /** Items per conveyor (column view of `ring`). */
@@ -47,8 +66,8 @@ export class ItemPool {
   readonly convLength: Float64Array;
   readonly convNext: Int32Array;
   readonly #free: Int32Array;
-  #freeTop = 0;
-  #alive = 0;
+  /** Scalars kept in an array so snapshots see them: free-list top, items alive, next serial. */
+  readonly #meta = new Int32Array(3);
   /** Where each conveyor's item count is published: written through on every change, so no per-step pass is needed. */
   readonly #values: Float64Array;
   readonly #countSig: Int32Array;
@@ -87,6 +106,10 @@ export class ItemPool {
     this.front = column(this.f, FRONT, total);
     this.length = column(this.f, LENGTH, total);
     this.height = column(this.f, HEIGHT, total);
+    this.temp = column(this.f, TEMP, total);
+    this.dwell = column(this.f, DWELL, total);
+    this.serial = new Int32Array(total);
+    this.quality = new Int32Array(total);
     this.cls = new Int32Array(total);
     this.conveyor = new Int32Array(total);
     this.alive = new Uint8Array(total);
@@ -96,15 +119,21 @@ export class ItemPool {
 
   /** Items alive anywhere on the line. */
   get aliveCount(): number {
-    return this.#alive;
+    return this.#meta[1]!;
+  }
+
+  /** Every typed array of the pool, for snapshots. */
+  state(): (Float64Array | Int32Array | Uint8Array)[] {
+    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta];
   }
 
   /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
   clear(): void {
     const cap = this.capacity;
     for (let i = 0; i < cap; i++) this.#free[i] = cap - 1 - i;
-    this.#freeTop = cap;
-    this.#alive = 0;
+    this.#meta[0] = cap;
+    this.#meta[1] = 0;
+    this.#meta[2] = 0;
     this.conveyor.fill(-1);
     this.alive.fill(0);
     const n = this.conveyors;
@@ -130,20 +159,26 @@ export class ItemPool {
 
   /**
    * Place a new item at the rear of conveyor c with its geometry taken from `geometry[gi ..]`
-   * (front, length, height, m: an array, not numbers, so no call boxes a double). Returns its
-   * slot, or -1 when the pool or the conveyor's ring is full.
+   * (front, length, height, m, and temperature °C if the array has a fourth entry: an array,
+   * not numbers, so no call boxes a double). Returns its slot, or -1 when the pool or the
+   * conveyor's ring is full.
    */
   add(c: number, geometry: Float64Array, gi: number, cls: number): number {
     const n = this.conveyors;
-    if (this.#freeTop === 0 || this.ring[COUNT * n + c]! === this.ring[CAP * n + c]!) return -1;
-    const s = this.#free[--this.#freeTop]!;
+    const meta = this.#meta;
+    if (meta[0] === 0 || this.ring[COUNT * n + c]! === this.ring[CAP * n + c]!) return -1;
+    const s = this.#free[--meta[0]!]!;
     const cap = this.capacity;
     this.f[FRONT * cap + s] = geometry[gi]!;
     this.f[LENGTH * cap + s] = geometry[gi + 1]!;
     this.f[HEIGHT * cap + s] = geometry[gi + 2]!;
+    this.f[TEMP * cap + s] = geometry.length > gi + 3 ? geometry[gi + 3]! : DEFAULT_ITEM_TEMPERATURE;
+    this.f[DWELL * cap + s] = 0;
+    this.serial[s] = meta[2]!++;
+    this.quality[s] = QUALITY_UNKNOWN;
     this.cls[s] = cls;
     this.alive[s] = 1;
-    this.#alive++;
+    meta[1]!++;
     this.#pushBack(c, s);
     return s;
   }
@@ -188,8 +223,8 @@ export class ItemPool {
     const cls = this.cls[s]!;
     this.conveyor[s] = -1;
     this.alive[s] = 0;
-    this.#alive--;
-    this.#free[this.#freeTop++] = s;
+    this.#meta[1]!--;
+    this.#free[this.#meta[0]!++] = s;
     return cls;
   }
 

@@ -15,6 +15,23 @@ import { Photoeyes } from './photoeye.ts';
 import { Pushers } from './pusher.ts';
 import { Sources, classesOf, sourceType } from './source.ts';
 import { ItemMimic, itemSignals } from './item-mimic.ts';
+import { Compressors } from './compressor.ts';
+import { Cylinders } from './cylinder.ts';
+import { Encoders } from './encoder.ts';
+import { Furnaces } from './furnace.ts';
+import { LimitSwitches } from './limit-switch.ts';
+import { Proximities } from './proximity.ts';
+import { Pumps } from './pump.ts';
+import { QualityGates } from './quality.ts';
+import { Tanks } from './tank.ts';
+import { Transmitters } from './transmitter.ts';
+import { Valves } from './valve.ts';
+import { FaultTable } from './faults.ts';
+import type { ComponentFaultSpec, FaultInfo, FaultSpec, LineFault } from './fault-spec.ts';
+import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, DEFAULT_SEVERITY, SIGNAL_FAULT_KINDS, specOf } from './fault-spec.ts';
+import type { StateArray } from './snapshot.ts';
+import { base64ToF64, decodeSnapshot, encodeSnapshot, f64ToBase64 } from './snapshot.ts';
+import { QUALITY_GOOD, QUALITY_REJECT } from './items.ts';
 
 /** Where a component is drawn: line-file units (px at the line's layout scale), degrees. */
 export interface LayoutSpec {
@@ -43,6 +60,8 @@ export interface LineFile {
   /** Drawing scale, px per m. */
   layout?: { scale?: number };
   components: ComponentConfig[];
+  /** Faults present from the start (`at` absent or 0) or injected at simulated time `at` (s). */
+  faults?: LineFault[];
 }
 
 /** An item as {@link Model.inspectItems} reports it. */
@@ -56,6 +75,12 @@ export interface ItemView {
   /** m */
   height: number;
   className: string;
+  /** °C */
+  temperature: number;
+  /** s spent in heated zones */
+  dwell: number;
+  /** Verdict of the last quality gate passed. */
+  quality: 'unknown' | 'good' | 'reject';
 }
 
 /** Default fixed step, s. */
@@ -153,7 +178,45 @@ export function checkReferences(line: LineFile): { path: string; message: string
     }
     type.check?.(cfg, path, ctx, out);
   }
+  checkLineFaults(line, byId, out);
   return out;
+}
+
+/** Cross-checks of the line file's `faults:` list: the signal or component exists and the kind applies. */
+function checkLineFaults(line: LineFile, byId: ReadonlyMap<string, { cfg: ComponentConfig }>, out: ReferenceIssue[]): void {
+  const faults: unknown = line.faults;
+  if (!Array.isArray(faults) || faults.length === 0) return;
+  let names: Set<string> | undefined;
+  faults.forEach((f: unknown, i) => {
+    if (typeof f !== 'object' || f === null) return;
+    const r = f as Record<string, unknown>;
+    const path = `faults[${i}]`;
+    if (typeof r['signal'] === 'string') {
+      try {
+        names ??= new Set(lineSignals(line).map((d) => d.name));
+      } catch {
+        return; // an unknown component type is reported above
+      }
+      if (!names.has(r['signal'])) out.push({ path: `${path}.signal`, message: `names unknown signal ${r['signal']}` });
+      if (!(SIGNAL_FAULT_KINDS as readonly unknown[]).includes(r['kind'])) out.push({ path: `${path}.kind`, message: `must be one of ${SIGNAL_FAULT_KINDS.join(', ')} for a signal fault` });
+    } else if (typeof r['component'] === 'string') {
+      const target = byId.get(r['component']);
+      const kind = r['kind'];
+      if (target === undefined) out.push({ path: `${path}.component`, message: `refers to unknown component ${r['component']}` });
+      else if ((COMPONENT_FAULT_KINDS as readonly unknown[]).includes(kind)) {
+        const want = COMPONENT_FAULT_TARGET[kind as keyof typeof COMPONENT_FAULT_TARGET];
+        if (target.cfg.type !== want) out.push({ path: `${path}.kind`, message: `${String(kind)} applies to a ${want}; ${r['component']} is a ${target.cfg.type}` });
+      } else out.push({ path: `${path}.kind`, message: `must be one of ${COMPONENT_FAULT_KINDS.join(', ')} for a component fault` });
+    }
+  });
+}
+
+/** What Model.snapshot() keeps outside the fixed arrays. */
+interface SnapshotTrailer {
+  tick: number;
+  energy: number;
+  pending: number;
+  faults: { info: FaultInfo | null; delay: string | null }[];
 }
 
 /**
@@ -161,8 +224,11 @@ export function checkReferences(line: LineFile): { path: string; message: string
  * only indexes typed arrays and allocates nothing.
  *
  * Step order (fixed): drives -> conveyors (downstream first: move, accumulate, hand over,
- * deliver) -> sources -> pushers -> photo-eyes -> classifiers -> line totals. Item counts are
- * written the moment they change; drives see the counts as they stood at the end of the step before.
+ * deliver) -> sources -> pushers -> cylinders -> compressors -> pumps -> valves -> tanks ->
+ * furnaces -> photo-eyes -> classifiers -> proximity sensors -> encoders -> limit switches ->
+ * quality gates -> transmitters -> line totals. Item counts are written the moment they change;
+ * drives see the counts as they stood at the end of the step before. Signal faults act around
+ * the whole step (faults.ts).
  *
  * @example
  * const table = SignalTable.create(lineSignals(line));
@@ -190,11 +256,36 @@ export class Model {
   readonly #photoeyes: Photoeyes;
   readonly #classifiers: Classifiers;
   readonly #bins: Bins;
+  readonly #compressors: Compressors;
+  readonly #cylinders: Cylinders;
+  readonly #tanks: Tanks;
+  readonly #pumps: Pumps;
+  readonly #valves: Valves;
+  readonly #furnaces: Furnaces;
+  readonly #proximities: Proximities;
+  readonly #encoders: Encoders;
+  readonly #limitSwitches: LimitSwitches;
+  readonly #quality: QualityGates;
+  readonly #transmitters: Transmitters;
+  readonly #faults: FaultTable;
   readonly #conveyorIds: readonly string[];
   readonly #classNames: readonly string[];
   readonly #lineSig: Int32Array;
   readonly #dtHours: number;
   readonly #itemView: ItemMimic;
+  /** Signal name -> index in the work array, and the ids of the work array in `values`. */
+  readonly #catalog: ReadonlyMap<string, number>;
+  readonly #kinds: readonly string[];
+  readonly #workToValues: Int32Array;
+  readonly #inPlace: boolean;
+  readonly #typeOf: ReadonlyMap<string, string>;
+  readonly #indexOf: ReadonlyMap<string, number>;
+  /** Line-file faults by time: their specs and the tick each is due. */
+  readonly #lineFaults: readonly FaultSpec[];
+  readonly #lineFaultTick: Float64Array;
+  #pending = 0;
+  #nextFaultTick = Infinity;
+  #bad: Int32Array = new Int32Array(0);
   #tick = 0;
   #energy = 0;
 
@@ -241,6 +332,10 @@ export class Model {
     }
     const work = inPlace ? values : new Float64Array(defs.length);
     this.#work = work;
+    this.#inPlace = inPlace;
+    this.#catalog = catalog;
+    this.#kinds = defs.map((d) => d.kind);
+    this.#workToValues = ids;
     // Item-slot signals are written straight into `values` by the item view, never copied.
     const stepped = (i: number): boolean => i < k;
     const inputs = inPlace ? [] : defs.flatMap((d, i) => (stepped(i) && d.kind === 'actuator' ? [i] : []));
@@ -259,6 +354,8 @@ export class Model {
       typeOf.set(cfg.id, cfg.type);
       group.push({ cfg, path: `components[${i}]` });
     });
+    this.#typeOf = typeOf;
+    this.#indexOf = index;
     const classNames = classNamesOf(line.components);
     this.#classNames = classNames;
     const ctx: BuildContext = {
@@ -286,8 +383,25 @@ export class Model {
     this.#pushers = new Pushers(ctx, pool, this.#bins);
     this.#photoeyes = new Photoeyes(ctx, pool);
     this.#classifiers = new Classifiers(ctx, pool);
+    this.#compressors = new Compressors(ctx);
+    this.#cylinders = new Cylinders(ctx, this.#compressors);
+    this.#tanks = new Tanks(ctx);
+    this.#pumps = new Pumps(ctx, this.#tanks);
+    this.#valves = new Valves(ctx, this.#tanks);
+    this.#furnaces = new Furnaces(ctx, pool, this.#pumps);
+    this.#proximities = new Proximities(ctx, pool);
+    this.#encoders = new Encoders(ctx);
+    this.#limitSwitches = new LimitSwitches(ctx);
+    this.#quality = new QualityGates(ctx, pool);
+    this.#transmitters = new Transmitters(ctx, this.seed);
+    this.#faults = new FaultTable(dt, this.seed);
     this.#lineSig = Int32Array.from(LINE_SIGNALS.map((f) => ctx.signal(LINE_PREFIX, f.field)));
     this.#itemView = new ItemMimic(line, ctx.of('conveyor').map((p) => p.cfg), pool, (name) => signalId(resolve, values, name));
+    const lineFaults = [...(line.faults ?? [])].map((f, i) => ({ f, i, tick: Math.max(0, Math.round((f.at ?? 0) / dt)) }));
+    // Stable by time, then file order.
+    lineFaults.sort((a, b) => a.tick - b.tick || a.i - b.i);
+    this.#lineFaults = lineFaults.map((x) => specOf(x.f));
+    this.#lineFaultTick = Float64Array.from(lineFaults, (x) => x.tick);
     this.reset();
   }
 
@@ -305,20 +419,36 @@ export class Model {
   step(): void {
     const v = this.#work;
     if (v !== this.#values) copy(this.#values, this.#inId, v, this.#inCat);
+    // Line-file faults due at this step (rare: a compare per step otherwise).
+    if (this.#tick + 1 >= this.#nextFaultTick) this.#armLineFaults(this.#tick + 1);
+    const faults = this.#faults;
+    faults.pre(v, this.#tick);
     this.#drives.step(v);
     this.#conveyors.step(v);
     this.#tick++;
     this.#sources.step(v, this.#tick);
     this.#pushers.step(v);
+    this.#cylinders.step(v);
+    this.#compressors.step(v);
+    this.#pumps.step(v);
+    this.#valves.step(v);
+    this.#tanks.step(v);
+    this.#furnaces.step(v);
     this.#photoeyes.step(v);
     this.#classifiers.step(v);
-    const power = this.#drives.totalPower[0]!;
+    this.#proximities.step(v);
+    this.#encoders.step(v);
+    this.#limitSwitches.step(v);
+    this.#quality.step(v);
+    this.#transmitters.step(v);
+    const power = this.#drives.totalPower[0]! + this.#compressors.totalPower[0]! + this.#pumps.totalPower[0]! + this.#furnaces.totalPower[0]!;
     this.#energy += power * this.#dtHours;
     const line = this.#lineSig;
     v[line[0]!] = power;
     v[line[1]!] = this.#energy;
     v[line[2]!] = this.#conveyors.items.aliveCount;
     v[line[3]!] = this.#sources.total;
+    faults.post(v, this.#tick);
     if (v !== this.#values) copy(v, this.#outCat, this.#values, this.#outId);
   }
 
@@ -326,22 +456,224 @@ export class Model {
    * Back to the initial state, re-seeded: the same actuator trace gives the identical trace
    * again. Writes every signal of the line, actuators included (to 0, the state a controller
    * starts from), so a command left over from before the reset cannot leak into the new run.
+   * Clears every fault, then re-arms the line file's faults (those at time 0 act at once).
    */
   reset(): void {
     const v = this.#work;
     this.#tick = 0;
     this.#energy = 0;
+    this.#faults.clear();
+    this.#bad = new Int32Array(0);
     this.#drives.reset(v);
     this.#conveyors.reset(v);
     this.#sources.reset(v);
     this.#pushers.reset(v);
     this.#bins.reset(v);
+    this.#compressors.reset(v);
+    this.#cylinders.reset(v);
+    this.#tanks.reset(v);
+    this.#pumps.reset(v);
+    this.#valves.reset(v);
+    this.#furnaces.reset(v);
     this.#photoeyes.reset(v);
     this.#classifiers.reset(v);
+    this.#proximities.reset(v);
+    this.#encoders.reset(v);
+    this.#limitSwitches.reset(v);
+    this.#quality.reset(v);
+    this.#transmitters.reset(v);
     for (const id of this.#lineSig) v[id] = 0;
+    this.#pending = 0;
+    this.#nextFaultTick = this.#lineFaultTick.length > 0 ? this.#lineFaultTick[0]! : Infinity;
+    if (this.#nextFaultTick === 0) this.#armLineFaults(0);
     if (v !== this.#values) {
       copy(v, this.#outCat, this.#values, this.#outId);
       copy(v, this.#inCat, this.#values, this.#inId);
+    }
+  }
+
+  /** Inject the line file's faults due at or before `tick`. */
+  #armLineFaults(tick: number): void {
+    const at = this.#lineFaultTick;
+    while (this.#pending < at.length && at[this.#pending]! <= tick) {
+      this.#inject(this.#lineFaults[this.#pending]!, tick);
+      this.#pending++;
+    }
+    this.#nextFaultTick = this.#pending < at.length ? at[this.#pending]! : Infinity;
+  }
+
+  /**
+   * Inject a fault now. A signal fault acts on the value components read (actuator) or the
+   * value published (sensor, state); a component fault changes that component's physics.
+   * Allocates (outside the step loop).
+   * @example model.injectFault({ target: 'signal', signal: 'pe1.blocked', kind: 'stuck', value: 1 })
+   * @throws TwinloopError FAULT_INVALID for an unknown signal or component or a kind that does not apply, FAULT_TABLE_FULL
+   */
+  injectFault(spec: FaultSpec): FaultInfo {
+    const info = this.#inject(spec, this.#tick);
+    if (this.#work !== this.#values) copy(this.#work, this.#outCat, this.#values, this.#outId);
+    return info;
+  }
+
+  #inject(spec: FaultSpec, tick: number): FaultInfo {
+    const time = tick * this.dt;
+    if (typeof spec !== 'object' || spec === null) throw new TwinloopError('FAULT_INVALID', 'a fault spec must be an object');
+    if (spec.target === 'signal') {
+      const sig = this.#catalog.get(spec.signal);
+      if (sig === undefined || sig >= this.#kinds.length || spec.signal.startsWith('items.')) {
+        throw new TwinloopError('FAULT_INVALID', `fault on unknown signal ${String(spec.signal)}`);
+      }
+      if (!(SIGNAL_FAULT_KINDS as readonly string[]).includes(spec.kind)) {
+        throw new TwinloopError('FAULT_INVALID', `signal fault kind must be one of ${SIGNAL_FAULT_KINDS.join(', ')}, got ${String(spec.kind)}`);
+      }
+      const value = spec.value ?? 0;
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new TwinloopError('FAULT_INVALID', `fault value must be a finite number, got ${String(spec.value)}`);
+      const info = this.#faults.add((id) => ({ id, spec, time, tick }), {
+        kind: spec.kind,
+        sig: this.#inPlace ? this.#workToValues[sig]! : sig,
+        actuator: this.#kinds[sig] === 'actuator',
+        value,
+        values: this.#work,
+        tick,
+      });
+      if (spec.kind === 'wirebreak') this.#rebuildBad();
+      return info;
+    }
+    if (spec.target !== 'component') throw new TwinloopError('FAULT_INVALID', `fault target must be signal or component, got ${String((spec as { target: unknown }).target)}`);
+    const severity = this.#severity(spec);
+    const info = this.#faults.add((id) => ({ id, spec, time, tick }));
+    this.#componentFault(spec, severity);
+    return info;
+  }
+
+  #severity(spec: ComponentFaultSpec): number {
+    if (!(COMPONENT_FAULT_KINDS as readonly string[]).includes(spec.kind)) {
+      throw new TwinloopError('FAULT_INVALID', `component fault kind must be one of ${COMPONENT_FAULT_KINDS.join(', ')}, got ${String(spec.kind)}`);
+    }
+    const type = this.#typeOf.get(spec.component);
+    const want = COMPONENT_FAULT_TARGET[spec.kind];
+    if (type === undefined) throw new TwinloopError('FAULT_INVALID', `fault on unknown component ${String(spec.component)}`);
+    if (type !== want) throw new TwinloopError('FAULT_INVALID', `${spec.kind} applies to a ${want}; ${spec.component} is a ${type}`);
+    const sev = spec.severity ?? DEFAULT_SEVERITY[spec.kind];
+    if (typeof sev !== 'number' || !(sev >= 0 && sev <= 1)) throw new TwinloopError('FAULT_INVALID', `severity must be in 0..1, got ${String(spec.severity)}`);
+    return sev;
+  }
+
+  /** Apply (severity > 0) or lift (severity 0) a component fault. */
+  #componentFault(spec: ComponentFaultSpec, severity: number): void {
+    const k = this.#indexOf.get(spec.component)!;
+    switch (spec.kind) {
+      case 'jam':
+        this.#conveyors.setJam(k, severity > 0);
+        this.#drives.setJam(this.#conveyors.driveOf[k]!, severity > 0);
+        break;
+      case 'slip':
+        this.#conveyors.setSlipFault(k, severity);
+        break;
+      case 'slow':
+        this.#cylinders.setSlow(k, severity);
+        break;
+      case 'leak':
+        this.#cylinders.setLeak(k, severity);
+        break;
+      case 'heater-lost':
+        this.#furnaces.setHeaterLoss(k, severity);
+        break;
+      case 'cavitation':
+        this.#pumps.setCavitation(k, severity);
+        break;
+      case 'bearing-wear':
+        // Severity 1 wears the bearing 101 times as fast.
+        this.#drives.setWearMultiplier(k, 1 + 100 * severity);
+        break;
+    }
+  }
+
+  /**
+   * Clear an active fault: the signal shows its true value (or the component its healthy
+   * physics) again.
+   * @throws TwinloopError FAULT_UNKNOWN when no active fault has this id
+   */
+  clearFault(id: number): void {
+    const slot = this.#faults.slotOf(id);
+    if (slot < 0) throw new TwinloopError('FAULT_UNKNOWN', `no active fault with id ${id}`);
+    const spec = this.#faults.info(slot)!.spec;
+    this.#faults.remove(slot, this.#work, this.#tick);
+    if (spec.target === 'component') {
+      this.#componentFault(spec, 0);
+      // Another fault of the same kind on the same component keeps acting.
+      for (const f of this.#faults.list()) {
+        if (f.spec.target === 'component' && f.spec.component === spec.component && f.spec.kind === spec.kind) this.#componentFault(f.spec, this.#severity(f.spec));
+      }
+    } else if (spec.kind === 'wirebreak') this.#rebuildBad();
+    if (this.#work !== this.#values) copy(this.#work, this.#outCat, this.#values, this.#outId);
+  }
+
+  /** Active faults, oldest first. */
+  faults(): FaultInfo[] {
+    return this.#faults.list();
+  }
+
+  /**
+   * Ids (in the engine's value array) of signals whose quality is bad because of a wire
+   * break. The same array until a fault is injected or cleared; the engine marks their quality.
+   */
+  badSignals(): Int32Array {
+    return this.#bad;
+  }
+
+  #rebuildBad(): void {
+    const work = this.#faults.wireBroken();
+    this.#bad = Int32Array.from(new Set(work.map((w) => (this.#inPlace ? w : this.#workToValues[w]!))));
+  }
+
+  /** Every state array of the model, in a fixed order (snapshot layout). */
+  #stateArrays(): StateArray[] {
+    const arrays: StateArray[] = [this.#work];
+    for (const g of [
+      this.#drives, this.#conveyors, this.#sources, this.#pushers, this.#photoeyes, this.#classifiers, this.#bins,
+      this.#compressors, this.#cylinders, this.#tanks, this.#pumps, this.#valves, this.#furnaces,
+      this.#proximities, this.#encoders, this.#limitSwitches, this.#quality, this.#transmitters, this.#faults,
+    ]) arrays.push(...g.state());
+    return arrays;
+  }
+
+  /**
+   * The whole model state (component states, items, wear, random streams, faults, signal
+   * values) as bytes. {@link Model.restore} on a model of the same line continues bit-identically.
+   */
+  snapshot(): Uint8Array {
+    const trailer: SnapshotTrailer = {
+      tick: this.#tick,
+      energy: this.#energy,
+      pending: this.#pending,
+      faults: this.#faults.slots().map((s) => ({ info: s.info ?? null, delay: s.delay !== undefined ? f64ToBase64(s.delay) : null })),
+    };
+    return encodeSnapshot(this.#stateArrays(), trailer);
+  }
+
+  /**
+   * Continue from a snapshot of a model of the same line.
+   * @throws TwinloopError SNAPSHOT_INVALID when the bytes are not such a snapshot (the model is then unchanged)
+   */
+  restore(bytes: Uint8Array): void {
+    const arrays = this.#stateArrays();
+    // Decode into copies first: a snapshot that fails late must leave the model untouched.
+    const copies = arrays.map((a) => a.slice());
+    const trailer = decodeSnapshot(bytes, copies) as Partial<SnapshotTrailer> | null;
+    if (trailer === null || typeof trailer !== 'object' || typeof trailer.tick !== 'number' || typeof trailer.energy !== 'number' || !Array.isArray(trailer.faults)) {
+      throw new TwinloopError('SNAPSHOT_INVALID', 'snapshot: trailer lacks tick, energy or faults');
+    }
+    arrays.forEach((a, k) => a.set(copies[k] as never));
+    this.#tick = trailer.tick;
+    this.#energy = trailer.energy;
+    this.#pending = trailer.pending ?? 0;
+    this.#nextFaultTick = this.#pending < this.#lineFaultTick.length ? this.#lineFaultTick[this.#pending]! : Infinity;
+    this.#faults.restoreSlots(trailer.faults.map((f) => ({ info: f.info ?? undefined, delay: f.delay !== null ? base64ToF64(f.delay) : undefined })));
+    this.#rebuildBad();
+    if (this.#work !== this.#values) {
+      copy(this.#work, this.#outCat, this.#values, this.#outId);
+      copy(this.#work, this.#inCat, this.#values, this.#inId);
     }
   }
 
@@ -360,12 +692,16 @@ export class Model {
     for (let c = 0; c < this.#conveyorIds.length; c++) {
       for (let k = 0; k < pool.count[c]!; k++) {
         const s = pool.at(c, k);
+        const q = pool.quality[s];
         out.push({
           conveyor: this.#conveyorIds[c]!,
           front: pool.front[s]!,
           length: pool.length[s]!,
           height: pool.height[s]!,
           className: this.#classNames[pool.cls[s]!] ?? '',
+          temperature: pool.temp[s]!,
+          dwell: pool.dwell[s]!,
+          quality: q === QUALITY_GOOD ? 'good' : q === QUALITY_REJECT ? 'reject' : 'unknown',
         });
       }
     }

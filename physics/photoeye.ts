@@ -47,6 +47,11 @@ export class Photoeyes {
     }
   }
 
+  /** The typed arrays that hold this group's state, for snapshots. */
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#i];
+  }
+
   reset(values: Float64Array): void {
     this.step(values);
   }

@@ -85,6 +85,11 @@ export class Pushers {
     }
   }
 
+  /** The typed arrays that hold this group's state, for snapshots. */
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i];
+  }
+
   /** All retracted, valves off. */
   reset(values: Float64Array): void {
     const n = this.n;

@@ -5,6 +5,7 @@
 
 import type { ComponentType, ParamSpec } from './component.ts';
 import { COMPONENT_TYPES } from './catalog.ts';
+import { COMPONENT_FAULT_KINDS, SIGNAL_FAULT_KINDS } from './fault-spec.ts';
 
 type Json = Record<string, unknown>;
 
@@ -25,7 +26,9 @@ function paramSchema(spec: ParamSpec): Json {
     case 'ref':
       return { type: 'string', pattern: ID_PATTERN, description: `${spec.description} (${spec.targets.join(' or ')} id)` };
     case 'string':
-      return { type: 'string', minLength: 1, description: spec.description };
+      return spec.enum !== undefined
+        ? { type: 'string', enum: [...spec.enum], description: `${spec.description}; default ${spec.enum[0]}` }
+        : { type: 'string', minLength: 1, description: spec.description };
     case 'classes':
       return { type: 'array', minItems: 1, items: { $ref: '#/definitions/itemClass' }, description: spec.description };
   }
@@ -33,7 +36,8 @@ function paramSchema(spec: ParamSpec): Json {
 
 function isRequired(spec: ParamSpec): boolean {
   if (spec.kind === 'number') return spec.default === undefined && spec.defaultText === undefined;
-  if (spec.kind === 'ref' || spec.kind === 'string') return spec.optional !== true;
+  if (spec.kind === 'ref') return spec.optional !== true;
+  if (spec.kind === 'string') return spec.optional !== true && spec.enum === undefined;
   return false;
 }
 
@@ -85,6 +89,32 @@ export function buildLineSchema(): Json {
         probability: { type: 'number', minimum: 0, maximum: 1 },
       },
     },
+    fault: {
+      oneOf: [
+        {
+          type: 'object',
+          required: ['signal', 'kind'],
+          additionalProperties: false,
+          properties: {
+            signal: { type: 'string', minLength: 1, description: 'Signal name, <id>.<field>' },
+            kind: { enum: [...SIGNAL_FAULT_KINDS] },
+            value: { type: 'number', description: 'stuck: the value; offset: the offset; drift: per s; noise: standard deviation; intermittent: period [s]; delay: [s]' },
+            at: { type: 'number', minimum: 0, description: 'Simulated time of injection [s]; default 0' },
+          },
+        },
+        {
+          type: 'object',
+          required: ['component', 'kind'],
+          additionalProperties: false,
+          properties: {
+            component: { $ref: '#/definitions/id' },
+            kind: { enum: [...COMPONENT_FAULT_KINDS] },
+            severity: { type: 'number', minimum: 0, maximum: 1, description: 'Severity 0..1; defaults per kind' },
+            at: { type: 'number', minimum: 0, description: 'Simulated time of injection [s]; default 0' },
+          },
+        },
+      ],
+    },
     component: {
       type: 'object',
       required: ['type'],
@@ -111,6 +141,7 @@ export function buildLineSchema(): Json {
         properties: { scale: { type: 'number', exclusiveMinimum: 0, description: 'Drawing scale [px/m]; default 100' } },
       },
       components: { type: 'array', items: { $ref: '#/definitions/component' } },
+      faults: { type: 'array', items: { $ref: '#/definitions/fault' }, description: 'Faults present from the start or injected at a simulated time (docs/physics.md, Faults)' },
     },
     definitions,
   };

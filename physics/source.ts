@@ -31,6 +31,7 @@ export const sourceType: ComponentType = {
     rate: { kind: 'number', unit: '1/s', default: 0.5, exclusiveMinimum: 0, description: 'Mean arrival rate; intervals are exponential' },
     minGap: { kind: 'number', unit: 'm', default: 0.3, minimum: 0, description: 'Free belt required between the new item and the last one; the source waits (blocked) until there is' },
     itemLength: { kind: 'number', unit: 'm', default: 0.2, exclusiveMinimum: 0, description: 'Extent of each item along the belt' },
+    temperature: { kind: 'number', unit: '°C', default: 20, description: 'Temperature of the items when placed' },
     classes: { kind: 'classes', description: 'Item classes {name, height (m), probability}; probabilities sum to 1. Default: one class "item", height 0.1 m' },
   },
   signals: [
@@ -82,7 +83,8 @@ const C_DUE = 0; // state: time the next item is due, s
 const C_MEAN_INTERVAL = 1; // s
 const C_ITEM_LENGTH = 2; // m
 const C_ROOM = 3; // m: the last item's rear must be this far from the belt start (itemLength + minGap)
-const F_COLS = 4;
+const C_TEMP = 4; // °C of new items
+const F_COLS = 5;
 
 // Int32 columns.
 const C_SIG = 0; // id of the source's first signal (created)
@@ -106,9 +108,10 @@ export class Sources {
   /** One random stream per source. */
   readonly #rng: Uint32Array;
   /** Geometry of the item being placed: front, length, height (m). */
-  readonly #geometry = new Float64Array(3);
+  readonly #geometry = new Float64Array(4);
   readonly #dt: number;
-  #total = 0;
+  /** Items created by all sources, in an array so snapshots see it. */
+  readonly #total = new Int32Array(1);
 
   constructor(ctx: BuildContext, pool: ItemPool, seed: number) {
     const placed = ctx.of('source');
@@ -133,6 +136,7 @@ export class Sources {
       const len = readNumber(cfg, sourceType, 'itemLength', path);
       itemLength[i] = len;
       room[i] = len + readNumber(cfg, sourceType, 'minGap', path);
+      this.#f[C_TEMP * n + i] = readNumber(cfg, sourceType, 'temperature', path);
       sig[i] = ctx.signal(cfg.id, 'created');
       classFrom[i] = cum.length;
       let acc = 0;
@@ -151,13 +155,18 @@ export class Sources {
 
   /** Items created by all sources since reset. */
   get total(): number {
-    return this.#total;
+    return this.#total[0]!;
+  }
+
+  /** The typed arrays that hold this group's state, for snapshots. */
+  state(): (Float64Array | Int32Array | Uint32Array)[] {
+    return [this.#f, this.#i, this.#rng, this.#total];
   }
 
   /** Re-seed every stream and draw the first arrival times from t = 0. */
   reset(values: Float64Array): void {
     const n = this.n;
-    this.#total = 0;
+    this.#total[0] = 0;
     column(this.#i, C_CREATED, n).fill(0);
     for (let i = 0; i < n; i++) {
       this.#rng[i] = streamSeed(this.#seed, i);
@@ -205,10 +214,11 @@ export class Sources {
       g[0] = len;
       g[1] = len;
       g[2] = this.#classHeight[k]!;
+      g[3] = f[C_TEMP * n + i]!;
       if (pool.add(c, g, 0, this.#classIdx[k]!) >= 0) {
         blocked = 0;
         const created = ++ii[C_CREATED * n + i]!;
-        this.#total++;
+        this.#total[0]!++;
         values[ii[C_SIG * n + i]! + CREATED] = created;
         // The next interval starts at this placement, so a blocked source never bursts.
         f[C_DUE * n + i] = time + nextExponential(this.#rng, i, f[C_MEAN_INTERVAL * n + i]!);

@@ -4,6 +4,7 @@
 import { TwinloopError } from '../core/errors.ts';
 import type { PlcAdapter } from './adapter.ts';
 import { SimAdapter } from './sim/sim-adapter.ts';
+import { OpcuaAdapter, type OpcuaAdapterOptions } from './opcua/opcua-adapter.ts';
 
 /** Controller settings as the plant file (or the CLI default) gives them. */
 export interface ControllerConfig {
@@ -12,13 +13,25 @@ export interface ControllerConfig {
   readonly cycleMs?: number;
   /** Built-in controller: which program. */
   readonly program?: string;
+  /** Network controllers: `opc.tcp://host:port`, ... */
+  readonly endpoint?: string;
+  /** Shadow mode: the adapter is opened without any write path. */
+  readonly readOnly?: boolean;
+  /** OPC UA options (plant file `opcua:` block; certificateFolder absolute). */
+  readonly opcua?: Omit<OpcuaAdapterOptions, 'endpoint' | 'cycleMs' | 'readOnly'>;
 }
 
 type AdapterFactory = (config: ControllerConfig) => PlcAdapter;
 
 const factories: Readonly<Record<string, AdapterFactory>> = {
   sim: (c) => new SimAdapter({ program: c.program ?? 'sorting', cycleMs: c.cycleMs ?? 10 }),
+  opcua: (c) => new OpcuaAdapter({ ...c.opcua, endpoint: requireEndpoint(c), cycleMs: c.cycleMs ?? 10, readOnly: c.readOnly ?? false }),
 };
+
+function requireEndpoint(c: ControllerConfig): string {
+  if (!c.endpoint) throw new TwinloopError('CFG_INVALID', `controller ${c.name}: protocol ${c.protocol} needs an endpoint`);
+  return c.endpoint;
+}
 
 export const knownProtocols: readonly string[] = Object.keys(factories);
 

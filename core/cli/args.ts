@@ -3,36 +3,52 @@
 
 import { parseArgs } from 'node:util';
 import type { Pace } from '../engine/run-control.ts';
+import { isRole, ROLES } from '../auth/roles.ts';
+import type { UserArgs } from './user-command.ts';
 
 export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 
 usage:
-  twinloop start [--line FILE] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused]
+  twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused]
   twinloop validate FILE...
+  twinloop user add NAME --role viewer|operator|engineer|admin [--data DIR]
+  twinloop user list|passwd NAME [--data DIR]
 
 commands:
   start      run the line with the built-in controller and serve the HMI
              (default line: examples/sorting.yaml, http://127.0.0.1:8080)
   validate   check line files against the published schema; exit 1 on any error
+  user       manage HMI users (password from the terminal, or the first line of stdin)
 
 options:
   --line FILE      line file (YAML)
+  --plant FILE     plant file: controllers and tag map (starts the soft PLC it names)
+  --program P      built-in controller program (default sorting)
   --host ADDR      address to listen on (default 127.0.0.1; the HMI can write to PLCs)
   --port N         HTTP port (default 8080; 0 = any free port)
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible
   --paused         start paused
+  --data DIR       data folder: users, secret, audit log (default ./data)
+  --tls-cert FILE  serve HTTPS with this PEM certificate (with --tls-key)
+  --tls-key FILE   the certificate's PEM private key
+  --role R         role of a new user
   --log-level L    pino level (default info)
   -h, --help       this text
 `;
 
 export interface StartArgs {
   readonly command: 'start';
-  readonly line: string;
+  /** Absent with a plant file that names its line. */
+  readonly line?: string;
+  readonly plant?: string;
+  readonly program?: string;
   readonly host: string;
   readonly port: number;
   readonly pace: Pace;
   readonly paused: boolean;
   readonly logLevel: string;
+  readonly data: string;
+  readonly tls?: { certFile: string; keyFile: string };
 }
 
 export interface ValidateArgs {
@@ -40,7 +56,7 @@ export interface ValidateArgs {
   readonly files: readonly string[];
 }
 
-export type CliArgs = StartArgs | ValidateArgs | { readonly command: 'help' };
+export type CliArgs = StartArgs | ValidateArgs | UserArgs | { readonly command: 'help' };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -60,11 +76,17 @@ export function parseCli(argv: readonly string[]): CliArgs {
     strict: true,
     options: {
       line: { type: 'string' },
+      plant: { type: 'string' },
+      program: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       pace: { type: 'string' },
       paused: { type: 'boolean' },
       'log-level': { type: 'string' },
+      data: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,19 +96,40 @@ export function parseCli(argv: readonly string[]): CliArgs {
     if (rest.length === 0) throw new UsageError('validate needs at least one FILE');
     return { command, files: rest };
   }
+  if (command === 'user') {
+    const [sub, name, ...more] = rest;
+    const data = values.data ?? './data';
+    if (sub === 'list' && name === undefined) return { command, sub, data };
+    if ((sub === 'add' || sub === 'passwd') && name !== undefined && more.length === 0) {
+      if (sub === 'passwd') return { command, sub, name, data };
+      if (!isRole(values.role)) throw new UsageError(`user add needs --role ${ROLES.join('|')}`);
+      return { command, sub, name, role: values.role, data };
+    }
+    throw new UsageError('usage: twinloop user add NAME --role R | user list | user passwd NAME');
+  }
   if (command === 'start') {
     if (rest.length > 0) throw new UsageError(`start takes no positional arguments, got ${rest.join(' ')}`);
     const port = values.port === undefined ? 8080 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
     return {
       command,
-      line: values.line ?? 'examples/sorting.yaml',
+      ...(values.line !== undefined || values.plant === undefined ? { line: values.line ?? 'examples/sorting.yaml' } : {}),
+      ...(values.plant !== undefined ? { plant: values.plant } : {}),
+      ...(values.program !== undefined ? { program: values.program } : {}),
       host: values.host ?? '127.0.0.1',
       port,
       pace: values.pace === undefined ? { kind: 'realtime', factor: 1 } : parsePace(values.pace),
       paused: values.paused ?? false,
       logLevel: values['log-level'] ?? 'info',
+      data: values.data ?? './data',
+      ...tlsOption(values['tls-cert'], values['tls-key']),
     };
   }
-  throw new UsageError(`unknown command "${command}"; known: start, validate`);
+  throw new UsageError(`unknown command "${command}"; known: start, validate, user`);
+}
+
+function tlsOption(certFile: string | undefined, keyFile: string | undefined): { tls?: { certFile: string; keyFile: string } } {
+  if (certFile === undefined && keyFile === undefined) return {};
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  return { tls: { certFile, keyFile } };
 }

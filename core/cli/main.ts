@@ -7,6 +7,7 @@ import { ConfigError, formatIssue } from '../config/config-error.ts';
 import { lineSignals } from '../../physics/model.ts';
 import { startRun } from '../engine/engine.ts';
 import { createServer } from '../../hmi/server/server.ts';
+import { userCommand } from './user-command.ts';
 
 function validate(files: readonly string[]): number {
   let bad = 0;
@@ -25,9 +26,20 @@ function validate(files: readonly string[]): number {
 
 async function start(args: StartArgs): Promise<void> {
   const log = pino({ level: args.logLevel });
-  const run = await startRun({ linePath: args.line, pace: args.pace, autoStart: !args.paused, logger: log });
-  const server = await createServer({ run, host: args.host, port: args.port, logger: log });
+  const run = await startRun({
+    ...(args.line !== undefined ? { linePath: args.line } : {}),
+    ...(args.plant !== undefined ? { plantPath: args.plant } : {}),
+    ...(args.program !== undefined ? { controller: { name: 'plc1', protocol: 'sim', program: args.program, cycleMs: 10 } } : {}),
+    pace: args.pace,
+    autoStart: !args.paused,
+    logger: log,
+  });
+  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, ...(args.tls ? { tls: args.tls } : {}) });
   console.log(`twinloop: ${run.lineName} running (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${server.url}`);
+  if (server.setupToken !== undefined) {
+    // First start: no users. The token is in the fragment, which browsers never send to a server.
+    console.log(`twinloop: no users yet. Create the first admin within this run at:\n  ${server.url}/#setup=${server.setupToken}\n  (or: twinloop user add NAME --role admin --data ${args.data})`);
+  }
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
@@ -55,6 +67,15 @@ async function main(): Promise<void> {
   }
   if (args.command === 'validate') {
     process.exitCode = validate(args.files);
+    return;
+  }
+  if (args.command === 'user') {
+    try {
+      process.exitCode = await userCommand(args);
+    } catch (err) {
+      console.error(`twinloop: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
     return;
   }
   try {

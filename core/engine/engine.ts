@@ -18,6 +18,9 @@ import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
 import type { WorkerReply, WorkerRequest } from './worker-requests.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
+import { checkPlantSignals, loadPlantFile, type PlantFile } from '../config/plant-file.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { NetworkCoupling, planController } from './plant-coupling.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
 
 export interface RunOptions {
@@ -31,6 +34,11 @@ export interface RunOptions {
   readonly autoStart?: boolean;
   /** The built-in controller (default: program `sorting`, 10 ms cycle). */
   readonly controller?: ControllerConfig;
+  /** A plant file (controllers and tag map); its `line:` is used when no line is given. */
+  readonly plantPath?: string;
+  readonly plant?: PlantFile;
+  /** Start the soft PLCs a plant file asks for (default true). */
+  readonly startSoftPlc?: boolean;
   /** Periods caught up after a stall before the rest count as overruns (default 20). */
   readonly catchUpCap?: number;
   /** Spin before each deadline (ms, default 0.3). */
@@ -130,7 +138,9 @@ class Run implements RunControl {
   readonly #faults = new Map<number, FaultInfo>();
   readonly #forced = new Map<string, number>();
 
-  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort) {
+  readonly #network: NetworkCoupling | null;
+
+  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort, network: NetworkCoupling | null) {
     this.#line = line;
     this.table = table;
     this.lineName = line.name;
@@ -140,6 +150,7 @@ class Run implements RunControl {
     this.#log = log;
     this.#controller = controller;
     this.#port = port;
+    this.#network = network;
     port.on('message', (r: WorkerReply) => {
       const done = this.#pending.get(r.id);
       this.#pending.delete(r.id);
@@ -204,16 +215,29 @@ class Run implements RunControl {
         stepsPerSecond: s.stepsPerSecond,
         realtimeFactor: s.realtimeFactor,
       },
-      controllers: [
-        {
-          name: this.#controller.name,
-          protocol: this.#controller.protocol,
-          state: state === 'failed' || state === 'stopped' ? 'disconnected' : 'connected',
-          cycleMs: this.#controller.cycleMs ?? 10,
-          cycles: s.cycles,
-        },
-      ],
+      controllers: [this.#controllerStatus(state, s.cycles)],
     };
+  }
+
+  #controllerStatus(state: RunState, cycles: number): RunStatus['controllers'][number] {
+    const h = this.#network?.health();
+    if (h) return { name: h.name, protocol: this.#controller.protocol, state: h.state, cycleMs: this.#controller.cycleMs ?? 10, cycles: h.cycles };
+    return {
+      name: this.#controller.name,
+      protocol: this.#controller.protocol,
+      state: state === 'failed' || state === 'stopped' ? 'disconnected' : 'connected',
+      cycleMs: this.#controller.cycleMs ?? 10,
+      cycles,
+    };
+  }
+
+  /** Exchange health of a network controller (reconnects, read times, revised sampling ...). */
+  networkHealth(): ReturnType<NetworkCoupling['health']> {
+    return this.#network?.health();
+  }
+
+  async startNetwork(log: Logger, startSoftPlc: boolean): Promise<void> {
+    await this.#network?.start(this.table, log, startSoftPlc);
   }
 
   /** Commands are serialised: one in flight, each acknowledged by the worker. */
@@ -251,6 +275,9 @@ class Run implements RunControl {
   }
 
   setPace(pace: Pace): Promise<void> {
+    if (this.#network && !(pace.kind === 'realtime' && pace.factor === 1)) {
+      return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `controller ${this.#controller.name} is a real ${this.#controller.protocol} PLC: it runs in real time only (pace 1x)`));
+    }
     if (pace.kind === 'realtime' && !(pace.factor >= 0.01 && pace.factor <= 10_000)) {
       return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `pace factor must be from 0.01 to 10000, got ${pace.factor}`));
     }
@@ -334,6 +361,7 @@ class Run implements RunControl {
       await this.#exit;
       clearTimeout(timer);
     }
+    await this.#network?.close();
     this.#port.close();
   }
 }
@@ -345,27 +373,38 @@ class Run implements RunControl {
  */
 export async function startRun(options: RunOptions): Promise<RunControl & { readonly line: LineFile; forcedSignals(): { signal: string; value: number }[] }> {
   const log = options.logger ?? pino({ level: 'info' });
+  const plant = options.plant ?? (options.plantPath ? loadPlantFile(options.plantPath) : undefined);
   let line = options.line;
   if (!line) {
-    if (!options.linePath) throw new TwinloopError('CFG_READ', 'startRun needs linePath or line');
-    line = loadLineFile(options.linePath);
+    const linePath = options.linePath ?? plant?.line;
+    if (!linePath) throw new TwinloopError('CFG_READ', 'startRun needs a line file (linePath, line, or a plant file naming one)');
+    line = loadLineFile(linePath);
   }
-  const controller = options.controller ?? DEFAULT_CONTROLLER;
-  const tagMap = defaultTagMap(controller);
+  const plan = plant ? planController(plant) : null;
+  const lockstep = plan ? plan.lockstep : (options.controller ?? DEFAULT_CONTROLLER);
+  const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? DEFAULT_CONTROLLER);
   const defs = runSignals(line, tagMap);
+  if (plant) {
+    // Controller outputs unknown to the model became state signals above; sensors must exist.
+    const known = new Set(lineSignals(line).map((d) => d.name));
+    const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s) || tagMap.some((m) => m.signal === s && m.direction === 'read'));
+    if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
+  }
+  const network = plan?.network ? new NetworkCoupling(plan.network) : null;
+  const controller: ControllerConfig = lockstep ?? { name: network!.controller.name, protocol: network!.controller.protocol, cycleMs: network!.controller.cycleMs };
   const table = SignalTable.create(defs);
   const ctrl = new ControlBlock();
-  const pace = options.pace ?? { kind: 'realtime', factor: 1 };
+  const pace = network ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
   const channel = new MessageChannel();
   const init: WorkerInit = {
     line,
     defs,
     tableBuffer: table.buffer,
     controlBuffer: ctrl.buffer,
-    controller,
-    ringBuffer: null,
+    controller: lockstep,
+    ringBuffer: network ? network.ring.buffer : null,
     requestPort: channel.port2,
-    tagMap,
+    tagMap: lockstep ? tagMap : [],
     running: options.autoStart ?? true,
     paceKind: pace.kind === 'fast' ? PaceKind.FAST : PaceKind.REALTIME,
     paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
@@ -373,7 +412,7 @@ export async function startRun(options: RunOptions): Promise<RunControl & { read
     spinMs: options.spinMs ?? 0.3,
   };
   const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics', transferList: [channel.port2] });
-  const run = new Run(line, table, ctrl, worker, log, controller, channel.port1);
+  const run = new Run(line, table, ctrl, worker, log, controller, channel.port1, network);
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {
       if (m.t === 'ready') {
@@ -388,7 +427,13 @@ export async function startRun(options: RunOptions): Promise<RunControl & { read
     worker.on('message', onMessage);
     worker.once('exit', onExit);
   });
+  try {
+    await run.startNetwork(log, options.startSoftPlc ?? true);
+  } catch (err) {
+    await run.close();
+    throw err;
+  }
   run.startStatsLog(options.statsLogMs ?? 10_000);
-  log.info({ line: line.name, signals: defs.length, pace, controller: controller.name }, 'run started');
+  log.info({ line: line.name, signals: defs.length, pace, controller: controller.name, protocol: controller.protocol }, 'run started');
   return run;
 }

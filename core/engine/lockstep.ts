@@ -9,9 +9,15 @@ import type { TagMapping } from '../exchange.ts';
 import { LockstepExchange } from '../exchange.ts';
 import { TwinloopError } from '../errors.ts';
 import type { SignalDef } from '../signals.ts';
-import { isSteppable } from '../../plc-adapters/adapter.ts';
+import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { createAdapter } from '../../plc-adapters/factory.ts';
+import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
+
+// Controllers that can run in lock-step, by protocol. Kept apart from the adapter factory so the
+// physics worker never loads the network protocol stacks.
+const steppable: Readonly<Record<string, (c: ControllerConfig) => SteppableAdapter>> = {
+  sim: (c) => new SimAdapter({ program: c.program ?? 'sorting', cycleMs: c.cycleMs ?? 10 }),
+};
 
 /** Most signals forced at once (an engineer's overrides; preallocated, no allocation per step). */
 export const FORCE_CAPACITY = 256;
@@ -51,10 +57,9 @@ export class Lockstep {
     const values = new Float64Array(defs.length);
     const model = new Model(line, resolve, values);
     if (controller === null) return new Lockstep(model, null, values, quality ?? new Uint8Array(defs.length));
-    const adapter = createAdapter(controller);
-    if (!isSteppable(adapter)) {
-      throw new TwinloopError('MODEL_BUILD', `controller ${controller.name} (${controller.protocol}) cannot run in lock-step`);
-    }
+    const make = steppable[controller.protocol];
+    if (!make) throw new TwinloopError('MODEL_BUILD', `controller ${controller.name} (${controller.protocol}) cannot run in lock-step`);
+    const adapter = make(controller);
     const exchange = await LockstepExchange.create(adapter, tagMap, resolve);
     return new Lockstep(model, exchange, values, quality ?? new Uint8Array(defs.length));
   }

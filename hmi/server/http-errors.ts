@@ -11,17 +11,41 @@ export interface ApiError {
   message: string;
 }
 
-// Engine codes that say the request itself was wrong (400), that it does not fit the run's
-// current state (409), or that the run cannot serve it now (503) — not "we broke" (500).
-const BAD_REQUEST_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RUN_BAD_REQUEST', 'HMI_BAD_REQUEST']);
-const CONFLICT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RING_FULL']);
-const UNAVAILABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['WORKER_FAILED']);
+// Status by the code's meaning: the request was wrong (400), who asks (401/403), the run's or
+// the data's state (404/409), a missing confirmation (428), too many tries (429), not
+// implemented by this run (501), cannot be served now (503) — anything else is "we broke" (500).
+const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number>([
+  ['RUN_BAD_REQUEST', 400],
+  ['HMI_BAD_REQUEST', 400],
+  ['USER_INVALID', 400],
+  ['SIG_TYPE', 400],
+  ['AUTH_REQUIRED', 401],
+  ['AUTH_BAD_CREDENTIALS', 401],
+  ['AUTH_FORBIDDEN', 403],
+  ['AUTH_SETUP', 403],
+  ['SIG_UNKNOWN', 404],
+  ['USER_UNKNOWN', 404],
+  ['HMI_NOT_FOUND', 404],
+  ['RING_FULL', 409],
+  ['USER_EXISTS', 409],
+  ['RUN_MODE_READONLY', 409],
+  ['HMI_CONFIRM_REQUIRED', 428],
+  ['AUTH_RATE_LIMIT', 429],
+  ['HMI_UNSUPPORTED', 501],
+  ['WORKER_FAILED', 503],
+  ['AUDIT_UNAVAILABLE', 503],
+]);
+
+/** HTTP status for a TwinloopError code (also used by the auth hook). */
+export function statusOf(code: ErrorCode): number {
+  return STATUS_BY_CODE.get(code) ?? 500;
+}
 
 /** Install the error and not-found handlers on the root instance (inherited by every route). */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isTwinloopError(err)) {
-      const status = BAD_REQUEST_CODES.has(err.code) ? 400 : CONFLICT_CODES.has(err.code) ? 409 : UNAVAILABLE_CODES.has(err.code) ? 503 : 500;
+      const status = statusOf(err.code);
       if (status >= 500) request.log.error({ err }, 'hmi request failed');
       const body: ApiError = { error: err.code, message: err.message };
       return reply.code(status).send(body);

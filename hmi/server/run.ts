@@ -1,10 +1,14 @@
-// Run control over REST: POST /api/run/pause|resume|reset|step and PUT /api/run/pace. Bodies are
-// checked by JSON schema before the engine sees them (bad ones get 400 with ajv's reason); every
-// answer is the run status after the action, and the publisher is told to send a status frame.
+// Run control over REST (engineer, per the role matrix): POST /api/run/pause|resume|reset|step
+// and PUT /api/run/pace. Bodies are checked by JSON schema before the engine sees them (bad ones
+// get 400 with ajv's reason); every action is audited before it is carried out (reset and pace
+// also need `confirm: true`); every answer is the run status after the action, and the
+// publisher is told to send a status frame.
 
-import type { FastifyInstance } from 'fastify';
-import type { Pace, RunControl, RunStatus } from '../../core/engine/run-control.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Pace, RunStatus } from '../../core/engine/run-control.ts';
 import { TwinloopError } from '../../core/errors.ts';
+import type { ServerContext } from './context.ts';
+import { carryOut, type PrivilegedAction } from './privileged.ts';
 
 /** Limits of the run control bodies, also used by the page to build requests. */
 export const STEP_MAX_TICKS = 100_000;
@@ -17,6 +21,12 @@ const stepBody = {
   additionalProperties: false,
 } as const;
 
+const confirmBody = {
+  type: 'object',
+  properties: { confirm: { type: 'boolean' } },
+  additionalProperties: false,
+} as const;
+
 // `if/then` rather than oneOf: ajv then names the missing field, not "must match exactly one
 // schema in oneOf". A factor with kind 'fast' is refused in the handler, with a clearer reason
 // than ajv's "must NOT be valid".
@@ -26,40 +36,42 @@ const paceBody = {
   properties: {
     kind: { type: 'string', enum: ['realtime', 'fast'] },
     factor: { type: 'number', minimum: PACE_MIN_FACTOR, maximum: PACE_MAX_FACTOR },
+    confirm: { type: 'boolean' },
   },
   additionalProperties: false,
   if: { required: ['kind'], properties: { kind: { const: 'realtime' } } },
   then: { required: ['factor'] },
 } as const;
 
-/** Register the run control routes; `changed` is called after every action. */
-export function runRoutes(app: FastifyInstance, run: RunControl, changed: () => void): void {
-  const act = async (action: () => Promise<void>): Promise<RunStatus> => {
+/** A bodyless POST is `{}`; a body that is sent is still checked by the schema. */
+const optionalBody = async (request: FastifyRequest): Promise<void> => {
+  request.body ??= {};
+};
+
+/** Register the run control routes; `ctx.statusChanged` is called after every action. */
+export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { run } = ctx;
+  const act = async (request: FastifyRequest, a: PrivilegedAction, action: () => Promise<void>): Promise<RunStatus> => {
     try {
-      await action();
+      await carryOut(ctx, request, a, action);
     } finally {
-      changed();
+      ctx.statusChanged();
     }
     return run.status();
   };
-  app.post('/api/run/pause', async () => act(() => run.pause()));
-  app.post('/api/run/resume', async () => act(() => run.resume()));
-  app.post('/api/run/reset', async () => act(() => run.reset()));
-  app.post<{ Body: { ticks?: number } }>(
-    '/api/run/step',
-    {
-      schema: { body: stepBody },
-      // The body is optional ("one controller cycle"); the schema still checks one that is sent.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-    },
-    async (request) => act(() => run.step(request.body.ticks)),
+  const state = (): string => run.status().state;
+  app.post('/api/run/pause', async (request) => act(request, { action: 'run.pause', old: state(), new: 'paused' }, () => run.pause()));
+  app.post('/api/run/resume', async (request) => act(request, { action: 'run.resume', old: state(), new: 'running' }, () => run.resume()));
+  app.post('/api/run/reset', { schema: { body: confirmBody }, preValidation: optionalBody }, async (request) =>
+    act(request, { action: 'run.reset', old: run.status().tick, new: 0, confirm: true }, () => run.reset()),
   );
-  app.put<{ Body: { kind: Pace['kind']; factor?: number } }>('/api/run/pace', { schema: { body: paceBody } }, async (request) => {
+  app.post<{ Body: { ticks?: number } }>('/api/run/step', { schema: { body: stepBody }, preValidation: optionalBody }, async (request) =>
+    act(request, { action: 'run.step', old: run.status().tick, new: { ticks: request.body.ticks ?? 'cycle' } }, () => run.step(request.body.ticks)),
+  );
+  app.put<{ Body: { kind: Pace['kind']; factor?: number; confirm?: boolean } }>('/api/run/pace', { schema: { body: paceBody } }, async (request) => {
     const b = request.body;
     if (b.kind === 'fast' && b.factor !== undefined) throw new TwinloopError('HMI_BAD_REQUEST', "body/factor is only allowed with kind 'realtime'");
     const pace: Pace = b.kind === 'realtime' ? { kind: 'realtime', factor: b.factor! } : { kind: 'fast' };
-    return act(() => run.setPace(pace));
+    return act(request, { action: 'run.pace', old: run.status().pace, new: pace, confirm: true }, () => run.setPace(pace));
   });
 }

@@ -1,27 +1,51 @@
 // The HMI server: one fastify instance serving the REST API (health, signals, layout, line
-// schema, run control), the live WebSocket fed by the frame publisher, and the built page. It depends on the
-// engine only through RunControl; it never owns the run (the caller starts and closes it).
+// schema, run control, forces, faults, login, users, audit), the live WebSocket fed by the frame
+// publisher, and the built page. Every route is in the role matrix (access.ts) and checked by
+// the auth hook; privileged actions are audited before they act. It depends on the engine only
+// through RunControl; it never owns the run (the caller starts and closes it).
 
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { join } from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AuditLog } from '../../core/audit/audit-log.ts';
+import { Auth, type AuthOptions } from '../../core/auth/auth.ts';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import { TwinloopError } from '../../core/errors.ts';
+import { routeRule } from './access.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { installAuthHook } from './auth-hook.ts';
+import { authRoutes } from './auth-routes.ts';
 import { buildCatalog } from './catalog.ts';
+import type { ServerContext } from './context.ts';
+import { faultRoutes } from './fault-routes.ts';
+import { forceRoutes } from './force-routes.ts';
 import { healthRoutes } from './health.ts';
 import { installErrorHandlers } from './http-errors.ts';
 import { layoutRoutes } from './layout.ts';
 import { Publisher } from './publisher.ts';
 import { runRoutes } from './run.ts';
 import { schemaRoutes } from './schema.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { signalRoutes } from './signals.ts';
 import { registerWeb } from './static.ts';
+import { userRoutes } from './user-routes.ts';
 import { wsRoutes } from './ws-route.ts';
 
 /** Options of {@link createServer}. Limits have safe defaults; tests shorten the timers. */
 export interface HmiServerOptions {
   run: RunControl;
+  /**
+   * The installation's data folder (users.json, secret.key, audit.jsonl), created 0700 if
+   * missing. The CLI passes `--data` (default ./data); tests pass a temp folder.
+   */
+  dataDir: string;
+  /** Session lifetime, login limits, clock. */
+  auth?: AuthOptions;
+  /** Serve HTTPS/WSS with these PEM files (read once at start). */
+  tls?: { certFile: string; keyFile: string };
   /** Interface to listen on; default 127.0.0.1 (the HMI carries run control: not public by default). */
   host?: string;
   /** TCP port; default 8080, 0 picks a free one (tests). */
@@ -47,6 +71,14 @@ export interface HmiServer {
   app: FastifyInstance;
   /** Base URL, e.g. http://127.0.0.1:8080 */
   url: string;
+  /** Users and sessions of the installation (the CLI and tests add users through it). */
+  auth: Auth;
+  audit: AuditLog;
+  /**
+   * With no users yet: the one-time token that creates the first admin (print it, or open
+   * `${url}/#setup=${token}`). Undefined when users exist.
+   */
+  setupToken: string | undefined;
   /** Stop the publisher, close clients and the listener. Does not close the run. */
   close(): Promise<void>;
 }
@@ -62,7 +94,7 @@ const BODY_LIMIT = 4096;
  *   host, HMI_WEB_BUILD if the page must be built and cannot be
  * @example
  * const run = await startRun({ linePath: 'examples/sorting.yaml' });
- * const hmi = await createServer({ run, port: 8080 });
+ * const hmi = await createServer({ run, port: 8080, dataDir: './data' });
  * console.log(`HMI on ${hmi.url}`);
  */
 export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
@@ -73,8 +105,11 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   if (endianness() !== 'LE') throw new TwinloopError('HMI_PLATFORM', 'binary frames are little-endian typed arrays; this host is big-endian');
 
   const logger = opts.logger ?? false;
+  const tls = opts.tls !== undefined;
+  const https = opts.tls !== undefined ? { https: { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } } : {};
   const app: FastifyInstance = Fastify({
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    ...https,
     bodyLimit: BODY_LIMIT,
     // Browsers keep connections alive; close must not wait for them.
     forceCloseConnections: true,
@@ -83,6 +118,9 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   }) as unknown as FastifyInstance;
 
   const { run } = opts;
+  const auth = new Auth(opts.dataDir, opts.auth);
+  const audit = new AuditLog(join(opts.dataDir, 'audit.jsonl'));
+  if (!audit.healthy) app.log.error({ err: audit.lastError }, 'audit log cannot be written: privileged actions are refused');
   const catalog = buildCatalog(run.table);
   const publisher = new Publisher(run, {
     frameHz,
@@ -90,20 +128,48 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
     maxBufferedBytes: opts.maxBufferedBytes ?? 1 << 20,
     logger: app.log,
   });
-  app.addHook('onClose', async () => publisher.stop());
+  app.addHook('onClose', async () => {
+    publisher.stop();
+    audit.close();
+  });
+  const ctx: ServerContext = {
+    run,
+    catalog,
+    auth,
+    audit,
+    cookieName: tls ? '__Host-twinloop_session' : 'twinloop_session',
+    tls,
+    statusChanged: () => publisher.statusChanged(),
+  };
 
+  // Fail closed at start: a route that is not in the role matrix is a programming error.
+  app.addHook('onRoute', (route) => {
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      if (routeRule(method, route.url) === undefined) throw new TwinloopError('HMI_INTERNAL', `route ${method} ${route.url} is not in the role matrix (hmi/server/access.ts)`);
+    }
+  });
   installErrorHandlers(app);
+  installSecurityHeaders(app, tls);
+  installAuthHook(app, ctx);
   // JSON only: text/plain is a "simple" content type a foreign page's form may post
   // cross-origin without a preflight; without its parser such requests get 415.
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload ?? 4096 } });
   healthRoutes(app, run);
+  authRoutes(app, ctx);
   signalRoutes(app, run, catalog);
+  forceRoutes(app, ctx);
+  faultRoutes(app, ctx);
   layoutRoutes(app, run);
   schemaRoutes(app);
-  runRoutes(app, run, () => publisher.statusChanged());
+  runRoutes(app, ctx);
+  userRoutes(app, ctx);
+  auditRoutes(app, ctx);
   wsRoutes(app, {
     run,
+    auth,
+    cookieName: ctx.cookieName,
     publisher,
     catalog,
     maxClients: opts.maxClients ?? 200,
@@ -124,7 +190,7 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 8080);
   publisher.start();
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${urlHost}:${port}`, close: () => app.close() };
+  return { app, url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`, auth, audit, setupToken: auth.newSetupToken(), close: () => app.close() };
 }
 
 function checkRange(name: string, v: number, min: number, max: number): void {

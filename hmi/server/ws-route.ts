@@ -1,13 +1,19 @@
 // GET /ws: the live WebSocket. On connect: the catalog frame, then a keyframe (from the
 // publisher); afterwards frames come from the publisher's timer. This file owns the per-client
 // concerns: the connection cap, the Origin check, client messages (validated, rate-limited,
-// answered with ErrorFrames), and the ping/pong heartbeat that drops dead clients.
+// checked against the role matrix, answered with ErrorFrames), and the ping/pong heartbeat that
+// drops dead clients and clients whose session ended (logout, expiry, user removed).
+// Who may open the socket at all is decided before the upgrade, by the auth hook.
 
 import { encode } from '@msgpack/msgpack';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { Auth } from '../../core/auth/auth.ts';
+import { roleAtLeast } from '../../core/auth/roles.ts';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import { isTwinloopError, type ErrorCode } from '../../core/errors.ts';
+import { messageRule } from './access.ts';
+import { requestToken } from './auth-hook.ts';
 import {
   CLOSE_POLICY,
   CLOSE_TRY_LATER,
@@ -23,6 +29,8 @@ import type { Publisher } from './publisher.ts';
 
 export interface WsRouteOptions {
   run: RunControl;
+  auth: Auth;
+  cookieName: string;
   publisher: Publisher;
   catalog: readonly CatalogEntry[];
   /** Connections beyond this are refused with an ErrorFrame and close 1013. */
@@ -39,6 +47,8 @@ const RATE_STRIKES_TO_CLOSE = 200;
 
 interface ClientState {
   alive: boolean;
+  /** The session token the socket was opened with; re-checked on every heartbeat. */
+  token: string;
   tokens: number;
   refilledAt: number;
   strikes: number;
@@ -52,6 +62,10 @@ export function wsRoutes(app: FastifyInstance, opts: WsRouteOptions): void {
 
   const heartbeat = setInterval(() => {
     for (const [socket, state] of clients) {
+      if (!opts.auth.authenticate(state.token).ok) {
+        socket.close(CLOSE_POLICY, 'session ended');
+        continue;
+      }
       if (!state.alive) {
         app.log.info('hmi ws client missed its heartbeat; dropping it');
         socket.terminate();
@@ -77,7 +91,14 @@ export function wsRoutes(app: FastifyInstance, opts: WsRouteOptions): void {
       socket.close(CLOSE_TRY_LATER, 'too many clients');
       return;
     }
-    const state: ClientState = { alive: true, tokens: opts.messageBurst, refilledAt: wallNow(), strikes: 0, rateErrorAt: 0 };
+    const identity = request.identity;
+    const token = requestToken(request, opts.cookieName);
+    if (identity === null || token === undefined) {
+      // The auth hook refuses these before the upgrade; this is the belt to its braces.
+      socket.close(CLOSE_POLICY, 'log in first');
+      return;
+    }
+    const state: ClientState = { alive: true, token, tokens: opts.messageBurst, refilledAt: wallNow(), strikes: 0, rateErrorAt: 0 };
     clients.set(socket, state);
     socket.on('pong', () => (state.alive = true));
     socket.on('close', () => {
@@ -100,7 +121,10 @@ export function wsRoutes(app: FastifyInstance, opts: WsRouteOptions): void {
       }
       try {
         const msg = decodeClientMessage(asBytes(data), run.table.size);
-        if (msg.t === 'ping') {
+        const rule = messageRule(msg.t);
+        if (rule === undefined || !roleAtLeast(identity.role, rule.need)) {
+          sendError(socket, 'AUTH_FORBIDDEN', `message ${msg.t} needs role ${rule?.need ?? '(not in the role matrix)'}; ${identity.user} is ${identity.role}`);
+        } else if (msg.t === 'ping') {
           const pong: PongFrame = { t: 'pong', id: msg.id, time: wallNow() };
           socket.send(encode(pong));
         } else if (msg.ids !== 'all') {

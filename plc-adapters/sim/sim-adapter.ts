@@ -7,10 +7,12 @@ import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, SteppableAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
 import type { ControlProgram, ProgramFactory } from './program.ts';
 import { SortingProgram } from './sorting-program.ts';
+import { FurnaceProgram } from './furnace-program.ts';
 
 /** Built-in programs by name (a factory map; add a program here to make it selectable). */
 export const programs: Readonly<Record<string, ProgramFactory>> = {
   sorting: () => new SortingProgram(),
+  furnace: () => new FurnaceProgram(),
 };
 
 export interface SimAdapterOptions {

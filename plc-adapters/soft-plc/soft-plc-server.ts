@@ -31,4 +31,8 @@ export interface SoftPlcServer {
   /** Start serving the image on 127.0.0.1 (port 0 = any free port); resolves with the endpoint URL. */
   start(image: ProcessImage, options: { host?: string; port?: number }): Promise<{ endpoint: string }>;
   stop(): Promise<void>;
+  /** Called by the runner after each scan (outputs latched); optional, e.g. to push changes. */
+  afterScan?(): void;
+  /** Stop and remove what start() created on disk (temp PKI, ...); optional. */
+  dispose?(): Promise<void>;
 }

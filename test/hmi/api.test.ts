@@ -7,19 +7,22 @@ import * as assert from 'uvu/assert';
 import type { RunControl, RunStatus } from '../../core/engine/run-control.ts';
 import type { ApiError } from '../../hmi/server/http-errors.ts';
 import type { LayoutResponse } from '../../hmi/server/layout.ts';
-import { createServer, type HmiServer } from '../../hmi/server/server.ts';
+import type { HmiServer } from '../../hmi/server/server.ts';
 import type { SignalsResponse } from '../../hmi/server/signals.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
+import { startSecured, type Secured } from './secured-server.ts';
 
 let run: RunControl;
 let server: HmiServer;
+let secured: Secured;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function call<T>(method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method };
+  // The engineer may do everything these tests do; the role matrix has its own test file.
+  const init: RequestInit = { method, headers: secured.bearer('engineer') };
   if (body !== undefined) {
     init.body = body;
-    init.headers = { 'content-type': contentType };
+    init.headers = { ...secured.bearer('engineer'), 'content-type': contentType };
   }
   const res = await fetch(server.url + path, init);
   return { status: res.status, body: (await res.json()) as T };
@@ -27,12 +30,13 @@ async function call<T>(method: string, path: string, body?: string, contentType 
 
 setupOnce(test, async () => {
   ({ run } = await openRun());
-  server = await createServer({ run, port: 0 });
+  secured = await startSecured({ run });
+  server = secured.server;
 });
 
 test.after(async () => {
   // Optional chaining: if before() failed, report that failure, not a TypeError here.
-  await server?.close();
+  await secured?.close();
   await run?.close();
 });
 
@@ -67,7 +71,7 @@ test('GET /api/layout', async () => {
 });
 
 test('GET /api/schema/line is the published line schema', async () => {
-  const res = await fetch(server.url + '/api/schema/line');
+  const res = await fetch(server.url + '/api/schema/line', { headers: secured.bearer('viewer') });
   assert.is(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /schema\+json/);
   const schema = (await res.json()) as { $id?: string; properties?: Record<string, unknown> };
@@ -80,6 +84,7 @@ test('bad pace and step bodies get 400 with a reason', async () => {
     ['PUT', '/api/run/pace', '{"kind":"realtime","factor":0.01}', /factor must be >= 0.1/],
     ['PUT', '/api/run/pace', '{"kind":"realtime","factor":5000}', /factor must be <= 1000/],
     ['PUT', '/api/run/pace', '{"kind":"realtime","factor":"10"}', /factor must be number/],
+    ['PUT', '/api/run/pace', '{"kind":"realtime","factor":2,"confirm":"yes"}', /confirm must be boolean/],
     ['PUT', '/api/run/pace', '{"kind":"fast","factor":2}', /only allowed with kind 'realtime'/],
     ['PUT', '/api/run/pace', '{"kind":"warp"}', /kind must be equal to one of the allowed values/],
     ['PUT', '/api/run/pace', '{}', /required property 'kind'/],
@@ -127,10 +132,13 @@ test('pause stops the tick, step advances it by the requested ticks, resume runs
 });
 
 test('pace changes are applied and reported', async () => {
-  const ten = await call<RunStatus>('PUT', '/api/run/pace', '{"kind":"realtime","factor":10}');
+  const unconfirmed = await call<ApiError>('PUT', '/api/run/pace', '{"kind":"realtime","factor":10}');
+  assert.is(unconfirmed.status, 428, 'a pace change needs its confirmation');
+  assert.is(unconfirmed.body.error, 'HMI_CONFIRM_REQUIRED');
+  const ten = await call<RunStatus>('PUT', '/api/run/pace', '{"kind":"realtime","factor":10,"confirm":true}');
   assert.is(ten.status, 200);
   assert.equal(ten.body.pace, { kind: 'realtime', factor: 10 });
-  const one = await call<RunStatus>('PUT', '/api/run/pace', '{"kind":"realtime","factor":1}');
+  const one = await call<RunStatus>('PUT', '/api/run/pace', '{"kind":"realtime","factor":1,"confirm":true}');
   assert.equal(one.body.pace, { kind: 'realtime', factor: 1 });
 });
 

@@ -1,7 +1,9 @@
 // Browser test of the HMI page: real Chromium (Debian's /usr/bin/chromium via playwright-core)
-// against a real server on 127.0.0.1 serving the real run on examples/sorting.yaml. Checks the
+// against a real server on 127.0.0.1 serving the real run on examples/sorting.yaml. Logs in
+// through the form (wrong password first), then checks the user and role shown, the
 // SIMULATION banner, the link, items moving on the mimic, pause freezing the tick and resume
-// advancing it, and saves a screenshot to test/.artifacts/hmi.png for a human look.
+// advancing it, that a viewer is not offered the run controls, logout, and saves a
+// screenshot to test/.artifacts/hmi.png for a human look.
 // Without Chromium this test FAILS with a clear message: a skipped browser test hides regressions.
 
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,16 +11,19 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunControl } from '../../core/engine/run-control.ts';
-import { createServer, type HmiServer } from '../../hmi/server/server.ts';
+import type { HmiServer } from '../../hmi/server/server.ts';
 import { buildWeb } from '../../hmi/web/build.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
+import { startSecured, type Secured } from './secured-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
 
 let run: RunControl;
 let server: HmiServer;
+let secured: Secured;
 let browser: Browser;
+const pageErrors: string[] = [];
 let page: Page;
 let serverClosed = false;
 
@@ -47,20 +52,45 @@ setupOnce(test, async () => {
   }
   await buildWeb(); // test the page as it is in the tree, not a stale dist
   ({ run } = await openRun());
-  server = await createServer({ run, port: 0 });
+  secured = await startSecured({ run });
+  server = secured.server;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 960 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  page.on('pageerror', (err) => {
+    pageErrors.push(err.message);
+    console.error(`page error: ${err.message}`);
+  });
+  // A CSP violation is reported on the console; the strict policy must not break the page.
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
+  });
   await page.goto(server.url);
 });
+
+/** Fill the login form of `p` and submit. */
+async function logIn(p: Page, name: string, password: string): Promise<void> {
+  await p.getByTestId('login-name').fill(name);
+  await p.getByTestId('login-password').fill(password);
+  await p.getByTestId('login-submit').click();
+}
 
 test.after(async () => {
   await browser?.close();
   if (!serverClosed) await server?.close();
+  if (secured !== undefined) await secured.close().catch(() => undefined); // removes the data folder
   await run?.close();
+});
+
+test('login form: a wrong password is refused, the right one shows user and role', async () => {
+  await page.getByTestId('login-form').waitFor();
+  await logIn(page, 'engineer1', 'not-the-password');
+  await waitText('login-error', (t) => /wrong password/.test(t));
+  await logIn(page, 'engineer1', secured.password);
+  await waitText('user-name', (t) => t === 'engineer1');
+  assert.is(await text('user-role'), 'engineer');
 });
 
 test('banner says SIMULATION and the link connects', async () => {
@@ -98,11 +128,31 @@ test('pause freezes the tick, resume advances it', async () => {
   await waitText('tick', (t) => Number(t) > resumedAt + 100);
 });
 
+test('a viewer is shown the line but offered no run controls; logout returns to the form', async () => {
+  const ctx = await browser.newContext();
+  try {
+    const viewer = await ctx.newPage();
+    await viewer.goto(server.url);
+    await logIn(viewer, 'viewer1', secured.password);
+    await viewer.getByTestId('controls-view-only').waitFor();
+    assert.is(await viewer.getByTestId('btn-pause').count(), 0, 'no pause button for a viewer');
+    assert.is(await viewer.getByTestId('btn-pace-fast').count(), 0);
+    assert.is(await viewer.getByTestId('user-role').textContent(), 'viewer');
+    await viewer.getByTestId('btn-logout').click();
+    await viewer.getByTestId('login-form').waitFor();
+    const res = await viewer.evaluate(async () => (await fetch('/api/health')).status);
+    assert.is(res, 401, 'the session is gone after logout');
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('screenshot for a human look', async () => {
   await page.waitForTimeout(3000); // let the trend gather a few seconds
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}hmi.png`, fullPage: true });
   assert.is(await text('ctl-error'), '', 'no control errors shown');
+  assert.equal(pageErrors, [], 'no page errors or CSP violations');
 });
 
 test('the server going away shows reconnecting, with the values dimmed', async () => {

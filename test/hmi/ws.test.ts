@@ -8,9 +8,10 @@ import * as assert from 'uvu/assert';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import type { SnapshotInfo } from '../../core/signals.ts';
 import type { CatalogFrame, ErrorFrame, PongFrame, ServerFrame, ValuesFrame } from '../../hmi/protocol.ts';
-import { createServer, type HmiServer } from '../../hmi/server/server.ts';
+import type { HmiServer } from '../../hmi/server/server.ts';
 import { FixtureRun } from './fixture-run.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
+import { startSecured, type Secured } from './secured-server.ts';
 import { TestClient } from './ws-client.ts';
 
 const isCatalog = (f: ServerFrame): f is CatalogFrame => f.t === 'catalog';
@@ -21,10 +22,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 let run: RunControl;
 let server: HmiServer;
+let secured: Secured;
 const clients: TestClient[] = [];
 
-function client(url = server.url, opts = {}): TestClient {
-  const c = new TestClient(url, opts);
+/** A viewer's socket (the session token as a bearer header at the upgrade). */
+function client(url = server.url, opts: { headers?: Record<string, string> } = {}): TestClient {
+  const c = new TestClient(url, { ...opts, headers: { ...secured.bearer('viewer'), ...opts.headers } });
   clients.push(c);
   return c;
 }
@@ -43,7 +46,8 @@ function assertMatchesTable(c: TestClient, r: RunControl): void {
 
 setupOnce(test, async () => {
   ({ run } = await openRun());
-  server = await createServer({ run, port: 0, keyframeSeconds: 1 });
+  secured = await startSecured({ run, keyframeSeconds: 1 });
+  server = secured.server;
 });
 
 test.after.each(async () => {
@@ -52,7 +56,7 @@ test.after.each(async () => {
 
 test.after(async () => {
   // Optional chaining: if before() failed, report that failure, not a TypeError here.
-  await server?.close();
+  await secured?.close();
   await run?.close();
 });
 
@@ -151,14 +155,15 @@ test('a foreign Origin is refused', async () => {
 
 test('over the client cap: error frame WS_TOO_MANY_CLIENTS and close 1013', async () => {
   const fixture = new FixtureRun();
-  const small = await createServer({ run: fixture, port: 0, maxClients: 2 });
+  const small = await startSecured({ run: fixture, maxClients: 2 });
+  const headers = small.bearer('viewer');
   const local: TestClient[] = [];
   try {
     for (let i = 0; i < 2; i++) {
-      local.push(new TestClient(small.url));
+      local.push(new TestClient(small.server.url, { headers }));
       await local[i]!.find(isCatalog);
     }
-    const third = new TestClient(small.url);
+    const third = new TestClient(small.server.url, { headers });
     local.push(third);
     const err = await third.find(isError);
     assert.is(err.code, 'WS_TOO_MANY_CLIENTS');
@@ -172,9 +177,10 @@ test('over the client cap: error frame WS_TOO_MANY_CLIENTS and close 1013', asyn
 
 test('heartbeat drops a client that does not answer pings', async () => {
   const fixture = new FixtureRun();
-  const fast = await createServer({ run: fixture, port: 0, heartbeatMs: 100 });
-  const silent = new TestClient(fast.url, { autoPong: false });
-  const alive = new TestClient(fast.url);
+  const fast = await startSecured({ run: fixture, heartbeatMs: 100 });
+  const headers = fast.bearer('viewer');
+  const silent = new TestClient(fast.server.url, { autoPong: false, headers });
+  const alive = new TestClient(fast.server.url, { headers });
   try {
     await silent.find(isCatalog);
     await alive.find(isCatalog);

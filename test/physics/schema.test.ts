@@ -24,11 +24,11 @@ test('the demo line is valid', () => {
 
 test('an unknown component type is a discriminator error', () => {
   const line = sortingLine();
-  line.components.push({ id: 'v1', type: 'valve' });
+  line.components.push({ id: 'v1', type: 'laser' });
   assert.not.ok(validate(line));
   const e = validate.errors!.find((x) => x.keyword === 'discriminator')!;
   assert.is(e.instancePath, `/components/${line.components.length - 1}`);
-  assert.equal(e.params, { error: 'mapping', tag: 'type', tagValue: 'valve' });
+  assert.equal(e.params, { error: 'mapping', tag: 'type', tagValue: 'laser' });
 });
 
 test('bounds, stray parameters, ids and required parameters', () => {
@@ -56,7 +56,7 @@ test('defaults are documented in the descriptions', () => {
 test('signal catalog of the demo line: names, order, kinds', () => {
   const defs = lineSignals(sortingLine());
   const drive = (id: string): string[] =>
-    ['run', 'setpoint', 'speed', 'running', 'current', 'power', 'energy', 'temperature'].map((f) => `${id}.${f}`);
+    ['run', 'setpoint', 'speed', 'running', 'current', 'power', 'energy', 'temperature', 'reverse', 'reset', 'tripped', 'overloads', 'wear', 'vibration'].map((f) => `${id}.${f}`);
   const conveyor = (id: string): string[] => ['speed', 'items', 'dropped'].map((f) => `${id}.${f}`);
   // Item slots for the mimic come last: infeed 4 m / 0.2 m + 2 = 22 slots, sorter 3 / 0.2 + 2 = 17.
   const slots = Array.from({ length: 39 }, (_, k) => ['alive', 'x', 'y', 'cls'].map((f) => `items.${k}.${f}`)).flat();
@@ -69,9 +69,9 @@ test('signal catalog of the demo line: names, order, kinds', () => {
   ]);
   assert.equal(defs.map((d) => d.name).slice(defs.length - slots.length), slots);
   const actuators = defs.filter((d) => d.kind === 'actuator').map((d) => d.name);
-  assert.equal(actuators, ['m1.run', 'm1.setpoint', 'm2.run', 'm2.setpoint', 'pu1.extend']);
+  assert.equal(actuators, ['m1.run', 'm1.setpoint', 'm1.reverse', 'm1.reset', 'm2.run', 'm2.setpoint', 'm2.reverse', 'm2.reset', 'pu1.extend']);
   const sensors = defs.filter((d) => d.kind === 'sensor').map((d) => d.name);
-  assert.equal(sensors, ['m1.speed', 'm1.running', 'm2.speed', 'm2.running', 'pe1.blocked', 'hs1.high', 'pe2.blocked', 'pu1.extended', 'pu1.retracted']);
+  assert.equal(sensors, ['m1.speed', 'm1.running', 'm1.tripped', 'm2.speed', 'm2.running', 'm2.tripped', 'pe1.blocked', 'hs1.high', 'pe2.blocked', 'pu1.extended', 'pu1.retracted']);
 });
 
 test.run();

@@ -1,9 +1,12 @@
 // Run controls: pause, single-step, resume, pace 1x/10x/fast, reset. Each button calls the REST
 // API; the answer is the new run status (shown at once, without waiting for a status frame),
-// and a refusal shows the server's error code and reason next to the buttons.
+// and a refusal shows the server's error code and reason next to the buttons. Offered only to
+// engineers and admins (the server refuses everyone else anyway); pace and reset ask for an
+// explicit confirmation, which the request carries as `confirm: true`.
 
 import type { Pace, RunStatus } from '../../../core/engine/run-control.ts';
 import { h, setText } from './element.ts';
+import { may, type PageSession } from './session.ts';
 import type { SignalStore } from './signal-store.ts';
 
 interface Action {
@@ -13,6 +16,8 @@ interface Action {
   readonly path: string;
   readonly body?: unknown;
   readonly title: string;
+  /** Ask the user first, then send `confirm: true`. */
+  readonly confirm?: string;
 }
 
 const PACES: ReadonlyArray<{ id: string; label: string; pace: Pace }> = [
@@ -35,18 +40,23 @@ export class Controls {
   readonly #byId = new Map<string, HTMLButtonElement>();
   #busy = false;
 
-  constructor(store: SignalStore) {
+  constructor(store: SignalStore, session: PageSession) {
     this.#store = store;
+    if (!may(session, 'engineer')) {
+      // Not offered at all: a viewer or operator sees the line, not buttons that would be refused.
+      this.root = h('nav', { class: 'controls', 'data-testid': 'controls-view-only' }, h('span', { class: 'label' }, `view only (${session.role ?? 'anonymous'})`), this.#error);
+      return;
+    }
     const run = h('div', { class: 'ctl-group' });
     for (const a of ACTIONS) run.append(this.#button(a));
     const pace = h('div', { class: 'ctl-group' }, h('span', { class: 'label' }, 'pace'));
     for (const p of PACES) {
-      const el = this.#button({ id: p.id, label: p.label, method: 'PUT', path: '/api/run/pace', body: p.pace, title: `Pace ${p.label}` });
+      const el = this.#button({ id: p.id, label: p.label, method: 'PUT', path: '/api/run/pace', body: p.pace, title: `Pace ${p.label}`, confirm: `Change the pace to ${p.label}?` });
       this.#paceButtons.push({ el, pace: p.pace });
       pace.append(el);
     }
     const reset = h('div', { class: 'ctl-group' });
-    reset.append(this.#button({ id: 'btn-reset', label: 'Reset', method: 'POST', path: '/api/run/reset', title: 'Reset the model to its initial state' }));
+    reset.append(this.#button({ id: 'btn-reset', label: 'Reset', method: 'POST', path: '/api/run/reset', body: {}, title: 'Reset the model to its initial state', confirm: 'Reset the model to its initial state?' }));
     this.root = h('nav', { class: 'controls' }, run, pace, reset, this.#error);
   }
 
@@ -59,13 +69,14 @@ export class Controls {
 
   async #call(a: Action): Promise<void> {
     if (this.#busy) return;
+    if (a.confirm !== undefined && !window.confirm(a.confirm)) return;
     this.#busy = true;
     setText(this.#error, '');
     try {
       const init: RequestInit = { method: a.method };
       if (a.body !== undefined) {
         init.headers = { 'content-type': 'application/json' };
-        init.body = JSON.stringify(a.body);
+        init.body = JSON.stringify(a.confirm !== undefined ? { ...(a.body as object), confirm: true } : a.body);
       }
       const res = await fetch(a.path, init);
       const body = (await res.json().catch(() => ({}))) as Partial<RunStatus> & { error?: string; message?: string };
@@ -86,6 +97,7 @@ export class Controls {
       const on = pace.kind === st.pace.kind && (pace.kind === 'fast' || (st.pace.kind === 'realtime' && pace.factor === st.pace.factor));
       el.classList.toggle('active', on);
     }
+    if (this.#byId.size === 0) return; // view only
     const paused = st.state === 'paused';
     this.#byId.get('btn-step')!.disabled = !paused;
     this.#byId.get('btn-resume')!.disabled = !paused;

@@ -1,6 +1,7 @@
-// Entry of the HMI page: wires the WebSocket link to the signal store and the views (banner,
-// controls, mimic, live values, trend). Frames only update the store; the DOM is updated once
-// per animation frame when something changed, and the trend canvas a few times a second.
+// Entry of the HMI page: asks who is logged in (login form, or the first-start setup form,
+// when nobody is), then wires the WebSocket link to the signal store and the views (banner,
+// user, controls, mimic, live values, trend). Frames only update the store; the DOM is updated
+// once per animation frame when something changed, and the trend canvas a few times a second.
 
 import 'uplot/dist/uPlot.min.css';
 import '../app.css';
@@ -10,19 +11,33 @@ import { Connection, type LinkState } from './connection.ts';
 import { Controls } from './controls.ts';
 import { h } from './element.ts';
 import { LivePanel } from './live-panel.ts';
+import { setupTokenFromUrl, showLogin } from './login-view.ts';
 import { Mimic } from './mimic.ts';
+import { currentSession, type PageSession } from './session.ts';
 import { SignalStore } from './signal-store.ts';
 import { Trend } from './trend.ts';
+import { userBox } from './user-box.ts';
 
 const TREND_REDRAW_MS = 250;
+// While the link is down, how often to ask whether the session is still valid (it may have
+// expired, or the user was removed: then the socket is refused and only a new login helps).
+const SESSION_CHECK_MS = 5000;
+
+let session: PageSession = await currentSession().catch(() => ({ user: null, role: null, expires: null, setup: false }));
+if (session.user === null) {
+  const token = setupTokenFromUrl();
+  session = await showLogin(document.body, session.setup ? token : undefined);
+}
 
 const store = new SignalStore();
 const banner = new Banner();
-const controls = new Controls(store);
+const controls = new Controls(store, session);
 const mimic = new Mimic();
 const live = new LivePanel();
 const trend = new Trend();
 
+banner.root.append(userBox(session));
+document.body.dataset['role'] = session.role ?? '';
 document.body.append(banner.root, controls.root, h('main', { class: 'grid' }, mimic.root, live.root), trend.root);
 
 let link: LinkState = { kind: 'connecting' };
@@ -75,8 +90,20 @@ const connection = new Connection(wsUrl, {
   state: (s) => {
     link = s;
     document.body.dataset['link'] = s.kind;
+    if (s.kind === 'reconnecting') checkSession();
   },
 });
+let sessionCheckedAt = -Infinity;
+function checkSession(): void {
+  if (performance.now() - sessionCheckedAt < SESSION_CHECK_MS) return;
+  sessionCheckedAt = performance.now();
+  currentSession().then(
+    (s) => {
+      if (s.user === null) location.reload(); // logged out elsewhere or expired: back to the form
+    },
+    () => undefined, // server unreachable: keep reconnecting
+  );
+}
 connection.start();
 addEventListener('pagehide', () => connection.stop());
 requestAnimationFrame(paint);

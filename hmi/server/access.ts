@@ -1,0 +1,78 @@
+// THE role matrix: one table saying which role each REST route and each WebSocket message type
+// needs, and which of them are privileged (audited before they act, confirmed, refused in
+// shadow/replay). The auth hook enforces it on every request, server.ts refuses to register a
+// route that is missing from it (fail closed, at start), the tests are generated from it, and
+// docs/security.md publishes it. Roles are ordered: a rule's role or any above it is allowed.
+
+import type { AuditAction } from '../../core/audit/audit-record.ts';
+import type { Role } from '../../core/auth/roles.ts';
+import type { ClientMessage } from '../protocol.ts';
+
+/** 'public': no login needed (the page, login itself, liveness). */
+export type Need = 'public' | Role;
+
+export interface RouteRule {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** fastify's route pattern, e.g. /api/faults/:id */
+  readonly url: string;
+  readonly need: Need;
+  /** Audited action: denials are recorded, and the handler writes attempt/outcome records. */
+  readonly audit?: AuditAction;
+  /** Needs `confirm: true` in the body or the header `x-twinloop-confirm: true`. */
+  readonly confirm?: boolean;
+  /** Changes what the line does: refused when the run is in shadow or replay mode. */
+  readonly write?: boolean;
+  readonly what: string;
+}
+
+export interface MessageRule {
+  readonly t: ClientMessage['t'];
+  readonly need: Role;
+  readonly what: string;
+}
+
+export const ROUTE_MATRIX: readonly RouteRule[] = [
+  { method: 'GET', url: '/*', need: 'public', what: 'the page and its static files (login form when not logged in)' },
+  { method: 'GET', url: '/api/live', need: 'public', what: 'liveness probe: { ok: true }, nothing else' },
+  { method: 'GET', url: '/api/session', need: 'public', what: 'who is logged in (or whether first-start setup is pending)' },
+  { method: 'POST', url: '/api/login', need: 'public', audit: 'login', what: 'log in with name and password (rate-limited)' },
+  { method: 'POST', url: '/api/logout', need: 'public', audit: 'logout', what: 'end the session' },
+  { method: 'POST', url: '/api/setup', need: 'public', audit: 'setup', what: 'create the first admin with the one-time setup token' },
+  { method: 'GET', url: '/ws', need: 'viewer', what: 'the live WebSocket (auth checked at upgrade)' },
+  { method: 'GET', url: '/api/health', need: 'viewer', what: 'run status' },
+  { method: 'GET', url: '/api/signals', need: 'viewer', what: 'signal catalog with values' },
+  { method: 'GET', url: '/api/layout', need: 'viewer', what: 'mimic layout' },
+  { method: 'GET', url: '/api/schema/line', need: 'viewer', what: 'line-file JSON schema' },
+  { method: 'GET', url: '/api/faults', need: 'viewer', what: 'active faults' },
+  { method: 'POST', url: '/api/run/pause', need: 'engineer', audit: 'run.pause', what: 'pause the model' },
+  { method: 'POST', url: '/api/run/resume', need: 'engineer', audit: 'run.resume', what: 'resume the model' },
+  { method: 'POST', url: '/api/run/step', need: 'engineer', audit: 'run.step', what: 'step a paused model' },
+  { method: 'POST', url: '/api/run/reset', need: 'engineer', audit: 'run.reset', confirm: true, what: 'reset the model to its initial state' },
+  { method: 'PUT', url: '/api/run/pace', need: 'engineer', audit: 'run.pace', confirm: true, what: 'change the pace' },
+  { method: 'POST', url: '/api/signals/:name/force', need: 'engineer', audit: 'signal.force', confirm: true, write: true, what: 'force a signal to a value' },
+  { method: 'DELETE', url: '/api/signals/:name/force', need: 'engineer', audit: 'signal.release', confirm: true, write: true, what: 'release a forced signal' },
+  { method: 'POST', url: '/api/faults', need: 'engineer', audit: 'fault.inject', confirm: true, write: true, what: 'inject a fault' },
+  { method: 'DELETE', url: '/api/faults/:id', need: 'engineer', audit: 'fault.clear', confirm: true, write: true, what: 'clear a fault' },
+  { method: 'GET', url: '/api/audit', need: 'admin', audit: 'audit.export', what: 'read/export the audit log (?format=json|jsonl|csv)' },
+  { method: 'GET', url: '/api/users', need: 'admin', what: 'list users' },
+  { method: 'POST', url: '/api/users', need: 'admin', audit: 'user.add', what: 'add a user' },
+  { method: 'PUT', url: '/api/users/:name', need: 'admin', audit: 'user.passwd', what: "change a user's role or password (ends their sessions)" },
+  { method: 'DELETE', url: '/api/users/:name', need: 'admin', audit: 'user.remove', what: 'remove a user (ends their sessions)' },
+];
+
+export const MESSAGE_MATRIX: readonly MessageRule[] = [
+  { t: 'ping', need: 'viewer', what: 'application round trip' },
+  { t: 'subscribe', need: 'viewer', what: "choose signals (only 'all' is served)" },
+];
+
+const byKey = new Map<string, RouteRule>(ROUTE_MATRIX.map((r) => [`${r.method} ${r.url}`, r]));
+const byType = new Map<string, MessageRule>(MESSAGE_MATRIX.map((m) => [m.t, m]));
+
+/** The rule of a route; HEAD is answered like GET. Undefined = not in the matrix = denied. */
+export function routeRule(method: string, url: string): RouteRule | undefined {
+  return byKey.get(`${method === 'HEAD' ? 'GET' : method} ${url}`);
+}
+
+export function messageRule(t: string): MessageRule | undefined {
+  return byType.get(t);
+}

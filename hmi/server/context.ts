@@ -1,0 +1,19 @@
+// What the routes of one server share: the run, its catalog, the installation's auth and the
+// audit log. Passed explicitly (no module-level state), one per createServer().
+
+import type { AuditLog } from '../../core/audit/audit-log.ts';
+import type { Auth } from '../../core/auth/auth.ts';
+import type { RunControl } from '../../core/engine/run-control.ts';
+import type { CatalogEntry } from '../protocol.ts';
+
+export interface ServerContext {
+  readonly run: RunControl;
+  readonly catalog: readonly CatalogEntry[];
+  readonly auth: Auth;
+  readonly audit: AuditLog;
+  /** Cookie name; `__Host-` prefixed (and Secure) when served over TLS. */
+  readonly cookieName: string;
+  readonly tls: boolean;
+  /** Called after every run control action so the publisher sends a status frame. */
+  statusChanged(): void;
+}

@@ -1,0 +1,80 @@
+// Encoders: incremental encoders on a conveyor (a measuring wheel on the belt). The count is
+// the belt distance travelled divided by the pulse pitch, signed with the direction.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { column, readNumber } from './component.ts';
+
+/** Catalog entry for encoders. */
+export const encoderType: ComponentType = {
+  type: 'encoder',
+  description: 'Incremental encoder on a conveyor: pulse count = belt distance / pitch',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor it measures' },
+    pitch: { kind: 'number', unit: 'm', default: 0.001, exclusiveMinimum: 0, description: 'Belt travel per pulse' },
+  },
+  signals: [
+    { field: 'count', type: 'int', kind: 'sensor', unit: '', description: 'Pulse count since reset: floor(distance / pitch)' },
+    { field: 'distance', type: 'real', kind: 'state', unit: 'm', description: 'Belt distance since reset (signed)' },
+  ],
+};
+
+const COUNT = 0;
+const DISTANCE = 1;
+
+const C_D = 0; // state, m
+const C_INV_PITCH = 1;
+const F_COLS = 2;
+
+const C_SIG = 0;
+const C_SPEED_SIG = 1; // the conveyor's .speed
+const I_COLS = 2;
+
+/** All encoders of a line; step after the conveyors. */
+export class Encoders {
+  readonly n: number;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #dt: number;
+
+  constructor(ctx: BuildContext) {
+    const placed = ctx.of('encoder');
+    const n = placed.length;
+    this.n = n;
+    this.#dt = ctx.dt;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    for (let k = 0; k < n; k++) {
+      const { cfg, path } = placed[k]!;
+      this.#f[C_INV_PITCH * n + k] = 1 / readNumber(cfg, encoderType, 'pitch', path);
+      this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'count');
+      this.#i[C_SPEED_SIG * n + k] = ctx.signal(cfg['conveyor'] as string, 'speed');
+    }
+  }
+
+  reset(values: Float64Array): void {
+    const n = this.n;
+    column(this.#f, C_D, n).fill(0);
+    for (let k = 0; k < n; k++) {
+      values[this.#i[C_SIG * n + k]! + COUNT] = 0;
+      values[this.#i[C_SIG * n + k]! + DISTANCE] = 0;
+    }
+  }
+
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i];
+  }
+
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const dt = this.#dt;
+    for (let k = 0; k < n; k++) {
+      const d = f[C_D * n + k]! + values[ii[C_SPEED_SIG * n + k]!]! * dt;
+      f[C_D * n + k] = d;
+      const b = ii[C_SIG * n + k]!;
+      values[b + COUNT] = Math.floor(d * f[C_INV_PITCH * n + k]!);
+      values[b + DISTANCE] = d;
+    }
+  }
+}

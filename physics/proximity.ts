@@ -1,0 +1,103 @@
+// Proximity (inductive) sensors beside a conveyor: switch while an item's extent comes within
+// the sensing range of their position. An inductive sensor sees metal only: `detects` names
+// the one class it sees (default: every item).
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { checkPositionOnConveyor, readNumber } from './component.ts';
+import type { ItemPool } from './items.ts';
+import { CAP, COUNT, HEAD, LENGTH, START } from './items.ts';
+
+/** Catalog entry for proximity sensors. */
+export const proximityType: ComponentType = {
+  type: 'proximity',
+  description: 'Inductive proximity sensor beside a conveyor',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor it watches' },
+    position: { kind: 'number', unit: 'm', minimum: 0, description: 'Sensor position from the conveyor start' },
+    range: { kind: 'number', unit: 'm', default: 0.008, minimum: 0, description: 'Sensing distance: an item within this of the position switches it' },
+    detects: { kind: 'string', optional: true, description: 'The one item class it sees (metal). Default: all items' },
+  },
+  signals: [{ field: 'detected', type: 'bool', kind: 'sensor', unit: '', description: 'An item is within range' }],
+  check(cfg, path, ctx, out) {
+    checkPositionOnConveyor(cfg, path, ctx, out);
+    const d = cfg['detects'];
+    if (typeof d === 'string' && !ctx.classNames.includes(d)) out.push({ path: `${path}.detects`, message: `names class ${d}, which no source produces; known classes: ${ctx.classNames.join(', ') || 'none'}` });
+  },
+};
+
+const C_LO = 0; // m: items whose front is at or beyond this ...
+const C_HI = 1; // ... and whose rear is at or before this are seen
+const F_COLS = 2;
+
+const C_SIG = 0;
+const C_CONV = 1;
+const C_CLASS = 2; // -1: any
+const I_COLS = 3;
+
+/** All proximity sensors of a line. */
+export class Proximities {
+  readonly n: number;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #pool: ItemPool;
+
+  constructor(ctx: BuildContext, pool: ItemPool) {
+    const placed = ctx.of('proximity');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    for (let k = 0; k < n; k++) {
+      const { cfg, path } = placed[k]!;
+      const pos = readNumber(cfg, proximityType, 'position', path);
+      const range = readNumber(cfg, proximityType, 'range', path);
+      this.#f[C_LO * n + k] = pos - range;
+      this.#f[C_HI * n + k] = pos + range;
+      this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'detected');
+      this.#i[C_CONV * n + k] = ctx.indexOf(cfg['conveyor'] as string);
+      const d = cfg['detects'];
+      this.#i[C_CLASS * n + k] = typeof d === 'string' ? ctx.classIndex(d) : -1;
+    }
+  }
+
+  reset(values: Float64Array): void {
+    this.step(values);
+  }
+
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i];
+  }
+
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const pool = this.#pool;
+    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity, cls = pool.cls;
+    for (let k = 0; k < n; k++) {
+      const c = ii[C_CONV * n + k]!;
+      const want = ii[C_CLASS * n + k]!;
+      const lo = f[C_LO * n + k]!;
+      const hi = f[C_HI * n + k]!;
+      let seen = 0;
+      const count = ring[COUNT * conv + c]!;
+      const start = ring[START * conv + c]!;
+      const ringCap = ring[CAP * conv + c]!;
+      let j = ring[HEAD * conv + c]!;
+      for (let m = 0; m < count; m++) {
+        const s = slots[start + j]!;
+        if (++j === ringCap) j = 0;
+        const front = itemF[s]!;
+        // Front-most first: once a front is behind the range, so is every later item.
+        if (front < lo) break;
+        if (front - itemF[LENGTH * cap + s]! <= hi && (want < 0 || cls[s] === want)) {
+          seen = 1;
+          break;
+        }
+      }
+      values[ii[C_SIG * n + k]!] = seen;
+    }
+  }
+}
+

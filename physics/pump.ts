@@ -1,0 +1,165 @@
+// Centrifugal pumps on a VFD, following the affinity laws about their rated point: flow ~ n,
+// head ~ n², shaft power ~ n³ (the system curve is taken as a pure friction parabola through
+// the rated point, on which the operating point scales exactly so). A pump takes from its
+// suction tank (none: an endless supply) and delivers into its discharge tank (none: away);
+// an empty suction tank stops the flow. Cavitation (a fault) cuts flow and head.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { column, readNumber } from './component.ts';
+import { RHO_G_BAR } from './tank.ts';
+import type { Tanks } from './tank.ts';
+
+/** Catalog entry for pumps (defaults: a small cooling-water pump, 12 m³/h at 25 m, 1.5 kW). */
+export const pumpType: ComponentType = {
+  type: 'pump',
+  description: 'Centrifugal pump on a VFD: affinity laws about its rated point',
+  params: {
+    ratedFlow: { kind: 'number', unit: 'm³/h', default: 12, exclusiveMinimum: 0, description: 'Flow at rated speed' },
+    ratedHead: { kind: 'number', unit: 'm', default: 25, exclusiveMinimum: 0, description: 'Head at rated speed' },
+    ratedPower: { kind: 'number', unit: 'kW', default: 1.5, exclusiveMinimum: 0, description: 'Electrical power at rated speed' },
+    tau: { kind: 'number', unit: 's', default: 0.5, exclusiveMinimum: 0, description: 'Time constant of the speed response' },
+    from: { kind: 'ref', targets: ['tank'], optional: true, description: 'Suction tank. Default: an endless supply' },
+    to: { kind: 'ref', targets: ['tank'], optional: true, description: 'Discharge tank. Default: the flow leaves the line' },
+  },
+  signals: [
+    { field: 'run', type: 'bool', kind: 'actuator', unit: '', description: 'Run command' },
+    { field: 'setpoint', type: 'real', kind: 'actuator', unit: '%', description: 'Speed setpoint, % of rated (0..100)' },
+    { field: 'speed', type: 'real', kind: 'sensor', unit: '%', description: 'Speed, % of rated' },
+    { field: 'running', type: 'bool', kind: 'sensor', unit: '', description: 'Speed above 1 %' },
+    { field: 'flow', type: 'real', kind: 'sensor', unit: 'm³/h', description: 'Delivered flow' },
+    { field: 'pressure', type: 'real', kind: 'sensor', unit: 'bar', description: 'Discharge pressure (head x rho g)' },
+    { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power' },
+    { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy since reset' },
+  ],
+};
+
+const RUN = 0;
+const SETPOINT = 1;
+const SPEED = 2;
+const RUNNING = 3;
+const FLOW = 4;
+const PRESSURE = 5;
+const POWER = 6;
+const ENERGY = 7;
+
+const C_N = 0; // state: speed, pu
+const C_K = 1; // 1 - e^(-dt/tau)
+const C_Q = 2; // rated flow, m³/s
+const C_H = 3; // rated head, m
+const C_P = 4; // rated power, kW
+const C_CAV = 5; // fault: flow and head factor (1 healthy)
+const C_ENERGY = 6; // state: kWh
+const F_COLS = 7;
+
+const C_SIG = 0;
+const C_FROM = 1; // tank index, -1
+const C_TO = 2;
+const C_FROM_LEVEL = 3; // level signal of the suction tank, -1
+const I_COLS = 4;
+
+/** All pumps of a line; step before the tanks. */
+export class Pumps {
+  readonly n: number;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #tanks: Tanks;
+  readonly #dtHours: number;
+  readonly totalPower = new Float64Array(1);
+
+  constructor(ctx: BuildContext, tanks: Tanks) {
+    const placed = ctx.of('pump');
+    const n = placed.length;
+    this.n = n;
+    this.#tanks = tanks;
+    this.#dtHours = ctx.dt / 3600;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    const f = this.#f;
+    const ii = this.#i;
+    for (let k = 0; k < n; k++) {
+      const { cfg, path } = placed[k]!;
+      const num = (name: string): number => readNumber(cfg, pumpType, name, path);
+      f[C_K * n + k] = -Math.expm1(-ctx.dt / num('tau'));
+      f[C_Q * n + k] = num('ratedFlow') / 3600;
+      f[C_H * n + k] = num('ratedHead');
+      f[C_P * n + k] = num('ratedPower');
+      ii[C_SIG * n + k] = ctx.signal(cfg.id, 'run');
+      const from = typeof cfg['from'] === 'string' ? ctx.indexOf(cfg['from']) : -1;
+      ii[C_FROM * n + k] = from;
+      ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
+      ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
+    }
+  }
+
+  /** Signal id of pump k's flow (m³/h). */
+  flowSignal(k: number): number {
+    return this.#i[C_SIG * this.n + k]! + FLOW;
+  }
+
+  /** Rated flow of pump k, m³/h. */
+  ratedFlow(k: number): number {
+    return this.#f[C_Q * this.n + k]! * 3600;
+  }
+
+  /** Cavitation fault: flow and head x (1 - severity). */
+  setCavitation(k: number, severity: number): void {
+    this.#f[C_CAV * this.n + k] = 1 - severity;
+  }
+
+  reset(values: Float64Array): void {
+    const n = this.n;
+    column(this.#f, C_N, n).fill(0);
+    column(this.#f, C_ENERGY, n).fill(0);
+    column(this.#f, C_CAV, n).fill(1);
+    this.totalPower[0] = 0;
+    for (let k = 0; k < n; k++) {
+      const b = this.#i[C_SIG * n + k]!;
+      for (let j = RUN; j <= ENERGY; j++) values[b + j] = 0;
+    }
+  }
+
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i, this.totalPower];
+  }
+
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const inflow = this.#tanks.inflow;
+    const outflow = this.#tanks.outflow;
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const b = ii[C_SIG * n + k]!;
+      let sp = values[b + SETPOINT]! / 100;
+      if (!(sp > 0)) sp = 0;
+      else if (sp > 1) sp = 1;
+      const u = values[b + RUN] !== 0 ? sp : 0;
+      const n0 = f[C_N * n + k]!;
+      let r = n0 + (u - n0) * f[C_K * n + k]!;
+      if (r - u < 1e-12 && u - r < 1e-12) r = u;
+      f[C_N * n + k] = r;
+      // Affinity laws: Q = Qr r, H = Hr r², P = Pr r³.
+      const fl = ii[C_FROM_LEVEL * n + k]!;
+      const dry = fl >= 0 && !(values[fl]! > 0);
+      const cav = f[C_CAV * n + k]!;
+      const q = dry ? 0 : f[C_Q * n + k]! * r * cav;
+      const head = dry ? 0 : f[C_H * n + k]! * r * r * cav;
+      const power = f[C_P * n + k]! * r * r * r;
+      const from = ii[C_FROM * n + k]!;
+      const to = ii[C_TO * n + k]!;
+      if (from >= 0) outflow[from] += q;
+      if (to >= 0) inflow[to] += q;
+      const e = f[C_ENERGY * n + k]! + power * this.#dtHours;
+      f[C_ENERGY * n + k] = e;
+      values[b + SPEED] = r * 100;
+      values[b + RUNNING] = r > 0.01 ? 1 : 0;
+      values[b + FLOW] = q * 3600;
+      values[b + PRESSURE] = head * RHO_G_BAR;
+      values[b + POWER] = power;
+      values[b + ENERGY] = e;
+      total += power;
+    }
+    this.totalPower[0] = total;
+  }
+}

@@ -1,0 +1,127 @@
+// Quality gates: the quality rule of a line. At a point of a conveyor each passing item's
+// attribute (its temperature, the time it spent in heated zones, or its height) is checked
+// against a window; the item is marked good or reject and the gate counts both, so the reject
+// rate responds to line speed and setpoints.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { checkPositionOnConveyor, column, readChoice, readNumber } from './component.ts';
+import type { ItemPool } from './items.ts';
+import { CAP, COUNT, DWELL, HEAD, HEIGHT, LENGTH, QUALITY_GOOD, QUALITY_REJECT, START, TEMP } from './items.ts';
+
+/** Catalog entry for quality gates. */
+export const qualityType: ComponentType = {
+  type: 'quality',
+  description: 'Quality rule at a point of a conveyor: marks each passing item good or reject by one of its attributes',
+  params: {
+    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor' },
+    position: { kind: 'number', unit: 'm', minimum: 0, description: 'Where items are judged (their centre passes it), from the conveyor start' },
+    attribute: { kind: 'string', enum: ['temperature', 'dwell', 'height'], optional: true, description: 'Item attribute judged: temperature (°C), dwell (s in heated zones), height (m)' },
+    min: { kind: 'number', unit: '', defaultText: 'no lower bound', description: 'Lowest good value' },
+    max: { kind: 'number', unit: '', defaultText: 'no upper bound', description: 'Highest good value' },
+  },
+  signals: [
+    { field: 'good', type: 'int', kind: 'state', unit: '', description: 'Items judged good since reset' },
+    { field: 'reject', type: 'int', kind: 'state', unit: '', description: 'Items judged reject since reset' },
+    { field: 'rejectRate', type: 'real', kind: 'state', unit: '', description: 'reject / (good + reject)' },
+    { field: 'lastReject', type: 'bool', kind: 'sensor', unit: '', description: 'The last item judged was a reject (for a divert)' },
+    { field: 'lastValue', type: 'real', kind: 'state', unit: '', description: 'Attribute of the last item judged' },
+  ],
+  check: checkPositionOnConveyor,
+};
+
+const GOOD = 0;
+const REJECT = 1;
+const RATE = 2;
+const LAST_REJECT = 3;
+const LAST_VALUE = 4;
+
+const ATTR_COL: Readonly<Record<string, number>> = { temperature: TEMP, dwell: DWELL, height: HEIGHT };
+
+const C_POS = 0;
+const C_MIN = 1;
+const C_MAX = 2;
+const F_COLS = 3;
+
+const C_SIG = 0;
+const C_CONV = 1;
+const C_ATTR = 2; // item column
+const C_LAST = 3; // state: serial of the last item judged (-1 none)
+const C_GOOD = 4; // state
+const C_REJECT = 5; // state
+const I_COLS = 6;
+
+/** All quality gates of a line; step after everything that changes items. */
+export class QualityGates {
+  readonly n: number;
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #pool: ItemPool;
+
+  constructor(ctx: BuildContext, pool: ItemPool) {
+    const placed = ctx.of('quality');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    for (let k = 0; k < n; k++) {
+      const { cfg, path } = placed[k]!;
+      this.#f[C_POS * n + k] = readNumber(cfg, qualityType, 'position', path);
+      this.#f[C_MIN * n + k] = cfg['min'] === undefined ? -Infinity : readNumber(cfg, qualityType, 'min', path);
+      this.#f[C_MAX * n + k] = cfg['max'] === undefined ? Infinity : readNumber(cfg, qualityType, 'max', path);
+      this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'good');
+      this.#i[C_CONV * n + k] = ctx.indexOf(cfg['conveyor'] as string);
+      this.#i[C_ATTR * n + k] = ATTR_COL[readChoice(cfg, qualityType, 'attribute', path)]!;
+    }
+  }
+
+  reset(values: Float64Array): void {
+    const n = this.n;
+    column(this.#i, C_LAST, n).fill(-1);
+    column(this.#i, C_GOOD, n).fill(0);
+    column(this.#i, C_REJECT, n).fill(0);
+    for (let k = 0; k < n; k++) {
+      const b = this.#i[C_SIG * n + k]!;
+      for (let j = GOOD; j <= LAST_VALUE; j++) values[b + j] = 0;
+    }
+  }
+
+  state(): (Float64Array | Int32Array)[] {
+    return [this.#f, this.#i];
+  }
+
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const pool = this.#pool;
+    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
+    const serial = pool.serial, quality = pool.quality;
+    for (let k = 0; k < n; k++) {
+      const c = ii[C_CONV * n + k]!;
+      const count = ring[COUNT * conv + c]!;
+      if (count === 0) continue;
+      const pos = f[C_POS * n + k]!;
+      const start = ring[START * conv + c]!;
+      const ringCap = ring[CAP * conv + c]!;
+      let j = ring[HEAD * conv + c]!;
+      for (let m = 0; m < count; m++) {
+        const s = slots[start + j]!;
+        if (++j === ringCap) j = 0;
+        // Front-most first: centres only decrease, so stop at the first one short of the gate.
+        if (itemF[s]! - 0.5 * itemF[LENGTH * cap + s]! < pos) break;
+        if (serial[s]! <= ii[C_LAST * n + k]!) continue;
+        ii[C_LAST * n + k] = serial[s]!;
+        const x = itemF[ii[C_ATTR * n + k]! * cap + s]!;
+        const good = x >= f[C_MIN * n + k]! && x <= f[C_MAX * n + k]!;
+        quality[s] = good ? QUALITY_GOOD : QUALITY_REJECT;
+        const b = ii[C_SIG * n + k]!;
+        if (good) values[b + GOOD] = ++ii[C_GOOD * n + k]!;
+        else values[b + REJECT] = ++ii[C_REJECT * n + k]!;
+        values[b + RATE] = ii[C_REJECT * n + k]! / (ii[C_GOOD * n + k]! + ii[C_REJECT * n + k]!);
+        values[b + LAST_REJECT] = good ? 0 : 1;
+        values[b + LAST_VALUE] = x;
+      }
+    }
+  }
+}

@@ -1,0 +1,472 @@
+// The OPC UA coupling (node-opcua client). One connect() is one bounded attempt: node-opcua's
+// own endless reconnection is switched off (maxRetry 0) and any sign of a lost link (socket
+// closed, session closed, keep-alive failure, a silent subscription, a read timeout) turns the
+// adapter 'disconnected' at once with every value bad. The caller (NetworkExchange) reconnects
+// with backoff; connect() then re-creates the session, re-checks the tag types and re-creates
+// the subscriptions of every batch prepared before.
+
+import { rmSync } from 'node:fs';
+import type {
+  ClientMonitoredItemGroup,
+  ClientSession,
+  ClientSubscription,
+  DataValue,
+  NodeId,
+  OPCUAClient,
+  OPCUACertificateManager,
+  ReadValueIdOptions,
+  UserIdentityInfo,
+  WriteValueOptions,
+} from 'node-opcua';
+import { TwinloopError } from '../../core/errors.ts';
+import type { ConnectionState, PlcAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
+import { AttributeId, builtInOf, encodeValue, numberOf, qualityOf, typeMismatch, type DataType } from './opcua-types.ts';
+
+type NodeOpcua = typeof import('node-opcua');
+let nodeOpcua: Promise<NodeOpcua> | undefined;
+/** node-opcua, loaded on first use (it costs ~2 s; engines without OPC UA never pay it). */
+function loadNodeOpcua(): Promise<NodeOpcua> {
+  nodeOpcua ??= import('node-opcua');
+  return nodeOpcua;
+}
+const TIMESTAMPS_NEITHER = 3; // TIMESTAMPS_NEITHER
+
+export type OpcuaSecurityMode = 'None' | 'Sign' | 'SignAndEncrypt';
+export type OpcuaSecurityPolicy = 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
+
+export interface OpcuaAdapterOptions {
+  /** `opc.tcp://127.0.0.1:4840` */
+  readonly endpoint: string;
+  /** Controller cycle: the requested sampling and publishing interval, and the poll period. */
+  readonly cycleMs?: number;
+  readonly securityMode?: OpcuaSecurityMode;
+  /** Default Basic256Sha256 when the mode is Sign/SignAndEncrypt, None otherwise. */
+  readonly securityPolicy?: OpcuaSecurityPolicy;
+  readonly username?: string;
+  readonly password?: string;
+  /**
+   * PKI folder of the client (its own certificate, `trusted/certs` for server certificates,
+   * `rejected/` where unknown ones land). Required for Sign/SignAndEncrypt; without it a
+   * temporary folder is used and removed at close.
+   */
+  readonly certificateFolder?: string;
+  /** `subscription` (default): the server pushes changes; `poll`: one Read per cycle. */
+  readonly readMode?: 'subscription' | 'poll';
+  /** Shadow mode: no write path at all (prepare refuses write tags, write() throws). */
+  readonly readOnly?: boolean;
+  /** Bound of one connect attempt, ms (default 5000). */
+  readonly connectTimeoutMs?: number;
+  /** Bound of one read or write, ms (default max(1000, 10 cycles)). */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Requested session timeout, ms (default 10000). A link flap orphans the session on the
+   * server until then: PLCs with a small session cap need this short.
+   */
+  readonly sessionTimeoutMs?: number;
+}
+
+/** A tag may name the exact PLC data type (`Int16`); the plant file passes it through. */
+export interface OpcuaTagSpec extends TagSpec {
+  readonly plcType?: string;
+}
+
+class OpcuaBatch implements TagBatch {
+  readonly adapter: OpcuaAdapter;
+  readonly tags: readonly OpcuaTagSpec[];
+  readonly nodeIds: readonly NodeId[];
+  /** Built-in type of each node on the server, checked at prepare and at each reconnect. */
+  readonly dataTypes: DataType[];
+  readonly readIds: readonly ReadValueIdOptions[];
+  readonly writeValues: WriteValueOptions[];
+  // Subscription cache: the latest notification per tag, and whether one has arrived.
+  readonly values: Float64Array;
+  readonly quality: Uint8Array;
+  group: ClientMonitoredItemGroup | undefined;
+  constructor(adapter: OpcuaAdapter, tags: readonly OpcuaTagSpec[], nodeIds: readonly NodeId[]) {
+    this.adapter = adapter;
+    this.tags = tags;
+    this.nodeIds = nodeIds;
+    this.dataTypes = new Array<DataType>(tags.length);
+    this.readIds = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value }));
+    this.writeValues = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: 0, value: 0 } } }));
+    this.values = new Float64Array(tags.length);
+    this.quality = new Uint8Array(tags.length).fill(2);
+  }
+}
+
+/** Figures the server revised (it may not sample as fast as asked). */
+export interface OpcuaRevised {
+  readonly publishingMs: number;
+  readonly samplingMs: number;
+}
+
+
+// A subscription sends at least a keep-alive this often; silence for SILENT_FACTOR times that
+// means the link is dead even if the socket has not noticed (no FIN from a pulled cable).
+const KEEPALIVE_TARGET_MS = 500;
+const SILENT_FACTOR = 3;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * @example
+ * const plc = new OpcuaAdapter({ endpoint: 'opc.tcp://127.0.0.1:4840', cycleMs: 10 });
+ * await plc.connect();
+ * const outs = await plc.prepare([{ address: 'ns=1;s=m1.run', type: 'bool', direction: 'read' }]);
+ */
+export class OpcuaAdapter implements PlcAdapter {
+  readonly protocol = 'opcua';
+  readonly options: OpcuaAdapterOptions;
+  readonly cycleMs: number;
+  readonly readOnly: boolean;
+  #state: ConnectionState = 'disconnected';
+  #client: OPCUAClient | undefined;
+  #session: ClientSession | undefined;
+  #subscription: ClientSubscription | undefined;
+  #cm: OPCUACertificateManager | undefined;
+  #pki: string;
+  #tempPki: boolean;
+  #closed = false;
+  #batches: OpcuaBatch[] = [];
+  #lastNotice = 0;
+  #silentMs = 0;
+  #revised: OpcuaRevised | undefined;
+  #lastError = '';
+  /** Generation of the connection: a callback from an older client must not touch the new one. */
+  #generation = 0;
+  #onLost: ((reason: string) => void) | undefined;
+  #ua: NodeOpcua | undefined;
+
+  constructor(options: OpcuaAdapterOptions) {
+    this.options = options;
+    this.cycleMs = options.cycleMs ?? 10;
+    this.readOnly = options.readOnly ?? false;
+    const mode = options.securityMode ?? 'None';
+    if (mode !== 'None' && !options.certificateFolder) {
+      throw new TwinloopError('CFG_INVALID', `OPC UA ${options.endpoint}: securityMode ${mode} needs a certificateFolder (the trust store for the server's certificate)`);
+    }
+    this.#tempPki = !options.certificateFolder;
+    this.#pki = options.certificateFolder ?? '';
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The server's revised publishing/sampling intervals (subscription mode, once connected). */
+  get revised(): OpcuaRevised | undefined {
+    return this.#revised;
+  }
+
+  get lastError(): string {
+    return this.#lastError;
+  }
+
+  /** Called once each time an established link is lost (the exchange marks tags bad at once). */
+  set onLost(fn: ((reason: string) => void) | undefined) {
+    this.#onLost = fn;
+  }
+
+  /** @throws TwinloopError PLC_NOT_CONNECTED (bounded in time), PLC_CERT_UNTRUSTED, PLC_TAG_* on reconnect. */
+  async connect(): Promise<void> {
+    if (this.#closed) throw new TwinloopError('PLC_BATCH', `OPC UA ${this.options.endpoint}: adapter is closed`);
+    if (this.#state === 'connected') return;
+    this.#state = 'connecting';
+    const gen = ++this.#generation;
+    try {
+      await withTimeout(this.#open(gen), this.options.connectTimeoutMs ?? 5000, `connecting to ${this.options.endpoint}`);
+      if (gen !== this.#generation) throw new Error('connection superseded');
+      // Re-create what the previous connection had: types may have changed with a PLC download.
+      for (const b of this.#batches) await this.#compile(b);
+      this.#lastNotice = performance.now();
+      this.#state = 'connected';
+    } catch (err) {
+      this.#state = 'disconnected';
+      await this.#teardown();
+      if (err instanceof TwinloopError) {
+        this.#lastError = err.message;
+        throw err;
+      }
+      const e = this.#explain(err);
+      this.#lastError = e.message;
+      throw e;
+    }
+  }
+
+  async #open(gen: number): Promise<void> {
+    const ua = await loadNodeOpcua();
+    this.#ua = ua;
+    const { certificateManager, tempPkiFolder } = await import('./pki.ts');
+    if (this.#tempPki && !this.#pki) this.#pki = tempPkiFolder('opcua-client');
+    this.#cm = await certificateManager(this.#pki, false);
+    const mode = this.options.securityMode ?? 'None';
+    const policy = this.options.securityPolicy ?? (mode === 'None' ? 'None' : 'Basic256Sha256');
+    const client = ua.OPCUAClient.create({
+      applicationName: 'twinloop',
+      endpointMustExist: false,
+      // One attempt: reconnection is ours (backoff 1, 2, 4 ... 30 s), never node-opcua's loop.
+      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
+      securityMode: ua.MessageSecurityMode[mode],
+      securityPolicy: ua.SecurityPolicy[policy],
+      clientCertificateManager: this.#cm,
+      keepSessionAlive: this.options.readMode === 'poll',
+      keepAliveInterval: KEEPALIVE_TARGET_MS,
+      requestedSessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      transportTimeout: this.options.connectTimeoutMs ?? 5000,
+    });
+    this.#client = client;
+    const lost = (why: string) => () => this.#lost(gen, why);
+    client.on('connection_lost', lost('connection lost'));
+    client.on('start_reconnection', lost('connection lost'));
+    client.on('close', lost('connection closed'));
+    await client.connect(this.options.endpoint);
+    const identity: UserIdentityInfo = this.options.username
+      ? { type: ua.UserTokenType.UserName, userName: this.options.username, password: this.options.password ?? '' }
+      : { type: ua.UserTokenType.Anonymous };
+    const session = await client.createSession(identity);
+    this.#session = session;
+    session.on('session_closed', lost('session closed'));
+    session.on('keepalive_failure', lost('session keep-alive failed'));
+    if (this.options.readMode !== 'poll') {
+      const keepAliveCount = Math.max(2, Math.ceil(KEEPALIVE_TARGET_MS / this.cycleMs));
+      const sub = await session.createSubscription2({
+        requestedPublishingInterval: this.cycleMs,
+        requestedMaxKeepAliveCount: keepAliveCount,
+        requestedLifetimeCount: keepAliveCount * 10,
+        maxNotificationsPerPublish: 0,
+        publishingEnabled: true,
+        priority: 10,
+      });
+      this.#subscription = sub;
+      this.#silentMs = sub.publishingInterval * sub.maxKeepAliveCount * SILENT_FACTOR;
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: this.#revised?.samplingMs ?? Number.NaN };
+      sub.on('keepalive', () => {
+        if (gen === this.#generation) this.#lastNotice = performance.now();
+      });
+      sub.on('terminated', lost('subscription terminated'));
+    }
+  }
+
+  /** Map node-opcua's connect errors to ours, saying what to do. */
+  #explain(err: unknown): TwinloopError {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/BadCertificateUntrusted|Certificate verification failed|BadCertificate/i.test(msg)) {
+      return new TwinloopError(
+        'PLC_CERT_UNTRUSTED',
+        `OPC UA ${this.options.endpoint}: the server's certificate is not trusted (${msg}). It was saved in ${this.#pki}/rejected; ` +
+          `to trust it, move that file to ${this.#pki}/trusted/certs and reconnect`,
+        { cause: err },
+      );
+    }
+    if (/BadIdentityTokenRejected|BadUserAccessDenied|BadIdentityTokenInvalid/.test(msg)) {
+      return new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: user "${this.options.username ?? 'anonymous'}" refused: ${msg}`, { cause: err });
+    }
+    return new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: cannot connect: ${msg}`, { cause: err });
+  }
+
+  /** The link of generation `gen` is gone: values bad now, release the client in the background. */
+  #lost(gen: number, reason: string): void {
+    if (gen !== this.#generation || this.#state !== 'connected') return;
+    this.#state = 'disconnected';
+    this.#lastError = `OPC UA ${this.options.endpoint}: ${reason}`;
+    for (const b of this.#batches) b.quality.fill(2);
+    this.#generation++;
+    void this.#teardown();
+    this.#onLost?.(this.#lastError);
+  }
+
+  async #teardown(): Promise<void> {
+    const client = this.#client;
+    const cm = this.#cm;
+    this.#client = undefined;
+    this.#session = undefined;
+    this.#subscription = undefined;
+    this.#cm = undefined;
+    for (const b of this.#batches) b.group = undefined;
+    if (client) {
+      client.removeAllListeners();
+      // A dead link makes a polite session close wait for its timeout: just drop the channel.
+      await withTimeout(client.disconnect(), 2000, 'disconnect').catch(() => undefined);
+    }
+    if (cm) await cm.dispose().catch(() => undefined);
+  }
+
+  async prepare(tags: readonly TagSpec[]): Promise<TagBatch> {
+    if (this.#state !== 'connected' || !this.#session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: prepare needs a connection`);
+    if (this.readOnly) {
+      const w = tags.find((t) => t.direction === 'write');
+      if (w) throw new TwinloopError('PLC_READ_ONLY', `tag ${w.address}: a write tag cannot be prepared on a read-only (shadow mode) coupling to ${this.options.endpoint}`);
+    }
+    const dir = tags[0]?.direction;
+    const mixed = tags.find((t) => t.direction !== dir);
+    if (mixed) throw new TwinloopError('PLC_BATCH', `tag ${mixed.address}: a batch holds tags of one direction`);
+    const ua = this.#ua!;
+    const nodeIds = tags.map((t) => {
+      try {
+        return ua.resolveNodeId(t.address);
+      } catch (err) {
+        throw new TwinloopError('PLC_TAG_UNKNOWN', `tag ${t.address}: not a valid OPC UA NodeId (e.g. ns=1;s=Line.M1.Run)`, { cause: err });
+      }
+    });
+    const batch = new OpcuaBatch(this, tags as readonly OpcuaTagSpec[], nodeIds);
+    await this.#compile(batch);
+    this.#batches.push(batch);
+    return batch;
+  }
+
+  /** Check every node's DataType against its tag, then (subscription mode) monitor read tags. */
+  async #compile(batch: OpcuaBatch): Promise<void> {
+    const session = this.#session;
+    if (!session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: no session`);
+    const timeout = this.#requestTimeout();
+    const types = await withTimeout(
+      session.read(batch.nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.DataType }))),
+      Math.max(timeout, 5000),
+      'reading DataType attributes',
+    );
+    const unknown: string[] = [];
+    const wrong: string[] = [];
+    types.forEach((dv, k) => {
+      const tag = batch.tags[k]!;
+      if (!dv.statusCode.isGood()) {
+        unknown.push(`tag ${tag.address}: unknown to ${this.options.endpoint} (${dv.statusCode.name})`);
+        return;
+      }
+      const t = builtInOf(dv.value.value as { namespace: number; value: unknown });
+      const why = typeMismatch(tag.type, t, tag.plcType);
+      if (why) wrong.push(`tag ${tag.address}: ${why}`);
+      else batch.dataTypes[k] = t!;
+    });
+    if (unknown.length > 0) throw new TwinloopError('PLC_TAG_UNKNOWN', unknown.concat(wrong).join('; '));
+    if (wrong.length > 0) throw new TwinloopError('PLC_TAG_TYPE', wrong.join('; '));
+    for (let k = 0; k < batch.tags.length; k++) {
+      const v = batch.writeValues[k]!.value!.value as { dataType: DataType; value: unknown };
+      v.dataType = batch.dataTypes[k]!;
+    }
+    batch.quality.fill(2);
+    const sub = this.#subscription;
+    if (sub && batch.tags[0]?.direction === 'read') {
+      const group = await sub.monitorItems(
+        batch.readIds.slice(),
+        { samplingInterval: this.cycleMs, discardOldest: true, queueSize: 1 },
+        TIMESTAMPS_NEITHER,
+      );
+      const gen = this.#generation;
+      group.on('changed', (_item: unknown, dv: DataValue, index: number) => {
+        if (gen !== this.#generation) return;
+        batch.values[index] = numberOf(dv.value.value);
+        batch.quality[index] = qualityOf(dv.statusCode);
+        this.#lastNotice = performance.now();
+      });
+      batch.group = group;
+      const first = group.monitoredItems[0] as unknown as { monitoringParameters?: { samplingInterval?: number } } | undefined;
+      const sampling = first?.monitoringParameters?.samplingInterval;
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN };
+    }
+  }
+
+  #requestTimeout(): number {
+    return this.options.requestTimeoutMs ?? Math.max(1000, 10 * this.cycleMs);
+  }
+
+  async read(batch: TagBatch, out: Float64Array, quality: TagQuality): Promise<void> {
+    const b = this.#own(batch);
+    const session = this.#session;
+    if (this.#state !== 'connected' || !session) {
+      quality.fill(2, 0, b.tags.length);
+      throw new TwinloopError('PLC_NOT_CONNECTED', this.#lastError || `OPC UA ${this.options.endpoint}: not connected`);
+    }
+    if (b.group) {
+      // Subscription: the latest notifications; a subscription gone silent is a dead link.
+      if (performance.now() - this.#lastNotice > this.#silentMs) {
+        this.#lost(this.#generation, `no notification or keep-alive for ${Math.round(this.#silentMs)} ms`);
+        quality.fill(2, 0, b.tags.length);
+        throw new TwinloopError('PLC_NOT_CONNECTED', this.#lastError);
+      }
+      out.set(b.values);
+      quality.set(b.quality);
+      return;
+    }
+    const gen = this.#generation;
+    let values: DataValue[];
+    try {
+      values = await withTimeout(session.read(b.readIds as ReadValueIdOptions[], 0), this.#requestTimeout(), 'read');
+    } catch (err) {
+      this.#lost(gen, `read failed: ${(err as Error).message}`);
+      quality.fill(2, 0, b.tags.length);
+      throw new TwinloopError('PLC_NOT_CONNECTED', this.#lastError, { cause: err });
+    }
+    for (let k = 0; k < values.length; k++) {
+      const dv = values[k]!;
+      out[k] = numberOf(dv.value.value);
+      quality[k] = qualityOf(dv.statusCode);
+    }
+  }
+
+  async write(batch: TagBatch, values: Float64Array): Promise<void> {
+    const b = this.#own(batch);
+    await this.#write(b, values, undefined);
+  }
+
+  /** Write only the tags whose `changed` flag is set (one Write request); see NetworkExchange. */
+  async writeChanged(batch: TagBatch, values: Float64Array, changed: Uint8Array): Promise<void> {
+    const b = this.#own(batch);
+    await this.#write(b, values, changed);
+  }
+
+  async #write(b: OpcuaBatch, values: Float64Array, changed: Uint8Array | undefined): Promise<void> {
+    if (this.readOnly) throw new TwinloopError('PLC_READ_ONLY', `OPC UA ${this.options.endpoint}: write refused, the coupling is read-only (shadow mode)`);
+    const session = this.#session;
+    if (this.#state !== 'connected' || !session) {
+      throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${b.tags.length} tags not sent: not connected`);
+    }
+    const nodes: WriteValueOptions[] = [];
+    for (let k = 0; k < b.tags.length; k++) {
+      if (changed && !changed[k]) continue;
+      const w = b.writeValues[k]!;
+      const v = w.value!.value as { dataType: DataType; value: unknown };
+      v.value = encodeValue(b.dataTypes[k]!, values[k]!);
+      nodes.push(w);
+    }
+    if (nodes.length === 0) return;
+    const gen = this.#generation;
+    let codes;
+    try {
+      codes = await withTimeout(session.write(nodes), this.#requestTimeout(), 'write');
+    } catch (err) {
+      this.#lost(gen, `write failed: ${(err as Error).message}`);
+      throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${nodes.length} tags failed: ${(err as Error).message}`, { cause: err });
+    }
+    const bad: string[] = [];
+    codes.forEach((c, i) => {
+      if (!c.isGood()) bad.push(`${String(nodes[i]!.nodeId)} ${c.name}`);
+    });
+    if (bad.length > 0) throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write refused for ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#generation++;
+    this.#state = 'disconnected';
+    const sub = this.#subscription;
+    if (sub) await withTimeout(sub.terminate(), 1000, 'terminate').catch(() => undefined);
+    const session = this.#session;
+    if (session) await withTimeout(session.close(), 1000, 'close session').catch(() => undefined);
+    await this.#teardown();
+    this.#batches = [];
+    if (this.#tempPki && this.#pki) rmSync(this.#pki, { recursive: true, force: true });
+  }
+
+  #own(batch: TagBatch): OpcuaBatch {
+    if (batch.adapter !== this || !(batch instanceof OpcuaBatch) || this.#closed) {
+      throw new TwinloopError('PLC_BATCH', 'batch was prepared by another adapter or the adapter is closed');
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,11 @@
+// Protocol name -> soft PLC server constructor: one map, each protocol adds its entry here
+// (opcua: node-opcua server; s7 and ads are added by their adapters' authors).
+
+import { OpcuaSoftPlcServer } from '../opcua/opcua-soft-plc-server.ts';
+import type { SoftPlcServer } from './soft-plc-server.ts';
+
+export type SoftPlcServerFactory = () => SoftPlcServer;
+
+export const softPlcServers: Readonly<Record<string, SoftPlcServerFactory>> = {
+  opcua: () => new OpcuaSoftPlcServer(),
+};

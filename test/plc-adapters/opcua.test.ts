@@ -1,0 +1,158 @@
+// The OPC UA adapter against a real node-opcua server (the soft PLC) on 127.0.0.1: every
+// supported type both ways, in poll and subscription mode, a 1,000-tag batch, refused tags
+// named, read-only mode without a write path, bounded connect failures.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
+import { startSoftPlc, type SoftPlc } from '../../plc-adapters/soft-plc/soft-plc.ts';
+import { isTwinloopError } from '../../core/errors.ts';
+import type { TagSpec } from '../../plc-adapters/adapter.ts';
+import { echoProgram, manyTags, silentServer, until } from './opcua-peer.ts';
+
+const N = 1000;
+let plc: SoftPlc;
+
+const inTags = (names: readonly string[], types: readonly TagSpec['type'][]): TagSpec[] =>
+  names.map((n, k) => ({ address: `ns=1;s=in.${n}`, type: types[k]!, direction: 'write' }));
+const outTags = (names: readonly string[], types: readonly TagSpec['type'][]): TagSpec[] =>
+  names.map((n, k) => ({ address: `ns=1;s=out.${n}`, type: types[k]!, direction: 'read' }));
+
+test.before(async () => {
+  plc = await startSoftPlc({ program: echoProgram([{ name: 'b', type: 'bool' }, { name: 'i', type: 'int' }, { name: 'r', type: 'real' }, ...manyTags(N)]), protocol: 'opcua', cycleMs: 10 });
+});
+
+test.after(async () => {
+  await plc.close();
+});
+
+async function expectCode(p: Promise<unknown>, code: Parameters<typeof isTwinloopError>[1]): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(isTwinloopError(err, code), `expected ${code}, got ${String(err)}`);
+    return err as Error;
+  }
+  throw new Error(`expected ${code}, nothing thrown`);
+}
+
+for (const readMode of ['poll', 'subscription'] as const) {
+  test(`${readMode}: bool, int and real go out and come back through a scan`, async () => {
+    const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode });
+    try {
+      await a.connect();
+      assert.is(a.state, 'connected');
+      const types: TagSpec['type'][] = ['bool', 'int', 'real'];
+      const w = await a.prepare(inTags(['b', 'i', 'r'], types));
+      const r = await a.prepare(outTags(['b', 'i', 'r'], types));
+      const out = new Float64Array(3);
+      const q = new Uint8Array(3);
+      for (const sample of [[1, -123456, 3.25], [0, 2147483647, -1e-3]]) {
+        await a.write(w, Float64Array.from(sample));
+        await until(() => plc.image.outputs[1] === sample[1], 2000, 'the scan to echo');
+        await until(() => {
+          void a.read(r, out, q);
+          return out[0] === sample[0] && out[1] === sample[1] && out[2] === sample[2] && q.every((x) => x === 0);
+        }, 3000, `read back ${sample.join(',')} (got ${[...out].join(',')})`);
+      }
+      if (readMode === 'subscription') {
+        assert.ok(a.revised && a.revised.publishingMs >= 10, 'the revised publishing interval is reported');
+        assert.ok(a.revised && a.revised.samplingMs >= 10, 'the revised sampling interval is reported');
+      }
+    } finally {
+      await a.close();
+    }
+  });
+}
+
+test('a batch of 1,000 tags is written in one request and read back', async () => {
+  const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll' });
+  try {
+    await a.connect();
+    const tags = manyTags(N);
+    const names = tags.map((t) => t.name);
+    const types = tags.map((t) => t.type);
+    const w = await a.prepare(inTags(names, types));
+    const r = await a.prepare(outTags(names, types));
+    const values = Float64Array.from(tags, (t, k) => (t.type === 'bool' ? k % 2 : t.type === 'int' ? k * 7 - 500 : k / 8));
+    const before = plc.server.counters.writes;
+    await a.write(w, values);
+    assert.is(plc.server.counters.writes - before, N, 'one value per tag reached the server');
+    const out = new Float64Array(N);
+    const q = new Uint8Array(N);
+    await until(() => plc.image.outputs[3 + N - 1] === values[N - 1], 2000, 'the scan to echo');
+    await a.read(r, out, q);
+    assert.equal([...out], [...values]);
+    assert.ok(q.every((x) => x === 0));
+  } finally {
+    await a.close();
+  }
+});
+
+test('a type mismatch and an unknown address are refused, naming the tag', async () => {
+  const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll' });
+  try {
+    await a.connect();
+    const mismatch = await expectCode(a.prepare([{ address: 'ns=1;s=out.b', type: 'real', direction: 'read' }]), 'PLC_TAG_TYPE');
+    assert.match(mismatch.message, 'tag ns=1;s=out.b');
+    assert.match(mismatch.message, 'Boolean');
+    const intAsBool = await expectCode(a.prepare([{ address: 'ns=1;s=out.i', type: 'bool', direction: 'read' }]), 'PLC_TAG_TYPE');
+    assert.match(intAsBool.message, 'Int32');
+    const plcType = await expectCode(a.prepare([{ address: 'ns=1;s=out.i', type: 'int', direction: 'read', plcType: 'Int16' } as TagSpec]), 'PLC_TAG_TYPE');
+    assert.match(plcType.message, 'plcType Int16');
+    const unknown = await expectCode(a.prepare([{ address: 'ns=1;s=out.nope', type: 'real', direction: 'read' }]), 'PLC_TAG_UNKNOWN');
+    assert.match(unknown.message, 'tag ns=1;s=out.nope');
+    assert.match(unknown.message, 'BadNodeIdUnknown');
+    const syntax = await expectCode(a.prepare([{ address: 'not a node id', type: 'real', direction: 'read' }]), 'PLC_TAG_UNKNOWN');
+    assert.match(syntax.message, 'tag not a node id');
+  } finally {
+    await a.close();
+  }
+});
+
+test('read-only mode has no write path: prepare refuses write tags, write() throws, zero writes', async () => {
+  const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll', readOnly: true });
+  const writesBefore = plc.server.counters.writes;
+  try {
+    await a.connect();
+    const refused = await expectCode(a.prepare(inTags(['r'], ['real'])), 'PLC_READ_ONLY');
+    assert.match(refused.message, 'tag ns=1;s=in.r');
+    const r = await a.prepare(outTags(['r'], ['real']));
+    await expectCode(a.write(r, new Float64Array(1)), 'PLC_READ_ONLY');
+    await a.read(r, new Float64Array(1), new Uint8Array(1));
+    assert.is(plc.server.counters.writes, writesBefore, 'the server answered no write');
+  } finally {
+    await a.close();
+  }
+});
+
+test('a wrong endpoint fails fast; a peer that never answers fails within the connect bound', async () => {
+  const nobody = await silentServer();
+  const port = nobody.port;
+  await nobody.close(); // nothing listens there now
+  const refused = new OpcuaAdapter({ endpoint: `opc.tcp://127.0.0.1:${port}`, connectTimeoutMs: 2000 });
+  let t0 = performance.now();
+  await expectCode(refused.connect(), 'PLC_NOT_CONNECTED');
+  assert.ok(performance.now() - t0 < 2500, 'refused connection reported within the bound');
+  assert.is(refused.state, 'disconnected');
+  await refused.close();
+
+  const silent = await silentServer();
+  const hung = new OpcuaAdapter({ endpoint: `opc.tcp://127.0.0.1:${silent.port}`, connectTimeoutMs: 1000 });
+  t0 = performance.now();
+  const err = await expectCode(hung.connect(), 'PLC_NOT_CONNECTED');
+  assert.ok(performance.now() - t0 < 3000, `hung peer reported within the bound (${err.message})`);
+  await hung.close();
+  await silent.close();
+});
+
+test('securityMode without a certificate folder is a configuration error', () => {
+  try {
+    new OpcuaAdapter({ endpoint: plc.endpoint, securityMode: 'SignAndEncrypt' });
+    assert.unreachable('should throw');
+  } catch (err) {
+    assert.ok(isTwinloopError(err, 'CFG_INVALID'));
+    assert.match((err as Error).message, 'certificateFolder');
+  }
+});
+
+test.run();

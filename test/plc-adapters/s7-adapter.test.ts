@@ -1,0 +1,228 @@
+// The S7 adapter (nodes7) against node-snap7's S7Server (the soft PLC's S7 face) on
+// 127.0.0.1: every supported type both ways, DB and I/Q/M areas, 1,000 tags in PDU-sized
+// requests, type and address errors naming the tag, dead link detection, reconnection with
+// the same adapter, link flaps, and writes that fail while disconnected and are not replayed.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { S7Adapter } from '../../plc-adapters/s7/s7-adapter.ts';
+import { S7SoftPlcServer } from '../../plc-adapters/s7/s7-soft-plc.ts';
+import { isTwinloopError } from '../../core/errors.ts';
+import type { TagSpec } from '../../plc-adapters/adapter.ts';
+import type { ProcessImage } from '../../plc-adapters/soft-plc/soft-plc-server.ts';
+import { imageOf, sampleValue, wideImage } from './wide-image.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function specs(server: S7SoftPlcServer, image: ProcessImage, side: 'input' | 'output'): TagSpec[] {
+  const list = side === 'output' ? image.program.io.outputs : image.program.io.inputs;
+  return list.map((e) => ({ address: server.addressOf(e, side), type: e.type, direction: side === 'output' ? 'read' : 'write' }));
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 3000): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < ms / 5; i++) {
+    if (await ok()) return performance.now() - t0;
+    await sleep(5);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+test('reads and writes bool, int and real in DBs; bits, bytes, words and reals in I, Q, M', async () => {
+  const image = wideImage(6);
+  const server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const plc = new S7Adapter({ endpoint });
+  try {
+    await plc.connect();
+    assert.ok(plc.pduSize >= 240, `PDU ${plc.pduSize}`);
+    const outSpecs = specs(server, image, 'output');
+    assert.equal(outSpecs.map((s) => s.address), ['DB2,X0.0', 'DB2,DINT2', 'DB2,REAL6', 'DB2,X10.0', 'DB2,DINT12', 'DB2,REAL16']);
+    const outs = await plc.prepare(outSpecs);
+    const ins = await plc.prepare(specs(server, image, 'input'));
+    image.outputs.set([1, -123456, 3.25, 0, 2147483647, -0.5]);
+    server.sync();
+    const v = new Float64Array(6);
+    const q = new Uint8Array(6).fill(9);
+    await plc.read(outs, v, q);
+    assert.equal([...v], [1, -123456, 3.25, 0, 2147483647, -0.5]);
+    assert.equal([...q], [0, 0, 0, 0, 0, 0]);
+    await plc.write(ins, Float64Array.from([1, -7, 1.5, 0, 1e12, 2.5]));
+    await until('inputs written', () => image.inputs[4] === 2147483647);
+    assert.equal([...image.inputs], [1, -7, 1.5, 0, 2147483647, 2.5], 'ints saturate to DINT');
+    // Plain areas: the address forms of the issue.
+    const areaTags: TagSpec[] = [
+      { address: 'I0.0', type: 'bool', direction: 'read' },
+      { address: 'Q0.1', type: 'bool', direction: 'read' },
+      { address: 'M10.0', type: 'bool', direction: 'read' },
+      { address: 'MW12', type: 'int', direction: 'read' },
+      { address: 'MR16', type: 'real', direction: 'read' },
+      { address: 'DB1,INT6', type: 'int', direction: 'read' },
+    ];
+    const m = Buffer.alloc(256);
+    m[10] = 1;
+    m.writeUInt16BE(54321, 12);
+    m.writeFloatBE(-2.5, 16);
+    server.setArea('M', m);
+    server.setArea('I', Buffer.from([1]));
+    server.setArea('Q', Buffer.from([2]));
+    const areas = await plc.prepare(areaTags);
+    const av = new Float64Array(6);
+    const aq = new Uint8Array(6);
+    await plc.read(areas, av, aq);
+    // DB1,INT6 reads the high half of the DINT at DB1,DINT6? No: DB1 is the input DB; INT6 is bytes 6..7 of REAL6.
+    assert.equal([...av.slice(0, 5)], [1, 1, 1, 54321, -2.5]);
+    assert.equal([...aq], [0, 0, 0, 0, 0, 0]);
+    const w = await plc.prepare([
+      { address: 'Q0.1', type: 'bool', direction: 'write' },
+      { address: 'MD20', type: 'int', direction: 'write' },
+    ]);
+    await plc.write(w, Float64Array.from([0, 4000000000]));
+    await until('Q written', () => server.getArea('Q')[0] === 0);
+    assert.is(server.getArea('M').readUInt32BE(20), 4000000000);
+    assert.ok(server.counters.reads > 0 && server.counters.writes > 0);
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test('a batch of 1,000 tags each way, in PDU-sized requests', async () => {
+  const image = wideImage(1000);
+  const server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const plc = new S7Adapter({ endpoint });
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(server, image, 'output'));
+    const ins = await plc.prepare(specs(server, image, 'input'));
+    const io = image.program.io;
+    // REAL holds ~7 digits: sample values are exact in float32.
+    for (let k = 0; k < 1000; k++) image.outputs[k] = sampleValue(io.outputs[k]!.type, k, 1);
+    server.sync();
+    const v = new Float64Array(1000);
+    const q = new Uint8Array(1000);
+    const reads0 = server.counters.reads;
+    await plc.read(outs, v, q);
+    assert.equal([...v], [...image.outputs]);
+    assert.ok(q.every((x) => x === 0));
+    const items = server.counters.reads - reads0;
+    assert.ok(items >= 1 && items < 20, `${items} area reads for 1,000 tags (nodes7 merges contiguous addresses)`);
+    const w = Float64Array.from({ length: 1000 }, (_, k) => sampleValue(io.inputs[k]!.type, k, 2));
+    await plc.write(ins, w);
+    await until('1,000 inputs written', () => image.inputs.every((x, k) => x === w[k]));
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test('malformed or missing address and type mismatch are refused naming the tag', async () => {
+  const image = wideImage(3);
+  const server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const plc = new S7Adapter({ endpoint });
+  try {
+    await plc.connect();
+    const cases: [TagSpec, string][] = [
+      [{ address: 'DB1,FOO3', type: 'int', direction: 'read' }, 'PLC_TAG_UNKNOWN'],
+      [{ address: 'DB9,DINT0', type: 'int', direction: 'read' }, 'PLC_TAG_UNKNOWN'],
+      [{ address: 'DB2,REAL400', type: 'real', direction: 'read' }, 'PLC_TAG_UNKNOWN'],
+      [{ address: 'DB2,REAL6', type: 'bool', direction: 'read' }, 'PLC_TAG_TYPE'],
+      [{ address: 'M0.0', type: 'real', direction: 'write' }, 'PLC_TAG_TYPE'],
+    ];
+    for (const [spec, code] of cases) {
+      const err = await plc.prepare([spec]).catch((e: unknown) => e);
+      assert.ok(isTwinloopError(err), `${spec.address}: ${String(err)}`);
+      assert.is((err as { code: string }).code, code, spec.address);
+      assert.match((err as Error).message, spec.address);
+    }
+    // The link survived the refusals.
+    const ok = await plc.prepare([{ address: 'DB2,REAL6', type: 'real', direction: 'read' }]);
+    await plc.read(ok, new Float64Array(1), new Uint8Array(1));
+    assert.is(plc.state, 'connected');
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test('peer stopped: tags bad within 2 s; restarted: same adapter reads again; failed write not replayed', async () => {
+  const image = imageOf([{ address: 'a', type: 'int' }], [{ address: 'b', type: 'real' }]);
+  let server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const port = server.port;
+  const plc = new S7Adapter({ endpoint, timeoutMs: 1000 });
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(server, image, 'output'));
+    const ins = await plc.prepare(specs(server, image, 'input'));
+    const v = new Float64Array(1);
+    const q = new Uint8Array(1);
+    image.outputs[0] = 5;
+    server.sync();
+    await plc.read(outs, v, q);
+    assert.is(v[0], 5);
+    await server.stop();
+    const t0 = performance.now();
+    let err: unknown;
+    for (let i = 0; i < 100 && !err; i++) {
+      err = await plc.read(outs, v, q).then(() => undefined, (e: unknown) => e);
+    }
+    const ms = performance.now() - t0;
+    assert.ok(isTwinloopError(err, 'PLC_NOT_CONNECTED'), String(err));
+    assert.equal([...q], [2]);
+    assert.ok(ms < 2000, `detected in ${ms.toFixed(0)} ms`);
+    const werr = await plc.write(ins, Float64Array.from([99])).catch((e: unknown) => e);
+    assert.ok(isTwinloopError(werr, 'PLC_NOT_CONNECTED'));
+    assert.ok(isTwinloopError(await plc.connect().catch((e: unknown) => e), 'PLC_NOT_CONNECTED'), 'connect to a stopped peer fails, bounded');
+    server = new S7SoftPlcServer();
+    await server.start(image, { port });
+    await plc.connect();
+    image.outputs[0] = 6;
+    server.sync();
+    await plc.read(outs, v, q);
+    assert.is(v[0], 6);
+    assert.equal([...q], [0]);
+    await sleep(50);
+    assert.is(image.inputs[0], 0, 'the failed write was not replayed');
+    assert.is(server.counters.writes, 0);
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test('ten link flaps: values flow again after each', async () => {
+  const image = wideImage(30);
+  let server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const port = server.port;
+  const plc = new S7Adapter({ endpoint, timeoutMs: 500 });
+  const v = new Float64Array(30);
+  const q = new Uint8Array(30);
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(server, image, 'output'));
+    for (let flap = 0; flap < 10; flap++) {
+      image.outputs[2] = flap + 0.5;
+      await until(`value after flap ${flap}`, async () => {
+        await plc.read(outs, v, q);
+        return v[2] === flap + 0.5 && q.every((x) => x === 0);
+      });
+      await server.stop();
+      await until('tags bad', async () => {
+        await plc.read(outs, v, q).catch(() => undefined);
+        return q.every((x) => x === 2);
+      });
+      server = new S7SoftPlcServer();
+      await server.start(image, { port });
+      await until('reconnect', () => plc.connect().then(() => true, () => false));
+    }
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test.run();
