@@ -5,10 +5,18 @@
 //     local WebSocket clients, publishing as fast as it can;
 //  3. latency at the real 30 Hz server: tick published -> client received, and frame encoded
 //     -> client received, p50/p99, with 10 and 100 clients.
+//  4. flood: the real engine on examples/sorting.yaml with its HMI, tick p99 lateness and server
+//     memory for a quiet window, then for the same window under a flood from another process of
+//     200 logged-in WebSocket clients plus bad traffic (refused upgrades, hostile msgpack,
+//     oversize frames, over-cap clients, message floods). See bench/hmi-flood.ts.
 // Clients run in a worker thread so their decoding does not share the server's event loop.
-// Bounded: a few seconds in all; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts
+// Bounded: a few seconds each; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts [flood]
 
+import { fork } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +27,7 @@ import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { ValuesFrame } from '../hmi/protocol.ts';
 import { FrameEncoder, wallNow } from '../hmi/server/frame-encoder.ts';
 import { Publisher } from '../hmi/server/publisher.ts';
-import { createServer } from '../hmi/server/server.ts';
+import { createServer, type HmiServer } from '../hmi/server/server.ts';
 import { decodeFrame, ValuesScratch } from '../hmi/web/src/frame-decoder.ts';
 
 /** Ticks whose publish wall time is remembered, for tick -> client latency. */
@@ -148,11 +156,11 @@ interface ClientReport {
 }
 
 /** Open `n` clients in a worker, count frames for `ms`, return what they saw. */
-async function withClients(url: string, n: number, ms: number, publishedAt: Float64Array, during: () => Promise<void>): Promise<ClientReport> {
+async function withClients(url: string, n: number, ms: number, publishedAt: Float64Array, during: () => Promise<void>, headers: Record<string, string> = {}): Promise<ClientReport> {
   const req = createRequire(import.meta.url);
   const worker = new Worker(CLIENT_WORKER, {
     eval: true,
-    workerData: { url, n, publishedAt, ring: RING, wsPath: req.resolve('ws'), msgpackPath: req.resolve('@msgpack/msgpack') },
+    workerData: { url, n, publishedAt, ring: RING, headers, wsPath: req.resolve('ws'), msgpackPath: req.resolve('@msgpack/msgpack') },
   });
   const reply = <T>(): Promise<T> => new Promise((resolve, reject) => {
     worker.once('message', resolve);
@@ -214,15 +222,132 @@ async function throughput(clients: number, ms: number, log: (line: string) => vo
 /** The real server at its 30 Hz: latency from tick published and from frame encoded. */
 async function latency(clients: number, ms: number, log: (line: string) => void): Promise<void> {
   const run = new BenchRun(1000, true);
-  const server = await createServer({ run, port: 0 });
-  const report = await withClients(server.url.replace('http', 'ws') + '/ws', clients, ms, run.publishedAt, async () => undefined);
+  const { server, token, close } = await benchServer(run);
+  const report = await withClients(server.url.replace('http', 'ws') + '/ws', clients, ms, run.publishedAt, async () => undefined, { authorization: `Bearer ${token}` });
   const f = report.framesPerClient;
   const avg = f.reduce((a, b) => a + b, 0) / f.length / report.seconds;
   log(
     `  ${String(clients).padStart(3)} clients, 30 Hz server: ${avg.toFixed(1)} frames/s per client; tick published -> received p50 ${pct(report.tickLatency, 50).toFixed(1)} ms p99 ${pct(report.tickLatency, 99).toFixed(1)} ms; frame encoded -> received p50 ${pct(report.encodeLatency, 50).toFixed(2)} ms p99 ${pct(report.encodeLatency, 99).toFixed(2)} ms`,
   );
-  await server.close();
+  await close();
   await run.close();
+}
+
+/** A server with a throwaway data folder and one logged-in viewer (its bearer token). */
+async function benchServer(run: RunControl): Promise<{ server: HmiServer; token: string; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'twinloop-bench-'));
+  const server = await createServer({ run, port: 0, dataDir });
+  const password = 'bench password only';
+  await server.auth.users.add('bench', 'viewer', password);
+  const { token } = await server.auth.login('bench', password, '127.0.0.1');
+  return {
+    server,
+    token,
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Window {
+  p99: number;
+  p50: number;
+  max: number;
+  wakes: number;
+  rssMax: number;
+  heapMax: number;
+}
+
+/** Reset the run's tick statistics, wait `ms` sampling server memory, read the statistics. */
+async function measureWindow(run: RunControl, ms: number): Promise<Window> {
+  await run.reset();
+  let rssMax = 0;
+  let heapMax = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    rssMax = Math.max(rssMax, m.rss);
+    heapMax = Math.max(heapMax, m.heapUsed);
+  };
+  const timer = setInterval(sample, 100);
+  await new Promise((r) => setTimeout(r, ms));
+  clearInterval(timer);
+  sample();
+  const st = run.status().stats;
+  return { p99: st.lateP99, p50: st.lateP50, max: st.lateMax, wakes: st.wakes, rssMax, heapMax };
+}
+
+/** Flood report the child sends back (see bench/hmi-flood.ts). */
+export interface FloodReport {
+  clients: number;
+  frames: number;
+  badMessages: number;
+  errorFrames: number;
+  refusedUpgrades: number;
+  oversizeClosed: number;
+  overCapRefused: number;
+  seconds: number;
+}
+
+/** Fork the flood process, optionally start its bad traffic, and measure one window under it. */
+async function underFlood(run: RunControl, url: string, token: string, bad: boolean, windowMs: number): Promise<{ w: Window; report: FloodReport }> {
+  const child = fork(fileURLToPath(new URL('./hmi-flood.ts', import.meta.url)), [url, token, '200', String(Math.ceil(windowMs / 1000) + 6)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(t: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const on = (m: { t: string }): void => {
+        if (m.t !== t) return;
+        child.off('message', on);
+        resolve(m as T);
+      };
+      child.on('message', on);
+      child.once('exit', (code) => reject(new Error(`flood client exited with ${code}`)));
+    });
+  try {
+    await next('connected');
+    if (bad) child.send({ t: 'flood' });
+    await new Promise((r) => setTimeout(r, 500)); // under way before the window starts
+    const w = await measureWindow(run, windowMs);
+    child.send({ t: 'stop' });
+    const report = await next<FloodReport & { t: string }>('report');
+    return { w, report };
+  } finally {
+    child.kill(); // bounded even if the report never came
+  }
+}
+
+/**
+ * Tick lateness and server memory of the real engine with its HMI: a quiet window, the same
+ * window with 200 logged-in clients (another process), and with those clients plus bad traffic.
+ */
+async function flood(log: (line: string) => void, windowMs = 5000): Promise<void> {
+  const { startRun } = await import('../core/engine/engine.ts');
+  const run = await startRun({ linePath: fileURLToPath(new URL('../examples/sorting.yaml', import.meta.url)), logger: pino({ level: 'warn' }), statsLogMs: 0 });
+  const { server, token, close } = await benchServer(run);
+  const mb = (b: number): string => (b / 1048576).toFixed(0);
+  const line = (name: string, w: Window): string =>
+    `  ${name.padEnd(22)} tick late p50 ${w.p50.toFixed(0)} µs p99 ${w.p99.toFixed(0)} µs max ${w.max.toFixed(0)} µs (${w.wakes} wakes); server rss max ${mb(w.rssMax)} MB, heap max ${mb(w.heapMax)} MB`;
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // warm up
+    const quiet = await measureWindow(run, windowMs);
+    log(line('quiet', quiet));
+    const clients = await underFlood(run, server.url, token, false, windowMs);
+    log(line('200 clients', clients.w));
+    const flooded = await underFlood(run, server.url, token, true, windowMs);
+    log(line('200 clients + bad', flooded.w));
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = flooded.report;
+    log(`  p99 flooded/quiet ${(flooded.w.p99 / quiet.p99).toFixed(2)}, flooded/200-clients ${(flooded.w.p99 / clients.w.p99).toFixed(2)} (target <= 1.10); rss 1 s after the flood ${mb(process.memoryUsage().rss)} MB`);
+    log(
+      `  bad traffic (${r.seconds.toFixed(1)} s): ${r.clients} clients got ${r.frames} frames; ${r.badMessages} bad messages -> ${r.errorFrames} error frames; ` +
+        `${r.refusedUpgrades} unauthenticated/forged/foreign upgrades refused; ${r.oversizeClosed} oversize frames closed (1009); ${r.overCapRefused} over-cap clients refused (1013)`,
+    );
+  } finally {
+    await close();
+    await run.close();
+  }
 }
 
 /**
@@ -236,6 +361,8 @@ export async function hmiBench(log: (line: string) => void): Promise<void> {
   for (const n of [10, 100]) await throughput(n, 2000, log);
   log('latency at 30 Hz (tick -> received: age of the newest published tick, writer every 5 ms, when its frame arrives)');
   for (const n of [10, 100]) await latency(n, 2000, log);
+  log('flood: real engine + HMI; 5 s windows: quiet, 200 clients, 200 clients + bad traffic (clients in another process)');
+  await flood(log);
 }
 
 // ---- client worker -------------------------------------------------------------------------
@@ -246,7 +373,7 @@ const CLIENT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const WebSocket = require(workerData.wsPath);
 const { decode } = require(workerData.msgpackPath);
-const { url, n, publishedAt, ring } = workerData;
+const { url, n, publishedAt, ring, headers } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 const sockets = [];
 const frames = new Array(n).fill(0);
@@ -255,7 +382,7 @@ const encodeLatency = [];
 let counting = false;
 let open = 0;
 for (let i = 0; i < n; i++) {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, { headers });
   sockets.push(ws);
   ws.on('open', () => { if (++open === n) parentPort.postMessage('ready'); });
   ws.on('error', (err) => { throw err; });
@@ -281,5 +408,7 @@ parentPort.on('message', (m) => {
 `;
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await hmiBench((line) => console.log(line));
+  const log = (line: string): void => console.log(line);
+  if (process.argv[2] === 'flood') await flood(log);
+  else await hmiBench(log);
 }

@@ -89,11 +89,14 @@ async function overhead(log: (s: string) => void, endpoint: string): Promise<voi
   const adRead: number[] = [];
   const rawWrite: number[] = [];
   const adWrite: number[] = [];
-  for (let block = 0; block < 6; block++) {
-    await timeCalls(() => session.read(readIds), 40, 400, rawRead);
-    await timeCalls(() => adapter.read(rb, out, q), 40, 400, adRead);
-    await timeCalls(() => session.write(writeVals), 15, 300, rawWrite);
-    await timeCalls(() => adapter.write(wb, values), 15, 300, adWrite);
+  // Warm-up (JIT, buffers), then alternating blocks so load drift hits both sides alike.
+  await timeCalls(() => session.read(readIds), 10, 200, []);
+  await timeCalls(() => adapter.read(rb, out, q), 10, 200, []);
+  for (let block = 0; block < 3; block++) {
+    await timeCalls(() => session.read(readIds), 30, 250, rawRead);
+    await timeCalls(() => adapter.read(rb, out, q), 30, 250, adRead);
+    await timeCalls(() => session.write(writeVals), 15, 200, rawWrite);
+    await timeCalls(() => adapter.write(wb, values), 15, 200, adWrite);
   }
   const r50 = pct(rawRead, 0.5);
   const a50 = pct(adRead, 0.5);
@@ -147,7 +150,7 @@ async function exchangeCycle(log: (s: string) => void, endpoint: string): Promis
     for (let k = tick % 10; k < N; k += 10) work[k] = tick;
     table.publish(work, tick, tick / 100);
   }, 10);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 2000));
   clearInterval(stir);
   const h = ex.health();
   const secs = (performance.now() - t0) / 1000;
@@ -170,7 +173,7 @@ async function latency(log: (s: string) => void): Promise<void> {
     const real = 2; // t2 is a real
     sink.watch = real;
     const lat: number[] = [];
-    for (let i = 1; i <= 25; i++) {
+    for (let i = 1; i <= 15; i++) {
       await new Promise((r) => setTimeout(r, 37 + (i % 7) * 3)); // not locked to either cycle
       sink.want = i + 0.25;
       sink.hitAt = Number.NaN;

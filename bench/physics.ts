@@ -1,13 +1,18 @@
 // Physics step cost per component, on synthetic lines of 1k / 10k / 100k components built from
-// the demo's mix (drive, conveyor, photo-eye, classifier, pusher, bin, source), next to a
-// baseline measured in the same run: a bare first-order update over a Float64Array of the same
-// count. Runs alone with `node --import tsx bench/physics.ts`.
+// the demo's mix (drive, conveyor, photo-eye, classifier, pusher, bin, source), and on a mixed
+// line of 10k / 100k components of the plant types (furnace, compressor, cylinder, limit
+// switch, tank, pump, valve, transmitter, encoder, proximity, quality gate with their drives and
+// conveyors), next to a baseline measured in the same run: a bare first-order update over a
+// Float64Array of the same count. Runs alone with `node --import tsx bench/physics.ts`.
 
 import { pathToFileURL } from 'node:url';
 import { Model, lineSignals } from '../physics/model.ts';
 import type { ComponentConfig, LineFile } from '../physics/model.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
+const MIXED_SIZES = [10_000, 100_000];
+/** Components per repeat of the mixed pattern. */
+const MIXED_PATTERN = 15;
 /** Components per repeat of the pattern. */
 const PATTERN = 7;
 /** Pushers flip their command every this many steps (between timed rounds). */
@@ -53,6 +58,37 @@ export function syntheticLine(count: number): LineFile {
   return { name: `synthetic-${components.length}`, dt: 0.001, seed: 1, components };
 }
 
+/** A line of `count` plant components (rounded up to whole patterns), deterministic. */
+export function mixedLine(count: number): LineFile {
+  const components: ComponentConfig[] = [];
+  const groups = Math.ceil(count / MIXED_PATTERN);
+  for (let g = 0; g < groups; g++) {
+    const c = `c${g}`;
+    const k = `k${g}`;
+    const cy = `cy${g}`;
+    const t = `t${g}`;
+    const p = `p${g}`;
+    components.push(
+      { id: `m${g}`, type: 'drive', rampUp: 1 },
+      { id: c, type: 'conveyor', length: 2, beltSpeed: 2, drive: `m${g}` },
+      { id: `s${g}`, type: 'source', conveyor: c, rate: 2, minGap: 0.3, itemLength: 0.2 },
+      { id: `f${g}`, type: 'furnace', conveyor: c, start: 0.2, end: 1.5, deadTime: 0.05, coolant: p },
+      { id: `x${g}`, type: 'proximity', conveyor: c, position: 1 },
+      { id: `e${g}`, type: 'encoder', conveyor: c },
+      { id: `q${g}`, type: 'quality', conveyor: c, position: 1.6, attribute: 'temperature', min: 30 },
+      { id: k, type: 'compressor' },
+      { id: cy, type: 'cylinder', air: k, strokeTime: 0.1 },
+      { id: `l${g}`, type: 'limitswitch', actuator: cy, at: 0.5 },
+      { id: t, type: 'tank', initialLevel: 1 },
+      { id: p, type: 'pump', from: t, to: t },
+      { id: `v${g}`, type: 'valve', mode: 'proportional', from: t, to: t },
+      { id: `w${g}`, type: 'transmitter', signal: `${t}.level`, min: 0, max: 2, noise: 0.01, resolution: 0.001 },
+      { id: `b${g}`, type: 'transmitter', signal: `f${g}.temperature`, min: 0, max: 1200 },
+    );
+  }
+  return { name: `mixed-${components.length}`, dt: 0.001, seed: 1, components };
+}
+
 function firstOrder(x: Float64Array, u: Float64Array, k: number): void {
   for (let i = 0; i < x.length; i++) x[i] = x[i]! + (u[i]! - x[i]!) * k;
 }
@@ -70,8 +106,7 @@ interface Row {
   nsBare: number;
 }
 
-function measure(size: number): Row {
-  const line = syntheticLine(size);
+function measure(line: LineFile): Row {
   const defs = lineSignals(line);
   const ids = new Map(defs.map((d, i) => [d.name, i]));
   const values = new Float64Array(defs.length);
@@ -80,6 +115,8 @@ function measure(size: number): Row {
   for (const d of defs) {
     if (d.name.endsWith('.run')) values[ids.get(d.name)!] = 1;
     if (d.name.endsWith('.setpoint')) values[ids.get(d.name)!] = 50;
+    if (d.kind === 'actuator' && (d.name.endsWith('.enable') || d.name.endsWith('.open'))) values[ids.get(d.name)!] = 1;
+    if (d.kind === 'actuator' && (d.name.endsWith('.power') || d.name.endsWith('.command'))) values[ids.get(d.name)!] = 50;
     if (d.name.endsWith('.extend')) extendIds.push(ids.get(d.name)!);
   }
   const n = line.components.length;
@@ -123,12 +160,17 @@ function measure(size: number): Row {
 export async function physicsBench(log: (line: string) => void): Promise<void> {
   log('physics: ns per component-step (mix of drive, conveyor, photoeye, classifier, pusher, bin, source)');
   log('components  items  rounds  model ns  bare ns  ratio');
+  const row = (r: Row): string =>
+    `${String(r.components).padStart(10)}  ${String(r.items).padStart(5)}  ${String(r.rounds).padStart(6)}  ${r.nsModel.toFixed(2).padStart(8)}  ${r.nsBare.toFixed(2).padStart(7)}  ${(r.nsModel / r.nsBare).toFixed(1).padStart(4)}x`;
   for (const size of SIZES) {
-    const r = measure(size);
-    log(
-      `${String(r.components).padStart(10)}  ${String(r.items).padStart(5)}  ${String(r.rounds).padStart(6)}  ${r.nsModel.toFixed(2).padStart(8)}  ${r.nsBare.toFixed(2).padStart(7)}  ${(r.nsModel / r.nsBare).toFixed(1).padStart(4)}x`,
-    );
+    log(row(measure(syntheticLine(size))));
     // Let other work on the shared machine run between sizes.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  log('physics: mixed plant line (drive, conveyor, source, furnace, proximity, encoder, quality, compressor, cylinder, limit switch, tank, pump, valve, 2 transmitters)');
+  log('components  items  rounds  model ns  bare ns  ratio');
+  for (const size of MIXED_SIZES) {
+    log(row(measure(mixedLine(size))));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

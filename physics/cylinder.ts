@@ -147,11 +147,10 @@ export class Cylinders {
         ii[C_COIL * n + k] = coil;
         tv = 0;
       }
-      if (tv < f[C_VALVE_TIME * n + k]!) {
-        tv += dt;
-        f[C_VALVE * n + k] = tv;
-      }
+      // Switched once valveTime has fully elapsed: the piston moves from the step after it.
       const switched = tv >= f[C_VALVE_TIME * n + k]! - 1e-12;
+      if (!switched) tv += dt;
+      f[C_VALVE * n + k] = tv;
       const outward = switched ? coil === 1 : coil === 0;
       const ps = ii[C_P_SIG * n + k]!;
       const p = ps >= 0 ? values[ps]! : f[C_P * n + k]!;

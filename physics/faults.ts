@@ -8,7 +8,7 @@
 
 import { TwinloopError } from '../core/errors.ts';
 import type { FaultInfo, SignalFaultKind } from './fault-spec.ts';
-import { nextUniform, streamSeed } from './rng.ts';
+import { streamSeed, uniformPair } from './rng.ts';
 
 /** Faults the table holds at once (signal and component together). */
 export const FAULT_CAPACITY = 64;
@@ -53,6 +53,8 @@ export class FaultTable {
   readonly #info: (FaultInfo | undefined)[] = new Array<FaultInfo | undefined>(FAULT_CAPACITY).fill(undefined);
   readonly #dt: number;
   readonly #seed: number;
+  /** Scratch for a pair of uniform draws (see uniformPair). */
+  readonly #u = new Float64Array(2);
 
   constructor(dt: number, seed: number) {
     this.#dt = dt;
@@ -216,9 +218,9 @@ export class FaultTable {
         y = x + v * (tick - ii[C_T0 * K + s]!) * f[C_DT * K + s]!;
         break;
       case NOISE: {
-        const u1 = 1 - nextUniform(this.#rng, s);
-        const u2 = nextUniform(this.#rng, s);
-        y = x + v * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        const u = this.#u;
+        uniformPair(this.#rng, s, u);
+        y = x + v * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
         break;
       }
       case WIREBREAK:

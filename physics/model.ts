@@ -1,20 +1,20 @@
-// The physics model of a line: the line-file types, its signal catalog, the cross-reference
-// checks that run after schema validation, and the Model that composes one struct-of-arrays
-// group per component type and steps them in a fixed order. See docs/physics.md.
+// The physics model of a line: the Model that composes one struct-of-arrays group per
+// component type and steps them in a fixed order, with fault injection and snapshots. The
+// line-file types, lineSignals() and checkReferences() live in line.ts and are re-exported
+// here. See docs/physics.md.
 
-import type { SignalDef } from '../core/signals.ts';
 import { TwinloopError } from '../core/errors.ts';
-import type { BuildContext, CheckContext, FieldSpec, Placed, ReferenceIssue } from './component.ts';
+import type { BuildContext, Placed } from './component.ts';
 import { readNumber, signalId } from './component.ts';
-import { COMPONENT_TYPES, LINE_PREFIX, LINE_SIGNALS, componentType, typeNames } from './catalog.ts';
+import { COMPONENT_TYPES, LINE_PREFIX, LINE_SIGNALS, componentType } from './catalog.ts';
 import { Bins } from './bin.ts';
 import { Classifiers } from './classifier.ts';
 import { Conveyors } from './conveyor.ts';
 import { Drives } from './drive.ts';
 import { Photoeyes } from './photoeye.ts';
 import { Pushers } from './pusher.ts';
-import { Sources, classesOf, sourceType } from './source.ts';
-import { ItemMimic, itemSignals } from './item-mimic.ts';
+import { Sources, sourceType } from './source.ts';
+import { ItemMimic } from './item-mimic.ts';
 import { Compressors } from './compressor.ts';
 import { Cylinders } from './cylinder.ts';
 import { Encoders } from './encoder.ts';
@@ -27,42 +27,16 @@ import { Tanks } from './tank.ts';
 import { Transmitters } from './transmitter.ts';
 import { Valves } from './valve.ts';
 import { FaultTable } from './faults.ts';
-import type { ComponentFaultSpec, FaultInfo, FaultSpec, LineFault } from './fault-spec.ts';
+import type { ComponentFaultSpec, FaultInfo, FaultSpec } from './fault-spec.ts';
 import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, DEFAULT_SEVERITY, SIGNAL_FAULT_KINDS, specOf } from './fault-spec.ts';
 import type { StateArray } from './snapshot.ts';
 import { base64ToF64, decodeSnapshot, encodeSnapshot, f64ToBase64 } from './snapshot.ts';
 import { QUALITY_GOOD, QUALITY_REJECT } from './items.ts';
+import type { LineFile } from './line.ts';
+import { DEFAULT_DT, checkReferences, classNamesOf, lineSignals } from './line.ts';
 
-/** Where a component is drawn: line-file units (px at the line's layout scale), degrees. */
-export interface LayoutSpec {
-  x: number;
-  y: number;
-  rotation?: number;
-  w?: number;
-  h?: number;
-}
-
-/** One component of a line file; its parameters sit flat beside id and type. */
-export interface ComponentConfig {
-  id: string;
-  type: string;
-  layout?: LayoutSpec;
-  [param: string]: unknown;
-}
-
-/** A line file, as parsed from YAML and validated against physics/line.schema.json. */
-export interface LineFile {
-  name: string;
-  /** Fixed step, s; default 0.001. */
-  dt?: number;
-  /** Seed of all random streams; default 0. */
-  seed?: number;
-  /** Drawing scale, px per m. */
-  layout?: { scale?: number };
-  components: ComponentConfig[];
-  /** Faults present from the start (`at` absent or 0) or injected at simulated time `at` (s). */
-  faults?: LineFault[];
-}
+export type { ComponentConfig, LayoutSpec, LineFile } from './line.ts';
+export { DEFAULT_DT, checkReferences, lineSignals } from './line.ts';
 
 /** An item as {@link Model.inspectItems} reports it. */
 export interface ItemView {
@@ -81,134 +55,6 @@ export interface ItemView {
   dwell: number;
   /** Verdict of the last quality gate passed. */
   quality: 'unknown' | 'good' | 'reject';
-}
-
-/** Default fixed step, s. */
-export const DEFAULT_DT = 0.001;
-
-function toDef(prefix: string, f: FieldSpec): SignalDef {
-  return { name: `${prefix}.${f.field}`, type: f.type, kind: f.kind, unit: f.unit, description: f.description };
-}
-
-/**
- * Signal catalog of a line, deterministic order (line-level signals first, then components in
- * file order, each in its type's field order).
- * @throws TwinloopError CFG_INVALID for a component of unknown type.
- */
-export function lineSignals(line: LineFile): SignalDef[] {
-  const defs = LINE_SIGNALS.map((f) => toDef(LINE_PREFIX, f));
-  line.components.forEach((cfg, i) => {
-    const type = componentType(cfg.type);
-    if (type === undefined) {
-      throw new TwinloopError('CFG_INVALID', `components[${i}].type: unknown component type ${cfg.type}; known: ${typeNames().join(', ')}`);
-    }
-    for (const f of type.signals) defs.push(toDef(cfg.id, f));
-  });
-  // Item slots last: they are written only at publish time, outside the components' blocks.
-  for (const d of itemSignals(line)) defs.push(d);
-  return defs;
-}
-
-/** Class names produced by the sources of a line, first appearance first. */
-function classNamesOf(components: readonly ComponentConfig[]): string[] {
-  const names: string[] = [];
-  for (const cfg of components) {
-    if (cfg.type !== 'source') continue;
-    for (const c of classesOf(cfg)) if (!names.includes(c.name)) names.push(c.name);
-  }
-  return names;
-}
-
-/**
- * Cross-reference checks after schema validation: path like 'components[3].drive', message like
- * 'refers to unknown component m9; known drives: m1, m2'. Empty when fine. Never throws, even on
- * a file that failed the schema.
- */
-export function checkReferences(line: LineFile): { path: string; message: string }[] {
-  const out: ReferenceIssue[] = [];
-  const comps: unknown[] = Array.isArray(line.components) ? line.components : [];
-  const valid: { cfg: ComponentConfig; index: number }[] = [];
-  comps.forEach((c, index) => {
-    if (typeof c === 'object' && c !== null && typeof (c as ComponentConfig).id === 'string' && typeof (c as ComponentConfig).type === 'string') {
-      valid.push({ cfg: c as ComponentConfig, index });
-    }
-  });
-  const byId = new Map<string, { cfg: ComponentConfig; index: number }>();
-  for (const v of valid) {
-    const path = `components[${v.index}].id`;
-    if (v.cfg.id === LINE_PREFIX) out.push({ path, message: `id ${LINE_PREFIX} is reserved for the line-level signals` });
-    const first = byId.get(v.cfg.id);
-    if (first !== undefined) out.push({ path, message: `duplicate id ${v.cfg.id}; first used by components[${first.index}]` });
-    else byId.set(v.cfg.id, v);
-  }
-  const known = (targets: readonly string[]): string =>
-    targets
-      .map((t) => {
-        const ids = valid.filter((v) => v.cfg.type === t).map((v) => v.cfg.id);
-        return `known ${t}s: ${ids.length > 0 ? ids.join(', ') : 'none'}`;
-      })
-      .join('; ');
-  const ctx: CheckContext = { byId: (id) => byId.get(id)?.cfg, classNames: classNamesOf(valid.map((v) => v.cfg)) };
-  for (const { cfg, index } of valid) {
-    const path = `components[${index}]`;
-    const type = componentType(cfg.type);
-    if (type === undefined) {
-      out.push({ path: `${path}.type`, message: `unknown component type ${cfg.type}; known: ${typeNames().join(', ')}` });
-      continue;
-    }
-    for (const [name, spec] of Object.entries(type.params)) {
-      if (spec.kind !== 'ref') continue;
-      const ref = cfg[name];
-      const where = `${path}.${name}`;
-      const expected = spec.targets.join(' or ');
-      if (ref === undefined) {
-        if (spec.optional !== true) out.push({ path: where, message: `is required: the id of a ${expected}; ${known(spec.targets)}` });
-        continue;
-      }
-      if (typeof ref !== 'string') {
-        out.push({ path: where, message: `must be the id of a ${expected}` });
-        continue;
-      }
-      const target = byId.get(ref);
-      if (target === undefined) {
-        out.push({ path: where, message: `refers to unknown component ${ref}; ${known(spec.targets)}` });
-      } else if (!spec.targets.includes(target.cfg.type)) {
-        out.push({ path: where, message: `refers to ${ref}, which is a ${target.cfg.type}; expected a ${expected}; ${known(spec.targets)}` });
-      }
-    }
-    type.check?.(cfg, path, ctx, out);
-  }
-  checkLineFaults(line, byId, out);
-  return out;
-}
-
-/** Cross-checks of the line file's `faults:` list: the signal or component exists and the kind applies. */
-function checkLineFaults(line: LineFile, byId: ReadonlyMap<string, { cfg: ComponentConfig }>, out: ReferenceIssue[]): void {
-  const faults: unknown = line.faults;
-  if (!Array.isArray(faults) || faults.length === 0) return;
-  let names: Set<string> | undefined;
-  faults.forEach((f: unknown, i) => {
-    if (typeof f !== 'object' || f === null) return;
-    const r = f as Record<string, unknown>;
-    const path = `faults[${i}]`;
-    if (typeof r['signal'] === 'string') {
-      try {
-        names ??= new Set(lineSignals(line).map((d) => d.name));
-      } catch {
-        return; // an unknown component type is reported above
-      }
-      if (!names.has(r['signal'])) out.push({ path: `${path}.signal`, message: `names unknown signal ${r['signal']}` });
-      if (!(SIGNAL_FAULT_KINDS as readonly unknown[]).includes(r['kind'])) out.push({ path: `${path}.kind`, message: `must be one of ${SIGNAL_FAULT_KINDS.join(', ')} for a signal fault` });
-    } else if (typeof r['component'] === 'string') {
-      const target = byId.get(r['component']);
-      const kind = r['kind'];
-      if (target === undefined) out.push({ path: `${path}.component`, message: `refers to unknown component ${r['component']}` });
-      else if ((COMPONENT_FAULT_KINDS as readonly unknown[]).includes(kind)) {
-        const want = COMPONENT_FAULT_TARGET[kind as keyof typeof COMPONENT_FAULT_TARGET];
-        if (target.cfg.type !== want) out.push({ path: `${path}.kind`, message: `${String(kind)} applies to a ${want}; ${r['component']} is a ${target.cfg.type}` });
-      } else out.push({ path: `${path}.kind`, message: `must be one of ${COMPONENT_FAULT_KINDS.join(', ')} for a component fault` });
-    }
-  });
 }
 
 /** What Model.snapshot() keeps outside the fixed arrays. */

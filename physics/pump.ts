@@ -128,30 +128,34 @@ export class Pumps {
     const ii = this.#i;
     const inflow = this.#tanks.inflow;
     const outflow = this.#tanks.outflow;
+    const dtHours = this.#dtHours;
+    // Column offsets as locals: computed once per call, not per access.
+    const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
+    const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
     let total = 0;
     for (let k = 0; k < n; k++) {
-      const b = ii[C_SIG * n + k]!;
+      const b = ii[oSig + k]!;
       let sp = values[b + SETPOINT]! / 100;
       if (!(sp > 0)) sp = 0;
       else if (sp > 1) sp = 1;
       const u = values[b + RUN] !== 0 ? sp : 0;
-      const n0 = f[C_N * n + k]!;
-      let r = n0 + (u - n0) * f[C_K * n + k]!;
+      const n0 = f[oN + k]!;
+      let r = n0 + (u - n0) * f[oK + k]!;
       if (r - u < 1e-12 && u - r < 1e-12) r = u;
-      f[C_N * n + k] = r;
+      f[oN + k] = r;
       // Affinity laws: Q = Qr r, H = Hr r², P = Pr r³.
-      const fl = ii[C_FROM_LEVEL * n + k]!;
+      const fl = ii[oFromLevel + k]!;
       const dry = fl >= 0 && !(values[fl]! > 0);
-      const cav = f[C_CAV * n + k]!;
-      const q = dry ? 0 : f[C_Q * n + k]! * r * cav;
-      const head = dry ? 0 : f[C_H * n + k]! * r * r * cav;
-      const power = f[C_P * n + k]! * r * r * r;
-      const from = ii[C_FROM * n + k]!;
-      const to = ii[C_TO * n + k]!;
+      const cav = f[oCav + k]!;
+      const q = dry ? 0 : f[oQ + k]! * r * cav;
+      const head = dry ? 0 : f[oH + k]! * r * r * cav;
+      const power = f[oP + k]! * r * r * r;
+      const from = ii[oFrom + k]!;
+      const to = ii[oTo + k]!;
       if (from >= 0) outflow[from] += q;
       if (to >= 0) inflow[to] += q;
-      const e = f[C_ENERGY * n + k]! + power * this.#dtHours;
-      f[C_ENERGY * n + k] = e;
+      const e = f[oE + k]! + power * dtHours;
+      f[oE + k] = e;
       values[b + SPEED] = r * 100;
       values[b + RUNNING] = r > 0.01 ? 1 : 0;
       values[b + FLOW] = q * 3600;

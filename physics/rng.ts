@@ -27,3 +27,18 @@ export function nextExponential(state: Uint32Array, i: number, mean: number): nu
   // 1 - u lies in (0, 1], so the logarithm is finite.
   return -Math.log(1 - nextUniform(state, i)) * mean;
 }
+
+/**
+ * Two uniform numbers in [0, 1) from stream `i`, written to out[0] and out[1]. For step loops:
+ * a double returned from a call V8 does not inline is boxed (one allocation per draw), a value
+ * written into a Float64Array is not. Same sequence as two nextUniform() calls.
+ */
+export function uniformPair(state: Uint32Array, i: number, out: Float64Array): void {
+  for (let k = 0; k < 2; k++) {
+    const a = (state[i]! + 0x6d2b79f5) >>> 0;
+    state[i] = a;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[k] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}

@@ -4,7 +4,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
-import { nextUniform, streamSeed } from './rng.ts';
+import { streamSeed, uniformPair } from './rng.ts';
 
 /** Random streams of transmitters start here, clear of the sources' streams (0, 1, ...). */
 const STREAM_BASE = 0x10000;
@@ -58,6 +58,8 @@ export class Transmitters {
   readonly #i: Int32Array;
   readonly #rng: Uint32Array;
   readonly #seed: number;
+  /** Scratch for a pair of uniform draws (see uniformPair). */
+  readonly #u = new Float64Array(2);
 
   constructor(ctx: BuildContext, seed: number) {
     const placed = ctx.of('transmitter');
@@ -101,9 +103,9 @@ export class Transmitters {
       const sd = f[C_NOISE * n + k]!;
       if (sd > 0) {
         // Box-Muller; 1 - u lies in (0, 1], so the logarithm is finite.
-        const u1 = 1 - nextUniform(this.#rng, k);
-        const u2 = nextUniform(this.#rng, k);
-        x += sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        const u = this.#u;
+        uniformPair(this.#rng, k, u);
+        x += sd * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
       }
       const lo = f[C_MIN * n + k]!;
       const hi = f[C_MAX * n + k]!;

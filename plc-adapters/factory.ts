@@ -5,6 +5,10 @@ import { TwinloopError } from '../core/errors.ts';
 import type { PlcAdapter } from './adapter.ts';
 import { SimAdapter } from './sim/sim-adapter.ts';
 import { OpcuaAdapter, type OpcuaAdapterOptions } from './opcua/opcua-adapter.ts';
+import { AdsAdapter } from './ads/ads-adapter.ts';
+import { adsAdapterOptions, type AdsControllerOptions } from './ads/ads-config.ts';
+import { S7Adapter } from './s7/s7-adapter.ts';
+import { s7AdapterOptions, type S7ControllerOptions } from './s7/s7-config.ts';
 
 /** Controller settings as the plant file (or the CLI default) gives them. */
 export interface ControllerConfig {
@@ -19,6 +23,10 @@ export interface ControllerConfig {
   readonly readOnly?: boolean;
   /** OPC UA options (plant file `opcua:` block; certificateFolder absolute). */
   readonly opcua?: Omit<OpcuaAdapterOptions, 'endpoint' | 'cycleMs' | 'readOnly'>;
+  /** ADS options (plant file `ads:` block). */
+  readonly ads?: AdsControllerOptions;
+  /** S7 options (plant file `s7:` block). */
+  readonly s7?: S7ControllerOptions;
 }
 
 type AdapterFactory = (config: ControllerConfig) => PlcAdapter;
@@ -26,6 +34,8 @@ type AdapterFactory = (config: ControllerConfig) => PlcAdapter;
 const factories: Readonly<Record<string, AdapterFactory>> = {
   sim: (c) => new SimAdapter({ program: c.program ?? 'sorting', cycleMs: c.cycleMs ?? 10 }),
   opcua: (c) => new OpcuaAdapter({ ...c.opcua, endpoint: requireEndpoint(c), cycleMs: c.cycleMs ?? 10, readOnly: c.readOnly ?? false }),
+  ads: (c) => new AdsAdapter(adsAdapterOptions(c)),
+  s7: (c) => new S7Adapter(s7AdapterOptions(c)),
 };
 
 function requireEndpoint(c: ControllerConfig): string {

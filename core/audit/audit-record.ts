@@ -29,7 +29,6 @@ export const AUDIT_ACTIONS = [
   'alarm.ack',
   'alarm.shelve',
   'audit.export',
-  'access',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -67,7 +66,7 @@ export interface AuditRecord extends AuditEntry {
   readonly hash: string;
 }
 
-/** Hash of a record without its own hash field: sha256(prev hash + JSON of the rest). */
+/** Hash of a record without its own hash field: sha256 of its JSON, which includes `prev`. */
 export function recordHash(rec: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify(rec)).digest('hex');
 }

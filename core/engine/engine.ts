@@ -114,6 +114,17 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 }
 
+/** What startRun gives back: the RunControl with every optional capability present. */
+export type StartedRun = RunControl & {
+  readonly line: LineFile;
+  force(signal: string, value: number): Promise<void>;
+  release(signal: string): Promise<void>;
+  forcedSignals(): { signal: string; value: number }[];
+  injectFault(spec: FaultSpec): Promise<FaultInfo>;
+  clearFault(id: number): Promise<void>;
+  faults(): readonly FaultInfo[];
+};
+
 /** A request without its id (the engine numbers them). */
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
@@ -371,7 +382,7 @@ class Run implements RunControl {
  * @throws ConfigError when the line file is invalid (nothing is started)
  * @throws TwinloopError WORKER_FAILED when the worker cannot build the model
  */
-export async function startRun(options: RunOptions): Promise<RunControl & { readonly line: LineFile; forcedSignals(): { signal: string; value: number }[] }> {
+export async function startRun(options: RunOptions): Promise<StartedRun> {
   const log = options.logger ?? pino({ level: 'info' });
   const plant = options.plant ?? (options.plantPath ? loadPlantFile(options.plantPath) : undefined);
   let line = options.line;

@@ -53,7 +53,7 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'DELETE', url: '/api/signals/:name/force', need: 'engineer', audit: 'signal.release', confirm: true, write: true, what: 'release a forced signal' },
   { method: 'POST', url: '/api/faults', need: 'engineer', audit: 'fault.inject', confirm: true, write: true, what: 'inject a fault' },
   { method: 'DELETE', url: '/api/faults/:id', need: 'engineer', audit: 'fault.clear', confirm: true, write: true, what: 'clear a fault' },
-  { method: 'GET', url: '/api/audit', need: 'admin', audit: 'audit.export', what: 'read/export the audit log (?format=json|jsonl|csv)' },
+  { method: 'GET', url: '/api/audit', need: 'admin', audit: 'audit.export', what: 'read or export the audit log (?format=json, jsonl or csv)' },
   { method: 'GET', url: '/api/users', need: 'admin', what: 'list users' },
   { method: 'POST', url: '/api/users', need: 'admin', audit: 'user.add', what: 'add a user' },
   { method: 'PUT', url: '/api/users/:name', need: 'admin', audit: 'user.passwd', what: "change a user's role or password (ends their sessions)" },

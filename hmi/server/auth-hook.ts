@@ -37,8 +37,14 @@ export function clientAddress(request: FastifyRequest): string {
   return `${request.ip} ${request.routeOptions.url === '/ws' ? 'ws' : 'http'}`;
 }
 
-/** Record a refusal; never throws (a denial stands whether or not it could be logged). */
+/**
+ * Record a refusal; never throws (a denial stands whether or not it could be logged). Within
+ * the denial budget (ctx.denials); denials over it are counted into the next record.
+ */
 export function auditDenied(ctx: ServerContext, request: FastifyRequest, action: AuditAction, code: ErrorCode, detail: string, target?: string): void {
+  const skipped = ctx.denials.take();
+  if (skipped < 0) return;
+  if (skipped > 0) detail += ` (and ${skipped} earlier denials not recorded: over the denial budget)`;
   try {
     ctx.audit.append({
       action,

@@ -55,8 +55,12 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     ...(token !== undefined ? { token } : {}),
   });
   const audit = (request: FastifyRequest, action: 'login' | 'logout' | 'setup', user: string | null, result: 'ok' | 'denied', code?: string): void => {
+    // Failed logins share the denial budget: a password-guessing flood is not a disk-sync flood.
+    const skipped = result === 'denied' ? ctx.denials.take() : 0;
+    if (skipped < 0) return;
+    const detail = skipped > 0 ? { detail: `${skipped} earlier denials not recorded: over the denial budget` } : {};
     try {
-      ctx.audit.append({ action, user, role: request.identity?.role ?? null, from: clientAddress(request), result, ...(code !== undefined ? { code } : {}) });
+      ctx.audit.append({ action, user, role: request.identity?.role ?? null, from: clientAddress(request), result, ...(code !== undefined ? { code } : {}), ...detail });
     } catch (err) {
       // Logging in only lets a user see; every privileged action is refused while the log is down.
       request.log.error({ err }, `audit of ${action} failed`);
@@ -71,7 +75,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { token, identity } = await ctx.auth.login(name, password, request.ip);
       request.identity = identity;
       audit(request, 'login', name, 'ok');
-      setCookie(reply, token, Math.floor((identity.expires - Date.now()) / 1000));
+      setCookie(reply, token, Math.max(0, Math.floor((identity.expires - Date.now()) / 1000)));
       return info(identity, bearer === true ? token : undefined);
     } catch (err) {
       audit(request, 'login', name.slice(0, 64), 'denied', isTwinloopError(err) ? err.code : 'HMI_INTERNAL');
@@ -98,7 +102,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     audit(request, 'setup', name, 'ok');
     const { token: session, identity } = await ctx.auth.login(name, password, request.ip);
     request.identity = identity;
-    setCookie(reply, session, Math.floor((identity.expires - Date.now()) / 1000));
+    setCookie(reply, session, Math.max(0, Math.floor((identity.expires - Date.now()) / 1000)));
     return info(identity);
   });
 }

@@ -5,6 +5,7 @@ import type { AuditLog } from '../../core/audit/audit-log.ts';
 import type { Auth } from '../../core/auth/auth.ts';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import type { CatalogEntry } from '../protocol.ts';
+import type { DenialBudget } from './denial-budget.ts';
 
 export interface ServerContext {
   readonly run: RunControl;
@@ -14,6 +15,8 @@ export interface ServerContext {
   /** Cookie name; `__Host-` prefixed (and Secure) when served over TLS. */
   readonly cookieName: string;
   readonly tls: boolean;
+  /** Rate budget for audit records of refused requests (each is an fsync). */
+  readonly denials: DenialBudget;
   /** Called after every run control action so the publisher sends a status frame. */
   statusChanged(): void;
 }

@@ -19,7 +19,9 @@ import { auditRoutes } from './audit-routes.ts';
 import { installAuthHook } from './auth-hook.ts';
 import { authRoutes } from './auth-routes.ts';
 import { buildCatalog } from './catalog.ts';
+import { installContentTypeCheck } from './content-type.ts';
 import type { ServerContext } from './context.ts';
+import { DenialBudget } from './denial-budget.ts';
 import { faultRoutes } from './fault-routes.ts';
 import { forceRoutes } from './force-routes.ts';
 import { healthRoutes } from './health.ts';
@@ -64,6 +66,8 @@ export interface HmiServerOptions {
   maxBufferedBytes?: number;
   /** WebSocket heartbeat interval in ms; default 15000. */
   heartbeatMs?: number;
+  /** Audit records of refused requests per second and burst (each is an fsync); default 50 / 200. */
+  denialBudget?: { perSecond: number; burst: number };
 }
 
 /** A listening HMI server. */
@@ -139,6 +143,7 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
     audit,
     cookieName: tls ? '__Host-twinloop_session' : 'twinloop_session',
     tls,
+    denials: new DenialBudget(opts.denialBudget?.perSecond ?? 50, opts.denialBudget?.burst ?? 200),
     statusChanged: () => publisher.statusChanged(),
   };
 
@@ -151,6 +156,7 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   });
   installErrorHandlers(app);
   installSecurityHeaders(app, tls);
+  installContentTypeCheck(app);
   installAuthHook(app, ctx);
   // JSON only: text/plain is a "simple" content type a foreign page's form may post
   // cross-origin without a preflight; without its parser such requests get 415.

@@ -42,6 +42,8 @@ const BAD = 2;
 /** TwinCAT accepts at most this many sub-commands in one sum command. */
 const SUM_LIMIT = 500;
 const ADSIGRP_SYM_VALBYHND = 0xf005;
+/** notify mode: how often a read sends a heartbeat (ReadState) to prove the link. */
+const HEARTBEAT_MS = 250;
 const ADSERR_SYMBOL_NOT_FOUND = 0x710;
 const ADSERR_SYMBOL_VERSION_INVALID = 0x711;
 
@@ -56,8 +58,9 @@ class AdsBatch implements TagBatch {
   /** One preallocated value buffer per tag for writes. */
   writeBufs: Buffer[] = [];
   writeCmds: WriteRawMultiCommand[][] = [];
-  /** Handle generation this batch was resolved in (-1: never). */
+  /** Handle generation this batch was resolved in (-1: never), and its connection. */
   gen = -1;
+  handleConn = -1;
   /** notify mode: latest values, whether one arrived since (re)subscribing, and the subscriptions. */
   readonly cache: Float64Array;
   readonly received: Uint8Array;
@@ -102,7 +105,6 @@ export class AdsAdapter implements PlcAdapter {
   #connId = 0;
   /** Bumped per connection and per symbol version change: handles belong to one generation. */
   #gen = 0;
-  #closed = false;
   #lastError = '';
 
   /** @throws TwinloopError CFG_INVALID for a malformed endpoint. */
@@ -139,7 +141,6 @@ export class AdsAdapter implements PlcAdapter {
   }
 
   async #open(): Promise<void> {
-    this.#closed = false;
     this.#state = 'connecting';
     const e = this.endpoint;
     const timeout = this.#o.timeoutMs ?? 1000;
@@ -167,6 +168,8 @@ export class AdsAdapter implements PlcAdapter {
     }
     const conn = ++this.#connId;
     this.#gen++;
+    this.#beatInFlight = false;
+    this.#beatSentAt = 0;
     client.on('connectionLost', () => {
       if (this.#connId === conn) this.#linkDown(new Error('connection lost (socket closed, or TwinCAT left run mode / restarted)'));
     });
@@ -213,6 +216,14 @@ export class AdsAdapter implements PlcAdapter {
     const client = this.#client;
     if (!client || this.#state !== 'connected') throw this.#notConnected('prepare');
     const gen = this.#gen;
+    const conn = this.#connId;
+    // Handles of an earlier resolve on this connection: give them back (best effort; after a
+    // download TwinCAT has dropped them already).
+    if (b.handleConn === conn) {
+      const old = [...b.handles].filter((h) => h !== 0);
+      b.handleConn = -1;
+      for (const part of chunks(old, SUM_LIMIT)) await client.deleteVariableHandleMulti(part).catch(() => undefined);
+    }
     const results = [];
     try {
       for (const part of chunks(b.paths, SUM_LIMIT)) results.push(...(part.length ? await client.createVariableHandleMulti(part) : []));
@@ -255,6 +266,7 @@ export class AdsAdapter implements PlcAdapter {
     b.writeBufs = bufs;
     b.writeCmds = chunks(writes, SUM_LIMIT);
     b.gen = gen;
+    b.handleConn = conn;
   }
 
   /** Bring a batch up to date with the connection: handles, and notifications in notify mode. */
@@ -311,6 +323,12 @@ export class AdsAdapter implements PlcAdapter {
       throw err;
     }
     if (this.#o.readMode === 'notify') {
+      // Notifications only say that values changed, not that the link lives: a hung target
+      // just goes quiet. A small heartbeat request answers that within the timeout.
+      if (!this.#heartbeat(client)) {
+        quality.fill(BAD);
+        throw this.#notConnected('read');
+      }
       out.set(b.cache);
       for (let k = 0; k < b.received.length; k++) quality[k] = b.received[k] ? GOOD : BAD;
       return;
@@ -340,6 +358,34 @@ export class AdsAdapter implements PlcAdapter {
         }
       }
     }
+  }
+
+  #beatSentAt = 0;
+  #beatInFlight = false;
+
+  /** Keep one ReadState in flight at most every HEARTBEAT_MS; false once one is overdue. */
+  #heartbeat(client: Client): boolean {
+    const now = performance.now();
+    const timeout = this.#o.timeoutMs ?? 1000;
+    if (this.#beatInFlight) {
+      if (now - this.#beatSentAt <= timeout) return true;
+      this.#linkDown(new Error(`no answer to a heartbeat within ${timeout} ms`));
+      return false;
+    }
+    if (now - this.#beatSentAt >= HEARTBEAT_MS) {
+      const conn = this.#connId;
+      this.#beatInFlight = true;
+      this.#beatSentAt = now;
+      client.readState().then(
+        () => {
+          if (this.#connId === conn) this.#beatInFlight = false;
+        },
+        (err: unknown) => {
+          if (this.#connId === conn) this.#linkDown(err);
+        },
+      );
+    }
+    return true;
   }
 
   async write(batch: TagBatch, values: Float64Array): Promise<void> {
@@ -395,7 +441,6 @@ export class AdsAdapter implements PlcAdapter {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
     const client = this.#client;
     this.#client = undefined;
     this.#connId++;
@@ -405,10 +450,6 @@ export class AdsAdapter implements PlcAdapter {
       // Orderly: delete notifications and release the router port; forced if that fails.
       await client.disconnect(false).catch(() => client.disconnect(true).catch(() => undefined));
     }
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   #own(batch: TagBatch): AdsBatch {

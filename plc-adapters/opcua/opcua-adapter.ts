@@ -7,20 +7,21 @@
 
 import { rmSync } from 'node:fs';
 import type {
-  ClientMonitoredItemGroup,
   ClientSession,
   ClientSubscription,
   DataValue,
-  NodeId,
   OPCUAClient,
   OPCUACertificateManager,
-  ReadValueIdOptions,
   UserIdentityInfo,
   WriteValueOptions,
 } from 'node-opcua';
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, PlcAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
 import { AttributeId, builtInOf, encodeValue, numberOf, qualityOf, typeMismatch, type DataType } from './opcua-types.ts';
+import { OpcuaBatch, chunked, withTimeout, type OpcuaTagSpec } from './opcua-batch.ts';
+import { browseTags, type BrowseOptions, type BrowseResult } from './opcua-browse.ts';
+
+export type { OpcuaTagSpec };
 
 type NodeOpcua = typeof import('node-opcua');
 let nodeOpcua: Promise<NodeOpcua> | undefined;
@@ -29,7 +30,10 @@ function loadNodeOpcua(): Promise<NodeOpcua> {
   nodeOpcua ??= import('node-opcua');
   return nodeOpcua;
 }
-const TIMESTAMPS_NEITHER = 3; // TIMESTAMPS_NEITHER
+const TIMESTAMPS_NEITHER = 3; // TimestampsToReturn.Neither: values only, no timestamps to decode
+// Server_ServerCapabilities_OperationLimits_MaxNodesPerRead / ...PerWrite (Part 5).
+const MAX_NODES_PER_READ = 'ns=0;i=11705';
+const MAX_NODES_PER_WRITE = 'ns=0;i=11707';
 
 export type OpcuaSecurityMode = 'None' | 'Sign' | 'SignAndEncrypt';
 export type OpcuaSecurityPolicy = 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
@@ -65,39 +69,12 @@ export interface OpcuaAdapterOptions {
   readonly sessionTimeoutMs?: number;
 }
 
-/** A tag may name the exact PLC data type (`Int16`); the plant file passes it through. */
-export interface OpcuaTagSpec extends TagSpec {
-  readonly plcType?: string;
-}
-
-class OpcuaBatch implements TagBatch {
-  readonly adapter: OpcuaAdapter;
-  readonly tags: readonly OpcuaTagSpec[];
-  readonly nodeIds: readonly NodeId[];
-  /** Built-in type of each node on the server, checked at prepare and at each reconnect. */
-  readonly dataTypes: DataType[];
-  readonly readIds: readonly ReadValueIdOptions[];
-  readonly writeValues: WriteValueOptions[];
-  // Subscription cache: the latest notification per tag, and whether one has arrived.
-  readonly values: Float64Array;
-  readonly quality: Uint8Array;
-  group: ClientMonitoredItemGroup | undefined;
-  constructor(adapter: OpcuaAdapter, tags: readonly OpcuaTagSpec[], nodeIds: readonly NodeId[]) {
-    this.adapter = adapter;
-    this.tags = tags;
-    this.nodeIds = nodeIds;
-    this.dataTypes = new Array<DataType>(tags.length);
-    this.readIds = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value }));
-    this.writeValues = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: 0, value: 0 } } }));
-    this.values = new Float64Array(tags.length);
-    this.quality = new Uint8Array(tags.length).fill(2);
-  }
-}
-
 /** Figures the server revised (it may not sample as fast as asked). */
 export interface OpcuaRevised {
   readonly publishingMs: number;
   readonly samplingMs: number;
+  /** Longest the server stays silent on a healthy link (publishing x max keep-alive count). */
+  readonly keepAliveMs: number;
 }
 
 
@@ -105,14 +82,6 @@ export interface OpcuaRevised {
 // means the link is dead even if the socket has not noticed (no FIN from a pulled cable).
 const KEEPALIVE_TARGET_MS = 500;
 const SILENT_FACTOR = 3;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 /**
  * @example
@@ -140,8 +109,10 @@ export class OpcuaAdapter implements PlcAdapter {
   #lastError = '';
   /** Generation of the connection: a callback from an older client must not touch the new one. */
   #generation = 0;
-  #onLost: ((reason: string) => void) | undefined;
   #ua: NodeOpcua | undefined;
+  // The server's operation limits (0 = none): a PLC may cap the nodes of one Read or Write.
+  #maxRead = 0;
+  #maxWrite = 0;
 
   constructor(options: OpcuaAdapterOptions) {
     this.options = options;
@@ -168,11 +139,6 @@ export class OpcuaAdapter implements PlcAdapter {
     return this.#lastError;
   }
 
-  /** Called once each time an established link is lost (the exchange marks tags bad at once). */
-  set onLost(fn: ((reason: string) => void) | undefined) {
-    this.#onLost = fn;
-  }
-
   /** @throws TwinloopError PLC_NOT_CONNECTED (bounded in time), PLC_CERT_UNTRUSTED, PLC_TAG_* on reconnect. */
   async connect(): Promise<void> {
     if (this.#closed) throw new TwinloopError('PLC_BATCH', `OPC UA ${this.options.endpoint}: adapter is closed`);
@@ -180,7 +146,10 @@ export class OpcuaAdapter implements PlcAdapter {
     this.#state = 'connecting';
     const gen = ++this.#generation;
     try {
-      await withTimeout(this.#open(gen), this.options.connectTimeoutMs ?? 5000, `connecting to ${this.options.endpoint}`);
+      // Local one-time costs (loading node-opcua, making the client's certificate) are not
+      // part of the connect bound, which is about the peer: they can take seconds on a busy box.
+      const client = await this.#makeClient(gen);
+      await withTimeout(this.#open(client, gen), this.options.connectTimeoutMs ?? 5000, `connecting to ${this.options.endpoint}`);
       if (gen !== this.#generation) throw new Error('connection superseded');
       // Re-create what the previous connection had: types may have changed with a PLC download.
       for (const b of this.#batches) await this.#compile(b);
@@ -188,6 +157,7 @@ export class OpcuaAdapter implements PlcAdapter {
       this.#state = 'connected';
     } catch (err) {
       this.#state = 'disconnected';
+      this.#generation++; // an attempt that timed out may still finish: its results are stale
       await this.#teardown();
       if (err instanceof TwinloopError) {
         this.#lastError = err.message;
@@ -199,7 +169,7 @@ export class OpcuaAdapter implements PlcAdapter {
     }
   }
 
-  async #open(gen: number): Promise<void> {
+  async #makeClient(gen: number): Promise<OPCUAClient> {
     const ua = await loadNodeOpcua();
     this.#ua = ua;
     const { certificateManager, tempPkiFolder } = await import('./pki.ts');
@@ -221,16 +191,31 @@ export class OpcuaAdapter implements PlcAdapter {
       transportTimeout: this.options.connectTimeoutMs ?? 5000,
     });
     this.#client = client;
+    await client.createDefaultCertificate();
     const lost = (why: string) => () => this.#lost(gen, why);
     client.on('connection_lost', lost('connection lost'));
     client.on('start_reconnection', lost('connection lost'));
     client.on('close', lost('connection closed'));
+    return client;
+  }
+
+  async #open(client: OPCUAClient, gen: number): Promise<void> {
+    const ua = this.#ua!;
+    const lost = (why: string) => () => this.#lost(gen, why);
     await client.connect(this.options.endpoint);
     const identity: UserIdentityInfo = this.options.username
       ? { type: ua.UserTokenType.UserName, userName: this.options.username, password: this.options.password ?? '' }
       : { type: ua.UserTokenType.Anonymous };
     const session = await client.createSession(identity);
+    if (gen !== this.#generation) return void session.close().catch(() => undefined);
     this.#session = session;
+    const limits = await session.read([
+      { nodeId: MAX_NODES_PER_READ, attributeId: AttributeId.Value },
+      { nodeId: MAX_NODES_PER_WRITE, attributeId: AttributeId.Value },
+    ]);
+    const limit = (dv: DataValue | undefined): number => (dv?.statusCode.isGood() && typeof dv.value.value === 'number' ? dv.value.value : 0);
+    this.#maxRead = limit(limits[0]);
+    this.#maxWrite = limit(limits[1]);
     session.on('session_closed', lost('session closed'));
     session.on('keepalive_failure', lost('session keep-alive failed'));
     if (this.options.readMode !== 'poll') {
@@ -243,9 +228,22 @@ export class OpcuaAdapter implements PlcAdapter {
         publishingEnabled: true,
         priority: 10,
       });
+      if (gen !== this.#generation) return;
       this.#subscription = sub;
+      // The server may have slowed publishing (node-opcua: >= 50 ms): re-ask for keep-alives
+      // every ~500 ms at the revised rate, or a silent link would take minutes to notice.
+      const wanted = Math.max(2, Math.ceil(KEEPALIVE_TARGET_MS / sub.publishingInterval));
+      if (sub.maxKeepAliveCount > wanted) {
+        await sub.modify({
+          requestedPublishingInterval: sub.publishingInterval,
+          requestedMaxKeepAliveCount: wanted,
+          requestedLifetimeCount: wanted * 10,
+          maxNotificationsPerPublish: 0,
+          priority: 10,
+        });
+      }
       this.#silentMs = sub.publishingInterval * sub.maxKeepAliveCount * SILENT_FACTOR;
-      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: this.#revised?.samplingMs ?? Number.NaN };
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: this.#revised?.samplingMs ?? Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount };
       sub.on('keepalive', () => {
         if (gen === this.#generation) this.#lastNotice = performance.now();
       });
@@ -278,7 +276,6 @@ export class OpcuaAdapter implements PlcAdapter {
     for (const b of this.#batches) b.quality.fill(2);
     this.#generation++;
     void this.#teardown();
-    this.#onLost?.(this.#lastError);
   }
 
   async #teardown(): Promise<void> {
@@ -325,8 +322,13 @@ export class OpcuaAdapter implements PlcAdapter {
     const session = this.#session;
     if (!session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: no session`);
     const timeout = this.#requestTimeout();
+    if (batch.tags.length === 0) return;
     const types = await withTimeout(
-      session.read(batch.nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.DataType }))),
+      chunked(
+        batch.nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.DataType })),
+        this.#maxRead,
+        (slice) => session.read(slice),
+      ),
       Math.max(timeout, 5000),
       'reading DataType attributes',
     );
@@ -367,7 +369,7 @@ export class OpcuaAdapter implements PlcAdapter {
       batch.group = group;
       const first = group.monitoredItems[0] as unknown as { monitoringParameters?: { samplingInterval?: number } } | undefined;
       const sampling = first?.monitoringParameters?.samplingInterval;
-      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN };
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount };
     }
   }
 
@@ -377,6 +379,7 @@ export class OpcuaAdapter implements PlcAdapter {
 
   async read(batch: TagBatch, out: Float64Array, quality: TagQuality): Promise<void> {
     const b = this.#own(batch);
+    if (b.tags.length === 0) return;
     const session = this.#session;
     if (this.#state !== 'connected' || !session) {
       quality.fill(2, 0, b.tags.length);
@@ -396,7 +399,11 @@ export class OpcuaAdapter implements PlcAdapter {
     const gen = this.#generation;
     let values: DataValue[];
     try {
-      values = await withTimeout(session.read(b.readIds as ReadValueIdOptions[], 0), this.#requestTimeout(), 'read');
+      values = await withTimeout(
+        chunked(b.readIds, this.#maxRead, (slice) => session.read(slice, 0)),
+        this.#requestTimeout(),
+        'read',
+      );
     } catch (err) {
       this.#lost(gen, `read failed: ${(err as Error).message}`);
       quality.fill(2, 0, b.tags.length);
@@ -422,6 +429,7 @@ export class OpcuaAdapter implements PlcAdapter {
 
   async #write(b: OpcuaBatch, values: Float64Array, changed: Uint8Array | undefined): Promise<void> {
     if (this.readOnly) throw new TwinloopError('PLC_READ_ONLY', `OPC UA ${this.options.endpoint}: write refused, the coupling is read-only (shadow mode)`);
+    if (b.tags.length === 0) return;
     const session = this.#session;
     if (this.#state !== 'connected' || !session) {
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${b.tags.length} tags not sent: not connected`);
@@ -438,7 +446,11 @@ export class OpcuaAdapter implements PlcAdapter {
     const gen = this.#generation;
     let codes;
     try {
-      codes = await withTimeout(session.write(nodes), this.#requestTimeout(), 'write');
+      codes = await withTimeout(
+        chunked(nodes, this.#maxWrite, (slice) => session.write(slice)),
+        this.#requestTimeout(),
+        'write',
+      );
     } catch (err) {
       this.#lost(gen, `write failed: ${(err as Error).message}`);
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${nodes.length} tags failed: ${(err as Error).message}`, { cause: err });
@@ -448,6 +460,16 @@ export class OpcuaAdapter implements PlcAdapter {
       if (!c.isGood()) bad.push(`${String(nodes[i]!.nodeId)} ${c.name}`);
     });
     if (bad.length > 0) throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write refused for ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
+  }
+
+  /**
+   * Browse the server for a tag list (`twinloop import opcua://...`).
+   * @throws TwinloopError PLC_NOT_CONNECTED
+   */
+  async browse(options: BrowseOptions = {}): Promise<BrowseResult> {
+    const session = this.#session;
+    if (this.#state !== 'connected' || !session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: browse needs a connection`);
+    return browseTags(session, { maxNodesPerRead: this.#maxRead, ...options });
   }
 
   async close(): Promise<void> {

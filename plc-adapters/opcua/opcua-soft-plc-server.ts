@@ -31,6 +31,9 @@ export interface OpcuaSoftPlcOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Refuse anonymous sessions (when users are given). */
   readonly requireUser?: boolean;
+  /** Caps of one Read / Write request, as real PLCs have (default: none). */
+  readonly maxNodesPerRead?: number;
+  readonly maxNodesPerWrite?: number;
 }
 
 export class OpcuaSoftPlcServer implements SoftPlcServer {
@@ -66,8 +69,9 @@ export class OpcuaSoftPlcServer implements SoftPlcServer {
   async start(image: ProcessImage, options: { host?: string; port?: number }): Promise<{ endpoint: string }> {
     if (this.#server) throw new Error('OPC UA soft PLC server already started');
     const host = options.host ?? '127.0.0.1';
-    if (this.#options.pkiFolder) this.#pkiFolder = this.#options.pkiFolder;
-    else this.#pkiFolder = this.#tempFolder = tempPkiFolder('opcua-server');
+    // A restart keeps its PKI (same certificate: clients that trust it still do).
+    this.#tempFolder ??= this.#options.pkiFolder ? undefined : tempPkiFolder('opcua-server');
+    this.#pkiFolder = this.#options.pkiFolder ?? this.#tempFolder!;
     const accept = this.#options.acceptUnknownClients ?? true;
     // Every certificate manager gets a folder of ours, or node-opcua writes into the home folder.
     const serverCm = await certificateManager(`${this.#pkiFolder}/server`, accept);
@@ -86,7 +90,10 @@ export class OpcuaSoftPlcServer implements SoftPlcServer {
       disableDiscovery: true,
       // Each link flap leaves the client's old session behind until its timeout (the client
       // cannot close it over a dead link); a cap of 10 would refuse reconnects after 10 flaps.
-      serverCapabilities: { maxSessions: 100 },
+      serverCapabilities: {
+        maxSessions: 100,
+        operationLimits: { maxNodesPerRead: this.#options.maxNodesPerRead ?? 0, maxNodesPerWrite: this.#options.maxNodesPerWrite ?? 0 },
+      },
       buildInfo: { productName: 'twinloop soft PLC', manufacturerName: 'twinloop' },
     });
     await server.initialize();
@@ -156,15 +163,22 @@ export class OpcuaSoftPlcServer implements SoftPlcServer {
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (server) await server.shutdown(0);
-    for (const cm of this.#managers) await cm.dispose();
-    this.#managers = [];
+    this.#image = undefined;
+    try {
+      if (server) await server.shutdown(0);
+    } finally {
+      for (const cm of this.#managers) await cm.dispose().catch(() => undefined);
+      this.#managers = [];
+    }
   }
 
   /** Stop and remove a temporary PKI folder (a soft PLC that will not be restarted). */
   async dispose(): Promise<void> {
-    await this.stop();
-    if (this.#tempFolder) rmSync(this.#tempFolder, { recursive: true, force: true });
-    this.#tempFolder = undefined;
+    try {
+      await this.stop();
+    } finally {
+      if (this.#tempFolder) rmSync(this.#tempFolder, { recursive: true, force: true });
+      this.#tempFolder = undefined;
+    }
   }
 }

@@ -104,6 +104,8 @@ export class S7Adapter implements PlcAdapter {
   #queue: Promise<unknown> = Promise.resolve();
   /** Every item any read batch polls (nodes7 has one polling list per connection). */
   readonly #polled = new Set<string>();
+  /** The PDU size negotiated at connect (nodes7's maxPDU may be lowered for grouping). */
+  #pdu = 0;
   #lastError = '';
 
   /** @throws TwinloopError CFG_INVALID for a malformed endpoint. */
@@ -125,7 +127,7 @@ export class S7Adapter implements PlcAdapter {
 
   /** The PDU size negotiated with the PLC (bytes; 0 when not connected). */
   get pduSize(): number {
-    return this.#conn?.maxPDU ?? 0;
+    return this.#conn ? this.#pdu : 0;
   }
 
   /**
@@ -144,6 +146,9 @@ export class S7Adapter implements PlcAdapter {
     this.#state = 'connecting';
     const e = this.endpoint;
     const conn = new NodeS7({ silent: true });
+    // One job in flight on the wire too: nodes7 would otherwise negotiate 8 parallel jobs and
+    // send the packets of one read at once.
+    conn.requestMaxParallel = 1;
     try {
       await new Promise<void>((resolve, reject) => {
         // nodes7 does not call back when the ISO or PDU handshake times out (it retries on its
@@ -161,9 +166,31 @@ export class S7Adapter implements PlcAdapter {
       this.#lastError = errText(err);
       throw new TwinloopError('PLC_NOT_CONNECTED', `S7 ${this.#o.endpoint}: connect failed: ${this.#lastError}`, { cause: err });
     }
-    if (this.#polled.size > 0) conn.addItems([...this.#polled]);
+    this.#pdu = conn.maxPDU;
+    this.#setPolling(conn, [...this.#polled]);
     this.#conn = conn;
     this.#state = 'connected';
+  }
+
+  /**
+   * Make `items` the polling list and group it into requests now. nodes7 bounds a request by
+   * the PDU only; if a request would carry more than maxItemsPerRequest items (scattered
+   * addresses), the PDU used for grouping is lowered until none does: a PLC (snap7 at least)
+   * answers more than 20 items with an error or a reply nodes7 cannot parse.
+   */
+  #setPolling(conn: NodeS7, items: string[]): void {
+    conn.removeItemsNow();
+    conn.maxPDU = this.#pdu;
+    if (items.length === 0) return;
+    conn.addItemsNow(items);
+    conn.prepareReadPacket();
+    const tooMany = (): boolean => conn.readPacketArray.some((p) => p.itemList.length > this.#maxItems);
+    if (tooMany()) {
+      // nodes7 adds an item while 12 (header) + 12 per item + 12 <= maxPDU: this bound admits
+      // exactly maxItems items per request.
+      conn.maxPDU = Math.min(this.#pdu, 12 * (this.#maxItems + 2) - 1);
+      conn.prepareReadPacket();
+    }
   }
 
   /** Stop a nodes7 instance for good: its retry timers too, so it cannot come back by itself. */
@@ -240,6 +267,11 @@ export class S7Adapter implements PlcAdapter {
       if (a.type.signal !== t.type) {
         throw new TwinloopError('PLC_TAG_TYPE', `tag ${t.address}: the address is ${a.type.name} (a ${a.type.signal}), the tag map says ${t.type}`);
       }
+      // A plant file may name the PLC type too; it must agree with the address (BOOL = X).
+      const plcType = (t as TagSpec & { readonly plcType?: string }).plcType?.toUpperCase();
+      if (plcType !== undefined && plcType !== a.type.name && !(plcType === 'BOOL' && a.type.name === 'X')) {
+        throw new TwinloopError('PLC_TAG_TYPE', `tag ${t.address}: the address is ${a.type.name}, the tag map says plcType ${plcType}`);
+      }
       return a;
     });
     const batch = new S7Batch(this, tags, addresses, this.#maxItems);
@@ -247,13 +279,11 @@ export class S7Adapter implements PlcAdapter {
     const items = batch.items;
     const values = await this.#enqueue(async (conn) => {
       // Probe with exactly this batch, then restore the polling list.
-      conn.removeItems();
-      conn.addItems(items);
+      this.#setPolling(conn, items);
       try {
         return await this.#readAll(conn);
       } finally {
-        conn.removeItems();
-        if (this.#polled.size > 0) conn.addItems([...this.#polled]);
+        this.#setPolling(conn, [...this.#polled]);
       }
     });
     for (let k = 0; k < items.length; k++) {
@@ -265,7 +295,7 @@ export class S7Adapter implements PlcAdapter {
     if (tags.some((t) => t.direction === 'read')) {
       const fresh = items.filter((i) => !this.#polled.has(i));
       for (const i of fresh) this.#polled.add(i);
-      if (fresh.length > 0) this.#conn?.addItems(fresh);
+      if (fresh.length > 0 && this.#conn) this.#setPolling(this.#conn, [...this.#polled]);
     }
     return batch;
   }
@@ -295,6 +325,35 @@ export class S7Adapter implements PlcAdapter {
     }
   }
 
+  /** Write only the flagged tags (the network exchange's partial writes), in <= maxItems requests. */
+  async writeChanged(batch: TagBatch, values: Float64Array, changed: Uint8Array): Promise<void> {
+    const b = this.#own(batch);
+    if (this.#o.readOnly) throw new TwinloopError('PLC_NOT_CONNECTED', `S7 ${this.#o.endpoint}: write refused: the coupling is read-only (shadow mode)`);
+    if (!this.#conn || this.#state !== 'connected') throw this.#notConnected('write');
+    const items: string[][] = [];
+    const vals: (number | boolean)[][] = [];
+    for (let k = 0; k < b.items.length; k++) {
+      if (!changed[k]) continue;
+      if (items.length === 0 || items[items.length - 1]!.length === this.#maxItems) {
+        items.push([]);
+        vals.push([]);
+      }
+      items[items.length - 1]!.push(b.items[k]!);
+      vals[vals.length - 1]!.push(this.#plcValue(b.addresses[k]!, values[k]!));
+    }
+    await this.#writeChunks(b, items, vals);
+  }
+
+  /** The value as nodes7 takes it: a boolean for bits, a saturated integer for int types. */
+  #plcValue(a: S7Address, v: number): number | boolean {
+    if (a.type.signal === 'bool') return v !== 0;
+    if (a.type.signal === 'int') {
+      const [lo, hi] = s7Range(a.type);
+      return Math.max(lo, Math.min(hi, Math.trunc(v) || 0));
+    }
+    return v;
+  }
+
   async write(batch: TagBatch, values: Float64Array): Promise<void> {
     const b = this.#own(batch);
     if (this.#o.readOnly) throw new TwinloopError('PLC_NOT_CONNECTED', `S7 ${this.#o.endpoint}: write refused: the coupling is read-only (shadow mode)`);
@@ -302,21 +361,17 @@ export class S7Adapter implements PlcAdapter {
     if (!this.#conn || this.#state !== 'connected') throw this.#notConnected('write');
     let k = 0;
     for (const chunk of b.writeValues) {
-      for (let j = 0; j < chunk.length; j++, k++) {
-        const type = b.addresses[k]!.type;
-        const v = values[k]!;
-        if (type.signal === 'bool') chunk[j] = v !== 0;
-        else if (type.signal === 'int') {
-          const [lo, hi] = s7Range(type);
-          chunk[j] = Math.max(lo, Math.min(hi, Math.trunc(v) || 0));
-        } else chunk[j] = v;
-      }
+      for (let j = 0; j < chunk.length; j++, k++) chunk[j] = this.#plcValue(b.addresses[k]!, values[k]!);
     }
+    await this.#writeChunks(b, b.writeItems, b.writeValues);
+  }
+
+  async #writeChunks(b: S7Batch, chunks: readonly string[][], chunkValues: readonly (number | boolean)[][]): Promise<void> {
     // One request per chunk, each through the queue; a failed chunk ends the write (the
     // chunks before it are in the PLC; nothing is retried or replayed later).
-    for (let c = 0; c < b.writeItems.length; c++) {
-      const items = b.writeItems[c]!;
-      const vals = b.writeValues[c]!;
+    for (let c = 0; c < chunks.length; c++) {
+      const items = chunks[c]!;
+      const vals = chunkValues[c]!;
       try {
         await this.#enqueue(
           (conn) =>

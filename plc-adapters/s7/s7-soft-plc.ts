@@ -3,12 +3,13 @@
 // Layout, fixed per program: inputs (written by twinloop) in DB1, outputs (read by twinloop)
 // in DB2; in declaration order, bools as consecutive bits, ints as DINT and reals as REAL,
 // each on an even byte (S7 word alignment). S7 is big endian.
-// Sync: outputs are copied into DB2 whenever they changed (checked every SYNC_MS, as a PLC
-// updates its image once per scan); client writes to DB1 are copied to the image on the
-// server's data-write event.
+// Sync: outputs are copied into DB2 whenever they changed (after each scan of the runner, and
+// every SYNC_MS for images changed without a runner, as in tests); client writes to DB1 are
+// copied to the image on the server's data-write event.
 
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
-import snap7, { type S7Server, type SrvEvent } from 'node-snap7';
+import type { S7Server, SrvEvent } from 'node-snap7';
 import type { ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcCounters, SoftPlcServer } from '../soft-plc/soft-plc-server.ts';
 
@@ -84,6 +85,15 @@ function decode(slots: readonly DbSlot[], buf: Buffer, values: Float64Array): vo
 let native: S7Server | undefined;
 let owner: S7SoftPlcServer | undefined;
 
+/** node-snap7 is a devDependency (native build): loaded when a server starts, not on import. */
+function nativeServer(): S7Server {
+  if (!native) {
+    const snap7 = createRequire(import.meta.url)('node-snap7') as { S7Server: new () => S7Server };
+    native = new snap7.S7Server();
+  }
+  return native;
+}
+
 async function freePort(host: string): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -133,8 +143,7 @@ export class S7SoftPlcServer implements SoftPlcServer {
     if (owner) throw new Error('an S7 soft PLC server is already running in this process (node-snap7 allows one)');
     const host = options.host ?? '127.0.0.1';
     const port = options.port || (await freePort(host));
-    native ??= new snap7.S7Server();
-    const srv = native;
+    const srv = nativeServer();
     const io = image.program.io;
     const inL = layoutDb(io.inputs);
     const outL = layoutDb(io.outputs);
@@ -174,6 +183,11 @@ export class S7SoftPlcServer implements SoftPlcServer {
     this.#port = port;
     this.#timer = setInterval(() => this.sync(), SYNC_MS);
     return { endpoint: `s7://${host}:${port}?rack=0&slot=1` };
+  }
+
+  /** The runner latched new outputs: publish them now rather than at the next timer tick. */
+  afterScan(): void {
+    this.sync();
   }
 
   /** Copy changed outputs into DB2 now (the timer does this every SYNC_MS). */
@@ -216,8 +230,21 @@ export class S7SoftPlcServer implements SoftPlcServer {
     if (e.EvtCode === srv.evcDataRead) this.counters.reads++;
     else if (e.EvtCode === srv.evcDataWrite) {
       this.counters.writes++;
-      decode(this.#inSlots, srv.GetArea(srv.srvAreaDB, INPUT_DB), this.#image!.inputs);
+      // One event per written item: copy DB1 out once per burst, not once per item.
+      if (!this.#decodePending) {
+        this.#decodePending = true;
+        setImmediate(() => this.#decodeInputs());
+      }
     }
+  }
+
+  #decodePending = false;
+
+  #decodeInputs(): void {
+    this.#decodePending = false;
+    const srv = native;
+    if (!srv || owner !== this) return;
+    decode(this.#inSlots, srv.GetArea(srv.srvAreaDB, INPUT_DB), this.#image!.inputs);
   }
 
   /** Stop listening and drop every client (what a PLC switched off looks like). */

@@ -25,12 +25,22 @@ declare module 'nodes7' {
     isoConnectionState: number;
     /** Internal: the negotiated PDU size. */
     maxPDU: number;
+    /** Internal: parallel jobs asked for in the PDU negotiation (default 8). */
+    requestMaxParallel: number;
+    /** Internal: parallel jobs agreed with the PLC. */
+    maxParallel: number;
     /** Internal timers nodes7 uses to retry on its own. */
     reconnectTimer: NodeJS.Timeout | undefined;
     rereadTimer: NodeJS.Timeout | undefined;
     resetTimeout: NodeJS.Timeout | undefined;
     dropConnectionTimer: NodeJS.Timeout | null;
     connectionCleanup(): void;
+    /** Internal: apply a polling-list change now (addItems/removeItems apply at the next read). */
+    addItemsNow(items: string[]): void;
+    removeItemsNow(items?: string[]): void;
+    /** Internal: group the polling list into request packets (PDU-bounded). */
+    prepareReadPacket(): void;
+    readPacketArray: { itemList: unknown[] }[];
   }
   export = NodeS7;
 }

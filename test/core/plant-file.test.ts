@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
 import { loadPlantFile, parsePlantFile, checkPlantSignals, plantSchema } from '../../core/config/plant-file.ts';
 import { ConfigError, type ConfigIssue } from '../../core/config/config-error.ts';
+import type { ControllerConfig } from '../../plc-adapters/factory.ts';
+import type { NetworkTag } from '../../core/network-exchange.ts';
 
 const FILE = 'plant.yaml';
 
@@ -41,6 +43,11 @@ test('the demo plant loads, with defaults and scaling normalised', () => {
   assert.is(c.tags.length, 12);
   assert.equal(c.tags[0]!.scale, { gain: 1, offset: 0 });
   assert.is(c.tags.filter((t) => t.direction === 'read').length, 6);
+  // The loaded controller is what the adapter factory and the exchange take, as is.
+  const config: ControllerConfig = c;
+  const tags: readonly NetworkTag[] = c.tags;
+  assert.is(config.endpoint, 'opc.tcp://127.0.0.1:4840');
+  assert.is(tags[1]!.plcType, 'Double');
 });
 
 test('the schema is published JSON Schema', () => {

@@ -6,6 +6,7 @@
 
 import { encode, decode } from '@msgpack/msgpack';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
@@ -104,16 +105,19 @@ setupOnce(test, async () => {
 });
 
 test.after(async () => {
-  console.error('closing server');
   await s?.close();
-  console.error('closing run');
   await run?.close();
-  console.error('closed');
 });
 
 test('every route of the server is in the matrix and every matrix route exists', () => {
   for (const r of ROUTE_MATRIX) assert.ok(s.server.app.hasRoute({ method: r.method, url: r.url }), `${r.method} ${r.url} registered`);
   for (const r of ROUTE_MATRIX) assert.ok(SAMPLES[`${r.method} ${r.url}`] !== undefined, `a sample request for ${r.method} ${r.url}`);
+});
+
+test('docs/security.md publishes every row of the matrix', () => {
+  const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  for (const r of ROUTE_MATRIX) assert.ok(doc.includes(`| ${r.method} | \`${r.url}\` | ${r.need} |`), `${r.method} ${r.url} (${r.need}) in docs/security.md`);
+  for (const m of MESSAGE_MATRIX) assert.ok(doc.includes(`| \`${m.t}\` | ${m.need} |`), `message ${m.t} in docs/security.md`);
 });
 
 test('WebSocket: upgrade and every message type, per identity', async () => {

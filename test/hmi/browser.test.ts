@@ -14,6 +14,9 @@ import type { RunControl } from '../../core/engine/run-control.ts';
 import type { HmiServer } from '../../hmi/server/server.ts';
 import { buildWeb } from '../../hmi/web/build.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
+import { join } from 'node:path';
+import { readAudit } from '../../core/audit/audit-export.ts';
+import { FixtureRun } from './fixture-run.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -128,6 +131,32 @@ test('pause freezes the tick, resume advances it', async () => {
   await waitText('tick', (t) => Number(t) > resumedAt + 100);
 });
 
+test('engineer tools: force and release a signal, inject and clear a fault, each confirmed and audited', async () => {
+  page.on('dialog', (d) => void d.accept());
+  await page.getByTestId('force-signal').selectOption('pe2.blocked');
+  await page.getByTestId('force-value').fill('0');
+  await page.getByTestId('btn-force').click();
+  await waitText('force-status', (t) => t.length > 0);
+  const forced = await text('force-status');
+  if (typeof run.force === 'function') {
+    assert.is(forced, 'pe2.blocked forced to 0');
+    await page.getByTestId('btn-release').click();
+    await waitText('force-status', (t) => t === 'pe2.blocked released');
+  } else assert.match(forced, /HMI_UNSUPPORTED/);
+  if (typeof run.injectFault === 'function') {
+    await page.getByTestId('btn-fault-stuck').click();
+    await page.getByTestId('fault').first().waitFor();
+    assert.is(run.faults!().length, 1);
+    const id = run.faults!()[0]!.id;
+    await page.getByTestId(`btn-fault-clear-${id}`).click();
+    await waitText('force-status', (t) => t === `fault #${id} cleared`);
+    assert.is(run.faults!().length, 0);
+  }
+  const audit = readAudit(join(secured.dataDir, 'audit.jsonl')).records;
+  if (typeof run.force === 'function') assert.ok(audit.some((r) => r.action === 'signal.force' && r.result === 'ok' && r.user === 'engineer1' && r.target === 'pe2.blocked'));
+  if (typeof run.injectFault === 'function') assert.ok(audit.some((r) => r.action === 'fault.clear' && r.result === 'ok'));
+});
+
 test('a viewer is shown the line but offered no run controls; logout returns to the form', async () => {
   const ctx = await browser.newContext();
   try {
@@ -137,6 +166,7 @@ test('a viewer is shown the line but offered no run controls; logout returns to 
     await viewer.getByTestId('controls-view-only').waitFor();
     assert.is(await viewer.getByTestId('btn-pause').count(), 0, 'no pause button for a viewer');
     assert.is(await viewer.getByTestId('btn-pace-fast').count(), 0);
+    assert.is(await viewer.getByTestId('force-panel').count(), 0, 'no engineer tools for a viewer');
     assert.is(await viewer.getByTestId('user-role').textContent(), 'viewer');
     await viewer.getByTestId('btn-logout').click();
     await viewer.getByTestId('login-form').waitFor();
@@ -144,6 +174,27 @@ test('a viewer is shown the line but offered no run controls; logout returns to 
     assert.is(res, 401, 'the session is gone after logout');
   } finally {
     await ctx.close();
+  }
+});
+
+test('first start: the setup link creates the admin from the page', async () => {
+  const fixture = new FixtureRun();
+  const fresh = await startSecured({ run: fixture, skipLogins: true });
+  const ctx = await browser.newContext();
+  try {
+    assert.type(fresh.server.setupToken, 'string');
+    const p = await ctx.newPage();
+    await p.goto(`${fresh.server.url}/#setup=${fresh.server.setupToken}`);
+    assert.match((await p.getByTestId('login-submit').textContent()) ?? '', /Create admin/);
+    await logIn(p, 'chief', 'a long enough password');
+    await p.getByTestId('user-role').waitFor();
+    assert.is(await p.getByTestId('user-role').textContent(), 'admin');
+    assert.is(new URL(p.url()).hash, '', 'the used token is dropped from the address bar');
+    assert.is(fresh.server.auth.users.get('chief')?.role, 'admin');
+  } finally {
+    await ctx.close();
+    await fresh.close();
+    await fixture.close();
   }
 });
 

@@ -34,13 +34,16 @@ export async function login(url: string, name: string, password: string): Promis
   return body.token;
 }
 
-export async function startSecured(opts: Omit<HmiServerOptions, 'dataDir'> & { dataDir?: string }): Promise<Secured> {
+export async function startSecured(opts: Omit<HmiServerOptions, 'dataDir'> & { dataDir?: string; skipLogins?: boolean }): Promise<Secured> {
+  const { skipLogins, ...serverOpts } = opts;
   const dataDir = opts.dataDir ?? tempDataDir();
-  const server = await createServer({ port: 0, ...opts, dataDir });
+  const server = await createServer({ port: 0, ...serverOpts, dataDir });
   const password = randomBytes(12).toString('base64url');
   const tokens = {} as Record<Role, string>;
-  await Promise.all(ROLES.map((role) => server.auth.users.add(`${role}1`, role, password)));
-  for (const role of ROLES) tokens[role] = await login(server.url, `${role}1`, password);
+  if (skipLogins !== true) {
+    await Promise.all(ROLES.map((role) => server.auth.users.add(`${role}1`, role, password)));
+    for (const role of ROLES) tokens[role] = await login(server.url, `${role}1`, password);
+  }
   return {
     server,
     dataDir,

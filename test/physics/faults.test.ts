@@ -123,7 +123,7 @@ test('delay: the value of `value` seconds ago', () => {
 });
 
 test('an actuator fault changes what the model does, not the command the controller sees', () => {
-  const { a, b } = pair();
+  const { b } = pair();
   inject(b, { target: 'signal', signal: 'm.run', kind: 'stuck', value: 0 });
   b.run(2000);
   assert.is(b.get('m.run'), 1, 'the command is still on');

@@ -95,10 +95,10 @@ test('drive: noLoadCurrent must be below ratedCurrent; a conveyor cannot feed it
 
 test('unknown component type is reported, not thrown', () => {
   const line = sortingLine();
-  line.components.push({ id: 'v1', type: 'valve' });
+  line.components.push({ id: 'v1', type: 'laser' });
   const issues = checkReferences(line);
   assert.equal(issues, [
-    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type valve; known: drive, conveyor, source, photoeye, classifier, pusher, bin' },
+    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type laser; known: drive, conveyor, source, photoeye, classifier, pusher, bin, proximity, limitswitch, encoder, transmitter, compressor, cylinder, tank, valve, pump, furnace, quality' },
   ]);
   assert.throws(() => lineSignals(line), (e: unknown) => isTwinloopError(e, 'CFG_INVALID'));
 });

@@ -63,6 +63,30 @@ test('reads and writes bool, int and real', async () => {
   }
 });
 
+test('read-only (shadow mode) and direct connection: reads work, writes never reach the wire', async () => {
+  const image = wideImage(3);
+  const { server, endpoint } = await serve(image);
+  // Direct: a fixed AMS address of our own instead of a port from the router service.
+  const plc = new AdsAdapter({ endpoint, readOnly: true, localAmsNetId: '127.0.0.1.1.30', localAdsPort: 32800 });
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(image, 'output'));
+    const ins = await plc.prepare(specs(image, 'input'));
+    image.outputs[2] = 8.5;
+    const v = new Float64Array(3);
+    const q = new Uint8Array(3);
+    await plc.read(outs, v, q);
+    assert.is(v[2], 8.5);
+    const err = await plc.write(ins, Float64Array.from([1, 2, 3])).catch((e: unknown) => e);
+    assert.match(String(err), /read-only/);
+    assert.is(server.counters.writes, 0);
+    assert.equal([...image.inputs], [0, 0, 0]);
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
 test('a batch of 1,000 tags each way, in sum commands', async () => {
   const image = wideImage(1000);
   const { server, endpoint } = await serve(image);
@@ -108,6 +132,16 @@ test('unknown symbol and type mismatch are refused naming the tag', async () => 
     assert.ok(isTwinloopError(err3, 'PLC_TAG_TYPE'), 'a declared PLC type must match exactly');
     // Symbol names are case-insensitive, as in TwinCAT.
     await plc.prepare([{ address: 'main.OUT0001', type: 'int', direction: 'read' }]);
+    // The symbol table as a tag list (what an import writes).
+    const listed = await plc.listSymbols();
+    assert.equal(
+      listed.filter((s) => s.name.startsWith('MAIN.out')).map((s) => [s.name, s.plcType, s.type]),
+      [
+        ['MAIN.out0000', 'BOOL', 'bool'],
+        ['MAIN.out0001', 'DINT', 'int'],
+        ['MAIN.out0002', 'LREAL', 'real'],
+      ],
+    );
   } finally {
     await plc.close();
     await server.stop();
@@ -155,32 +189,39 @@ test('peer killed: read fails with tags bad at once; restarted: same adapter rea
   }
 });
 
-test('a hung peer (no FIN) is detected by the request timeout', async () => {
-  const image = wideImage(3);
-  const { server, endpoint } = await serve(image);
-  const plc = new AdsAdapter({ endpoint, timeoutMs: 500 });
-  try {
-    await plc.connect();
-    const outs = await plc.prepare(specs(image, 'output'));
-    const v = new Float64Array(3);
-    const q = new Uint8Array(3);
-    await plc.read(outs, v, q);
-    server.target!.setPaused(true);
-    const t0 = performance.now();
-    const err = await plc.read(outs, v, q).catch((e: unknown) => e);
-    const ms = performance.now() - t0;
-    assert.ok(isTwinloopError(err, 'PLC_NOT_CONNECTED'), String(err));
-    assert.ok(ms < 2000, `detected in ${ms.toFixed(0)} ms`);
-    assert.equal([...q], [2, 2, 2]);
-    server.target!.setPaused(false);
-    await plc.connect();
-    await plc.read(outs, v, q);
-    assert.equal([...q], [0, 0, 0]);
-  } finally {
-    await plc.close();
-    await server.stop();
-  }
-});
+for (const readMode of ['poll', 'notify'] as const) {
+  test(`a hung peer (no FIN) is detected within 2 s by the request timeout (${readMode})`, async () => {
+    const image = wideImage(3);
+    const { server, endpoint } = await serve(image);
+    const plc = new AdsAdapter({ endpoint, timeoutMs: 1000, readMode, cycleMs: 5 });
+    try {
+      await plc.connect();
+      const outs = await plc.prepare(specs(image, 'output'));
+      const v = new Float64Array(3);
+      const q = new Uint8Array(3);
+      await until('first values', async () => {
+        await plc.read(outs, v, q);
+        return q.every((x) => x === 0);
+      });
+      server.target!.setPaused(true);
+      // Read at a 10 ms cycle, as the exchange does, until the tags go bad.
+      const ms = await until('tags bad', async () => {
+        const err = await plc.read(outs, v, q).catch((e: unknown) => e);
+        return isTwinloopError(err, 'PLC_NOT_CONNECTED') && q.every((x) => x === 2);
+      });
+      assert.ok(ms < 2000, `detected in ${ms.toFixed(0)} ms`);
+      server.target!.setPaused(false);
+      await plc.connect();
+      await until('values again', async () => {
+        await plc.read(outs, v, q);
+        return q.every((x) => x === 0);
+      });
+    } finally {
+      await plc.close();
+      await server.stop();
+    }
+  });
+}
 
 for (const readMode of ['poll', 'notify'] as const) {
   test(`ten link flaps: values flow again after each (${readMode})`, async () => {

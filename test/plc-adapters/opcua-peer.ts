@@ -10,6 +10,8 @@ export interface Relay {
   readonly port: number;
   /** Destroy every relayed connection (both sides), as a link flap does. */
   cut(): void;
+  /** Stop forwarding on the open connections without closing them (a pulled cable: no FIN). */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,9 @@ export async function tcpRelay(targetPort: number): Promise<Relay> {
     cut() {
       for (const s of sockets) s.destroy();
       sockets.clear();
+    },
+    freeze() {
+      for (const s of sockets) s.pause();
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -1,6 +1,7 @@
 // Link loss and recovery through the OPC UA adapter and the NetworkExchange, against a real
 // soft PLC on 127.0.0.1: the server killed and restarted on its port, ten link flaps through a
-// TCP relay, and a write while disconnected that is reported and never replayed.
+// TCP relay, a silent link (no FIN), and a write while disconnected that is reported and never
+// replayed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
@@ -38,7 +39,7 @@ class RecordingSink implements ActuatorSink {
   }
 }
 
-function rig(endpoint: string, backoffMs: number) {
+function rig(endpoint: string, backoffMs: number, readMode: 'subscription' | 'poll' = 'subscription') {
   const table = SignalTable.create(DEFS);
   const work = new Float64Array(DEFS.length);
   let tick = 0;
@@ -47,7 +48,7 @@ function rig(endpoint: string, backoffMs: number) {
     table.publish(work, ++tick, tick / 1000);
   };
   const sink = new RecordingSink();
-  const adapter = new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'subscription' });
+  const adapter = new OpcuaAdapter({ endpoint, cycleMs: 10, readMode });
   const ex = new NetworkExchange({ name: 'plc1', adapter, tags: TAGS, resolve: (s) => table.id(s), table, sink, cycleMs: 10, refreshMs: 0, backoff: { firstMs: backoffMs } });
   const x = (n: string) => ({ v: sink.value[table.id(`x.${n}`)]!, q: sink.quality[table.id(`x.${n}`)]! });
   const allBad = () => ENTRIES.every((e) => x(e.name).q === 2);
@@ -106,6 +107,28 @@ test('ten link flaps: every one detected, the subscription restored every time',
     await plc.close();
   }
 });
+
+for (const readMode of ['subscription', 'poll'] as const) {
+  test(`${readMode}: a silent link (no FIN, no RST) is detected within 2 s and recovered`, async () => {
+    const plc = await startSoftPlc({ program: echoProgram(ENTRIES), protocol: 'opcua', cycleMs: 10 });
+    const relay = await tcpRelay(Number(new URL(plc.endpoint.replace('opc.tcp', 'http')).port));
+    const r = rig(`opc.tcp://127.0.0.1:${relay.port}`, 100, readMode);
+    const dIn = ENTRIES.findIndex((e) => e.name === 'd');
+    try {
+      await r.ex.start();
+      await until(() => r.x('d').q === 0, 3000, 'first value');
+      relay.freeze();
+      const ms = await until(r.allBad, 2000, 'tags bad on a silent link');
+      assert.ok(ms < 2000);
+      plc.image.inputs[dIn] = 7.5;
+      await until(() => r.x('d').v === 7.5 && r.x('d').q === 0, 8000, 'values over a new connection');
+    } finally {
+      await r.ex.close();
+      await relay.close();
+      await plc.close();
+    }
+  });
+}
 
 test('a write while disconnected is reported failed and never replayed', async () => {
   const plc = await startSoftPlc({ program: echoProgram(ENTRIES), protocol: 'opcua', cycleMs: 10 });

@@ -1,9 +1,12 @@
 // The OPC UA adapter against a real node-opcua server (the soft PLC) on 127.0.0.1: every
 // supported type both ways, in poll and subscription mode, a 1,000-tag batch, refused tags
-// named, read-only mode without a write path, bounded connect failures.
+// named, read-only mode without a write path, bounded connect failures, browsing a tag list.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
+import { OpcuaSoftPlcServer } from '../../plc-adapters/opcua/opcua-soft-plc-server.ts';
+import { plantYaml } from '../../plc-adapters/opcua/opcua-browse.ts';
+import { parsePlantFile } from '../../core/config/plant-file.ts';
 import { startSoftPlc, type SoftPlc } from '../../plc-adapters/soft-plc/soft-plc.ts';
 import { isTwinloopError } from '../../core/errors.ts';
 import type { TagSpec } from '../../plc-adapters/adapter.ts';
@@ -88,6 +91,28 @@ test('a batch of 1,000 tags is written in one request and read back', async () =
   }
 });
 
+test('a server that caps nodes per request gets the 1,000-tag batch in slices', async () => {
+  const server = new OpcuaSoftPlcServer({ maxNodesPerRead: 300, maxNodesPerWrite: 250 });
+  const capped = await startSoftPlc({ program: echoProgram(manyTags(N)), protocol: 'opcua', server, cycleMs: 10 });
+  const a = new OpcuaAdapter({ endpoint: capped.endpoint, cycleMs: 10, readMode: 'poll' });
+  try {
+    await a.connect();
+    const tags = manyTags(N);
+    const w = await a.prepare(inTags(tags.map((t) => t.name), tags.map((t) => t.type)));
+    const r = await a.prepare(outTags(tags.map((t) => t.name), tags.map((t) => t.type)));
+    const values = Float64Array.from(tags, (t, k) => (t.type === 'bool' ? 1 : k + 1));
+    await a.write(w, values);
+    await until(() => capped.image.outputs[N - 1] === values[N - 1], 2000, 'the echo');
+    const out = new Float64Array(N);
+    const q = new Uint8Array(N);
+    await a.read(r, out, q);
+    assert.equal([...out], [...values]);
+  } finally {
+    await a.close();
+    await capped.close();
+  }
+});
+
 test('a type mismatch and an unknown address are refused, naming the tag', async () => {
   const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll' });
   try {
@@ -143,6 +168,27 @@ test('a wrong endpoint fails fast; a peer that never answers fails within the co
   assert.ok(performance.now() - t0 < 3000, `hung peer reported within the bound (${err.message})`);
   await hung.close();
   await silent.close();
+});
+
+test('browse: the variables of a server become a plant-file tag list that loads and prepares', async () => {
+  const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll' });
+  try {
+    await a.connect();
+    const result = await a.browse();
+    assert.is(result.truncated, false);
+    assert.is(result.tags.length, 2 * (3 + N));
+    const rb = result.tags.find((t) => t.address === 'ns=1;s=out.r');
+    assert.equal(rb, { signal: 'out.r', address: 'ns=1;s=out.r', direction: 'read', type: 'real', plcType: 'Double' });
+    const wi = result.tags.find((t) => t.address === 'ns=1;s=in.i');
+    assert.equal(wi, { signal: 'in.i', address: 'ns=1;s=in.i', direction: 'write', type: 'int', plcType: 'Int32' });
+    const plant = parsePlantFile('browsed.yaml', plantYaml('plc1', plc.endpoint, result));
+    const tags = plant.controllers[0]!.tags;
+    assert.is(tags.length, result.tags.length);
+    // What the browse wrote is accepted by the server it came from.
+    await a.prepare(tags.filter((t) => t.direction === 'read').map((t) => ({ address: t.address, type: t.type, direction: t.direction, plcType: t.plcType }) as TagSpec));
+  } finally {
+    await a.close();
+  }
 });
 
 test('securityMode without a certificate folder is a configuration error', () => {

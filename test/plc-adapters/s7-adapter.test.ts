@@ -11,6 +11,7 @@ import { isTwinloopError } from '../../core/errors.ts';
 import type { TagSpec } from '../../plc-adapters/adapter.ts';
 import type { ProcessImage } from '../../plc-adapters/soft-plc/soft-plc-server.ts';
 import { imageOf, sampleValue, wideImage } from './wide-image.ts';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -117,6 +118,62 @@ test('a batch of 1,000 tags each way, in PDU-sized requests', async () => {
   }
 });
 
+test('scattered addresses: more than 20 items are split into requests the PLC accepts', async () => {
+  const image = wideImage(1);
+  const server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const plc = new S7Adapter({ endpoint });
+  try {
+    await plc.connect();
+    // 25 words 10 bytes apart: too far apart for nodes7 to merge, too many for one request.
+    const tags: TagSpec[] = Array.from({ length: 25 }, (_, k) => ({ address: `MW${k * 10}`, type: 'int', direction: 'read' }));
+    const m = Buffer.alloc(256);
+    for (let k = 0; k < 25; k++) m.writeUInt16BE(1000 + k, k * 10);
+    server.setArea('M', m);
+    const batch = await plc.prepare(tags);
+    const v = new Float64Array(25);
+    const q = new Uint8Array(25);
+    await plc.read(batch, v, q);
+    assert.equal([...v], Array.from({ length: 25 }, (_, k) => 1000 + k));
+    assert.ok(q.every((x) => x === 0));
+    await plc.write(
+      await plc.prepare(tags.map((t) => ({ ...t, direction: 'write' as const }))),
+      Float64Array.from({ length: 25 }, (_, k) => 2000 + k),
+    );
+    await plc.read(batch, v, q);
+    assert.equal([...v], Array.from({ length: 25 }, (_, k) => 2000 + k));
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
+test('read-only (shadow mode): reads work, writes never reach the wire', async () => {
+  const image = imageOf([{ address: 'a', type: 'int' }], [{ address: 'b', type: 'real' }]);
+  const server = new S7SoftPlcServer();
+  const { endpoint } = await server.start(image, {});
+  const plc = new S7Adapter({ endpoint, readOnly: true });
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(server, image, 'output'));
+    const ins = await plc.prepare(specs(server, image, 'input'));
+    image.outputs[0] = 1.25;
+    server.sync();
+    const v = new Float64Array(1);
+    const q = new Uint8Array(1);
+    await plc.read(outs, v, q);
+    assert.is(v[0], 1.25);
+    const err = await plc.write(ins, Float64Array.from([5])).catch((e: unknown) => e);
+    assert.match(String(err), /read-only/);
+    await sleep(20);
+    assert.is(server.counters.writes, 0);
+    assert.is(image.inputs[0], 0);
+  } finally {
+    await plc.close();
+    await server.stop();
+  }
+});
+
 test('malformed or missing address and type mismatch are refused naming the tag', async () => {
   const image = wideImage(3);
   const server = new S7SoftPlcServer();
@@ -189,6 +246,70 @@ test('peer stopped: tags bad within 2 s; restarted: same adapter reads again; fa
     assert.is(server.counters.writes, 0);
   } finally {
     await plc.close();
+    await server.stop();
+  }
+});
+
+/**
+ * A TCP relay between adapter and PLC: real bytes both ways until frozen, then nothing at all
+ * (a cable pulled or a PLC hung, without a FIN): what only a request timeout can detect.
+ */
+async function relay(port: number): Promise<{ port: number; freeze: (on: boolean) => void; close: () => Promise<void> }> {
+  let frozen = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((a) => {
+    const b = connect(port, '127.0.0.1');
+    for (const s of [a, b]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        a.destroy();
+        b.destroy();
+      });
+    }
+    a.on('data', (d) => void (frozen || b.write(d)));
+    b.on('data', (d) => void (frozen || a.write(d)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze: (on) => void (frozen = on),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('a hung link (no FIN) is detected within 2 s by the request timeout', async () => {
+  const image = imageOf([], [{ address: 'b', type: 'real' }]);
+  const server = new S7SoftPlcServer();
+  await server.start(image, {});
+  const r = await relay(server.port);
+  const plc = new S7Adapter({ endpoint: `s7://127.0.0.1:${r.port}?rack=0&slot=1`, timeoutMs: 1000 });
+  try {
+    await plc.connect();
+    const outs = await plc.prepare(specs(server, image, 'output'));
+    const v = new Float64Array(1);
+    const q = new Uint8Array(1);
+    await plc.read(outs, v, q);
+    r.freeze(true);
+    const t0 = performance.now();
+    const err = await plc.read(outs, v, q).catch((e: unknown) => e);
+    const ms = performance.now() - t0;
+    assert.ok(isTwinloopError(err, 'PLC_NOT_CONNECTED'), String(err));
+    assert.equal([...q], [2]);
+    assert.ok(ms < 2000, `detected in ${ms.toFixed(0)} ms`);
+    r.freeze(false);
+    image.outputs[0] = 4.5;
+    server.sync();
+    await until('reconnect', () => plc.connect().then(() => true, () => false));
+    await plc.read(outs, v, q);
+    assert.equal([v[0], q[0]], [4.5, 0]);
+  } finally {
+    await plc.close();
+    await r.close();
     await server.stop();
   }
 });

@@ -9,11 +9,12 @@ import type { ServerFrame } from '../../protocol.ts';
 import { Banner } from './banner.ts';
 import { Connection, type LinkState } from './connection.ts';
 import { Controls } from './controls.ts';
+import { ForcePanel } from './force-panel.ts';
 import { h } from './element.ts';
 import { LivePanel } from './live-panel.ts';
 import { setupTokenFromUrl, showLogin } from './login-view.ts';
 import { Mimic } from './mimic.ts';
-import { currentSession, type PageSession } from './session.ts';
+import { currentSession, may, type PageSession } from './session.ts';
 import { SignalStore } from './signal-store.ts';
 import { Trend } from './trend.ts';
 import { userBox } from './user-box.ts';
@@ -35,6 +36,9 @@ const controls = new Controls(store, session);
 const mimic = new Mimic();
 const live = new LivePanel();
 const trend = new Trend();
+// Offered to engineers and admins only; the server refuses everyone else anyway.
+const force = may(session, 'engineer') ? new ForcePanel() : undefined;
+if (force !== undefined) controls.root.append(force.root);
 
 banner.root.append(userBox(session));
 document.body.dataset['role'] = session.role ?? '';
@@ -51,6 +55,7 @@ function onFrame(frame: ServerFrame): void {
       mimic.build(frame.layout, store);
       live.build(frame.layout, store);
       trend.build(store);
+      force?.build(store);
       break;
     case 'values':
       store.apply(frame);

@@ -205,3 +205,203 @@ export function genericShape(e: LayoutEntry): Shape {
   g.append(s('rect', { x: 0, y: 0, width: e.w ?? 40, height: e.h ?? 24, class: 'box' }), label(`${e.id} (${e.type})`, 0, -4, 'start'));
   return { node: g, render: () => undefined };
 }
+
+// ---- Plant components (issue 4): sensors, pneumatics, fluids, thermal, quality. ----
+
+/** A value label that refreshes only when its text changes. */
+function valueText(x: number, y: number, anchor = 'middle'): SVGTextElement {
+  return label('', x, y, anchor, 'val');
+}
+
+function fmt(st: SignalStore, id: number, unit: string, type = 'real'): string {
+  return id < 0 ? '—' : `${formatValue(st.value(id), unit, type)}${unit ? ` ${unit}` : ''}`;
+}
+
+/** Inductive proximity sensor beside the belt: a small disc that lights while it detects. */
+export function proximityShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const id = sig(store, e, 'detected');
+  const off = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2 + 8;
+  const g = s('g', { class: 'proximity', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  g.append(s('rect', { x: -5, y: -off - 10, width: 10, height: 10, rx: 2, class: 'prox-body' }), s('circle', { cx: 0, cy: -off + 2, r: 3, class: 'prox-face' }), label(e.id, 0, -off - 14));
+  return { node: g, render: (st) => g.classList.toggle('active', st.value(id) === 1) };
+}
+
+/** Encoder: a measuring wheel at the belt start with its count. */
+export function encoderShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const id = sig(store, e, 'count');
+  const y = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2 + 12;
+  const g = s('g', { class: 'encoder', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${belt.widthPx} ${y})` : `translate(${e.x} ${e.y})`);
+  const val = valueText(12, 4, 'start');
+  g.append(s('circle', { cx: 0, cy: 0, r: 7, class: 'enc-wheel' }), s('line', { x1: 0, y1: -7, x2: 0, y2: 7, class: 'enc-spoke' }), val);
+  return { node: g, render: (st) => setText(val, `${e.id} ${fmt(st, id, '', 'int')}`) };
+}
+
+/** Quality gate: a frame over the belt with good / reject counts; lit after a reject. */
+export function qualityShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const good = sig(store, e, 'good');
+  const reject = sig(store, e, 'reject');
+  const last = sig(store, e, 'lastReject');
+  const half = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2 + 4;
+  const g = s('g', { class: 'quality', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  const val = valueText(0, half + 28);
+  g.append(s('rect', { x: -6, y: -half, width: 12, height: 2 * half, class: 'q-frame' }), label(e.id, 0, half + 14), val);
+  return {
+    node: g,
+    render(st) {
+      setText(val, `✓${fmt(st, good, '', 'int')} ✗${fmt(st, reject, '', 'int')}`);
+      g.classList.toggle('reject', st.value(last) === 1);
+    },
+  };
+}
+
+/** Heated zone: a hood over its stretch of belt (or a box), shaded by temperature. */
+export function furnaceShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const temp = sig(store, e, 'temperature');
+  const power = sig(store, e, 'heaterPower');
+  const g = s('g', { class: 'furnace', 'data-id': e.id });
+  let x0 = -(e.w ?? 120) / 2;
+  let w = e.w ?? 120;
+  const h = (belt?.widthPx ?? e.h ?? 40) + 24;
+  if (belt) {
+    const start = (e.params['start'] ?? 0) * belt.pxPerM;
+    const end = e.params['end'] !== undefined ? e.params['end'] * belt.pxPerM : belt.lengthPx;
+    x0 = start;
+    w = end - start;
+    g.setAttribute('transform', 'translate(0 0)');
+  } else g.setAttribute('transform', `translate(${e.x} ${e.y})`);
+  const hood = s('rect', { x: x0, y: -h / 2, width: w, height: h, rx: 4, class: 'hood' });
+  const val = valueText(x0 + w / 2, -h / 2 - 6);
+  g.append(hood, label(e.id, x0 + 4, -h / 2 - 6, 'start'), val);
+  return {
+    node: g,
+    render(st) {
+      const t = st.value(temp);
+      // Glow from 0 (cold) to 1 (1200 °C): the only colour is the heat itself.
+      const glow = Math.max(0, Math.min(1, t / 1200));
+      hood.setAttribute('fill-opacity', (0.08 + 0.5 * glow).toFixed(2));
+      setText(val, `${fmt(st, temp, '°C')}  ${fmt(st, power, 'kW')}`);
+    },
+  };
+}
+
+/** Instrument bubble (ISA): function letters and the reading. */
+export function transmitterShape(e: LayoutEntry, store: SignalStore, at: { x: number; y: number }): Shape {
+  const id = sig(store, e, 'value');
+  const kind = e.refs['measures'] ?? 'other';
+  const tag = kind === 'level' ? 'LT' : kind === 'pressure' ? 'PT' : kind === 'temperature' ? 'TT' : kind === 'flow' ? 'FT' : 'XT';
+  const g = s('g', { class: 'transmitter', transform: `translate(${at.x} ${at.y})`, 'data-id': e.id });
+  const val = valueText(16, 4, 'start');
+  g.append(s('circle', { cx: 0, cy: 0, r: 12, class: 'bubble' }), s('text', { x: 0, y: 4, 'text-anchor': 'middle', class: 'tag' }, tag), label(e.id, 0, -16), val);
+  return { node: g, render: (st) => setText(val, fmt(st, id, '')) };
+}
+
+/** Compressor with its receiver pressure; outlined while loaded. */
+export function compressorShape(e: LayoutEntry, store: SignalStore): Shape {
+  const p = sig(store, e, 'pressure');
+  const loaded = sig(store, e, 'loaded');
+  const g = s('g', { class: 'compressor', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const val = valueText(0, 30);
+  g.append(s('circle', { cx: 0, cy: 0, r: 14, class: 'comp' }), s('path', { d: 'M -8 -10 L 10 -4 L 10 4 L -8 10 Z', class: 'comp-in' }), label(e.id, 0, -18), val);
+  return {
+    node: g,
+    render(st) {
+      setText(val, fmt(st, p, 'bar'));
+      g.classList.toggle('running', st.value(loaded) === 1);
+    },
+  };
+}
+
+/** A cylinder on its own: barrel and a rod that follows `.position` to the right. */
+export function cylinderShape(e: LayoutEntry, store: SignalStore): Shape {
+  const pos = sig(store, e, 'position');
+  const ext = sig(store, e, 'extended');
+  const strokePx = Math.max(20, (e.params['stroke'] ?? 0.2) * (e.params['scale'] ?? DEFAULT_PX_PER_M));
+  const g = s('g', { class: 'cylinder', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const rod = s('g', { class: 'rod' });
+  rod.append(s('rect', { x: 0, y: -2, width: strokePx, height: 4, class: 'rod-shaft' }), s('rect', { x: strokePx, y: -8, width: 4, height: 16, class: 'rod-head' }));
+  g.append(s('rect', { x: -strokePx, y: -9, width: strokePx, height: 18, class: 'cyl' }), rod, label(e.id, -strokePx / 2, -14));
+  let last = NaN;
+  return {
+    node: g,
+    render(st) {
+      const x = Math.min(1, Math.max(0, st.value(pos) || 0));
+      if (x !== last) {
+        rod.setAttribute('transform', `translate(${(x - 1) * strokePx} 0)`);
+        last = x;
+      }
+      g.classList.toggle('extended', st.value(ext) === 1);
+    },
+  };
+}
+
+/** Limit switch: a lever box beside its actuator; lit while actuated. */
+export function limitSwitchShape(e: LayoutEntry, store: SignalStore, at: { x: number; y: number }): Shape {
+  const id = sig(store, e, 'actuated');
+  const g = s('g', { class: 'limit-switch', transform: `translate(${at.x} ${at.y})`, 'data-id': e.id });
+  g.append(s('rect', { x: -6, y: -6, width: 12, height: 12, class: 'ls-body' }), s('line', { x1: 0, y1: -6, x2: 8, y2: -14, class: 'ls-lever' }), label(e.id, 10, 4, 'start'));
+  return { node: g, render: (st) => g.classList.toggle('active', st.value(id) === 1) };
+}
+
+/** Tank: a vessel filled to `.level / height`, with its level and the switch states. */
+export function tankShape(e: LayoutEntry, store: SignalStore): Shape {
+  const level = sig(store, e, 'level');
+  const high = sig(store, e, 'high');
+  const low = sig(store, e, 'low');
+  const w = e.w ?? 60;
+  const h = e.h ?? 80;
+  const height = e.params['height'] ?? 2;
+  const g = s('g', { class: 'tank', transform: `translate(${e.x - w / 2} ${e.y - h / 2})`, 'data-id': e.id });
+  const fill = s('rect', { x: 1, y: h, width: w - 2, height: 0, class: 'liquid' });
+  const val = valueText(w / 2, h + 14);
+  g.append(fill, s('rect', { x: 0, y: 0, width: w, height: h, class: 'vessel' }), label(e.id, w / 2, -6), val);
+  let last = NaN;
+  return {
+    node: g,
+    render(st) {
+      const l = Math.max(0, Math.min(1, st.value(level) / height));
+      if (l !== last) {
+        fill.setAttribute('y', (h - l * h).toFixed(1));
+        fill.setAttribute('height', (l * h).toFixed(1));
+        last = l;
+      }
+      setText(val, fmt(st, level, 'm'));
+      g.classList.toggle('high', st.value(high) === 1);
+      g.classList.toggle('low', st.value(low) === 1);
+    },
+  };
+}
+
+/** Centrifugal pump: circle with the volute's triangle; outlined while running; its flow. */
+export function pumpShape(e: LayoutEntry, store: SignalStore): Shape {
+  const running = sig(store, e, 'running');
+  const flow = sig(store, e, 'flow');
+  const g = s('g', { class: 'pump', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const val = valueText(0, 30);
+  g.append(s('circle', { cx: 0, cy: 0, r: 13, class: 'pump-body' }), s('path', { d: 'M -6 -9 L 11 0 L -6 9 Z', class: 'pump-vane' }), label(e.id, 0, -17), val);
+  return {
+    node: g,
+    render(st) {
+      setText(val, fmt(st, flow, 'm³/h'));
+      g.classList.toggle('running', st.value(running) === 1);
+    },
+  };
+}
+
+/** Valve: a bow-tie, filled while open; its opening in %. */
+export function valveShape(e: LayoutEntry, store: SignalStore): Shape {
+  const opening = sig(store, e, 'opening');
+  const g = s('g', { class: 'valve', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const val = valueText(0, 24);
+  g.append(s('path', { d: 'M -12 -8 L 12 8 L 12 -8 L -12 8 Z', class: 'valve-body' }), label(e.id, 0, -12), val);
+  return {
+    node: g,
+    render(st) {
+      const x = st.value(opening);
+      setText(val, `${formatValue(x, '%', 'real')} %`);
+      g.classList.toggle('open', x > 0);
+    },
+  };
+}

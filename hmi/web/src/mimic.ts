@@ -8,12 +8,23 @@ import { h, s } from './element.ts';
 import {
   binShape,
   classifierShape,
+  compressorShape,
   conveyorShape,
+  cylinderShape,
   driveShape,
+  encoderShape,
+  furnaceShape,
   genericShape,
+  limitSwitchShape,
   photoEyeShape,
+  proximityShape,
+  pumpShape,
   pusherShape,
+  qualityShape,
   sourceShape,
+  tankShape,
+  transmitterShape,
+  valveShape,
   type Belt,
   type Shape,
 } from './mimic-shapes.ts';
@@ -28,6 +39,9 @@ const KIND_OF: Readonly<Record<string, string>> = {
   bin: 'bin', sink: 'bin',
   source: 'source', 'item-source': 'source',
   drive: 'drive', motor: 'drive', vfd: 'drive',
+  proximity: 'proximity', limitswitch: 'limit-switch', encoder: 'encoder', transmitter: 'transmitter',
+  compressor: 'compressor', cylinder: 'cylinder', tank: 'tank', valve: 'valve', pump: 'pump',
+  furnace: 'furnace', quality: 'quality',
 };
 
 const ITEM_PX = 14;
@@ -82,6 +96,17 @@ export class Mimic {
       if (kind === 'photo-eye') this.#add(parent, photoEyeShape(e, store, belt));
       else if (kind === 'classifier') this.#add(parent, classifierShape(e, store, belt));
       else if (kind === 'pusher') this.#add(parent, pusherShape(e, store, belt, pushDirection(e, layout, beltId)));
+      else if (kind === 'proximity') this.#add(parent, proximityShape(e, store, belt));
+      else if (kind === 'encoder') this.#add(parent, encoderShape(e, store, belt));
+      else if (kind === 'quality') this.#add(parent, qualityShape(e, store, belt));
+      else if (kind === 'furnace') this.#add(parent, furnaceShape(e, store, belt));
+      else if (kind === 'transmitter') this.#add(equipment, transmitterShape(e, store, besideOf(e, layout, e.refs['signal']?.split('.')[0], 0, -40)));
+      else if (kind === 'limit-switch') this.#add(equipment, limitSwitchShape(e, store, besideOf(e, layout, e.refs['actuator'], 10, 18)));
+      else if (kind === 'compressor') this.#add(equipment, compressorShape(e, store));
+      else if (kind === 'cylinder') this.#add(equipment, cylinderShape(e, store));
+      else if (kind === 'tank') this.#add(equipment, tankShape(e, store));
+      else if (kind === 'pump') this.#add(equipment, pumpShape(e, store));
+      else if (kind === 'valve') this.#add(equipment, valveShape(e, store));
       else if (kind === 'bin') this.#add(equipment, binShape(e, store));
       else if (kind === 'source') this.#add(equipment, sourceShape(e));
       else if (kind === 'drive') {
@@ -144,6 +169,16 @@ export class Mimic {
       }
     }
   }
+}
+
+/**
+ * Where a symbol without a layout point of its own is drawn: its own point if it has one,
+ * else beside the component it belongs to (offset dx, dy px), else the origin.
+ */
+function besideOf(e: LayoutEntry, layout: readonly LayoutEntry[], otherId: string | undefined, dx: number, dy: number): { x: number; y: number } {
+  if (e.x !== 0 || e.y !== 0) return { x: e.x, y: e.y };
+  const o = otherId === undefined ? undefined : layout.find((c) => c.id === otherId);
+  return o === undefined ? { x: e.x, y: e.y } : { x: o.x + dx, y: o.y + dy };
 }
 
 /**

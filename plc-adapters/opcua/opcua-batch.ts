@@ -1,0 +1,53 @@
+// A tag set compiled by the OPC UA adapter (NodeIds resolved, server types checked), with the
+// request bodies built once, the subscription cache, and the helpers that bound and slice the
+// requests made with it.
+
+import type { ClientMonitoredItemGroup, NodeId, ReadValueIdOptions, WriteValueOptions } from 'node-opcua';
+import type { PlcAdapter, TagBatch, TagSpec } from '../adapter.ts';
+import { AttributeId, type DataType } from './opcua-types.ts';
+
+/** A tag may name the exact PLC data type (`Int16`); the plant file passes it through. */
+export interface OpcuaTagSpec extends TagSpec {
+  readonly plcType?: string;
+}
+
+export class OpcuaBatch implements TagBatch {
+  readonly adapter: PlcAdapter;
+  readonly tags: readonly OpcuaTagSpec[];
+  readonly nodeIds: readonly NodeId[];
+  /** Built-in type of each node on the server, checked at prepare and at each reconnect. */
+  readonly dataTypes: DataType[];
+  readonly readIds: readonly ReadValueIdOptions[];
+  readonly writeValues: WriteValueOptions[];
+  // Subscription cache: the latest notification per tag, and whether one has arrived.
+  readonly values: Float64Array;
+  readonly quality: Uint8Array;
+  group: ClientMonitoredItemGroup | undefined;
+  constructor(adapter: PlcAdapter, tags: readonly OpcuaTagSpec[], nodeIds: readonly NodeId[]) {
+    this.adapter = adapter;
+    this.tags = tags;
+    this.nodeIds = nodeIds;
+    this.dataTypes = new Array<DataType>(tags.length);
+    this.readIds = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value }));
+    this.writeValues = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: 0, value: 0 } } }));
+    this.values = new Float64Array(tags.length);
+    this.quality = new Uint8Array(tags.length).fill(2);
+  }
+}
+
+/** Run `call` over `items` in slices of at most `limit` (0 = no limit), concatenating results. */
+export async function chunked<T, R>(items: readonly T[], limit: number, call: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  if (limit <= 0 || items.length <= limit) return call(items as T[]);
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += limit) out.push(...(await call(items.slice(i, i + limit))));
+  return out;
+}
+
+/** Reject with a timeout error unless `p` settles within `ms`; the timer never outlives it. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
