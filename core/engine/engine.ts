@@ -357,6 +357,14 @@ class Run implements RunControl {
     this.#log.warn({ id, fault: f?.spec, simTime: this.table.time }, 'fault cleared');
   }
 
+  /** Faults the line file declared, active from the start. */
+  adoptFaults(list: readonly FaultInfo[]): void {
+    for (const f of list) {
+      this.#faults.set(f.id, f);
+      this.#log.warn({ fault: f.spec, id: f.id, simTime: f.time }, 'fault active from the line file');
+    }
+  }
+
   faults(): readonly FaultInfo[] {
     return [...this.#faults.values()];
   }
@@ -427,6 +435,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {
       if (m.t === 'ready') {
+        run.adoptFaults(m.faults);
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         resolve();

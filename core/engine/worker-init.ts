@@ -5,6 +5,7 @@ import type { SignalDef } from '../signals.ts';
 import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import type { MessagePort } from 'node:worker_threads';
+import type { FaultInfo } from '../../physics/fault-spec.ts';
 
 export interface WorkerInit {
   readonly line: LineFile;
@@ -29,5 +30,5 @@ export interface WorkerInit {
 
 /** Messages the worker posts (only at start, on failure and at exit: never per tick). */
 export type WorkerMessage =
-  | { t: 'ready' }
+  | { t: 'ready'; faults: FaultInfo[] }
   | { t: 'error'; code: string; message: string; stack?: string };

@@ -4,7 +4,7 @@
 // Values are published to the shared signal table under its seqlock after each wake.
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { SignalTable } from '../signals.ts';
+import { Quality, SignalTable } from '../signals.ts';
 import { isTwinloopError } from '../errors.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import { DeadlineGrid } from './deadline-grid.ts';
@@ -20,6 +20,9 @@ import { TwinloopError } from '../errors.ts';
 interface FaultCapable {
   injectFault(spec: FaultSpec): FaultInfo;
   clearFault(id: number): void;
+  faults(): readonly FaultInfo[];
+  /** Signals whose quality a wire break makes bad. */
+  badSignals?(): Int32Array;
 }
 
 function faultCapable(m: object): m is FaultCapable {
@@ -97,6 +100,16 @@ async function main(init: WorkerInit): Promise<void> {
     grid.start(performance.now());
   }
 
+  let markedBad: Int32Array = new Int32Array(0);
+  /** Mirror the model's wire breaks into the shared quality array (after inject, clear, reset). */
+  function markBadQuality(): void {
+    const model = run.model;
+    if (!faultCapable(model) || !model.badSignals) return;
+    for (const id of markedBad) table.setQuality(id, Quality.GOOD);
+    markedBad = model.badSignals();
+    for (const id of markedBad) table.setQuality(id, Quality.BAD);
+  }
+
   function answer(req: WorkerRequest): WorkerReply {
     try {
       switch (req.t) {
@@ -114,10 +127,12 @@ async function main(init: WorkerInit): Promise<void> {
           if (!faultCapable(model)) return { id: req.id, ok: false, code: 'RUN_BAD_REQUEST', message: 'this model has no fault injection' };
           if (req.t === 'clear') {
             model.clearFault(req.fault);
+            markBadQuality();
             publish();
             return { id: req.id, ok: true };
           }
           const fault = model.injectFault(req.spec);
+          markBadQuality();
           publish();
           return { id: req.id, ok: true, fault };
         }
@@ -159,6 +174,7 @@ async function main(init: WorkerInit): Promise<void> {
         break;
       case Command.RESET:
         run.reset();
+        markBadQuality();
         hist.clear();
         overrunsBefore = 0;
         publish();
@@ -187,7 +203,8 @@ async function main(init: WorkerInit): Promise<void> {
   ctrl.setPace(paceKind, paceFactor);
   ctrl.setState(running ? WorkerState.RUNNING : WorkerState.PAUSED);
   publish();
-  post({ t: 'ready' });
+  markBadQuality();
+  post({ t: 'ready', faults: faultCapable(run.model) ? [...run.model.faults()] : [] });
   grid.start(performance.now());
 
   while (!stop) {

@@ -92,6 +92,33 @@ test('force overrides an actuator and a sensor until released; bad forces are re
   }
 });
 
+test('faults are injected into the running model, listed, and cleared', async () => {
+  const run = await startRun({ linePath: 'examples/sorting.yaml', autoStart: false, logger: quiet, statsLogMs: 0 });
+  try {
+    const pe1 = run.table.id('pe1.blocked');
+    await run.step(10);
+    assert.is(run.table.values[pe1], 0);
+    const f = await run.injectFault({ target: 'signal', signal: 'pe1.blocked', kind: 'stuck', value: 1 });
+    assert.is(f.spec.kind, 'stuck');
+    assert.is(f.tick, 10);
+    await run.step(10);
+    assert.is(run.table.values[pe1], 1, 'stuck at 1');
+    assert.equal(run.faults().map((x) => x.id), [f.id]);
+    await run.clearFault(f.id);
+    await run.step(10);
+    assert.is(run.table.values[pe1], 0, 'the model writes the sensor again');
+    assert.is(run.faults().length, 0);
+    await run.clearFault(f.id).then(() => assert.unreachable(), (e: unknown) => assert.ok(isTwinloopError(e, 'RUN_BAD_REQUEST')));
+    const wb = await run.injectFault({ target: 'signal', signal: 'pe1.blocked', kind: 'wirebreak' });
+    await run.step(10);
+    assert.is(run.table.quality[pe1], 2, 'a wire break makes the quality bad');
+    await run.clearFault(wb.id);
+    assert.is(run.table.quality[pe1], 0, 'and good again when cleared');
+  } finally {
+    await run.close();
+  }
+});
+
 test('an invalid line file is refused before any worker starts', async () => {
   try {
     await startRun({ linePath: 'test/fixtures/no-such-line.yaml', logger: quiet });
