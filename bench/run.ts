@@ -5,6 +5,9 @@ import { cpus } from 'node:os';
 import { physicsBench } from './physics.ts';
 import { hmiBench } from './hmi.ts';
 import { tickBench } from './tick.ts';
+import { opcuaBench } from './opcua.ts';
+import { adsBench } from './ads.ts';
+import { s7Bench } from './s7.ts';
 
 const log = (line: string): void => console.log(line);
 log(`# twinloop benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`);
@@ -13,6 +16,9 @@ const suites: [string, (l: (s: string) => void) => Promise<void>][] = [
   ['physics', physicsBench],
   ['hmi', hmiBench],
   ['tick', tickBench],
+  ['opcua', opcuaBench],
+  ['ads', adsBench],
+  ['s7', s7Bench],
 ];
 for (const [name, fn] of suites) {
   if (only && only !== name) continue;
