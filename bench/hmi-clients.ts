@@ -5,11 +5,11 @@
 import WebSocket from 'ws';
 import { decode } from '@msgpack/msgpack';
 
-const [url, n, seconds] = [process.argv[2]!, Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 60)];
+const [url, n, seconds, token] = [process.argv[2]!, Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 60), process.argv[5]];
 let frames = 0;
 const sockets: WebSocket[] = [];
 for (let k = 0; k < n; k++) {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   ws.binaryType = 'nodebuffer';
   ws.on('message', (data: Buffer) => {
     decode(data);

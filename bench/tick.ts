@@ -5,6 +5,10 @@
 
 import { pino } from 'pino';
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startRun, defaultTagMap, runSignals } from '../core/engine/engine.ts';
 import { loadLineFile } from '../core/config/line-file.ts';
@@ -34,9 +38,15 @@ async function bare(seconds: number): Promise<BareResult & { cpu: number }> {
 
 async function twin(seconds: number, clients: number): Promise<{ p50: number; p99: number; max: number; overruns: number; wakes: number; ticks: number; frames: number; cpu: number }> {
   const run = await startRun({ linePath: LINE, logger: pino({ level: 'warn' }), statsLogMs: 0 });
-  const server = await createServer({ run, port: 0, logger: false });
+  const dataDir = mkdtempSync(join(tmpdir(), 'twinloop-bench-'));
+  const server = await createServer({ run, port: 0, logger: false, dataDir });
+  // The clients log in as a viewer, as an operator's browser would.
+  const password = randomBytes(12).toString('base64url');
+  await server.auth.users.add('bench', 'viewer', password);
+  const res = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', password, bearer: true }) });
+  const { token } = (await res.json()) as { token: string };
   // The clients live in their own process, as browsers do; they share the machine's 2 cores.
-  const child = fork(fileURLToPath(new URL('./hmi-clients.ts', import.meta.url)), [server.url.replace(/^http/, 'ws') + '/ws', String(clients), String(seconds + 30)], {
+  const child = fork(fileURLToPath(new URL('./hmi-clients.ts', import.meta.url)), [server.url.replace(/^http/, 'ws') + '/ws', String(clients), String(seconds + 30), token], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -64,6 +74,7 @@ async function twin(seconds: number, clients: number): Promise<{ p50: number; p9
   const frames = (await done).frames ?? 0;
   await server.close();
   await run.close();
+  rmSync(dataDir, { recursive: true, force: true });
   return { p50: s.stats.lateP50, p99: s.stats.lateP99, max: s.stats.lateMax, overruns: s.stats.overruns, wakes: s.stats.wakes, ticks: s.stats.ticks, frames, cpu };
 }
 
