@@ -281,8 +281,13 @@ class Run implements RunControl {
     return this.#command(Command.STEP, n);
   }
 
-  reset(): Promise<void> {
-    return this.#command(Command.RESET);
+  async reset(): Promise<void> {
+    await this.#command(Command.RESET);
+    // A model reset clears injected faults and re-arms the line file's: follow it.
+    const r = await this.#request({ t: 'list-faults' });
+    this.#faults.clear();
+    for (const f of (r.ok && r.faults) || []) this.#faults.set(f.id, f);
+    this.#log.info({ faults: this.#faults.size }, 'run reset');
   }
 
   setPace(pace: Pace): Promise<void> {

@@ -9,8 +9,9 @@ export type WorkerRequest =
   | { id: number; t: 'force'; signal: number; value: number }
   | { id: number; t: 'release'; signal: number }
   | { id: number; t: 'inject'; spec: FaultSpec }
-  | { id: number; t: 'clear'; fault: number };
+  | { id: number; t: 'clear'; fault: number }
+  | { id: number; t: 'list-faults' };
 
 export type WorkerReply =
-  | { id: number; ok: true; fault?: FaultInfo }
+  | { id: number; ok: true; fault?: FaultInfo; faults?: FaultInfo[] }
   | { id: number; ok: false; code: string; message: string };

@@ -121,6 +121,8 @@ async function main(init: WorkerInit): Promise<void> {
           run.release(req.signal);
           publish();
           return { id: req.id, ok: true };
+        case 'list-faults':
+          return { id: req.id, ok: true, faults: faultCapable(run.model) ? [...run.model.faults()] : [] };
         case 'inject':
         case 'clear': {
           const model = run.model;

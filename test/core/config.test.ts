@@ -9,6 +9,9 @@ import { ConfigError } from '../../core/config/config-error.ts';
 
 const FILE = 'examples/sorting.yaml';
 const demo = readFileSync(FILE, 'utf8');
+// Every component type the published schema discriminates on, sorted (the message lists them).
+const schema = JSON.parse(readFileSync('physics/line.schema.json', 'utf8')) as { definitions: { component: { oneOf: { $ref: string }[] } } };
+const knownTypes = schema.definitions.component.oneOf.map((r) => r.$ref.split('/').pop()!).sort().join(', ');
 const index = (id: string) => loadLineFile(FILE).components.findIndex((c) => c.id === id);
 
 /** Replace the first occurrence of `from` after the line `- id: <id>` with `to`. */
@@ -50,7 +53,7 @@ test('a negative length: path, bound, value and line', () => {
 test('an unknown component type lists the known ones', () => {
   const text = mutate('hs1', 'type: classifier', 'type: laser');
   const err = refuse(text);
-  assert.is(err.message, `${FILE}: components[${index('hs1')}].type: unknown component type "laser"; known: bin, classifier, conveyor, drive, photoeye, pusher, source (line ${lineOf(text, 'type: laser')})`);
+  assert.is(err.message, `${FILE}: components[${index('hs1')}].type: unknown component type "laser"; known: ${knownTypes} (line ${lineOf(text, 'type: laser')})`);
 });
 
 test('a string where a number belongs', () => {

@@ -114,6 +114,9 @@ test('faults are injected into the running model, listed, and cleared', async ()
     assert.is(run.table.quality[pe1], 2, 'a wire break makes the quality bad');
     await run.clearFault(wb.id);
     assert.is(run.table.quality[pe1], 0, 'and good again when cleared');
+    await run.injectFault({ target: 'signal', signal: 'pe2.blocked', kind: 'stuck', value: 1 });
+    await run.reset();
+    assert.is(run.faults().length, 0, 'a reset clears injected faults');
   } finally {
     await run.close();
   }
