@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import type { Pace } from '../engine/run-control.ts';
 import { isRole, ROLES } from '../auth/roles.ts';
 import type { UserArgs } from './user-command.ts';
+import type { ImportArgs } from './import-command.ts';
 
 export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 
 usage:
   twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused]
   twinloop validate FILE...
+  twinloop import opc.tcp://HOST:PORT | ads://HOST/NETID[:PORT] [--out FILE] [--name NAME]
   twinloop user add NAME --role viewer|operator|engineer|admin [--data DIR]
   twinloop user list|passwd NAME [--data DIR]
 
@@ -18,6 +20,7 @@ commands:
   start      run the line with the built-in controller and serve the HMI
              (default line: examples/sorting.yaml, http://127.0.0.1:8080)
   validate   check line files against the published schema; exit 1 on any error
+  import     read a controller's tags (OPC UA browse, ADS symbol table) into a plant file
   user       manage HMI users (password from the terminal, or the first line of stdin)
 
 options:
@@ -56,7 +59,7 @@ export interface ValidateArgs {
   readonly files: readonly string[];
 }
 
-export type CliArgs = StartArgs | ValidateArgs | UserArgs | { readonly command: 'help' };
+export type CliArgs = StartArgs | ValidateArgs | UserArgs | ImportArgs | { readonly command: 'help' };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -87,6 +90,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       role: { type: 'string' },
+      out: { type: 'string' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,6 +100,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (command === 'validate') {
     if (rest.length === 0) throw new UsageError('validate needs at least one FILE');
     return { command, files: rest };
+  }
+  if (command === 'import') {
+    if (rest.length !== 1) throw new UsageError('import takes one URL, e.g. twinloop import opc.tcp://127.0.0.1:4840');
+    return { command, url: rest[0]!, name: values.name ?? 'plc1', ...(values.out !== undefined ? { out: values.out } : {}) };
   }
   if (command === 'user') {
     const [sub, name, ...more] = rest;
@@ -125,7 +134,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       ...tlsOption(values['tls-cert'], values['tls-key']),
     };
   }
-  throw new UsageError(`unknown command "${command}"; known: start, validate, user`);
+  throw new UsageError(`unknown command "${command}"; known: start, validate, import, user`);
 }
 
 function tlsOption(certFile: string | undefined, keyFile: string | undefined): { tls?: { certFile: string; keyFile: string } } {

@@ -69,6 +69,17 @@ async function main(): Promise<void> {
     process.exitCode = validate(args.files);
     return;
   }
+  if (args.command === 'import') {
+    try {
+      // Loaded on demand: the protocol stacks are not needed to start a run.
+      const { importCommand } = await import('./import-command.ts');
+      process.exitCode = await importCommand(args);
+    } catch (err) {
+      console.error(`twinloop: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   if (args.command === 'user') {
     try {
       process.exitCode = await userCommand(args);
