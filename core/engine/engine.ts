@@ -16,6 +16,7 @@ import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
+import { setThreadScheduling } from './thread-scheduling.ts';
 import type { WorkerReply, WorkerRequest } from './worker-requests.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import { checkPlantSignals, loadPlantFile, type PlantFile } from '../config/plant-file.ts';
@@ -41,6 +42,13 @@ export interface RunOptions {
   readonly startSoftPlc?: boolean;
   /** Periods caught up after a stall before the rest count as overruns (default 20). */
   readonly catchUpCap?: number;
+  /**
+   * SCHED_FIFO priority (1-99) of the physics worker thread while it is paced to the wall clock
+   * (default 10; 0 = never). Needs CAP_SYS_NICE; without it the worker keeps normal scheduling.
+   */
+  readonly realtimePriority?: number;
+  /** Nice value of the physics worker thread (default -10; 0 leaves it; needs CAP_SYS_NICE). */
+  readonly nice?: number;
   /** Spin before each deadline (ms, default 0.3). */
   readonly spinMs?: number;
   /** Log tick statistics this often (ms, default 10000; 0 = never). */
@@ -117,6 +125,8 @@ function workerUrl(): URL {
 /** What startRun gives back: the RunControl with every optional capability present. */
 export type StartedRun = RunControl & {
   readonly line: LineFile;
+  /** How the physics thread is scheduled (e.g. "SCHED_FIFO 10"). */
+  readonly scheduling: string;
   force(signal: string, value: number): Promise<void>;
   release(signal: string): Promise<void>;
   forcedSignals(): { signal: string; value: number }[];
@@ -150,6 +160,10 @@ class Run implements RunControl {
   readonly #forced = new Map<string, number>();
 
   readonly #network: NetworkCoupling | null;
+  #tid: number | null = null;
+  #rtPriority = 0;
+  /** How the physics thread is scheduled now (e.g. "SCHED_FIFO 10", "normal (...)"). */
+  scheduling = 'normal';
 
   constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort, network: NetworkCoupling | null) {
     this.#line = line;
@@ -242,6 +256,14 @@ class Run implements RunControl {
     };
   }
 
+  /** Apply the scheduling policy that fits the pace: real-time when paced, normal when fast. */
+  async applyScheduling(tid: number | null, priority: number, pace: Pace): Promise<void> {
+    this.#tid = tid;
+    this.#rtPriority = priority;
+    if (priority > 0 && pace.kind === 'realtime') this.scheduling = await setThreadScheduling(tid, priority);
+    this.#log.info({ scheduling: this.scheduling, tid }, 'physics worker scheduling');
+  }
+
   /** Exchange health of a network controller (reconnects, read times, revised sampling ...). */
   networkHealth(): ReturnType<NetworkCoupling['health']> {
     return this.#network?.health();
@@ -297,7 +319,10 @@ class Run implements RunControl {
     if (pace.kind === 'realtime' && !(pace.factor >= 0.01 && pace.factor <= 10_000)) {
       return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `pace factor must be from 0.01 to 10000, got ${pace.factor}`));
     }
-    return this.#command(Command.PACE, 0, pace.kind === 'fast' ? 0 : pace.factor);
+    return this.#command(Command.PACE, 0, pace.kind === 'fast' ? 0 : pace.factor).then(async () => {
+      // A flat-out loop must not hold a real-time policy; a paced one gets it back.
+      if (this.#rtPriority > 0 && this.#tid !== null) this.scheduling = await setThreadScheduling(this.#tid, pace.kind === 'fast' ? 0 : this.#rtPriority);
+    });
   }
 
   /** Send a structured request and wake the worker to read it; resolves with its reply. */
@@ -434,13 +459,17 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
     catchUpCap: options.catchUpCap ?? 20,
     spinMs: options.spinMs ?? 0.3,
+    nice: options.nice ?? -10,
   };
   const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics', transferList: [channel.port2] });
   const run = new Run(line, table, ctrl, worker, log, controller, channel.port1, network);
+  let tid: number | null = null;
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {
       if (m.t === 'ready') {
         run.adoptFaults(m.faults);
+        tid = m.tid;
+        log.info({ priority: m.priority }, 'physics worker priority');
         worker.off('message', onMessage);
         worker.off('exit', onExit);
         resolve();
@@ -452,6 +481,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     worker.on('message', onMessage);
     worker.once('exit', onExit);
   });
+  await run.applyScheduling(tid, options.realtimePriority ?? 10, pace);
   try {
     await run.startNetwork(log, options.startSoftPlc ?? true);
   } catch (err) {

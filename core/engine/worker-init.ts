@@ -24,11 +24,13 @@ export interface WorkerInit {
   readonly paceFactor: number;
   /** Most periods caught up after a stall before the rest count as overruns. */
   readonly catchUpCap: number;
+  /** Nice value for the worker thread (Linux: per thread; negative = higher priority; 0 = leave). */
+  readonly nice: number;
   /** Spin this long before each deadline instead of sleeping (ms). */
   readonly spinMs: number;
 }
 
 /** Messages the worker posts (only at start, on failure and at exit: never per tick). */
 export type WorkerMessage =
-  | { t: 'ready'; faults: FaultInfo[] }
+  | { t: 'ready'; faults: FaultInfo[]; priority: string; tid: number | null }
   | { t: 'error'; code: string; message: string; stack?: string };

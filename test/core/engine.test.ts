@@ -49,6 +49,11 @@ test('fast pace runs far ahead of the wall clock; reset goes back to tick 0', as
     assert.is(run.table.tick, 0);
     await run.setPace({ kind: 'realtime', factor: 10 });
     assert.equal(run.status().pace, { kind: 'realtime', factor: 10 });
+    // Paced runs put the physics thread under SCHED_FIFO where the process may (root here);
+    // fast runs never hold it.
+    if (process.getuid?.() === 0) assert.is(run.scheduling, 'SCHED_FIFO 10');
+    await run.setPace({ kind: 'fast' });
+    if (process.getuid?.() === 0) assert.is(run.scheduling, 'SCHED_OTHER');
   } finally {
     await run.close();
   }
