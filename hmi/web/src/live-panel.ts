@@ -36,11 +36,13 @@ export class LivePanel {
     this.#rows = [];
     const bins = layout.filter((e) => store.id(`${e.id}.count`) >= 0 && (e.type === 'bin' || e.type === 'sink'));
     if (bins.length > 0) this.#group('Bins', bins.map((e) => [`${e.id}.count`, `${e.id} count`]), store);
-    // Drives from the layout, plus anything publishing a motor current (a drive by its signals).
+    // Drives from the layout, plus components the layout does not know that publish a motor
+    // current in A (a drive by its signals). A transmitter's 4-20 mA loop current is not one.
     const drives: string[] = layout.filter((e) => ['drive', 'motor', 'vfd'].includes(e.type)).map((e) => e.id);
+    const inLayout = new Set(layout.map((e) => e.id));
     for (const c of store.catalog) {
       const m = /^([^.]+)\.current$/.exec(c.name);
-      if (m !== null && !drives.includes(m[1]!)) drives.push(m[1]!);
+      if (m !== null && c.unit === 'A' && !inLayout.has(m[1]!) && !drives.includes(m[1]!)) drives.push(m[1]!);
     }
     for (const d of drives) this.#group(`Drive ${d}`, DRIVE_FIELDS.map(([f, l]) => [`${d}.${f}`, l]), store);
     const belts = layout.filter((e) => e.type === 'conveyor' || e.type === 'belt');
