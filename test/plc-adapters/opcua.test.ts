@@ -41,6 +41,9 @@ async function expectCode(p: Promise<unknown>, code: Parameters<typeof isTwinloo
 for (const readMode of ['poll', 'subscription'] as const) {
   test(`${readMode}: bool, int and real go out and come back through a scan`, async () => {
     const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode });
+    // Reads are polled without blocking the predicate; the last one is awaited before close, so
+    // a read that the closing channel cancels never becomes an unhandled rejection.
+    let inFlight: Promise<unknown> = Promise.resolve();
     try {
       await a.connect();
       assert.is(a.state, 'connected');
@@ -53,7 +56,7 @@ for (const readMode of ['poll', 'subscription'] as const) {
         await a.write(w, Float64Array.from(sample));
         await until(() => plc.image.outputs[1] === sample[1], 2000, 'the scan to echo');
         await until(() => {
-          void a.read(r, out, q);
+          inFlight = a.read(r, out, q).catch(() => undefined);
           return out[0] === sample[0] && out[1] === sample[1] && out[2] === sample[2] && q.every((x) => x === 0);
         }, 3000, `read back ${sample.join(',')} (got ${[...out].join(',')})`);
       }
@@ -62,6 +65,7 @@ for (const readMode of ['poll', 'subscription'] as const) {
         assert.ok(a.revised && a.revised.samplingMs >= 10, 'the revised sampling interval is reported');
       }
     } finally {
+      await inFlight;
       await a.close();
     }
   });
