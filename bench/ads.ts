@@ -8,9 +8,8 @@
 //  3. latency from a tag change in the soft PLC to the exchange's sink, polled and notified.
 // Bounded to ~20 s. Run alone: node --import tsx bench/ads.ts
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
+import { pct, timeCalls } from './timing.ts';
 import { Client, type ReadRawMultiCommand, type WriteRawMultiCommand } from 'ads-client';
 import { AdsAdapter } from '../plc-adapters/ads/ads-adapter.ts';
 import { parseAdsEndpoint } from '../plc-adapters/ads/ads-endpoint.ts';
@@ -22,42 +21,7 @@ import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { TagSpec } from '../plc-adapters/adapter.ts';
 
 const N = 1000;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const f = (x: number): string => x.toFixed(3);
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
-
-/** The soft PLC in a child process; resolves with its endpoint and image -> symbol map. */
-export async function spawnSoftPlc(protocol: string, tags: number): Promise<{ child: ChildProcess; endpoint: string; addresses: Record<string, string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'plc-adapters/soft-plc/main.ts', '--program', 'echo', '--tags', String(tags), '--protocol', protocol, '--port', '0', '--stdin-lifetime'], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const found = await new Promise<{ endpoint: string; addresses: Record<string, string> }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('soft PLC did not start within 20 s')), 20_000);
-    lines.on('line', (line) => {
-      if (!line.startsWith('{"endpoint"')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { endpoint: string; addresses: Record<string, string> });
-    });
-  });
-  return { child, ...found };
-}
-
-/** Time up to `perBlock` calls of `fn` within `budgetMs`. */
-async function timeCalls(fn: () => Promise<unknown>, perBlock: number, budgetMs: number, out: number[]): Promise<void> {
-  const t0 = performance.now();
-  for (let i = 0; i < perBlock && performance.now() - t0 < budgetMs; i++) {
-    const s = performance.now();
-    await fn();
-    out.push(performance.now() - s);
-  }
-}
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -206,13 +170,14 @@ async function latency(log: (s: string) => void): Promise<void> {
 }
 
 export async function adsBench(log: (s: string) => void): Promise<void> {
-  const { child, endpoint, addresses } = await spawnSoftPlc('ads', N);
+  const plc = await startSoftPlcProcess({ program: 'echo', protocol: 'ads', tags: N });
+  const { endpoint, addresses } = plc;
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags`);
     await overhead(log, endpoint, addresses);
     await exchangeCycle(log, endpoint, addresses, 2);
   } finally {
-    child.kill('SIGTERM');
+    await plc.close();
   }
   await latency(log);
 }

@@ -9,10 +9,9 @@
 //     subscription (the server revises the sampling; the revised figure is printed).
 // Bounded to ~20 s. Run alone: node --import tsx bench/opcua.ts
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
+import { pct, timeCalls } from './timing.ts';
 import { rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { OPCUAClient, AttributeIds, type ClientSession, type ReadValueIdOptions, type WriteValueOptions, DataType } from 'node-opcua';
 import { OpcuaAdapter } from '../plc-adapters/opcua/opcua-adapter.ts';
 import { certificateManager, tempPkiFolder } from '../plc-adapters/opcua/pki.ts';
@@ -23,41 +22,7 @@ import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { TagSpec } from '../plc-adapters/adapter.ts';
 
 const N = 1000;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
 const f = (x: number) => x.toFixed(2);
-
-async function spawnEcho(tags: number): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'plc-adapters/soft-plc/main.ts', '--program', 'echo', '--tags', String(tags), '--port', '0', '--stdin-lifetime'], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('soft PLC did not start within 20 s')), 20_000);
-    lines.on('line', (line) => {
-      if (!line.startsWith('{"endpoint"')) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { endpoint: string }).endpoint);
-    });
-  });
-  return { child, endpoint };
-}
-
-/** Time `fn` in `blocks` alternating blocks of at most `perBlock` calls or `budgetMs`. */
-async function timeCalls(fn: () => Promise<unknown>, perBlock: number, budgetMs: number, out: number[]): Promise<void> {
-  const t0 = performance.now();
-  for (let i = 0; i < perBlock && performance.now() - t0 < budgetMs; i++) {
-    const s = performance.now();
-    await fn();
-    out.push(performance.now() - s);
-  }
-}
 
 async function overhead(log: (s: string) => void, endpoint: string): Promise<void> {
   const tags = manyTags(N);
@@ -191,13 +156,14 @@ async function latency(log: (s: string) => void): Promise<void> {
 }
 
 export async function opcuaBench(log: (s: string) => void): Promise<void> {
-  const { child, endpoint } = await spawnEcho(N);
+  const plc = await startSoftPlcProcess({ program: 'echo', protocol: 'opcua', tags: N });
+  const { endpoint } = plc;
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags`);
     await overhead(log, endpoint);
     await exchangeCycle(log, endpoint);
   } finally {
-    child.kill('SIGTERM');
+    await plc.close();
   }
   await latency(log);
 }

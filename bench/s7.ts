@@ -8,31 +8,17 @@
 //     write tags: cycles kept, read time p50/p99.
 // Bounded to ~20 s. Run alone: node --import tsx bench/s7.ts
 
+import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
+import { pct, timeCalls } from './timing.ts';
 import NodeS7 from 'nodes7';
 import { S7Adapter, parseS7Endpoint } from '../plc-adapters/s7/s7-adapter.ts';
 import { manyTags } from '../plc-adapters/soft-plc/echo-program.ts';
 import { NetworkExchange, type NetworkTag } from '../core/network-exchange.ts';
 import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { TagSpec } from '../plc-adapters/adapter.ts';
-import { spawnSoftPlc } from './ads.ts';
 
 const N = 1000;
 const f = (x: number): string => x.toFixed(3);
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-}
-
-async function timeCalls(fn: () => Promise<unknown>, perBlock: number, budgetMs: number, out: number[]): Promise<void> {
-  const t0 = performance.now();
-  for (let i = 0; i < perBlock && performance.now() - t0 < budgetMs; i++) {
-    const s = performance.now();
-    await fn();
-    out.push(performance.now() - s);
-  }
-}
 
 async function overhead(log: (s: string) => void, endpoint: string, addresses: Record<string, string>): Promise<void> {
   const tags = manyTags(N);
@@ -133,13 +119,14 @@ async function exchangeCycle(log: (s: string) => void, endpoint: string, address
 }
 
 export async function s7Bench(log: (s: string) => void): Promise<void> {
-  const { child, endpoint, addresses } = await spawnSoftPlc('s7', N);
+  const plc = await startSoftPlcProcess({ program: 'echo', protocol: 's7', tags: N });
+  const { endpoint, addresses } = plc;
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags in DB1/DB2`);
     await overhead(log, endpoint, addresses);
     await exchangeCycle(log, endpoint, addresses, 20);
   } finally {
-    child.kill('SIGTERM');
+    await plc.close();
   }
 }
 

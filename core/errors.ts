@@ -57,6 +57,11 @@ export class TwinloopError extends Error {
   }
 }
 
+/** Is this string one of the registry's codes (e.g. a code that crossed a thread as text)? */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ErrorCodes, code);
+}
+
 /** Narrowing helper for catch blocks: is this one of ours, optionally with this code? */
 export function isTwinloopError(err: unknown, code?: ErrorCode): err is TwinloopError {
   return err instanceof TwinloopError && (code === undefined || err.code === code);

@@ -6,22 +6,20 @@
 import type { SignalDef } from '../core/signals.ts';
 import { TwinloopError } from '../core/errors.ts';
 import type { ComponentConfig, LineFile } from './model.ts';
-import type { ItemPool } from './items.ts';
+import { readNumber } from './component.ts';
+import { sourceType } from './source.ts';
+import { ringCapacity, type ItemPool } from './items.ts';
 
 export const ITEM_PREFIX = 'items';
 /** Mimic px per metre when the line file gives no scale (the HMI uses the same default). */
 export const DEFAULT_SCALE = 100;
-const DEFAULT_ITEM_LENGTH = 0.2;
 
-/** Slots the item pool will have: the same bound the pool computes (fronts per belt + 2). */
+/** Slots the item pool will have (the pool's own bound, from the line file before it is built). */
 export function itemSlotCount(line: LineFile): number {
   let min = Infinity;
-  for (const c of line.components) if (c.type === 'source') min = Math.min(min, typeof c.itemLength === 'number' ? c.itemLength : DEFAULT_ITEM_LENGTH);
+  for (const c of line.components) if (c.type === 'source') min = Math.min(min, readNumber(c, sourceType, 'itemLength', c.id));
   let total = 0;
-  for (const c of line.components) {
-    if (c.type !== 'conveyor') continue;
-    total += Number.isFinite(min) && typeof c.length === 'number' ? Math.floor(c.length / min) + 2 : 1;
-  }
+  for (const c of line.components) if (c.type === 'conveyor' && typeof c.length === 'number') total += ringCapacity(c.length, min);
   return total;
 }
 

@@ -29,6 +29,15 @@ export const HEAD = 2;
 export const COUNT = 3;
 const RING_COLS = 4;
 
+/**
+ * Item slots one conveyor needs: fronts lie in [0, length] and never overlap, so at most
+ * floor(length/min)+1 fronts fit; one more absorbs rounding at touching items. The mimic's item
+ * view sizes its signals with the same bound.
+ */
+export function ringCapacity(length: number, minItemLength: number): number {
+  return Number.isFinite(minItemLength) ? Math.floor(length / minItemLength) + 2 : 1;
+}
+
 /** Item slots and per-conveyor ordering. Positions are of the item's front, m from its conveyor's start. */
 export class ItemPool {
   /** Number of item slots. */
@@ -93,9 +102,7 @@ export class ItemPool {
     this.count = column(this.ring, COUNT, n);
     let total = 0;
     for (let c = 0; c < n; c++) {
-      // Fronts lie in [0, length] and never overlap, so at most floor(length/min)+1 fronts fit;
-      // one more absorbs rounding at touching items.
-      const cap = Number.isFinite(minItemLength) ? Math.floor(convLength[c]! / minItemLength) + 2 : 1;
+      const cap = ringCapacity(convLength[c]!, minItemLength);
       ringStart[c] = total;
       ringCap[c] = cap;
       total += cap;

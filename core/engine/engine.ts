@@ -4,12 +4,11 @@
 
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
-import { ErrorCodes, TwinloopError } from '../errors.ts';
-
-const ErrorCodesShape: Readonly<Record<string, string>> = ErrorCodes;
+import { isErrorCode, TwinloopError } from '../errors.ts';
 import { SignalTable, type SignalDef } from '../signals.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
+import { DEFAULT_SCALE } from '../../physics/item-mimic.ts';
 import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
@@ -85,15 +84,13 @@ export function runSignals(line: LineFile, tagMap: readonly TagMapping[]): Signa
   return defs;
 }
 
-/** Mimic px per metre when the line file does not say. */
-const DEFAULT_LAYOUT_SCALE = 100;
 
 /**
  * The mimic's view of the line: positions, references and numeric parameters per component.
  * Every entry carries the line's `scale` (px per metre) so a shape can be drawn on its own.
  */
 export function layoutOf(line: LineFile): LayoutEntry[] {
-  const scale = line.layout?.scale ?? DEFAULT_LAYOUT_SCALE;
+  const scale = line.layout?.scale ?? DEFAULT_SCALE;
   return line.components.map((c) => {
     const refs: Record<string, string> = {};
     const params: Record<string, number> = { scale };
@@ -334,7 +331,7 @@ class Run implements RunControl {
       this.#port.postMessage({ ...req, id });
       await this.#command(Command.REQUESTS);
       const r = await reply;
-      if (!r.ok) throw new TwinloopError(r.code in ErrorCodesShape ? (r.code as keyof typeof ErrorCodes) : 'RUN_BAD_REQUEST', r.message);
+      if (!r.ok) throw new TwinloopError(isErrorCode(r.code) ? r.code : 'RUN_BAD_REQUEST', r.message);
       return r;
     } finally {
       this.#pending.delete(id);
@@ -434,9 +431,9 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? DEFAULT_CONTROLLER);
   const defs = runSignals(line, tagMap);
   if (plant) {
-    // Controller outputs unknown to the model became state signals above; sensors must exist.
-    const known = new Set(lineSignals(line).map((d) => d.name));
-    const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s) || tagMap.some((m) => m.signal === s && m.direction === 'read'));
+    // Controller outputs unknown to the model became state signals in defs; sensors must exist.
+    const known = new Set(defs.map((d) => d.name));
+    const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s));
     if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
   }
   const network = plan?.network ? new NetworkCoupling(plan.network) : null;

@@ -62,16 +62,8 @@ export class NetworkCoupling {
       endpoint = this.#softPlc.endpoint;
       log.info({ controller: pc.name, endpoint, program: pc.softPlc.program }, 'soft PLC started');
     }
-    const config: ControllerConfig = {
-      name: pc.name,
-      protocol: pc.protocol,
-      cycleMs: pc.cycleMs,
-      readOnly: pc.readOnly,
-      ...(endpoint !== undefined ? { endpoint } : {}),
-      ...(pc.opcua ? { opcua: pc.opcua } : {}),
-      ...pluck(pc, 'ads'),
-      ...pluck(pc, 's7'),
-    };
+    // A plant controller is a ControllerConfig already; only the endpoint may come from the soft PLC.
+    const config: ControllerConfig = endpoint === undefined ? pc : { ...pc, endpoint };
     const ring = this.ring;
     this.#exchange = new NetworkExchange({
       name: pc.name,
@@ -96,10 +88,4 @@ export class NetworkCoupling {
     await this.#exchange?.close();
     await this.#softPlc?.close();
   }
-}
-
-/** Copy a protocol block the adapter factory may know (ads, s7) without naming its type here. */
-function pluck(pc: PlantController, key: 'ads' | 's7'): Record<string, unknown> {
-  const v = pc[key];
-  return v === undefined ? {} : { [key]: v };
 }

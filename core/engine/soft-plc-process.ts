@@ -1,6 +1,7 @@
 // Starts a soft PLC (a built-in program behind a real protocol server) as a separate process,
 // for `npm start -- --plant examples/sorting-opcua.yaml`: the demo then runs through the wire,
 // exactly as it would against a real controller. The child dies with its parent (stdin-lifetime).
+// Benchmarks and tests start their peers through it too.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +22,13 @@ export interface SoftPlcProcessOptions {
   readonly protocol: string;
   readonly port?: number;
   readonly cycleMs?: number;
+  /** With program `echo`: how many loop-back tags (benchmarks, tests). */
+  readonly tags?: number;
 }
 
 /** @throws TwinloopError PLC_NOT_CONNECTED when the soft PLC does not come up in time. */
 export async function startSoftPlcProcess(o: SoftPlcProcessOptions): Promise<SoftPlcProcess> {
-  const args = ['--import', 'tsx', MAIN, '--program', o.program, '--protocol', o.protocol, '--port', String(o.port ?? 0), '--cycle', String(o.cycleMs ?? 10), '--stdin-lifetime'];
+  const args = ['--import', 'tsx', MAIN, '--program', o.program, '--protocol', o.protocol, '--port', String(o.port ?? 0), '--cycle', String(o.cycleMs ?? 10), ...(o.tags !== undefined ? ['--tags', String(o.tags)] : []), '--stdin-lifetime'];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

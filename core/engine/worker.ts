@@ -75,19 +75,17 @@ async function main(init: WorkerInit): Promise<void> {
   let lastSeq = 0;
   let stop = false;
   let overrunsBefore = 0; // overruns of grids replaced by a pace change
+  let stepsPerWake = 1;
   let grid = makeGrid();
   let statsAt = performance.now();
   let statsTick = 0;
   let statsTime = 0;
 
+  /** A grid for the current pace; sets how many steps each wake runs. */
   function makeGrid(): DeadlineGrid {
     // At high factors several steps share one wake: the OS cannot wake a thread every 100 µs.
-    const stepsPerWake = Math.max(1, Math.round(paceFactor / dtMs));
+    stepsPerWake = Math.max(1, Math.round(paceFactor / dtMs));
     return new DeadlineGrid((stepsPerWake * dtMs) / paceFactor, init.catchUpCap);
-  }
-
-  function stepsPerWake(): number {
-    return Math.max(1, Math.round(paceFactor / dtMs));
   }
 
   function publish(): void {
@@ -239,7 +237,6 @@ async function main(init: WorkerInit): Promise<void> {
       ctrl.idle(wake, IDLE_WAIT_MS);
       continue;
     }
-    if (ring !== null) ring.drain(run.values, table.quality);
     if (paceKind === PaceKind.FAST) {
       const until = now + FAST_PUBLISH_MS;
       do {
@@ -253,8 +250,9 @@ async function main(init: WorkerInit): Promise<void> {
     const due = grid.advance(now);
     if (due === 0) continue; // woken early by a command
     hist.add(grid.lastLateMs * 1000);
+    // Network PLCs exist only in paced runs (the engine refuses fast pace for them).
     if (ring !== null) ring.drain(run.values, table.quality);
-    run.run(due * stepsPerWake());
+    run.run(due * stepsPerWake);
     publish();
   }
   publish();

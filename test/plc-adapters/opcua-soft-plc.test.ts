@@ -3,42 +3,20 @@
 // (addresses and types), and the program's scan is seen through the wire.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { startSoftPlcProcess, type SoftPlcProcess } from '../../core/engine/soft-plc-process.ts';
 import { loadPlantFile } from '../../core/config/plant-file.ts';
 import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
 import { until } from './opcua-peer.ts';
 
-let child: ChildProcess | undefined;
-
-async function spawnSoftPlc(): Promise<{ endpoint: string; addresses: Record<string, string> }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'plc-adapters/soft-plc/main.ts', '--program', 'sorting', '--protocol', 'opcua', '--port', '0', '--stdin-lifetime'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  child = p;
-  const lines = createInterface({ input: p.stdout! });
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('soft PLC did not print its endpoint within 20 s')), 20_000);
-    p.once('exit', (code) => reject(new Error(`soft PLC exited with ${code}`)));
-    lines.on('line', (line) => {
-      if (!line.startsWith('{"endpoint"')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { endpoint: string; addresses: Record<string, string> });
-    });
-  });
-}
+let plc: SoftPlcProcess | undefined;
 
 test.after(async () => {
-  const p = child;
-  if (!p || p.exitCode !== null) return;
-  const gone = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-  if (p.exitCode === null) p.kill('SIGKILL');
+  await plc?.close();
 });
 
 test('the sorting soft PLC process serves the demo tag map; its scan runs behind the wire', async () => {
-  const { endpoint, addresses } = await spawnSoftPlc();
+  plc = await startSoftPlcProcess({ program: 'sorting', protocol: 'opcua' });
+  const { endpoint, addresses } = plc;
   assert.match(endpoint, /^opc\.tcp:\/\/127\.0\.0\.1:\d+$/);
   assert.is(addresses['m1.run'], 'ns=1;s=m1.run');
   const plant = loadPlantFile('examples/sorting-opcua.yaml');
