@@ -21,6 +21,8 @@ export interface AlarmCondition {
   readonly action?: string;
   /** Signals involved, model first then measured, for the deviation view's trend overlay. */
   readonly signals?: readonly string[];
+  /** Raise the priority when the alarm stays unacknowledged this long (maintenance advisories). */
+  readonly escalation?: { readonly afterMs: number; readonly priority: AlarmPriority };
 }
 
 export interface AlarmSink {
