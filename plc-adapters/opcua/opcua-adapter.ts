@@ -97,6 +97,9 @@ export class OpcuaAdapter implements PlcAdapter {
   #state: ConnectionState = 'disconnected';
   #client: OPCUAClient | undefined;
   #session: ClientSession | undefined;
+  /** The session of a link that dropped: reclaimed on the next channel and closed at once. */
+  #orphan: ClientSession | undefined;
+  #reclaimed = 0;
   #subscription: ClientSubscription | undefined;
   #cm: OPCUACertificateManager | undefined;
   #pki: string;
@@ -189,6 +192,9 @@ export class OpcuaAdapter implements PlcAdapter {
       keepAliveInterval: KEEPALIVE_TARGET_MS,
       requestedSessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       transportTimeout: this.options.connectTimeoutMs ?? 5000,
+      // A dropped link's session is not closed on the dead channel (that waits for a timeout);
+      // the next channel reactivates and closes it, so the server's session slot is freed.
+      keepPendingSessionsOnDisconnect: true,
     });
     this.#client = client;
     await client.createDefaultCertificate();
@@ -203,6 +209,7 @@ export class OpcuaAdapter implements PlcAdapter {
     const ua = this.#ua!;
     const lost = (why: string) => () => this.#lost(gen, why);
     await client.connect(this.options.endpoint);
+    await this.#reclaimOrphan(client);
     const identity: UserIdentityInfo = this.options.username
       ? { type: ua.UserTokenType.UserName, userName: this.options.username, password: this.options.password ?? '' }
       : { type: ua.UserTokenType.Anonymous };
@@ -251,6 +258,29 @@ export class OpcuaAdapter implements PlcAdapter {
     }
   }
 
+  /**
+   * Close the session a dropped link left on the server (it would otherwise hold one of the
+   * server's session slots until its timeout: ten flaps, ten sessions). If the server restarted,
+   * the session is gone and reactivation fails: nothing to free.
+   */
+  async #reclaimOrphan(client: OPCUAClient): Promise<void> {
+    const orphan = this.#orphan;
+    if (!orphan) return;
+    this.#orphan = undefined;
+    try {
+      await withTimeout(client.reactivateSession(orphan), 1500, 'reactivate session');
+      await withTimeout(orphan.close(true), 1500, 'close reclaimed session');
+      this.#reclaimed++;
+    } catch {
+      // Gone with a server restart, or the server refused: its timeout will free it.
+    }
+  }
+
+  /** Sessions of dropped links closed on reconnect instead of left to time out. */
+  get reclaimedSessions(): number {
+    return this.#reclaimed;
+  }
+
   /** Map node-opcua's connect errors to ours, saying what to do. */
   #explain(err: unknown): TwinloopError {
     const msg = err instanceof Error ? err.message : String(err);
@@ -275,6 +305,7 @@ export class OpcuaAdapter implements PlcAdapter {
     this.#lastError = `OPC UA ${this.options.endpoint}: ${reason}`;
     for (const b of this.#batches) b.quality.fill(2);
     this.#generation++;
+    this.#orphan = this.#session;
     void this.#teardown();
   }
 
@@ -480,6 +511,7 @@ export class OpcuaAdapter implements PlcAdapter {
     if (sub) await withTimeout(sub.terminate(), 1000, 'terminate').catch(() => undefined);
     const session = this.#session;
     if (session) await withTimeout(session.close(), 1000, 'close session').catch(() => undefined);
+    this.#orphan = undefined;
     await this.#teardown();
     this.#batches = [];
     if (this.#tempPki && this.#pki) rmSync(this.#pki, { recursive: true, force: true });

@@ -66,6 +66,11 @@ export class OpcuaSoftPlcServer implements SoftPlcServer {
     return this.#server?.certificateFile ?? '';
   }
 
+  /** Sessions the server holds now (tests check that dropped links do not pile them up). */
+  get sessionCount(): number {
+    return this.#server?.currentSessionCount ?? 0;
+  }
+
   async start(image: ProcessImage, options: { host?: string; port?: number }): Promise<{ endpoint: string }> {
     if (this.#server) throw new Error('OPC UA soft PLC server already started');
     const host = options.host ?? '127.0.0.1';

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
+import { OpcuaSoftPlcServer } from '../../plc-adapters/opcua/opcua-soft-plc-server.ts';
 import { startSoftPlc } from '../../plc-adapters/soft-plc/soft-plc.ts';
 import { NetworkExchange, type ActuatorSink, type NetworkTag } from '../../core/network-exchange.ts';
 import { SignalTable, type SignalDef } from '../../core/signals.ts';
@@ -101,6 +102,11 @@ test('ten link flaps: every one detected, the subscription restored every time',
       await until(() => r.x('d').v === flap + 0.5 && r.x('d').q === 0, 3000, `notification after flap ${flap}`);
     }
     assert.is(r.ex.health().reconnects, 10);
+    // Each dropped link's session was reactivated on the new channel and closed, not left to
+    // time out on the server: one live session, not eleven.
+    assert.is(r.adapter.reclaimedSessions, 10);
+    assert.ok(plc.server instanceof OpcuaSoftPlcServer);
+    assert.is(plc.server.sessionCount, 1);
   } finally {
     await r.ex.close();
     await relay.close();
