@@ -5,7 +5,9 @@
 //     20-item requests) in the same run, alternating; the ratio is the adapter's overhead
 //     (target <= 1.15x);
 //  2. the NetworkExchange at a 20 ms cycle (the issue's S7 target) with 1,000 read + 1,000
-//     write tags: cycles kept, read time p50/p99.
+//     write tags: cycles kept, read time p50/p99;
+//  3. block writes (the write tags' DB range as one byte array) against raw nodes7 writing the
+//     same range, and the exchange again with block writes.
 // Bounded to ~20 s. Run alone: node --import tsx bench/s7.ts
 
 import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
@@ -88,7 +90,43 @@ async function overhead(log: (s: string) => void, endpoint: string, addresses: R
   await adapter.close();
 }
 
-async function exchangeCycle(log: (s: string) => void, endpoint: string, addresses: Record<string, string>, cycleMs: number): Promise<void> {
+/**
+ * Block writes (`s7: { blockWrites: true }`): the 1,000 write tags as one byte range of DB1,
+ * split by the PDU. Baseline: raw nodes7 writing the same range from a ready byte array.
+ */
+async function blockWrites(log: (s: string) => void, endpoint: string, addresses: Record<string, string>): Promise<void> {
+  const tags = manyTags(N);
+  const writeSpecs: TagSpec[] = tags.map((t) => ({ address: addresses[`in.${t.name}`]!, type: t.type, direction: 'write' }));
+  const adapter = new S7Adapter({ endpoint, blockWrites: true });
+  await adapter.connect();
+  const wb = await adapter.prepare(writeSpecs);
+  const values = Float64Array.from(tags, (t, k) => (t.type === 'bool' ? k & 1 : k));
+  const { planWriteRegions } = await import('../plc-adapters/s7/s7-block-write.ts');
+  const { parseS7Address } = await import('../plc-adapters/s7/s7-address.ts');
+  const regions = planWriteRegions(writeSpecs.map((s) => parseS7Address(s.address) as Exclude<ReturnType<typeof parseS7Address>, string>));
+  const e = parseS7Endpoint(endpoint);
+  const raw = new NodeS7({ silent: true });
+  raw.requestMaxParallel = 1;
+  await new Promise<void>((resolve, reject) => raw.initiateConnection({ host: e.host, port: e.port, rack: e.rack, slot: e.slot, timeout: 2000 }, (err) => (err ? reject(new Error(String(err))) : resolve())));
+  const rawItems = regions.map((r) => r.item);
+  const rawValues = regions.map((r) => r.values.slice());
+  const rawWrite = (): Promise<void> => new Promise<void>((resolve) => raw.writeItems(rawItems, rawValues, () => resolve()));
+  const rw: number[] = [];
+  const aw: number[] = [];
+  await timeCalls(rawWrite, 5, 500, []);
+  await timeCalls(() => adapter.write(wb, values), 5, 500, []);
+  for (let block = 0; block < 4; block++) {
+    await timeCalls(rawWrite, 20, 1000, rw);
+    await timeCalls(() => adapter.write(wb, values), 20, 1000, aw);
+  }
+  const w50 = pct(rw, 0.5);
+  const aw50 = pct(aw, 0.5);
+  log(`block write ${N} tags (${regions.map((r) => r.item).join(', ')})  raw nodes7 p50 ${f(w50)} ms p99 ${f(pct(rw, 0.99))} ms | adapter p50 ${f(aw50)} ms p99 ${f(pct(aw, 0.99))} ms | overhead ${f(aw50 / w50)}x (n=${aw.length})`);
+  await new Promise<void>((resolve) => raw.dropConnection(() => resolve()));
+  await adapter.close();
+}
+
+async function exchangeCycle(log: (s: string) => void, endpoint: string, addresses: Record<string, string>, cycleMs: number, blockWrites = false): Promise<void> {
   const tags = manyTags(N);
   const defs: SignalDef[] = [
     ...tags.map((t) => ({ name: `s.${t.name}`, type: t.type, kind: 'sensor' as const, unit: '' })),
@@ -101,7 +139,7 @@ async function exchangeCycle(log: (s: string) => void, endpoint: string, address
   const table = SignalTable.create(defs);
   const work = new Float64Array(defs.length);
   const sink = { write: (): void => undefined, flush: (): void => undefined };
-  const ex = new NetworkExchange({ name: 'bench', adapter: new S7Adapter({ endpoint }), tags: map, resolve: (s) => table.id(s), table, sink, cycleMs, refreshMs: 0 });
+  const ex = new NetworkExchange({ name: 'bench', adapter: new S7Adapter({ endpoint, blockWrites }), tags: map, resolve: (s) => table.id(s), table, sink, cycleMs, refreshMs: 0 });
   await ex.start();
   const t0 = performance.now();
   let tick = 0;
@@ -114,7 +152,7 @@ async function exchangeCycle(log: (s: string) => void, endpoint: string, address
   clearInterval(stir);
   const h = ex.health();
   const secs = (performance.now() - t0) / 1000;
-  log(`exchange ${cycleMs} ms cycle, ${N} read + ${N} write tags: ${h.cycles} cycles in ${secs.toFixed(1)} s (${(((h.cycles * cycleMs) / (secs * 1000)) * 100).toFixed(0)}% of the grid), read p50 ${f(h.readMs.p50)} ms p99 ${f(h.readMs.p99)} ms, ${h.writes} writes, ${h.writeFailures} failed, state ${h.state}`);
+  log(`exchange ${cycleMs} ms cycle${blockWrites ? ' (block writes)' : ''}, ${N} read + ${N} write tags: ${h.cycles} cycles in ${secs.toFixed(1)} s (${(((h.cycles * cycleMs) / (secs * 1000)) * 100).toFixed(0)}% of the grid), read p50 ${f(h.readMs.p50)} ms p99 ${f(h.readMs.p99)} ms, ${h.writes} writes, ${h.writeFailures} failed, state ${h.state}`);
   await ex.close();
 }
 
@@ -125,6 +163,8 @@ export async function s7Bench(log: (s: string) => void): Promise<void> {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags in DB1/DB2`);
     await overhead(log, endpoint, addresses);
     await exchangeCycle(log, endpoint, addresses, 20);
+    await blockWrites(log, endpoint, addresses);
+    await exchangeCycle(log, endpoint, addresses, 20, true);
   } finally {
     await plc.close();
   }

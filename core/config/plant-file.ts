@@ -11,6 +11,8 @@ import type { TagDirection } from '../../plc-adapters/adapter.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 import { SchemaValidator, formatPath } from './schema-validator.ts';
 import { parseYaml, readYaml, type YamlSource } from './yaml-document.ts';
+import type { MaintenanceRule, ShadowSection } from '../shadow/rules.ts';
+import { checkShadowRaw, checkSoftLineRaw, normaliseMaintenance, normaliseShadow, normaliseSoftLineFaults, type RawMaintenanceRule, type RawShadow, type RawSoftLine, type SoftLine } from '../shadow/shadow-config.ts';
 
 export const PLANT_SCHEMA_URL = new URL('./plant.schema.json', import.meta.url);
 
@@ -59,6 +61,7 @@ export interface S7Options {
   readonly rack: number;
   readonly slot: number;
   readonly port: number;
+  readonly blockWrites: boolean;
 }
 
 export interface PlantController {
@@ -74,6 +77,10 @@ export interface PlantController {
   readonly ads?: AdsOptions;
   readonly s7?: S7Options;
   readonly tags: readonly PlantTag[];
+  /** virtual (default) or shadow (read-only by construction; readOnly is then true). */
+  readonly mode: 'virtual' | 'shadow';
+  /** Test rig: a "real line" stand-in started behind the controller's protocol (shadow mode). */
+  readonly softLine?: SoftLine;
 }
 
 export interface PlantFile {
@@ -82,6 +89,9 @@ export interface PlantFile {
   /** Absolute path of the line file, when the plant file names one. */
   readonly line?: string;
   readonly controllers: readonly PlantController[];
+  /** Compare, re-sync and communication rules of shadow mode (defaults when absent). */
+  readonly shadow?: ShadowSection;
+  readonly maintenance?: readonly MaintenanceRule[];
 }
 
 let validator: SchemaValidator | undefined;
@@ -124,12 +134,17 @@ interface RawController {
   ads?: Partial<AdsOptions>;
   s7?: Partial<S7Options>;
   tags: RawTag[];
+  mode?: 'virtual' | 'shadow';
+  softLine?: RawSoftLine;
 }
 interface RawPlant {
   name?: string;
   description?: string;
   line?: string;
   controllers: RawController[];
+  mode?: 'virtual' | 'shadow';
+  shadow?: RawShadow;
+  maintenance?: RawMaintenanceRule[];
 }
 
 const OPTION_BLOCKS = ['opcua', 'ads', 's7'] as const;
@@ -185,11 +200,16 @@ function crossCheck(plant: RawPlant): { segs: (string | number)[]; message: stri
       if (t.deadband !== undefined && t.type === 'bool' && t.deadband > 0) out.push({ segs: tag('deadband'), message: 'a bool tag has no deadband' });
     });
     // Shadow mode has no write path: a write tag there is a contradiction, not a no-op.
-    if (c.readOnly) {
+    const shadow = (c.mode ?? plant.mode) === 'shadow';
+    if (c.readOnly || shadow) {
       const w = c.tags.findIndex((t) => t.direction === 'write');
-      if (w >= 0) out.push({ segs: at('tags', w, 'direction'), message: `controller ${c.name} is readOnly (shadow mode): write tags are not allowed` });
+      if (w >= 0) out.push({ segs: at('tags', w, 'direction'), message: `controller ${c.name} is ${shadow ? 'in shadow mode (read-only)' : 'readOnly (shadow mode)'}: write tags are not allowed; a measured sensor is a read tag` });
     }
+    if (c.softLine && !shadow) out.push({ segs: at('softLine'), message: `softLine is the shadow-mode test rig; controller ${c.name} is not in shadow mode` });
+    if (c.softLine && c.softPlc) out.push({ segs: at('softLine'), message: 'give either softPlc or softLine, not both' });
+    if (c.softLine) out.push(...checkSoftLineRaw(c.softLine, at()));
   });
+  out.push(...checkShadowRaw(plant.shadow, plant.maintenance));
   return out;
 }
 
@@ -213,7 +233,9 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
       protocol: c.protocol,
       ...(c.endpoint !== undefined ? { endpoint: c.endpoint } : {}),
       cycleMs: c.cycleMs ?? 10,
-      readOnly: c.readOnly ?? false,
+      readOnly: (c.readOnly ?? false) || (c.mode ?? raw.mode) === 'shadow',
+      mode: c.mode ?? raw.mode ?? 'virtual',
+      ...(c.softLine !== undefined ? { softLine: { ...c.softLine, line: abs(c.softLine.line), program: c.softLine.program ?? 'sorting', faults: normaliseSoftLineFaults(c.softLine.faults) } } : {}),
       refreshMs: c.refreshMs ?? 1000,
       ...(c.program !== undefined ? { program: c.program } : {}),
       ...(c.softPlc !== undefined ? { softPlc: c.softPlc } : {}),
@@ -228,7 +250,7 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
           }
         : {}),
       ...(c.protocol === 'ads' ? { ads: { ...c.ads, targetAdsPort: c.ads?.targetAdsPort ?? 851 } } : {}),
-      ...(c.protocol === 's7' ? { s7: { rack: c.s7?.rack ?? 0, slot: c.s7?.slot ?? 1, port: c.s7?.port ?? 102 } } : {}),
+      ...(c.protocol === 's7' ? { s7: { rack: c.s7?.rack ?? 0, slot: c.s7?.slot ?? 1, port: c.s7?.port ?? 102, blockWrites: c.s7?.blockWrites ?? false } } : {}),
       tags: c.tags.map((t) => ({
         signal: t.signal,
         address: t.address,
@@ -239,6 +261,8 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
         deadband: t.deadband ?? 0,
       })),
     })),
+    ...(raw.shadow !== undefined || raw.controllers.some((c) => (c.mode ?? raw.mode) === 'shadow') ? { shadow: normaliseShadow(raw.shadow ?? {}) } : {}),
+    ...(raw.maintenance !== undefined ? { maintenance: normaliseMaintenance(raw.maintenance) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, PlcAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
 import { parseS7Address, s7Range, type S7Address } from './s7-address.ts';
+import { encodeRegions, planWriteRegions, type S7WriteRegion } from './s7-block-write.ts';
 
 export interface S7AdapterOptions {
   /** `s7://HOST[:PORT][?rack=R&slot=S]` (port 102, rack 0, slot 1 by default: S7-1200/1500). */
@@ -24,6 +25,11 @@ export interface S7AdapterOptions {
   readonly maxItemsPerRequest?: number;
   /** Shadow mode: refuse every write before it reaches the wire. */
   readonly readOnly?: boolean;
+  /**
+   * Write each area/DB spanned by the write tags as one byte range (s7-block-write.ts): for
+   * areas the simulation owns (%I of a PLC without I/O, a simulation DB). Gaps are written as 0.
+   */
+  readonly blockWrites?: boolean;
   readonly log?: Logger;
 }
 
@@ -66,7 +72,11 @@ class S7Batch implements TagBatch {
   /** Write requests: item names and values in nodes7's form, by chunk (reused). */
   readonly writeItems: string[][];
   readonly writeValues: (number | boolean)[][];
-  constructor(adapter: S7Adapter, tags: readonly TagSpec[], addresses: readonly S7Address[], maxItems: number) {
+  /** Block-write regions (blockWrites), by chunk of <= maxItems regions; empty otherwise. */
+  readonly regions: S7WriteRegion[];
+  readonly regionItems: string[][];
+  readonly regionValues: number[][][];
+  constructor(adapter: S7Adapter, tags: readonly TagSpec[], addresses: readonly S7Address[], maxItems: number, blockWrites: boolean) {
     this.adapter = adapter;
     this.tags = tags;
     this.addresses = addresses;
@@ -76,6 +86,15 @@ class S7Batch implements TagBatch {
     for (let i = 0; i < this.items.length; i += maxItems) {
       this.writeItems.push(this.items.slice(i, i + maxItems));
       this.writeValues.push(this.items.slice(i, i + maxItems).map(() => 0));
+    }
+    const writes = tags.every((t) => t.direction === 'write');
+    this.regions = blockWrites && writes && tags.length > 0 ? planWriteRegions(addresses) : [];
+    this.regionItems = [];
+    this.regionValues = [];
+    for (let i = 0; i < this.regions.length; i += maxItems) {
+      const chunk = this.regions.slice(i, i + maxItems);
+      this.regionItems.push(chunk.map((r) => r.item));
+      this.regionValues.push(chunk.map((r) => r.values));
     }
   }
 }
@@ -274,7 +293,7 @@ export class S7Adapter implements PlcAdapter {
       }
       return a;
     });
-    const batch = new S7Batch(this, tags, addresses, this.#maxItems);
+    const batch = new S7Batch(this, tags, addresses, this.#maxItems, this.#o.blockWrites === true);
     if (!this.#conn || this.#state !== 'connected') throw this.#notConnected('prepare');
     const items = batch.items;
     const values = await this.#enqueue(async (conn) => {
@@ -330,6 +349,8 @@ export class S7Adapter implements PlcAdapter {
     const b = this.#own(batch);
     if (this.#o.readOnly) throw new TwinloopError('PLC_NOT_CONNECTED', `S7 ${this.#o.endpoint}: write refused: the coupling is read-only (shadow mode)`);
     if (!this.#conn || this.#state !== 'connected') throw this.#notConnected('write');
+    // Owned ranges go out whole: one range costs about what a handful of scattered items do.
+    if (b.regions.length > 0) return this.write(b, values);
     const items: string[][] = [];
     const vals: (number | boolean)[][] = [];
     for (let k = 0; k < b.items.length; k++) {
@@ -359,6 +380,10 @@ export class S7Adapter implements PlcAdapter {
     if (this.#o.readOnly) throw new TwinloopError('PLC_NOT_CONNECTED', `S7 ${this.#o.endpoint}: write refused: the coupling is read-only (shadow mode)`);
     // A write that cannot go out now fails now: it is never queued for a later replay.
     if (!this.#conn || this.#state !== 'connected') throw this.#notConnected('write');
+    if (b.regions.length > 0) {
+      encodeRegions(b.regions, b.addresses, values);
+      return this.#writeChunks(b, b.regionItems, b.regionValues);
+    }
     let k = 0;
     for (const chunk of b.writeValues) {
       for (let j = 0; j < chunk.length; j++, k++) chunk[j] = this.#plcValue(b.addresses[k]!, values[k]!);
@@ -366,7 +391,7 @@ export class S7Adapter implements PlcAdapter {
     await this.#writeChunks(b, b.writeItems, b.writeValues);
   }
 
-  async #writeChunks(b: S7Batch, chunks: readonly string[][], chunkValues: readonly (number | boolean)[][]): Promise<void> {
+  async #writeChunks(b: S7Batch, chunks: readonly string[][], chunkValues: readonly (number | boolean | number[])[][]): Promise<void> {
     // One request per chunk, each through the queue; a failed chunk ends the write (the
     // chunks before it are in the PLC; nothing is retried or replayed later).
     for (let c = 0; c < chunks.length; c++) {
@@ -376,11 +401,19 @@ export class S7Adapter implements PlcAdapter {
         await this.#enqueue(
           (conn) =>
             new Promise<void>((resolve, reject) => {
-              const busy = conn.writeItems(items, vals, (anythingBad) => {
-                if (!anythingBad) resolve();
-                else if (conn.isoConnectionState !== 4) reject(new Error('write failed: connection lost or request timed out'));
-                else reject(new TwinloopError('PLC_TAG_UNKNOWN', `S7 ${this.#o.endpoint}: the PLC refused a write of ${items.length} tags (first: ${items[0]})`));
-              });
+              // Writes are split by the negotiated PDU, not the lowered one used to group reads.
+              const grouping = conn.maxPDU;
+              conn.maxPDU = this.#pdu;
+              let busy: number;
+              try {
+                busy = conn.writeItems(items, vals, (anythingBad) => {
+                  if (!anythingBad) resolve();
+                  else if (conn.isoConnectionState !== 4) reject(new Error('write failed: connection lost or request timed out'));
+                  else reject(new TwinloopError('PLC_TAG_UNKNOWN', `S7 ${this.#o.endpoint}: the PLC refused a write of ${items.length} tags (first: ${items[0]})`));
+                });
+              } finally {
+                conn.maxPDU = grouping;
+              }
               if (busy !== 0) reject(new Error('nodes7 had a write in progress (the queue should prevent this)'));
             }),
         );

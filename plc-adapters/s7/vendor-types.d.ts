@@ -20,7 +20,7 @@ declare module 'nodes7' {
     removeItems(items?: string | string[]): void;
     readAllItems(callback: (anythingBad: boolean, values: Record<string, NodeS7Value>) => void): void;
     /** 0 when queued; non-zero when a write is in progress (then the callback never comes). */
-    writeItems(items: string | string[], values: NodeS7Value | NodeS7Value[], callback: (anythingBad: boolean) => void): number;
+    writeItems(items: string | string[], values: NodeS7Value | (NodeS7Value | number[])[], callback: (anythingBad: boolean) => void): number;
     /** Internal: 4 = connected (ISO and PDU negotiated). */
     isoConnectionState: number;
     /** Internal: the negotiated PDU size. */

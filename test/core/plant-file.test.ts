@@ -74,7 +74,7 @@ test('scaling: gain/offset kept, raw/eng ranges turned into gain/offset', () => 
   assert.is(a!.scale.offset, 0);
   assert.equal(b!.scale, { gain: 0.001, offset: 2 });
   assert.is(b!.deadband, 0.01);
-  assert.equal(p.controllers[0]!.s7, { rack: 0, slot: 1, port: 102 });
+  assert.equal(p.controllers[0]!.s7, { rack: 0, slot: 1, port: 102, blockWrites: false });
 });
 
 test('a bad file: every schema problem at once, each with path, expectation and line', () => {
