@@ -44,6 +44,16 @@ export const ErrorCodes = {
   FAULT_UNKNOWN: 'no active fault has this id',
   FAULT_TABLE_FULL: 'the model holds as many faults as its preallocated table allows',
   SNAPSHOT_INVALID: 'a model snapshot is malformed or was taken of another line',
+  REC_WRITE: 'a recording could not be created or written (disk full, permissions); the run goes on',
+  REC_NOT_FOUND: 'no recording with this id, or it has no readable segment',
+  REC_CORRUPT: 'a recording segment has a bad header or a block failed its length or CRC check',
+  REC_QUERY: 'a recording query had a bad time range, signal name or option',
+  TRACE_INVALID: 'a scenario or sweep trace file is malformed',
+  RESULT_INVALID: 'a scenario or sweep result directory is missing or malformed',
+  ALARM_UNKNOWN: 'no alarm has this id',
+  ALARM_STATE: 'the alarm is in a state that does not allow this action (e.g. acknowledging an acknowledged alarm)',
+  ALARM_INVALID: 'an alarm action or alarm option is malformed (empty note, shelve duration out of range)',
+  ALARM_JOURNAL: 'the alarm journal cannot be opened or written; operator actions are refused until it can',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

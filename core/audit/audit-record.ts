@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'fault.clear',
   'alarm.ack',
   'alarm.shelve',
+  'alarm.unshelve',
+  'alarm.out-of-service',
+  'alarm.return-to-service',
   'audit.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -34,6 +34,10 @@ const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number
   ['HMI_UNSUPPORTED', 501],
   ['WORKER_FAILED', 503],
   ['AUDIT_UNAVAILABLE', 503],
+  ['ALARM_INVALID', 400],
+  ['ALARM_UNKNOWN', 404],
+  ['ALARM_STATE', 409],
+  ['ALARM_JOURNAL', 503],
 ]);
 
 /** HTTP status for a TwinloopError code (also used by the auth hook). */
