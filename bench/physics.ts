@@ -2,8 +2,10 @@
 // the demo's mix (drive, conveyor, photo-eye, classifier, pusher, bin, source), and on a mixed
 // line of 10k / 100k components of the plant types (furnace, compressor, cylinder, limit
 // switch, tank, pump, valve, transmitter, encoder, proximity, quality gate with their drives and
-// conveyors), next to a baseline measured in the same run: a bare first-order update over a
-// Float64Array of the same count. Runs alone with `node --import tsx bench/physics.ts`.
+// conveyors), and on an assembly line of 10k / 100k components of the station types (roller
+// conveyor with zones, machine, buffer, pick-and-place, coating, weld), next to a baseline
+// measured in the same run: a bare first-order update over a Float64Array of the same count.
+// Runs alone with `node --import tsx bench/physics.ts`.
 
 import { pathToFileURL } from 'node:url';
 import { Model, lineSignals } from '../physics/model.ts';
@@ -13,6 +15,8 @@ const SIZES = [1_000, 10_000, 100_000];
 const MIXED_SIZES = [10_000, 100_000];
 /** Components per repeat of the mixed pattern. */
 const MIXED_PATTERN = 15;
+/** Components per repeat of the assembly pattern. */
+const ASSEMBLY_PATTERN = 11;
 /** Components per repeat of the pattern. */
 const PATTERN = 7;
 /** Pushers flip their command every this many steps (between timed rounds). */
@@ -87,6 +91,32 @@ export function mixedLine(count: number): LineFile {
     );
   }
   return { name: `mixed-${components.length}`, dt: 0.001, seed: 1, components };
+}
+
+/**
+ * A line of `count` assembly components (rounded up to whole patterns), deterministic: items on
+ * a zoned roller conveyor into a machine, a buffer, a pick-and-place onto a belt past coating,
+ * weld and a quality gate into a bin. Random cycle times keep every station changing state.
+ */
+export function assemblyLine(count: number): LineFile {
+  const components: ComponentConfig[] = [];
+  const groups = Math.ceil(count / ASSEMBLY_PATTERN);
+  for (let g = 0; g < groups; g++) {
+    components.push(
+      { id: `m${g}`, type: 'drive' },
+      { id: `c${g}`, type: 'conveyor', length: 2, beltSpeed: 0.5, drive: `m${g}`, next: `k${g}` },
+      { id: `s${g}`, type: 'source', conveyor: `r${g}`, rate: 2, minGap: 0, itemLength: 0.2 },
+      { id: `r${g}`, type: 'rollerconveyor', length: 2, zones: 4, speed: 1, next: `mc${g}` },
+      { id: `mc${g}`, type: 'machine', cycleTime: 0.4, distribution: 'normal', spread: 0.05, next: `bf${g}` },
+      { id: `bf${g}`, type: 'buffer', capacity: 4, next: `pp${g}` },
+      { id: `pp${g}`, type: 'pickplace', downTime: 0.05, gripTime: 0.05, upTime: 0.05, traverseTime: 0.1, releaseTime: 0.05, returnTime: 0.1, next: `c${g}` },
+      { id: `co${g}`, type: 'coating', conveyor: `c${g}`, position: 0.5 },
+      { id: `w${g}`, type: 'weld', conveyor: `c${g}`, position: 1 },
+      { id: `q${g}`, type: 'quality', conveyor: `c${g}`, position: 1.5, attribute: 'coating', min: 80, max: 120 },
+      { id: `k${g}`, type: 'bin' },
+    );
+  }
+  return { name: `assembly-${components.length}`, dt: 0.001, seed: 1, components };
 }
 
 function firstOrder(x: Float64Array, u: Float64Array, k: number): void {
@@ -171,6 +201,12 @@ export async function physicsBench(log: (line: string) => void): Promise<void> {
   log('components  items  rounds  model ns  bare ns  ratio');
   for (const size of MIXED_SIZES) {
     log(row(measure(mixedLine(size))));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  log('physics: assembly line (drive, conveyor, source, roller conveyor, machine, buffer, pick-and-place, coating, weld, quality, bin)');
+  log('components  items  rounds  model ns  bare ns  ratio');
+  for (const size of MIXED_SIZES) {
+    log(row(measure(assemblyLine(size))));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -44,6 +44,7 @@ export const ErrorCodes = {
   FAULT_UNKNOWN: 'no active fault has this id',
   FAULT_TABLE_FULL: 'the model holds as many faults as its preallocated table allows',
   SNAPSHOT_INVALID: 'a model snapshot is malformed or was taken of another line',
+  SNAPSHOT_UNSUPPORTED: 'the run cannot be snapshotted with its controller (a network PLC, or a built-in program that cannot save its state)',
   REC_WRITE: 'a recording could not be created or written (disk full, permissions); the run goes on',
   REC_NOT_FOUND: 'no recording with this id, or it has no readable segment',
   REC_CORRUPT: 'a recording segment has a bad header or a block failed its length or CRC check',

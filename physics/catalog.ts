@@ -20,6 +20,12 @@ import { qualityType } from './quality.ts';
 import { tankType } from './tank.ts';
 import { transmitterType } from './transmitter.ts';
 import { valveType } from './valve.ts';
+import { rollerConveyorType } from './roller-conveyor.ts';
+import { machineType } from './machine.ts';
+import { bufferType } from './buffer.ts';
+import { pickPlaceType } from './pick-place.ts';
+import { coatingType } from './coating.ts';
+import { weldType } from './weld.ts';
 
 /** Every component type, in the order the docs and the schema list them. */
 export const COMPONENT_TYPES: readonly ComponentType[] = [
@@ -41,6 +47,12 @@ export const COMPONENT_TYPES: readonly ComponentType[] = [
   pumpType,
   furnaceType,
   qualityType,
+  rollerConveyorType,
+  machineType,
+  bufferType,
+  pickPlaceType,
+  coatingType,
+  weldType,
 ];
 
 const BY_NAME: ReadonlyMap<string, ComponentType> = new Map(COMPONENT_TYPES.map((t) => [t.type, t]));
@@ -60,7 +72,7 @@ export const LINE_PREFIX = 'line';
 
 /** Line-level signals, published as `line.<field>` ahead of all component signals. */
 export const LINE_SIGNALS: readonly FieldSpec[] = [
-  { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power of all drives, compressors, pumps and furnaces' },
+  { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power of all powered components (drives, compressors, pumps, furnaces, roller zones, machines, pick-and-place, coating, weld)' },
   { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Electrical energy of the line since reset' },
   { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items in transit on conveyors' },
   { field: 'created', type: 'int', kind: 'state', unit: '', description: 'Items created by all sources since reset' },

@@ -19,6 +19,8 @@ export interface NumberParam {
   readonly minimum?: number;
   readonly exclusiveMinimum?: number;
   readonly maximum?: number;
+  /** Whole numbers only (published as JSON Schema `integer`). */
+  readonly integer?: boolean;
 }
 
 /** A reference to another component by id. */
@@ -105,6 +107,9 @@ export function readNumber(cfg: ComponentConfig, type: ComponentType, name: stri
   if (spec.maximum !== undefined && v > spec.maximum) {
     throw new TwinloopError('MODEL_BUILD', `${where} must be <= ${spec.maximum}, got ${v}`);
   }
+  if (spec.integer === true && !Number.isInteger(v)) {
+    throw new TwinloopError('MODEL_BUILD', `${where} must be a whole number, got ${v}`);
+  }
   return v;
 }
 
@@ -181,6 +186,8 @@ export interface BuildContext {
   of(type: string): readonly Placed[];
   /** Global index of an item class name; -1 if no source produces it. */
   classIndex(name: string): number;
+  /** Lane of the item pool held by this component (conveyor, roller conveyor, station); -1 if none (lanes.ts). */
+  lane(id: string): number;
 }
 
 /**

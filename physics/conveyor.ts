@@ -7,6 +7,7 @@ import { column, readNumber } from './component.ts';
 import type { Bins } from './bin.ts';
 import { driveType } from './drive.ts';
 import { CAP, COUNT, HEAD, ItemPool, LENGTH, START } from './items.ts';
+import type { Lane } from './lanes.ts';
 
 /** Catalog entry for conveyors. */
 export const conveyorType: ComponentType = {
@@ -17,7 +18,7 @@ export const conveyorType: ComponentType = {
     beltSpeed: { kind: 'number', unit: 'm/s', default: 0.5, minimum: 0, description: 'Belt speed when the drive runs at its rated frequency' },
     drive: { kind: 'ref', targets: ['drive'], description: 'Id of the drive that moves this belt' },
     slip: { kind: 'number', unit: '', default: 0, minimum: 0, maximum: 1, description: 'Belt slip on the drive pulley: belt speed = pulley speed x (1 - slip)' },
-    next: { kind: 'ref', targets: ['conveyor', 'bin'], optional: true, description: 'Id of the conveyor or bin that receives items off the end. Default: none, items fall off and count as dropped' },
+    next: { kind: 'ref', targets: ['conveyor', 'bin', 'rollerconveyor', 'machine', 'buffer', 'pickplace'], optional: true, description: 'Id of the conveyor, bin, roller conveyor or station that receives items off the end (a roller conveyor or station takes an item whole, when it accepts it). Default: none, items fall off and count as dropped' },
   },
   signals: [
     { field: 'speed', type: 'real', kind: 'state', unit: 'm/s', description: 'Belt speed' },
@@ -49,7 +50,8 @@ const C_NEXT_CONV = 2; // next conveyor index, or -1
 const C_NEXT_BIN = 3; // next bin index, or -1
 const C_DROPPED = 4;
 const C_JAM = 5; // fault: 1 while jammed (belt and items stand still)
-const I_COLS = 6;
+const C_NEXT_GATED = 6; // lane of a next roller conveyor or station (takes items whole when it accepts), or -1
+const I_COLS = 7;
 
 /** All conveyors of a line; owns the item pool. */
 export class Conveyors {
@@ -68,8 +70,10 @@ export class Conveyors {
   /**
    * @param minItemLength shortest item any source makes, m (sizes the item pool)
    * @param values the model's value array (item counts are written through by the pool)
+   * @param lanes every lane of the pool (lanes.ts): this group's belts first, then the lanes of
+   *   roller conveyors and stations, whose item counts are their `.items` signals
    */
-  constructor(ctx: BuildContext, bins: Bins, minItemLength: number, values: Float64Array) {
+  constructor(ctx: BuildContext, bins: Bins, minItemLength: number, values: Float64Array, lanes: readonly Lane[]) {
     const placed = ctx.of('conveyor');
     const n = placed.length;
     this.n = n;
@@ -84,6 +88,7 @@ export class Conveyors {
     const driveSpeedSig = column(this.#i, C_DRIVE_SPEED_SIG, n);
     const nextConv = column(this.#i, C_NEXT_CONV, n).fill(-1);
     const nextBin = column(this.#i, C_NEXT_BIN, n).fill(-1);
+    const nextGated = column(this.#i, C_NEXT_GATED, n).fill(-1);
     const countSig = new Int32Array(n);
     const drives = ctx.of('drive');
     this.#driveIdx = new Int32Array(n);
@@ -104,13 +109,28 @@ export class Conveyors {
       countSig[c] = ctx.signal(cfg.id, 'items');
       const next = cfg['next'];
       if (typeof next === 'string') {
-        if (ctx.typeOf(next) === 'conveyor') nextConv[c] = ctx.indexOf(next);
-        else nextBin[c] = ctx.indexOf(next);
+        const t = ctx.typeOf(next);
+        if (t === 'conveyor') nextConv[c] = ctx.indexOf(next);
+        else if (t === 'bin') nextBin[c] = ctx.indexOf(next);
+        else nextGated[c] = ctx.lane(next);
       }
     }
     this.#order = downstreamFirst(nextConv);
     // The pool keeps its own copies: a view would pin this buffer's layout into the pool.
-    this.items = new ItemPool(length.slice(), nextConv.slice(), minItemLength, values, countSig);
+    const m = lanes.length;
+    const laneLength = new Float64Array(m);
+    laneLength.set(length);
+    const laneNext = new Int32Array(m).fill(-1);
+    laneNext.set(nextConv);
+    const laneCount = new Int32Array(m);
+    laneCount.set(countSig);
+    const laneCap = new Int32Array(m);
+    for (let l = n; l < m; l++) {
+      laneLength[l] = lanes[l]!.length;
+      laneCap[l] = lanes[l]!.capacity;
+      laneCount[l] = ctx.signal(lanes[l]!.cfg.id, 'items');
+    }
+    this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap);
   }
 
   /** Empty belts, counters to zero, faults cleared. */
@@ -170,11 +190,14 @@ export class Conveyors {
     const oDriveSpeedSig = C_DRIVE_SPEED_SIG * n;
     const oNextConv = C_NEXT_CONV * n;
     const oJam = C_JAM * n;
+    const oNextGated = C_NEXT_GATED * n;
     const oGrip = C_GRIP * n;
-    const oStart = START * n;
-    const oCap = CAP * n;
-    const oHead = HEAD * n;
-    const oCount = COUNT * n;
+    // The pool's ring columns are per lane: belts first, then roller conveyors and stations.
+    const lanes = pool.conveyors;
+    const oStart = START * lanes;
+    const oCap = CAP * lanes;
+    const oHead = HEAD * lanes;
+    const oCount = COUNT * lanes;
     const oItemLength = LENGTH * pool.capacity;
     for (let o = 0; o < n; o++) {
       const c = order[o]!;
@@ -188,13 +211,16 @@ export class Conveyors {
       // How far the front-most item may go: up to the rear of the last item already on the
       // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
       let limit = Infinity;
-      if (nc >= 0 && ring[oCount + nc]! > 0) {
-        const r = pool.rearmost(nc);
-        limit = len + itemF[r]! - itemF[oItemLength + r]!;
-      }
       const start = ring[oStart + c]!;
       const cap = ring[oCap + c]!;
       const head = ring[oHead + c]!;
+      if (nc >= 0 && ring[oCount + nc]! > 0) {
+        const r = pool.rearmost(nc);
+        limit = len + itemF[r]! - itemF[oItemLength + r]!;
+      } else if (ii[oNextGated + c]! >= 0 && !pool.accepts(ii[oNextGated + c]!, slots[start + head]!)) {
+        // A station or roller conveyor that cannot take the item holds it at the end.
+        limit = len;
+      }
       let j = head;
       // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
       for (let k = 0; k < cnt; k++) {
@@ -220,11 +246,18 @@ export class Conveyors {
     const len = this.#f[C_LENGTH * n + c]!;
     const nc = this.#i[C_NEXT_CONV * n + c]!;
     const bin = this.#i[C_NEXT_BIN * n + c]!;
+    const gated = this.#i[C_NEXT_GATED * n + c]!;
     while (pool.count[c]! > 0) {
       const s = pool.at(c, 0);
       const x = front[s]!;
       if (!(x > len)) break;
-      if (nc >= 0) {
+      if (gated >= 0) {
+        if (!pool.accepts(gated, s)) {
+          front[s] = len;
+          break;
+        }
+        pool.handOver(c, gated);
+      } else if (nc >= 0) {
         if (!pool.transferFront(c, nc)) {
           front[s] = len;
           break;

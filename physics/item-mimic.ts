@@ -8,7 +8,8 @@ import { TwinloopError } from '../core/errors.ts';
 import type { ComponentConfig, LineFile } from './model.ts';
 import { readNumber } from './component.ts';
 import { sourceType } from './source.ts';
-import { ringCapacity, type ItemPool } from './items.ts';
+import { LANE_STATION, type ItemPool } from './items.ts';
+import { laneSlots, lanesOf } from './lanes.ts';
 
 export const ITEM_PREFIX = 'items';
 /** Mimic px per metre when the line file gives no scale (the HMI uses the same default). */
@@ -19,7 +20,7 @@ export function itemSlotCount(line: LineFile): number {
   let min = Infinity;
   for (const c of line.components) if (c.type === 'source') min = Math.min(min, readNumber(c, sourceType, 'itemLength', c.id));
   let total = 0;
-  for (const c of line.components) if (c.type === 'conveyor' && typeof c.length === 'number') total += ringCapacity(c.length, min);
+  for (const lane of lanesOf(line.components)) total += laneSlots(lane, min);
   return total;
 }
 
@@ -50,7 +51,7 @@ export class ItemMimic {
   readonly #y: Int32Array;
   readonly #cls: Int32Array;
 
-  /** `conveyors` in pool order (file order of the conveyor components). */
+  /** `conveyors`: the components holding the pool's lanes, in lane order (lanes.ts); stations draw their items at their layout point. */
   constructor(line: LineFile, conveyors: readonly ComponentConfig[], pool: ItemPool, resolve: (name: string) => number) {
     const n = itemSlotCount(line);
     if (n !== pool.capacity) throw new TwinloopError('MODEL_BUILD', `item view has ${n} slots but the pool ${pool.capacity}`);
@@ -65,8 +66,9 @@ export class ItemMimic {
       const rot = ((c.layout?.rotation ?? 0) * Math.PI) / 180;
       this.#x0[i] = c.layout?.x ?? 0;
       this.#y0[i] = c.layout?.y ?? 0;
-      this.#dx[i] = Math.cos(rot) * scale;
-      this.#dy[i] = Math.sin(rot) * scale;
+      const still = pool.laneKind[i] === LANE_STATION ? 0 : 1;
+      this.#dx[i] = Math.cos(rot) * scale * still;
+      this.#dy[i] = Math.sin(rot) * scale * still;
     });
     const ids = (field: string): Int32Array => Int32Array.from({ length: n }, (_, k) => resolve(`${ITEM_PREFIX}.${k}.${field}`));
     this.#alive = ids('alive');

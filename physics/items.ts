@@ -12,7 +12,14 @@ export const HEIGHT = 2;
 /** Quality attributes the processes change: temperature (°C) and time spent heated (s). */
 export const TEMP = 3;
 export const DWELL = 4;
-const F_COLS = 5;
+/** Coating thickness (µm, coating stations) and weld heat input (kJ/m, weld stations). */
+export const COAT = 5;
+export const HEAT = 6;
+const F_COLS = 7;
+
+/** Lane kinds ({@link ItemPool.laneKind}): items with positions along a length, or held in a station. */
+export const LANE_CONTINUOUS = 0;
+export const LANE_STATION = 1;
 
 /** Temperature of an item placed without one (°C). */
 export const DEFAULT_ITEM_TEMPERATURE = 20;
@@ -61,6 +68,16 @@ export class ItemPool {
   readonly temp: Float64Array;
   /** Time the item spent in heated zones, s (column view of `f`). */
   readonly dwell: Float64Array;
+  /** Coating thickness, µm, and weld heat input, kJ/m (column views of `f`; 0 until processed). */
+  readonly coat: Float64Array;
+  readonly heat: Float64Array;
+  /** Per lane: LANE_CONTINUOUS (belt, roller conveyor) or LANE_STATION (machine, buffer, pick-and-place). */
+  readonly laneKind: Uint8Array;
+  /**
+   * Per lane: 1 while it takes items in. Owners of gated lanes (roller conveyors: zone 0 free;
+   * stations: idle or not full) keep it current; belts leave it 1 and only need room.
+   */
+  readonly open: Uint8Array;
   /** Creation serial number, increasing in order of creation (quality gates use it to see each item once). */
   readonly serial: Int32Array;
   /** QUALITY_UNKNOWN / _GOOD / _REJECT, set by the last quality gate passed. */
@@ -88,8 +105,9 @@ export class ItemPool {
    * @param convNext next conveyor index per conveyor, -1 if none or a bin
    * @param minItemLength shortest item any source makes, m; bounds how many items fit a conveyor
    * @param values the model's value array, and `countSig` the id of each conveyor's item count in it
+   * @param laneCap per lane, a fixed capacity (stations) or 0 (continuous: from length and minItemLength); default all 0
    */
-  constructor(convLength: Float64Array, convNext: Int32Array, minItemLength: number, values: Float64Array, countSig: Int32Array) {
+  constructor(convLength: Float64Array, convNext: Int32Array, minItemLength: number, values: Float64Array, countSig: Int32Array, laneCap?: Int32Array) {
     const n = convLength.length;
     this.conveyors = n;
     this.convLength = convLength;
@@ -101,8 +119,12 @@ export class ItemPool {
     const ringCap = column(this.ring, CAP, n);
     this.count = column(this.ring, COUNT, n);
     let total = 0;
+    this.laneKind = new Uint8Array(n);
+    this.open = new Uint8Array(n).fill(1);
     for (let c = 0; c < n; c++) {
-      const cap = ringCapacity(convLength[c]!, minItemLength);
+      const fixed = laneCap?.[c] ?? 0;
+      if (fixed > 0) this.laneKind[c] = LANE_STATION;
+      const cap = fixed > 0 ? fixed : ringCapacity(convLength[c]!, minItemLength);
       ringStart[c] = total;
       ringCap[c] = cap;
       total += cap;
@@ -115,6 +137,8 @@ export class ItemPool {
     this.height = column(this.f, HEIGHT, total);
     this.temp = column(this.f, TEMP, total);
     this.dwell = column(this.f, DWELL, total);
+    this.coat = column(this.f, COAT, total);
+    this.heat = column(this.f, HEAT, total);
     this.serial = new Int32Array(total);
     this.quality = new Int32Array(total);
     this.cls = new Int32Array(total);
@@ -131,7 +155,7 @@ export class ItemPool {
 
   /** Every typed array of the pool, for snapshots. */
   state(): (Float64Array | Int32Array | Uint8Array)[] {
-    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta];
+    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open];
   }
 
   /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
@@ -145,6 +169,7 @@ export class ItemPool {
     this.alive.fill(0);
     const n = this.conveyors;
     this.ring.fill(0, HEAD * n, (COUNT + 1) * n);
+    this.open.fill(1);
     for (let c = 0; c < n; c++) this.#values[this.#countSig[c]!] = 0;
   }
 
@@ -181,6 +206,8 @@ export class ItemPool {
     this.f[HEIGHT * cap + s] = geometry[gi + 2]!;
     this.f[TEMP * cap + s] = geometry.length > gi + 3 ? geometry[gi + 3]! : DEFAULT_ITEM_TEMPERATURE;
     this.f[DWELL * cap + s] = 0;
+    this.f[COAT * cap + s] = 0;
+    this.f[HEAT * cap + s] = 0;
     this.serial[s] = meta[2]!++;
     this.quality[s] = QUALITY_UNKNOWN;
     this.cls[s] = cls;
@@ -233,6 +260,34 @@ export class ItemPool {
     this.#meta[1]!--;
     this.#free[this.#meta[0]!++] = s;
     return cls;
+  }
+
+  /**
+   * Whether lane `to` can take item slot `s` now: open, its ring not full and, on a continuous
+   * lane, room for the item's length behind its rear-most item (the item enters with its rear at
+   * the lane's start). Integer arguments only, so step loops call it without boxing.
+   */
+  accepts(to: number, s: number): boolean {
+    const n = this.conveyors;
+    const ring = this.ring;
+    const count = ring[COUNT * n + to]!;
+    if (this.open[to] === 0 || count === ring[CAP * n + to]!) return false;
+    if (this.laneKind[to] === LANE_STATION || count === 0) return true;
+    const r = this.rearmost(to);
+    const cap = this.capacity;
+    return this.f[r]! - this.f[LENGTH * cap + r]! >= this.f[LENGTH * cap + s]!;
+  }
+
+  /**
+   * Move the front item of lane `from` to the rear of lane `to` (check {@link accepts} first):
+   * into a station its position is 0; onto a continuous lane it enters with its rear at the start.
+   */
+  handOver(from: number, to: number): void {
+    const s = this.at(from, 0);
+    this.#popFront(from);
+    const cap = this.capacity;
+    this.f[FRONT * cap + s] = this.laneKind[to] === LANE_STATION ? 0 : this.f[LENGTH * cap + s]!;
+    this.#pushBack(to, s);
   }
 
   /**
@@ -315,4 +370,46 @@ export function coverAt(
     }
   }
   return -1;
+}
+
+/**
+ * Items of lane c whose centre has reached position `xs[xi]` (m) and whose serial is above
+ * `last`: the items a point process (quality gate, coating, weld) has not seen yet. Writes their
+ * slots into `out` front-most first and returns how many. Walks from the rear-most item forward,
+ * so it costs the items short of the point plus the new ones, not every item already past it.
+ * Relies on serials increasing from front to rear (items enter lanes only at the rear).
+ */
+export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: number, last: number, out: Int32Array): number {
+  const n = pool.conveyors;
+  const ring = pool.ring;
+  const count = ring[COUNT * n + c]!;
+  if (count === 0) return 0;
+  const x = xs[xi]!;
+  const slots = pool.slots, f = pool.f, serial = pool.serial;
+  const oLen = LENGTH * pool.capacity;
+  const start = ring[START * n + c]!;
+  const ringCap = ring[CAP * n + c]!;
+  let j = ring[HEAD * n + c]! + count - 1;
+  if (j >= ringCap) j -= ringCap;
+  let k = count - 1;
+  // Skip the items whose centre is still short of the point.
+  for (; k >= 0; k--) {
+    const s = slots[start + j]!;
+    if (f[s]! - 0.5 * f[oLen + s]! >= x) break;
+    if (--j < 0) j = ringCap - 1;
+  }
+  // Then the run of unseen ones, rear to front; written back front-most first.
+  let m = 0;
+  for (; k >= 0; k--) {
+    const s = slots[start + j]!;
+    if (serial[s]! <= last) break;
+    out[m++] = s;
+    if (--j < 0) j = ringCap - 1;
+  }
+  for (let a = 0, b = m - 1; a < b; a++, b--) {
+    const t = out[a]!;
+    out[a] = out[b]!;
+    out[b] = t;
+  }
+  return m;
 }

@@ -100,13 +100,12 @@ export function checkReferences(line: LineFile): { path: string; message: string
     if (first !== undefined) out.push({ path, message: `duplicate id ${v.cfg.id}; first used by components[${first.index}]` });
     else byId.set(v.cfg.id, v);
   }
-  const known = (targets: readonly string[]): string =>
-    targets
-      .map((t) => {
-        const ids = valid.filter((v) => v.cfg.type === t).map((v) => v.cfg.id);
-        return `known ${t}s: ${ids.length > 0 ? ids.join(', ') : 'none'}`;
-      })
-      .join('; ');
+  // Lists the ids of each target type; types the line does not use are left out (unless none is used).
+  const known = (targets: readonly string[]): string => {
+    const lists = targets.map((t) => ({ t, ids: valid.filter((v) => v.cfg.type === t).map((v) => v.cfg.id) }));
+    const used = lists.filter((l) => l.ids.length > 0);
+    return (used.length > 0 ? used : lists).map((l) => `known ${l.t}s: ${l.ids.length > 0 ? l.ids.join(', ') : 'none'}`).join('; ');
+  };
   const ctx: CheckContext = { byId: (id) => byId.get(id)?.cfg, classNames: classNamesOf(valid.map((v) => v.cfg)) };
   for (const { cfg, index } of valid) {
     const path = `components[${index}]`;

@@ -26,6 +26,13 @@ import { QualityGates } from './quality.ts';
 import { Tanks } from './tank.ts';
 import { Transmitters } from './transmitter.ts';
 import { Valves } from './valve.ts';
+import { RollerConveyors } from './roller-conveyor.ts';
+import { Machines } from './machine.ts';
+import { Buffers } from './buffer.ts';
+import { PickPlaces } from './pick-place.ts';
+import { Coaters } from './coating.ts';
+import { Welders } from './weld.ts';
+import { lanesOf } from './lanes.ts';
 import { FaultTable } from './faults.ts';
 import type { ComponentFaultSpec, FaultInfo, FaultSpec } from './fault-spec.ts';
 import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, DEFAULT_SEVERITY, SIGNAL_FAULT_KINDS, specOf } from './fault-spec.ts';
@@ -40,7 +47,7 @@ export { DEFAULT_DT, checkReferences, lineSignals } from './line.ts';
 
 /** An item as {@link Model.inspectItems} reports it. */
 export interface ItemView {
-  /** Id of the conveyor the item's front is on. */
+  /** Id of the conveyor the item's front is on, or of the roller conveyor or station holding it. */
   conveyor: string;
   /** Front position, m from that conveyor's start. */
   front: number;
@@ -53,6 +60,10 @@ export interface ItemView {
   temperature: number;
   /** s spent in heated zones */
   dwell: number;
+  /** Coating film, µm (0: not coated). */
+  coating: number;
+  /** Weld heat input, kJ/m (0: not welded). */
+  heatInput: number;
   /** Verdict of the last quality gate passed. */
   quality: 'unknown' | 'good' | 'reject';
 }
@@ -70,8 +81,8 @@ interface SnapshotTrailer {
  * only indexes typed arrays and allocates nothing.
  *
  * Step order (fixed): drives -> conveyors (downstream first: move, accumulate, hand over,
- * deliver) -> sources -> pushers -> cylinders -> compressors -> pumps -> valves -> tanks ->
- * furnaces -> photo-eyes -> classifiers -> proximity sensors -> encoders -> limit switches ->
+ * deliver) -> roller conveyors -> machines -> buffers -> pick-and-place -> sources -> pushers -> cylinders -> compressors -> pumps -> valves -> tanks ->
+ * furnaces -> coating -> weld -> photo-eyes -> classifiers -> proximity sensors -> encoders -> limit switches ->
  * quality gates -> transmitters -> line totals. Item counts are written the moment they change;
  * drives see the counts as they stood at the end of the step before. Signal faults act around
  * the whole step (faults.ts).
@@ -113,8 +124,15 @@ export class Model {
   readonly #limitSwitches: LimitSwitches;
   readonly #quality: QualityGates;
   readonly #transmitters: Transmitters;
+  readonly #rollers: RollerConveyors;
+  readonly #machines: Machines;
+  readonly #buffers: Buffers;
+  readonly #pickPlaces: PickPlaces;
+  readonly #coaters: Coaters;
+  readonly #welders: Welders;
   readonly #faults: FaultTable;
-  readonly #conveyorIds: readonly string[];
+  /** Id of the component holding each lane of the item pool (lanes.ts). */
+  readonly #laneIds: readonly string[];
   readonly #classNames: readonly string[];
   readonly #lineSig: Int32Array;
   readonly #dtHours: number;
@@ -202,6 +220,9 @@ export class Model {
     });
     this.#typeOf = typeOf;
     this.#indexOf = index;
+    const lanes = lanesOf(line.components);
+    const laneIndex = new Map(lanes.map((l, i) => [l.cfg.id, i]));
+    this.#laneIds = lanes.map((l) => l.cfg.id);
     const classNames = classNamesOf(line.components);
     this.#classNames = classNames;
     const ctx: BuildContext = {
@@ -215,6 +236,7 @@ export class Model {
       indexOf: (id) => index.get(id) ?? -1,
       of: (type) => groups.get(type) ?? [],
       classIndex: (name) => classNames.indexOf(name),
+      lane: (id) => laneIndex.get(id) ?? -1,
     };
     let minItemLength = Infinity;
     for (const { cfg, path } of ctx.of('source')) {
@@ -222,8 +244,7 @@ export class Model {
     }
     this.#bins = new Bins(ctx, work);
     this.#drives = new Drives(ctx);
-    this.#conveyors = new Conveyors(ctx, this.#bins, minItemLength, work);
-    this.#conveyorIds = ctx.of('conveyor').map((p) => p.cfg.id);
+    this.#conveyors = new Conveyors(ctx, this.#bins, minItemLength, work, lanes);
     const pool = this.#conveyors.items;
     this.#sources = new Sources(ctx, pool, this.seed);
     this.#pushers = new Pushers(ctx, pool, this.#bins);
@@ -240,9 +261,15 @@ export class Model {
     this.#limitSwitches = new LimitSwitches(ctx);
     this.#quality = new QualityGates(ctx, pool);
     this.#transmitters = new Transmitters(ctx, this.seed);
+    this.#rollers = new RollerConveyors(ctx, pool, this.#bins);
+    this.#machines = new Machines(ctx, pool, this.#bins, this.seed);
+    this.#buffers = new Buffers(ctx, pool, this.#bins);
+    this.#pickPlaces = new PickPlaces(ctx, pool, this.#bins);
+    this.#coaters = new Coaters(ctx, pool);
+    this.#welders = new Welders(ctx, pool);
     this.#faults = new FaultTable(dt, this.seed);
     this.#lineSig = Int32Array.from(LINE_SIGNALS.map((f) => ctx.signal(LINE_PREFIX, f.field)));
-    this.#itemView = new ItemMimic(line, ctx.of('conveyor').map((p) => p.cfg), pool, (name) => signalId(resolve, values, name));
+    this.#itemView = new ItemMimic(line, lanes.map((l) => l.cfg), pool, (name) => signalId(resolve, values, name));
     const lineFaults = [...(line.faults ?? [])].map((f, i) => ({ f, i, tick: Math.max(0, Math.round((f.at ?? 0) / dt)) }));
     // Stable by time, then file order.
     lineFaults.sort((a, b) => a.tick - b.tick || a.i - b.i);
@@ -271,6 +298,10 @@ export class Model {
     faults.pre(v, this.#tick);
     this.#drives.step(v);
     this.#conveyors.step(v);
+    this.#rollers.step(v);
+    this.#machines.step(v);
+    this.#buffers.step(v);
+    this.#pickPlaces.step(v);
     this.#tick++;
     this.#sources.step(v, this.#tick);
     this.#pushers.step(v);
@@ -280,6 +311,8 @@ export class Model {
     this.#valves.step(v);
     this.#tanks.step(v);
     this.#furnaces.step(v);
+    this.#coaters.step(v);
+    this.#welders.step(v);
     this.#photoeyes.step(v);
     this.#classifiers.step(v);
     this.#proximities.step(v);
@@ -287,7 +320,9 @@ export class Model {
     this.#limitSwitches.step(v);
     this.#quality.step(v);
     this.#transmitters.step(v);
-    const power = this.#drives.totalPower[0]! + this.#compressors.totalPower[0]! + this.#pumps.totalPower[0]! + this.#furnaces.totalPower[0]!;
+    const power =
+      this.#drives.totalPower[0]! + this.#compressors.totalPower[0]! + this.#pumps.totalPower[0]! + this.#furnaces.totalPower[0]! +
+      this.#rollers.totalPower[0]! + this.#machines.totalPower[0]! + this.#pickPlaces.totalPower[0]! + this.#coaters.totalPower[0]! + this.#welders.totalPower[0]!;
     this.#energy += power * this.#dtHours;
     const line = this.#lineSig;
     v[line[0]!] = power;
@@ -328,6 +363,12 @@ export class Model {
     this.#limitSwitches.reset(v);
     this.#quality.reset(v);
     this.#transmitters.reset(v);
+    this.#rollers.reset(v);
+    this.#machines.reset(v);
+    this.#buffers.reset(v);
+    this.#pickPlaces.reset(v);
+    this.#coaters.reset(v);
+    this.#welders.reset(v);
     for (const id of this.#lineSig) v[id] = 0;
     this.#pending = 0;
     this.#nextFaultTick = this.#lineFaultTick.length > 0 ? this.#lineFaultTick[0]! : Infinity;
@@ -480,6 +521,7 @@ export class Model {
       this.#drives, this.#conveyors, this.#sources, this.#pushers, this.#photoeyes, this.#classifiers, this.#bins,
       this.#compressors, this.#cylinders, this.#tanks, this.#pumps, this.#valves, this.#furnaces,
       this.#proximities, this.#encoders, this.#limitSwitches, this.#quality, this.#transmitters, this.#faults,
+      this.#rollers, this.#machines, this.#buffers, this.#pickPlaces, this.#coaters, this.#welders,
     ]) arrays.push(...g.state());
     return arrays;
   }
@@ -535,18 +577,20 @@ export class Model {
   inspectItems(): ItemView[] {
     const pool = this.#conveyors.items;
     const out: ItemView[] = [];
-    for (let c = 0; c < this.#conveyorIds.length; c++) {
+    for (let c = 0; c < this.#laneIds.length; c++) {
       for (let k = 0; k < pool.count[c]!; k++) {
         const s = pool.at(c, k);
         const q = pool.quality[s];
         out.push({
-          conveyor: this.#conveyorIds[c]!,
+          conveyor: this.#laneIds[c]!,
           front: pool.front[s]!,
           length: pool.length[s]!,
           height: pool.height[s]!,
           className: this.#classNames[pool.cls[s]!] ?? '',
           temperature: pool.temp[s]!,
           dwell: pool.dwell[s]!,
+          coating: pool.coat[s]!,
+          heatInput: pool.heat[s]!,
           quality: q === QUALITY_GOOD ? 'good' : q === QUALITY_REJECT ? 'reject' : 'unknown',
         });
       }

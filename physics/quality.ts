@@ -6,7 +6,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readChoice, readNumber } from './component.ts';
 import type { ItemPool } from './items.ts';
-import { CAP, COUNT, DWELL, HEAD, HEIGHT, LENGTH, QUALITY_GOOD, QUALITY_REJECT, START, TEMP } from './items.ts';
+import { COAT, DWELL, HEAT, HEIGHT, QUALITY_GOOD, QUALITY_REJECT, TEMP, reachedSince } from './items.ts';
 
 /** Catalog entry for quality gates. */
 export const qualityType: ComponentType = {
@@ -15,7 +15,7 @@ export const qualityType: ComponentType = {
   params: {
     conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor' },
     position: { kind: 'number', unit: 'm', minimum: 0, description: 'Where items are judged (their centre passes it), from the conveyor start' },
-    attribute: { kind: 'string', enum: ['temperature', 'dwell', 'height'], optional: true, description: 'Item attribute judged: temperature (°C), dwell (s in heated zones), height (m)' },
+    attribute: { kind: 'string', enum: ['temperature', 'dwell', 'height', 'coating', 'heatInput'], optional: true, description: 'Item attribute judged: temperature (°C), dwell (s in heated zones), height (m), coating (film µm), heatInput (weld kJ/m)' },
     min: { kind: 'number', unit: '', defaultText: 'no lower bound', description: 'Lowest good value' },
     max: { kind: 'number', unit: '', defaultText: 'no upper bound', description: 'Highest good value' },
   },
@@ -35,7 +35,7 @@ const RATE = 2;
 const LAST_REJECT = 3;
 const LAST_VALUE = 4;
 
-const ATTR_COL: Readonly<Record<string, number>> = { temperature: TEMP, dwell: DWELL, height: HEIGHT };
+const ATTR_COL: Readonly<Record<string, number>> = { temperature: TEMP, dwell: DWELL, height: HEIGHT, coating: COAT, heatInput: HEAT };
 
 const C_POS = 0;
 const C_MIN = 1;
@@ -56,9 +56,12 @@ export class QualityGates {
   readonly #f: Float64Array;
   readonly #i: Int32Array;
   readonly #pool: ItemPool;
+  /** Scratch: slots of the items that reached a gate this step. */
+  readonly #seen: Int32Array;
 
   constructor(ctx: BuildContext, pool: ItemPool) {
     const placed = ctx.of('quality');
+    this.#seen = new Int32Array(Math.max(1, pool.capacity));
     const n = placed.length;
     this.n = n;
     this.#pool = pool;
@@ -95,22 +98,15 @@ export class QualityGates {
     const f = this.#f;
     const ii = this.#i;
     const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
-    const serial = pool.serial, quality = pool.quality;
+    const itemF = pool.f, cap = pool.capacity, serial = pool.serial, quality = pool.quality;
+    const seen = this.#seen;
     for (let k = 0; k < n; k++) {
       const c = ii[C_CONV * n + k]!;
-      const count = ring[COUNT * conv + c]!;
-      if (count === 0) continue;
-      const pos = f[C_POS * n + k]!;
-      const start = ring[START * conv + c]!;
-      const ringCap = ring[CAP * conv + c]!;
-      let j = ring[HEAD * conv + c]!;
-      for (let m = 0; m < count; m++) {
-        const s = slots[start + j]!;
-        if (++j === ringCap) j = 0;
-        // Front-most first: centres only decrease, so stop at the first one short of the gate.
-        if (itemF[s]! - 0.5 * itemF[LENGTH * cap + s]! < pos) break;
-        if (serial[s]! <= ii[C_LAST * n + k]!) continue;
+      if (pool.count[c] === 0) continue;
+      // Only the items that reached the gate since the last one judged (front-most first).
+      const m = reachedSince(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
+      for (let q = 0; q < m; q++) {
+        const s = seen[q]!;
         ii[C_LAST * n + k] = serial[s]!;
         const x = itemF[ii[C_ATTR * n + k]! * cap + s]!;
         const good = x >= f[C_MIN * n + k]! && x <= f[C_MAX * n + k]!;

@@ -17,7 +17,7 @@ function paramSchema(spec: ParamSpec): Json {
     case 'number': {
       const unit = spec.unit === '' ? '' : ` [${spec.unit}]`;
       const def = spec.default !== undefined ? `; default ${spec.default}` : spec.defaultText !== undefined ? `; default ${spec.defaultText}` : '; required';
-      const s: Json = { type: 'number', description: `${spec.description}${unit}${def}` };
+      const s: Json = { type: spec.integer === true ? 'integer' : 'number', description: `${spec.description}${unit}${def}` };
       if (spec.exclusiveMinimum !== undefined) s['exclusiveMinimum'] = spec.exclusiveMinimum;
       if (spec.minimum !== undefined) s['minimum'] = spec.minimum;
       if (spec.maximum !== undefined) s['maximum'] = spec.maximum;

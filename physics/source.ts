@@ -27,7 +27,7 @@ export const sourceType: ComponentType = {
   type: 'source',
   description: 'Item source placing items on the start of a conveyor',
   params: {
-    conveyor: { kind: 'ref', targets: ['conveyor'], description: 'Id of the conveyor the items are placed on (rear at its start)' },
+    conveyor: { kind: 'ref', targets: ['conveyor', 'rollerconveyor'], description: 'Id of the conveyor the items are placed on (rear at its start); on a roller conveyor only while its first zone is free' },
     rate: { kind: 'number', unit: '1/s', default: 0.5, exclusiveMinimum: 0, description: 'Mean arrival rate; intervals are exponential' },
     minGap: { kind: 'number', unit: 'm', default: 0.3, minimum: 0, description: 'Free belt required between the new item and the last one; the source waits (blocked) until there is' },
     itemLength: { kind: 'number', unit: 'm', default: 0.2, exclusiveMinimum: 0, description: 'Extent of each item along the belt' },
@@ -131,7 +131,7 @@ export class Sources {
     const heights: number[] = [];
     for (let i = 0; i < n; i++) {
       const { cfg, path } = placed[i]!;
-      conveyor[i] = ctx.indexOf(cfg['conveyor'] as string);
+      conveyor[i] = ctx.lane(cfg['conveyor'] as string);
       meanInterval[i] = 1 / readNumber(cfg, sourceType, 'rate', path);
       const len = readNumber(cfg, sourceType, 'itemLength', path);
       itemLength[i] = len;
@@ -202,7 +202,8 @@ export class Sources {
     const c = ii[C_CONVEYOR * n + i]!;
     const r = pool.rearmost(c);
     let blocked = 1;
-    if (r < 0 || pool.front[r]! - pool.length[r]! >= f[C_ROOM * n + i]!) {
+    // A gated lane (a roller conveyor's first zone) may be closed even with room on it.
+    if (pool.open[c] === 1 && (r < 0 || pool.front[r]! - pool.length[r]! >= f[C_ROOM * n + i]!)) {
       const u = nextUniform(this.#rng, i);
       const to = ii[C_CLASS_TO * n + i]!;
       // The last class also takes u at or above a cumulative sum a rounding short of 1.

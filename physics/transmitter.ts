@@ -4,7 +4,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
-import { streamSeed, uniformPair } from './rng.ts';
+import { streamSeed } from './rng.ts';
 
 /** Random streams of transmitters start here, clear of the sources' streams (0, 1, ...). */
 const STREAM_BASE = 0x10000;
@@ -58,8 +58,6 @@ export class Transmitters {
   readonly #i: Int32Array;
   readonly #rng: Uint32Array;
   readonly #seed: number;
-  /** Scratch for a pair of uniform draws (see uniformPair). */
-  readonly #u = new Float64Array(2);
 
   constructor(ctx: BuildContext, seed: number) {
     const placed = ctx.of('transmitter');
@@ -98,24 +96,35 @@ export class Transmitters {
     const n = this.n;
     const f = this.#f;
     const ii = this.#i;
+    const rng = this.#rng;
+    // Column offsets hoisted; the mulberry32 pair of rng.ts inlined (same sequence), so the
+    // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
+    const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
     for (let k = 0; k < n; k++) {
-      let x = values[ii[C_SRC * n + k]!]!;
-      const sd = f[C_NOISE * n + k]!;
+      let x = values[ii[oSrc + k]!]!;
+      const sd = f[oNoise + k]!;
       if (sd > 0) {
-        // Box-Muller; 1 - u lies in (0, 1], so the logarithm is finite.
-        const u = this.#u;
-        uniformPair(this.#rng, k, u);
-        x += sd * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
+        let a = (rng[k]! + 0x6d2b79f5) >>> 0;
+        let t = Math.imul(a ^ (a >>> 15), a | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        const u0 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        a = (a + 0x6d2b79f5) >>> 0;
+        rng[k] = a;
+        t = Math.imul(a ^ (a >>> 15), a | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        const u1 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        // Box-Muller; 1 - u0 lies in (0, 1], so the logarithm is finite.
+        x += sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
       }
-      const lo = f[C_MIN * n + k]!;
-      const hi = f[C_MAX * n + k]!;
-      const res = f[C_RES * n + k]!;
+      const lo = f[oMin + k]!;
+      const hi = f[oMax + k]!;
+      const res = f[oRes + k]!;
       if (res > 0) x = lo + Math.round((x - lo) / res) * res;
       if (!(x > lo)) x = lo;
       else if (x > hi) x = hi;
-      const b = ii[C_SIG * n + k]!;
+      const b = ii[oSig + k]!;
       values[b + VALUE] = x;
-      values[b + CURRENT] = 4 + (x - lo) * f[C_MA_PER * n + k]!;
+      values[b + CURRENT] = 4 + (x - lo) * f[oMa + k]!;
     }
   }
 }

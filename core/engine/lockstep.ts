@@ -135,4 +135,90 @@ export class Lockstep {
     this.#tick = 0;
     if (this.#nForced > 0) this.#applyForces();
   }
+
+  /**
+   * The whole run as bytes: the model's snapshot, the lock-step tick (the controller's scan
+   * phase), the forces, the signal quality and the built-in controller's state (process images,
+   * program steps, timers, counters). {@link Lockstep.restore} on a Lockstep of the same line and
+   * program continues bit-identically, controller included.
+   * @example const bytes = run.snapshot(); run.run(1000); run.restore(bytes);
+   * @throws TwinloopError SNAPSHOT_UNSUPPORTED when the controller cannot save its state
+   */
+  snapshot(): Uint8Array {
+    let ctrl: Float64Array = new Float64Array(0);
+    if (this.exchange !== null) {
+      const adapter = this.exchange.adapter;
+      const state = adapter instanceof SimAdapter ? adapter.saveState() : null;
+      if (state === null) throw new TwinloopError('SNAPSHOT_UNSUPPORTED', `controller ${adapter.protocol} cannot save its state`);
+      ctrl = state;
+    }
+    const model = this.model.snapshot();
+    const n = this.#nForced;
+    // meta: tick, number of forces, their ids and values, then the controller state.
+    const meta = new Float64Array(2 + 2 * n + ctrl.length);
+    meta[0] = this.#tick;
+    meta[1] = n;
+    for (let k = 0; k < n; k++) {
+      meta[2 + k] = this.#forcedIds[k]!;
+      meta[2 + n + k] = this.#forcedValues[k]!;
+    }
+    meta.set(ctrl, 2 + 2 * n);
+    // Header: magic 'TLLS', version 1, then the three part lengths.
+    const head = 20;
+    const out = new Uint8Array(head + model.length + this.quality.length + meta.length * 8);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, 0x534c4c54, true);
+    view.setUint32(4, 1, true);
+    view.setUint32(8, model.length, true);
+    view.setUint32(12, this.quality.length, true);
+    view.setUint32(16, meta.length, true);
+    out.set(model, head);
+    out.set(this.quality, head + model.length);
+    const at = head + model.length + this.quality.length;
+    for (let k = 0; k < meta.length; k++) view.setFloat64(at + 8 * k, meta[k]!, true);
+    return out;
+  }
+
+  /**
+   * Continue from {@link Lockstep.snapshot} bytes of a run of the same line and program.
+   * Nothing changes when the bytes do not fit.
+   * @throws TwinloopError SNAPSHOT_INVALID when the bytes are not such a snapshot
+   */
+  restore(bytes: Uint8Array): void {
+    const bad = (why: string): TwinloopError => new TwinloopError('SNAPSHOT_INVALID', `run snapshot: ${why}`);
+    if (!(bytes instanceof Uint8Array) || bytes.length < 20) throw bad('too short');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.getUint32(0, true) !== 0x534c4c54 || view.getUint32(4, true) !== 1) throw bad('not a run snapshot (magic or version)');
+    const modelLen = view.getUint32(8, true);
+    const qualityLen = view.getUint32(12, true);
+    const metaLen = view.getUint32(16, true);
+    if (20 + modelLen + qualityLen + 8 * metaLen !== bytes.length) throw bad('part lengths do not add up');
+    if (qualityLen !== this.quality.length) throw bad(`${qualityLen} quality bytes, this run has ${this.quality.length} signals`);
+    const at = 20 + modelLen + qualityLen;
+    const meta = new Float64Array(metaLen);
+    for (let k = 0; k < metaLen; k++) meta[k] = view.getFloat64(at + 8 * k, true);
+    const n = meta[1]!;
+    if (!(metaLen >= 2 && Number.isInteger(n) && n >= 0 && n <= FORCE_CAPACITY && 2 + 2 * n <= metaLen)) throw bad('bad force table');
+    const ctrl = meta.subarray(2 + 2 * n);
+    const adapter = this.exchange?.adapter;
+    const sim = adapter instanceof SimAdapter ? adapter : null;
+    if (this.exchange === null ? ctrl.length !== 0 : sim === null) throw bad('the controller does not match this run');
+    // Controller first (it checks its part), then the model (it checks its arrays); if the model
+    // refuses, the controller gets its previous state back.
+    const before = sim?.saveState() ?? null;
+    if (sim !== null) sim.restoreState(ctrl);
+    try {
+      this.model.restore(bytes.subarray(20, 20 + modelLen));
+    } catch (err) {
+      if (sim !== null && before !== null) sim.restoreState(before);
+      throw err;
+    }
+    this.quality.set(bytes.subarray(20 + modelLen, 20 + modelLen + qualityLen));
+    this.#tick = meta[0]!;
+    this.#nForced = n;
+    for (let k = 0; k < n; k++) {
+      this.#forcedIds[k] = meta[2 + k]!;
+      this.#forcedValues[k] = meta[2 + n + k]!;
+    }
+  }
 }

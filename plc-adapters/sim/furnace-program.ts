@@ -6,6 +6,7 @@
 // PLC scan semantics: reads i[], writes q[], time is scans x cycle, no allocation.
 
 import type { ControlProgram, ProgramIo } from './program.ts';
+import { expectStateLength } from './program.ts';
 
 // Input image (%I).
 const I_PE_DOOR = 0; // billet waiting at the door
@@ -121,6 +122,15 @@ export class FurnaceProgram implements ControlProgram {
     this.#resets = 0;
     this.#makeup = 0;
     this.#fault = 0;
+  }
+
+  saveState(): Float64Array {
+    return Float64Array.of(this.#integral, this.#ready, this.#doorOpen, this.#doorClearMs, this.#doorWaitMs, this.#sinceChargeMs, this.#tripMs, this.#resets, this.#makeup, this.#fault, this.hearthHz);
+  }
+
+  restoreState(s: Float64Array): void {
+    expectStateLength(this.name, s, 11);
+    [this.#integral, this.#ready, this.#doorOpen, this.#doorClearMs, this.#doorWaitMs, this.#sinceChargeMs, this.#tripMs, this.#resets, this.#makeup, this.#fault, this.hearthHz] = s as unknown as number[];
   }
 
   scan(i: Float64Array, q: Float64Array, cycleMs: number): void {

@@ -4,6 +4,7 @@
 // reads a wall clock: its time is scan count x cycle, so lock-step runs are deterministic.
 
 import type { SignalType } from '../../core/signals.ts';
+import { TwinloopError } from '../../core/errors.ts';
 
 /** One entry of a program's process image. The address is what a plant file maps to a signal. */
 export interface ImageEntry {
@@ -29,6 +30,26 @@ export interface ControlProgram {
   scan(i: Float64Array, q: Float64Array, cycleMs: number): void;
   /** Cold restart: forget all retained state. */
   reset(): void;
+  /**
+   * The retained state (steps, timers, counters, FIFOs) as numbers, for snapshots of a run.
+   * Optional: a run whose program lacks it cannot be snapshotted with its controller.
+   */
+  saveState?(): Float64Array;
+  /**
+   * Take back what saveState returned, so the next scans continue as if never interrupted.
+   * @throws TwinloopError SNAPSHOT_INVALID when the length does not match this program's state
+   */
+  restoreState?(state: Float64Array): void;
+}
+
+/**
+ * Check a program state's length before restoring it (shared by the programs).
+ * @throws TwinloopError SNAPSHOT_INVALID
+ */
+export function expectStateLength(program: string, state: Float64Array, length: number): void {
+  if (state.length !== length) {
+    throw new TwinloopError('SNAPSHOT_INVALID', `program ${program}: snapshot state has ${state.length} values, expected ${length}`);
+  }
 }
 
 /** A factory per program name; the sim adapter picks one by name from this map. */

@@ -4,6 +4,7 @@
 // supervision timeouts. Tall items are pushed into binTall; short ones ride on to binShort.
 
 import type { ControlProgram, ProgramIo } from './program.ts';
+import { expectStateLength } from './program.ts';
 
 // Input image (%I). Order is the image layout; addresses are the demo's default tag names.
 const I_PE1 = 0; // entry photo-eye on the sorter
@@ -51,6 +52,9 @@ const LINE_HZ = 50;
 const STOP_TIMEOUT_MS = 3000;
 const STROKE_TIMEOUT_MS = 2000;
 const FIFO_SIZE = 32; // more items than fit between the two eyes
+
+/** Scalars ahead of the FIFO in a saved state. */
+const STATE_SCALARS = 9;
 
 const CLASS_SHORT = 1;
 const CLASS_TALL = 2;
@@ -131,6 +135,19 @@ export class SortingProgram implements ControlProgram {
     q[Q_M2_SP] = LINE_HZ;
     q[Q_PU1_EXTEND] = this.#step === S_EXTENDING ? 1 : 0;
     q[Q_FAULT] = this.#step === S_FAULT ? 1 : 0;
+  }
+
+  saveState(): Float64Array {
+    const s = new Float64Array(STATE_SCALARS + FIFO_SIZE);
+    s.set([this.#head, this.#count, this.#prevPe1, this.#prevPe2, this.#tallSeen, this.#step, this.#stepMs, this.unknownItems, this.sortedTall]);
+    s.set(this.#fifo, STATE_SCALARS);
+    return s;
+  }
+
+  restoreState(s: Float64Array): void {
+    expectStateLength(this.name, s, STATE_SCALARS + FIFO_SIZE);
+    [this.#head, this.#count, this.#prevPe1, this.#prevPe2, this.#tallSeen, this.#step, this.#stepMs, this.unknownItems, this.sortedTall] = s as unknown as number[];
+    this.#fifo.set(s.subarray(STATE_SCALARS));
   }
 
   /** Current step of the divert sequence (for tests and diagnostics). */

@@ -13,6 +13,8 @@ export interface Rig {
   id(name: string): number;
   get(name: string): number;
   set(name: string, v: number): void;
+  /** Whether the line has this signal. */
+  has(name: string): boolean;
   /** Step n times. */
   run(n: number): void;
 }
@@ -36,6 +38,7 @@ export function rig(line: LineFile): Rig {
     set: (name, v) => {
       values[id(name)] = v;
     },
+    has: (name) => ids.has(name),
     run: (n) => {
       for (let i = 0; i < n; i++) model.step();
     },

@@ -52,7 +52,7 @@ test('unknown bin, and a next that is neither conveyor nor bin', () => {
   assert.equal(checkReferences(wrong), [
     {
       path: `components[${indexOf(wrong, 'sorter')}].next`,
-      message: 'refers to m2, which is a drive; expected a conveyor or bin; known conveyors: infeed, sorter; known bins: binShort, binTall',
+      message: 'refers to m2, which is a drive; expected a conveyor or bin or rollerconveyor or machine or buffer or pickplace; known conveyors: infeed, sorter; known bins: binShort, binTall',
     },
   ]);
 });
@@ -98,7 +98,7 @@ test('unknown component type is reported, not thrown', () => {
   line.components.push({ id: 'v1', type: 'laser' });
   const issues = checkReferences(line);
   assert.equal(issues, [
-    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type laser; known: drive, conveyor, source, photoeye, classifier, pusher, bin, proximity, limitswitch, encoder, transmitter, compressor, cylinder, tank, valve, pump, furnace, quality' },
+    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type laser; known: drive, conveyor, source, photoeye, classifier, pusher, bin, proximity, limitswitch, encoder, transmitter, compressor, cylinder, tank, valve, pump, furnace, quality, rollerconveyor, machine, buffer, pickplace, coating, weld' },
   ]);
   assert.throws(() => lineSignals(line), (e: unknown) => isTwinloopError(e, 'CFG_INVALID'));
 });

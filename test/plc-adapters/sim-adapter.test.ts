@@ -114,4 +114,34 @@ test('a pusher that never reaches its end switch latches a fault after 2 s', asy
   assert.is(o.extend, 0);
 });
 
+test('saveState/restoreState: a restored controller continues a divert mid-sequence; a foreign state is refused', async () => {
+  const a = await rig();
+  a.scan({ 'm2.running': 1, 'pu1.retracted': 1 });
+  // A tall item tracked in the FIFO, another short one behind it, then the tall one at the pusher.
+  a.scan({ 'pe1.blocked': 1, 'hs1.high': 1 });
+  a.scan({ 'pe1.blocked': 0, 'hs1.high': 0 });
+  a.scan({ 'pe1.blocked': 1 });
+  a.scan({ 'pe1.blocked': 0 });
+  a.scan({ 'pe2.blocked': 1 });
+  const saved = a.plc.saveState()!;
+  assert.ok(saved.length > 0);
+  const b = await rig();
+  b.plc.restoreState(saved);
+  assert.is(b.plc.scans, a.plc.scans);
+  // Both continue the same way: stopped, extend once the belt stands, then the short item rides on.
+  for (const step of [{ 'm2.running': 0 }, {}, { 'pu1.retracted': 0, 'pu1.extended': 1 }, { 'pu1.extended': 0, 'pu1.retracted': 1 }, { 'pe2.blocked': 0 }, { 'pe2.blocked': 1 }]) {
+    assert.equal(b.scan(step), a.scan(step));
+  }
+  assert.equal([...b.plc.saveState()!], [...a.plc.saveState()!]);
+  const furnace = new SimAdapter({ program: 'furnace', cycleMs: 10 });
+  const before = [...furnace.saveState()!];
+  try {
+    furnace.restoreState(saved);
+    assert.unreachable('restored a sorting state into the furnace program');
+  } catch (err) {
+    assert.ok(isTwinloopError(err) && err.code === 'SNAPSHOT_INVALID', String(err));
+  }
+  assert.equal([...furnace.saveState()!], before, 'unchanged');
+});
+
 test.run();

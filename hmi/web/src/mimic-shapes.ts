@@ -405,3 +405,152 @@ export function valveShape(e: LayoutEntry, store: SignalStore): Shape {
     },
   };
 }
+
+// ---- Stations and processes (issue 4): roller conveyor in zones, machine, buffer,
+// pick-and-place, coating, weld. ----
+
+/**
+ * Roller conveyor: a belt outline with its rollers drawn and a lamp per zone that lights while
+ * the zone's photo-eye is blocked (`.occupied` bit z); zones that run are marked `running`.
+ */
+export function rollerConveyorShape(e: LayoutEntry, store: SignalStore): Shape & { belt: Belt } {
+  const base = conveyorShape(e);
+  const { group, lengthPx, widthPx } = base.belt;
+  group.classList.add('roller-conveyor');
+  const zones = Math.max(1, Math.min(31, Math.round(e.params['zones'] ?? 4)));
+  const zonePx = lengthPx / zones;
+  const half = widthPx / 2;
+  const lamps: SVGElement[] = [];
+  for (let z = 0; z < zones; z++) {
+    if (z > 0) group.append(s('line', { x1: z * zonePx, y1: -half, x2: z * zonePx, y2: half, class: 'zone-split' }));
+    const lamp = s('circle', { cx: (z + 1) * zonePx - 6, cy: half + 6, r: 3, class: 'zone-eye', 'data-zone': z });
+    lamps.push(lamp);
+    group.append(lamp);
+  }
+  const occupied = sig(store, e, 'occupied');
+  const running = sig(store, e, 'running');
+  let last = -1;
+  let lastRun = -1;
+  return {
+    node: group,
+    belt: base.belt,
+    render(st) {
+      const occ = st.value(occupied) | 0;
+      const run = st.value(running) | 0;
+      if (occ === last && run === lastRun) return;
+      for (let z = 0; z < lamps.length; z++) {
+        lamps[z]!.classList.toggle('blocked', ((occ >> z) & 1) === 1);
+        lamps[z]!.classList.toggle('running', ((run >> z) & 1) === 1);
+      }
+      group.dataset['occupied'] = String(occ);
+      last = occ;
+      lastRun = run;
+    },
+  };
+}
+
+/** Machine: a box coloured by state (busy, blocked, starved) with its cycle count. */
+export function machineShape(e: LayoutEntry, store: SignalStore): Shape {
+  const busy = sig(store, e, 'busy');
+  const blocked = sig(store, e, 'blocked');
+  const cycles = sig(store, e, 'cycles');
+  const w = e.w ?? 56;
+  const h = e.h ?? 40;
+  const g = s('g', { class: 'machine', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id, 'data-testid': `machine-${e.id}` });
+  const val = valueText(0, h / 2 + 14);
+  g.append(s('rect', { x: -w / 2, y: -h / 2, width: w, height: h, rx: 4, class: 'box station' }), label(e.id, 0, -h / 2 - 6), val);
+  return {
+    node: g,
+    render(st) {
+      g.classList.toggle('busy', st.value(busy) === 1);
+      g.classList.toggle('blocked', st.value(blocked) === 1);
+      setText(val, `${fmt(st, cycles, '', 'int')} cycles`);
+    },
+  };
+}
+
+/** Buffer: a tray whose fill bar shows items / capacity. */
+export function bufferShape(e: LayoutEntry, store: SignalStore): Shape {
+  const items = sig(store, e, 'items');
+  const capacity = Math.max(1, e.params['capacity'] ?? 5);
+  const w = e.w ?? 50;
+  const h = e.h ?? 24;
+  const g = s('g', { class: 'buffer', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const bar = s('rect', { x: -w / 2, y: -h / 2, width: 0, height: h, class: 'buffer-fill' });
+  const val = valueText(0, h / 2 + 14);
+  g.append(s('rect', { x: -w / 2, y: -h / 2, width: w, height: h, class: 'box' }), bar, label(e.id, 0, -h / 2 - 6), val);
+  return {
+    node: g,
+    render(st) {
+      const n = items < 0 ? 0 : st.value(items);
+      bar.setAttribute('width', ((w * Math.min(n, capacity)) / capacity).toFixed(1));
+      g.classList.toggle('full', n >= capacity);
+      setText(val, `${n}/${capacity}`);
+    },
+  };
+}
+
+const PICK_STEPS = ['idle', 'down', 'grip', 'up', 'traverse', 'down', 'release', 'up', 'return'];
+
+/** Pick-and-place: a gantry beam with a gripper that sits over the pick or place side by step. */
+export function pickPlaceShape(e: LayoutEntry, store: SignalStore): Shape {
+  const step = sig(store, e, 'step');
+  const w = e.w ?? 80;
+  const g = s('g', { class: 'pickplace', transform: `translate(${e.x} ${e.y})`, 'data-id': e.id });
+  const gripper = s('rect', { x: -w / 2 - 5, y: -10, width: 10, height: 14, class: 'gripper' });
+  const val = valueText(0, 22);
+  g.append(s('line', { x1: -w / 2, y1: -14, x2: w / 2, y2: -14, class: 'gantry' }), gripper, label(e.id, 0, -20), val);
+  let last = -1;
+  return {
+    node: g,
+    render(st) {
+      const k = st.value(step) | 0;
+      if (k === last) return;
+      last = k;
+      // Steps 4..6 (traverse, down, release) happen over the place side.
+      const atPlace = k >= 4 && k <= 7;
+      const down = k === 1 || k === 2 || k === 5 || k === 6;
+      gripper.setAttribute('x', String((atPlace ? w / 2 : -w / 2) - 5));
+      gripper.setAttribute('y', String(down ? -2 : -10));
+      g.classList.toggle('active', k > 0);
+      setText(val, PICK_STEPS[k] ?? String(k));
+    },
+  };
+}
+
+/** Coating nozzle over its belt: sprays (lit) while on; the last film thickness. */
+export function coatingShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const spraying = sig(store, e, 'spraying');
+  const thickness = sig(store, e, 'thickness');
+  const half = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2;
+  const g = s('g', { class: 'coating', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  const val = valueText(0, -half - 30);
+  g.append(s('path', { d: `M -6 ${-half - 14} H 6 L 2 ${-half - 4} H -2 Z`, class: 'nozzle' }), s('path', { d: `M -2 ${-half - 4} L -10 ${half} H 10 L 2 ${-half - 4} Z`, class: 'spray' }), label(e.id, 0, -half - 18), val);
+  return {
+    node: g,
+    render(st) {
+      g.classList.toggle('active', st.value(spraying) === 1);
+      setText(val, fmt(st, thickness, 'µm'));
+    },
+  };
+}
+
+/** Weld torch over its belt: the arc lights while it burns; the last seam's heat input. */
+export function weldShape(e: LayoutEntry, store: SignalStore, belt: Belt | undefined): Shape {
+  const arc = sig(store, e, 'arc');
+  const heat = sig(store, e, 'heatInput');
+  const half = (belt?.widthPx ?? DEFAULT_BELT_WIDTH_PX) / 2;
+  const g = s('g', { class: 'weld', 'data-id': e.id });
+  g.setAttribute('transform', belt ? `translate(${along(e, belt)} 0)` : `translate(${e.x} ${e.y})`);
+  const val = valueText(0, half + 28);
+  g.append(s('path', { d: `M -4 ${half + 16} L 0 ${half + 2} L 4 ${half + 16} Z`, class: 'torch' }), s('circle', { cx: 0, cy: half - 2, r: 4, class: 'arc' }), label(e.id, 0, half + 14 + 14), val);
+  val.setAttribute('y', String(half + 40));
+  return {
+    node: g,
+    render(st) {
+      g.classList.toggle('active', st.value(arc) === 1);
+      setText(val, fmt(st, heat, 'kJ/m'));
+    },
+  };
+}

@@ -25,6 +25,12 @@ import {
   tankShape,
   transmitterShape,
   valveShape,
+  rollerConveyorShape,
+  machineShape,
+  bufferShape,
+  pickPlaceShape,
+  coatingShape,
+  weldShape,
   type Belt,
   type Shape,
 } from './mimic-shapes.ts';
@@ -42,6 +48,7 @@ const KIND_OF: Readonly<Record<string, string>> = {
   proximity: 'proximity', limitswitch: 'limit-switch', encoder: 'encoder', transmitter: 'transmitter',
   compressor: 'compressor', cylinder: 'cylinder', tank: 'tank', valve: 'valve', pump: 'pump',
   furnace: 'furnace', quality: 'quality',
+  rollerconveyor: 'roller-conveyor', machine: 'machine', buffer: 'buffer', pickplace: 'pickplace', coating: 'coating', weld: 'weld',
 };
 
 const ITEM_PX = 14;
@@ -80,8 +87,9 @@ export class Mimic {
     const beltOfDrive = new Map<string, Belt>();
     // Belts first: conveyor-mounted symbols are drawn inside their belt's group.
     for (const e of layout) {
-      if (KIND_OF[e.type] !== 'conveyor') continue;
-      const shape = conveyorShape(e);
+      const beltKind = KIND_OF[e.type];
+      if (beltKind !== 'conveyor' && beltKind !== 'roller-conveyor') continue;
+      const shape = beltKind === 'roller-conveyor' ? rollerConveyorShape(e, store) : conveyorShape(e);
       belts.set(e.id, shape.belt);
       const drive = e.refs['drive'];
       if (drive !== undefined) beltOfDrive.set(drive, shape.belt);
@@ -89,7 +97,7 @@ export class Mimic {
     }
     for (const e of layout) {
       const kind = KIND_OF[e.type];
-      if (kind === 'conveyor') continue;
+      if (kind === 'conveyor' || kind === 'roller-conveyor') continue;
       const beltId = e.refs['conveyor'] ?? e.refs['on'] ?? e.refs['belt'];
       const belt = beltId !== undefined ? belts.get(beltId) : undefined;
       const parent = belt?.group ?? equipment;
@@ -100,6 +108,11 @@ export class Mimic {
       else if (kind === 'encoder') this.#add(parent, encoderShape(e, store, belt));
       else if (kind === 'quality') this.#add(parent, qualityShape(e, store, belt));
       else if (kind === 'furnace') this.#add(parent, furnaceShape(e, store, belt));
+      else if (kind === 'coating') this.#add(parent, coatingShape(e, store, belt));
+      else if (kind === 'weld') this.#add(parent, weldShape(e, store, belt));
+      else if (kind === 'machine') this.#add(equipment, machineShape(e, store));
+      else if (kind === 'buffer') this.#add(equipment, bufferShape(e, store));
+      else if (kind === 'pickplace') this.#add(equipment, pickPlaceShape(e, store));
       else if (kind === 'transmitter') this.#add(equipment, transmitterShape(e, store, besideOf(e, layout, e.refs['signal']?.split('.')[0], 0, -40)));
       else if (kind === 'limit-switch') this.#add(equipment, limitSwitchShape(e, store, besideOf(e, layout, e.refs['actuator'], 10, 18)));
       else if (kind === 'compressor') this.#add(equipment, compressorShape(e, store));

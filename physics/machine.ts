@@ -1,0 +1,231 @@
+// Machines: a generic station that takes one item, works on it for a cycle time drawn from a
+// distribution (fixed, uniform, or normal truncated at ±`truncation` standard deviations, from
+// the machine's own seeded stream), then passes it on — or waits, blocked, while the outlet is
+// full. An empty machine is starved. Power: busy or idle; wear grows with busy time.
+
+import type { BuildContext, ComponentType } from './component.ts';
+import { column, readChoice, readNumber } from './component.ts';
+import type { Bins } from './bin.ts';
+import type { ItemPool } from './items.ts';
+import { COUNT } from './items.ts';
+import { OUTLET_PARAM, passOn, resolveOutlet } from './outlet.ts';
+import { streamSeed, uniformPair } from './rng.ts';
+
+/** First random stream of machines (stream 0x30000 + machine index): apart from sources, transmitters, faults. */
+export const MACHINE_STREAM = 0x30000;
+
+/** Catalog entry for machines. */
+export const machineType: ComponentType = {
+  type: 'machine',
+  description: 'Station working on one item at a time for a cycle time drawn from a distribution',
+  params: {
+    cycleTime: { kind: 'number', unit: 's', default: 10, exclusiveMinimum: 0, description: 'Mean cycle time' },
+    distribution: { kind: 'string', enum: ['fixed', 'uniform', 'normal'], optional: true, description: 'fixed; uniform on cycleTime ± spread; normal with standard deviation spread, truncated at ± truncation·spread' },
+    spread: { kind: 'number', unit: 's', default: 0, minimum: 0, description: 'Half-width (uniform) or standard deviation (normal)' },
+    truncation: { kind: 'number', unit: '', default: 3, exclusiveMinimum: 0, description: 'Normal: draws beyond ± truncation·spread are drawn again' },
+    control: { kind: 'string', enum: ['auto', 'plc'], optional: true, description: 'auto: a cycle starts as soon as an item is in; plc: only while .enable' },
+    next: OUTLET_PARAM,
+    busyPower: { kind: 'number', unit: 'kW', default: 2, minimum: 0, description: 'Electrical power while working' },
+    idlePower: { kind: 'number', unit: 'kW', default: 0.2, minimum: 0, description: 'Electrical power while empty or blocked' },
+    wearRate: { kind: 'number', unit: '1/h', default: 1e-4, minimum: 0, description: 'Tool wear per busy hour' },
+  },
+  signals: [
+    { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items in the machine (0 or 1)' },
+    { field: 'enable', type: 'bool', kind: 'actuator', unit: '', description: 'control plc: a cycle may start' },
+    { field: 'busy', type: 'bool', kind: 'sensor', unit: '', description: 'Working on an item' },
+    { field: 'blocked', type: 'bool', kind: 'sensor', unit: '', description: 'Done, the outlet does not take the item' },
+    { field: 'starved', type: 'bool', kind: 'state', unit: '', description: 'Empty' },
+    { field: 'cycles', type: 'int', kind: 'state', unit: '', description: 'Cycles finished since reset' },
+    { field: 'lastCycle', type: 'real', kind: 'state', unit: 's', description: 'Duration of the last cycle' },
+    { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power' },
+    { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Energy since reset' },
+    { field: 'wear', type: 'real', kind: 'state', unit: '', description: 'Tool wear 0..1' },
+  ],
+};
+
+const ENABLE = 1;
+const BUSY = 2;
+const BLOCKED = 3;
+const STARVED = 4;
+const CYCLES = 5;
+const LAST_CYCLE = 6;
+const POWER = 7;
+const ENERGY = 8;
+const WEAR = 9;
+
+/** Machine states (C_STATE). */
+export const MACHINE_EMPTY = 0;
+export const MACHINE_BUSY = 1;
+export const MACHINE_DONE = 2;
+
+const DIST_FIXED = 0;
+const DIST_UNIFORM = 1;
+const DIST_NORMAL = 2;
+
+// Float64 columns.
+const C_MEAN = 0; // s
+const C_SPREAD = 1; // s
+const C_TRUNC = 2; // standard deviations
+const C_BUSY_POWER = 3;
+const C_IDLE_POWER = 4;
+const C_WEAR_STEP = 5; // wear per busy step
+const C_ENERGY = 6; // state
+const C_WEAR = 7; // state
+const F_COLS = 8;
+
+// Int32 columns.
+const C_SIG = 0;
+const C_LANE = 1;
+const C_DIST = 2;
+const C_PLC = 3;
+const C_NEXT_LANE = 4;
+const C_NEXT_BIN = 5;
+const C_STATE = 6; // state
+const C_LEFT = 7; // state: steps left in this cycle
+const C_TICKS = 8; // state: steps of this cycle
+const C_CYCLES = 9; // state
+const I_COLS = 10;
+
+/** Most redraws of a truncated normal before clamping (bounded loop; at 3σ one in 370 draws is redrawn). */
+const MAX_REDRAWS = 16;
+
+/** All machines of a line. */
+export class Machines {
+  readonly n: number;
+  readonly totalPower = new Float64Array(1);
+  readonly #f: Float64Array;
+  readonly #i: Int32Array;
+  readonly #rng: Uint32Array;
+  readonly #seed: number;
+  readonly #pool: ItemPool;
+  readonly #bins: Bins;
+  readonly #dt: number;
+  readonly #dtHours: number;
+  /** Scratch for uniform pairs (a returned double would be boxed). */
+  readonly #u = new Float64Array(2);
+
+  constructor(ctx: BuildContext, pool: ItemPool, bins: Bins, seed: number) {
+    const placed = ctx.of('machine');
+    const n = placed.length;
+    this.n = n;
+    this.#pool = pool;
+    this.#bins = bins;
+    this.#seed = seed;
+    this.#dt = ctx.dt;
+    this.#dtHours = ctx.dt / 3600;
+    this.#f = new Float64Array(F_COLS * n);
+    this.#i = new Int32Array(I_COLS * n);
+    this.#rng = new Uint32Array(n);
+    const outlet = new Int32Array(2);
+    const dists: Readonly<Record<string, number>> = { fixed: DIST_FIXED, uniform: DIST_UNIFORM, normal: DIST_NORMAL };
+    for (let k = 0; k < n; k++) {
+      const { cfg, path } = placed[k]!;
+      this.#f[C_MEAN * n + k] = readNumber(cfg, machineType, 'cycleTime', path);
+      this.#f[C_SPREAD * n + k] = readNumber(cfg, machineType, 'spread', path);
+      this.#f[C_TRUNC * n + k] = readNumber(cfg, machineType, 'truncation', path);
+      this.#f[C_BUSY_POWER * n + k] = readNumber(cfg, machineType, 'busyPower', path);
+      this.#f[C_IDLE_POWER * n + k] = readNumber(cfg, machineType, 'idlePower', path);
+      this.#f[C_WEAR_STEP * n + k] = (readNumber(cfg, machineType, 'wearRate', path) * ctx.dt) / 3600;
+      this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'items');
+      this.#i[C_LANE * n + k] = ctx.lane(cfg.id);
+      this.#i[C_DIST * n + k] = dists[readChoice(cfg, machineType, 'distribution', path)]!;
+      this.#i[C_PLC * n + k] = readChoice(cfg, machineType, 'control', path) === 'plc' ? 1 : 0;
+      resolveOutlet(ctx, cfg['next'], outlet, 0, 1);
+      this.#i[C_NEXT_LANE * n + k] = outlet[0]!;
+      this.#i[C_NEXT_BIN * n + k] = outlet[1]!;
+    }
+  }
+
+  reset(values: Float64Array): void {
+    const n = this.n;
+    column(this.#f, C_ENERGY, n).fill(0);
+    column(this.#f, C_WEAR, n).fill(0);
+    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES]) column(this.#i, col, n).fill(0);
+    this.totalPower[0] = 0;
+    for (let k = 0; k < n; k++) {
+      this.#rng[k] = streamSeed(this.#seed, MACHINE_STREAM + k);
+      const b = this.#i[C_SIG * n + k]!;
+      for (let j = ENABLE; j <= WEAR; j++) values[b + j] = 0;
+      values[b + STARVED] = 1;
+    }
+  }
+
+  state(): (Float64Array | Int32Array | Uint32Array)[] {
+    return [this.#f, this.#i, this.#rng, this.totalPower];
+  }
+
+  /** State of machine k: MACHINE_EMPTY, _BUSY or _DONE (tests). */
+  stateOf(k: number): number {
+    return this.#i[C_STATE * this.n + k]!;
+  }
+
+  step(values: Float64Array): void {
+    const n = this.n;
+    const f = this.#f;
+    const ii = this.#i;
+    const pool = this.#pool;
+    const ring = pool.ring, lanes = pool.conveyors;
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const c = ii[C_LANE * n + k]!;
+      const b = ii[C_SIG * n + k]!;
+      let st = ii[C_STATE * n + k]!;
+      if (st === MACHINE_EMPTY && ring[COUNT * lanes + c]! > 0 && (ii[C_PLC * n + k] === 0 || values[b + ENABLE] === 1)) {
+        const ticks = this.#drawTicks(k);
+        ii[C_TICKS * n + k] = ticks;
+        ii[C_LEFT * n + k] = ticks;
+        st = MACHINE_BUSY;
+      }
+      // The step an item starts in is the cycle's first: a cycle of N steps holds the item N steps.
+      // Working this step (also the last step of a cycle) draws busy power.
+      const worked = st === MACHINE_BUSY;
+      if (worked) {
+        f[C_WEAR * n + k] += f[C_WEAR_STEP * n + k]!;
+        if (--ii[C_LEFT * n + k]! <= 0) {
+          st = MACHINE_DONE;
+          values[b + CYCLES] = ++ii[C_CYCLES * n + k]!;
+          values[b + LAST_CYCLE] = ii[C_TICKS * n + k]! * this.#dt;
+        }
+      }
+      if (st === MACHINE_DONE && passOn(pool, this.#bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) st = MACHINE_EMPTY;
+      ii[C_STATE * n + k] = st;
+      pool.open[c] = st === MACHINE_EMPTY && ring[COUNT * lanes + c] === 0 ? 1 : 0;
+      values[b + BUSY] = st === MACHINE_BUSY ? 1 : 0;
+      values[b + BLOCKED] = st === MACHINE_DONE ? 1 : 0;
+      values[b + STARVED] = st === MACHINE_EMPTY ? 1 : 0;
+      const p = worked ? f[C_BUSY_POWER * n + k]! : f[C_IDLE_POWER * n + k]!;
+      total += p;
+      values[b + POWER] = p;
+      values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+      values[b + WEAR] = f[C_WEAR * n + k]!;
+    }
+    this.totalPower[0] = total;
+  }
+
+  /** Steps of the next cycle of machine k, at least 1. */
+  #drawTicks(k: number): number {
+    const n = this.n;
+    const f = this.#f;
+    const mean = f[C_MEAN * n + k]!;
+    const spread = f[C_SPREAD * n + k]!;
+    const dist = this.#i[C_DIST * n + k]!;
+    let t = mean;
+    const u = this.#u;
+    if (dist === DIST_UNIFORM) {
+      uniformPair(this.#rng, k, u);
+      t = mean + spread * (2 * u[0]! - 1);
+    } else if (dist === DIST_NORMAL) {
+      const bound = f[C_TRUNC * n + k]! * spread;
+      for (let r = 0; r < MAX_REDRAWS; r++) {
+        uniformPair(this.#rng, k, u);
+        // Box-Muller; 1 - u lies in (0, 1], so the logarithm is finite.
+        const z = Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
+        t = mean + spread * z;
+        if (Math.abs(t - mean) <= bound) break;
+        t = mean;
+      }
+    }
+    const ticks = Math.round(t / this.#dt);
+    return ticks < 1 ? 1 : ticks;
+  }
+}
