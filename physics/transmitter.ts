@@ -1,6 +1,10 @@
 // Analog transmitters (level, pressure, temperature, flow): measure any real signal of the
 // line, clamp it to the instrument's range, add seeded Gaussian noise and quantise it to the
 // resolution; also give the 4-20 mA loop current the PLC's analog card would read.
+// The noise is redrawn at the transmitter's update rate (`noiseUpdate`, 10 ms by default: real
+// transmitters refresh their output at 10-100 Hz), not at every physics step: the reading
+// still follows the measured signal every step, and a Gaussian draw per step (two uniforms, a
+// log, a sqrt and a cos) was the largest single cost of a plant's step.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
@@ -20,6 +24,7 @@ export const transmitterType: ComponentType = {
     max: { kind: 'number', unit: '', default: 100, description: 'Upper range value (20 mA); must be above min' },
     resolution: { kind: 'number', unit: '', default: 0, minimum: 0, description: 'Quantisation step of the reading; 0 = none' },
     noise: { kind: 'number', unit: '', default: 0, minimum: 0, description: 'Standard deviation of the Gaussian noise on the reading' },
+    noiseUpdate: { kind: 'number', unit: 's', default: 0.01, minimum: 0, description: 'Interval at which the noise is redrawn (the transmitter\'s update time); 0 = every step' },
   },
   signals: [
     { field: 'value', type: 'real', kind: 'sensor', unit: '', description: 'Reading in the unit of the measured signal' },
@@ -45,11 +50,14 @@ const C_MAX = 1;
 const C_RES = 2;
 const C_NOISE = 3;
 const C_MA_PER = 4; // mA per unit: 16 / (max - min)
-const F_COLS = 5;
+const C_HELD = 5; // the noise sample in force until the next update
+const F_COLS = 6;
 
 const C_SIG = 0;
 const C_SRC = 1;
-const I_COLS = 2;
+const C_HOLD = 2; // steps between noise draws
+const C_LEFT = 3; // steps until the next draw
+const I_COLS = 4;
 
 /** All transmitters of a line; step last, so they read what this step computed. */
 export class Transmitters {
@@ -76,6 +84,7 @@ export class Transmitters {
       f[C_RES * n + k] = num('resolution');
       f[C_NOISE * n + k] = num('noise');
       f[C_MA_PER * n + k] = 16 / (num('max') - num('min'));
+      this.#i[C_HOLD * n + k] = Math.max(1, Math.round(num('noiseUpdate') / ctx.dt));
       const sig = cfg['signal'] as string;
       const dot = sig.indexOf('.');
       this.#i[C_SRC * n + k] = ctx.signal(sig.slice(0, dot), sig.slice(dot + 1));
@@ -84,7 +93,12 @@ export class Transmitters {
   }
 
   reset(values: Float64Array): void {
-    for (let k = 0; k < this.n; k++) this.#rng[k] = streamSeed(this.#seed, STREAM_BASE + k);
+    const n = this.n;
+    for (let k = 0; k < n; k++) {
+      this.#rng[k] = streamSeed(this.#seed, STREAM_BASE + k);
+      this.#i[C_LEFT * n + k] = 0; // draw on the first step
+      this.#f[C_HELD * n + k] = 0;
+    }
     this.step(values);
   }
 
@@ -100,10 +114,12 @@ export class Transmitters {
     // Column offsets hoisted; the mulberry32 pair of rng.ts inlined (same sequence), so the
     // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
     const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
+    const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
     for (let k = 0; k < n; k++) {
       let x = values[ii[oSrc + k]!]!;
       const sd = f[oNoise + k]!;
-      if (sd > 0) {
+      if (sd > 0 && --ii[oLeft + k]! <= 0) {
+        ii[oLeft + k] = ii[oHold + k]!;
         let a = (rng[k]! + 0x6d2b79f5) >>> 0;
         let t = Math.imul(a ^ (a >>> 15), a | 1);
         t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -114,8 +130,9 @@ export class Transmitters {
         t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
         const u1 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
         // Box-Muller; 1 - u0 lies in (0, 1], so the logarithm is finite.
-        x += sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
+        f[oHeld + k] = sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
       }
+      if (sd > 0) x += f[oHeld + k]!;
       const lo = f[oMin + k]!;
       const hi = f[oMax + k]!;
       const res = f[oRes + k]!;

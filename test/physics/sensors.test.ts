@@ -110,7 +110,7 @@ test('transmitter noise: seeded, zero mean, the configured standard deviation', 
   const make = (seed: number) =>
     rig({ name: 'tx', dt: 0.001, seed, components: [
       { id: 't', type: 'tank', area: 1, height: 4, initialLevel: 1 },
-      { id: 'lt', type: 'transmitter', signal: 't.level', min: 0, max: 2, noise: 0.01 },
+      { id: 'lt', type: 'transmitter', signal: 't.level', min: 0, max: 2, noise: 0.01, noiseUpdate: 0 },
     ] });
   const a = make(1);
   const b = make(1);
@@ -136,6 +136,24 @@ test('transmitter noise: seeded, zero mean, the configured standard deviation', 
   assert.ok(Math.abs(sd - 0.01) < 0.0005, `sd ${sd}`);
   assert.ok(same, 'same seed, same noise');
   assert.ok(differs, 'another seed, other noise');
+});
+
+test('transmitter noise is redrawn at its update time (default 10 ms) while the reading follows the signal', () => {
+  const r = rig({ name: 'tx', dt: 0.001, seed: 3, components: [
+    { id: 't', type: 'tank', area: 1, height: 4, initialLevel: 1 },
+    { id: 'lt', type: 'transmitter', signal: 't.level', min: 0, max: 2, noise: 0.01 },
+  ] });
+  const noise: number[] = [];
+  for (let k = 0; k < 100; k++) {
+    r.run(1);
+    noise.push(r.get('lt.value') - r.get('t.level'));
+  }
+  // 100 steps of 1 ms = 10 updates: the noise (reading - level) changes exactly every 10 steps
+  // and holds in between.
+  const changes: number[] = [];
+  for (let k = 1; k < noise.length; k++) if (Math.abs(noise[k]! - noise[k - 1]!) > 1e-12) changes.push(k);
+  assert.ok(changes.length >= 9, `${changes.length} changes`);
+  for (let j = 1; j < changes.length; j++) assert.is(changes[j]! - changes[j - 1]!, 10);
 });
 
 test.run();
