@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'alarm.unshelve',
   'alarm.out-of-service',
   'alarm.return-to-service',
+  'scenario.run',
   'audit.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

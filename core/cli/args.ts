@@ -10,8 +10,12 @@ import type { ImportArgs } from './import-command.ts';
 export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 
 usage:
-  twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused]
+  twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused] [--no-record]
   twinloop validate FILE...
+  twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR]
+  twinloop sweep [FILE] [--param PATH=V1,V2,...]... [--minutes M] [--out DIR]
+  twinloop compare BASELINE_DIR CANDIDATE_DIR
+  twinloop export-csv RECORDING [--from S] [--to S] [--signals A,B] [--out FILE]
   twinloop import opc.tcp://HOST:PORT | ads://HOST/NETID[:PORT] [--out FILE] [--name NAME]
   twinloop user add NAME --role viewer|operator|engineer|admin [--data DIR]
   twinloop user list|passwd NAME [--data DIR]
@@ -20,6 +24,10 @@ commands:
   start      run the line with the built-in controller and serve the HMI
              (default line: examples/sorting.yaml, http://127.0.0.1:8080)
   validate   check line files against the published schema; exit 1 on any error
+  test       run scenario files (pool of worker threads); JUnit XML + HTML reports; exit 1 on failure
+  sweep      what-if grid over line parameters: throughput, energy, rejects, wear per point
+  compare    KPI differences and first divergence of each signal between two result folders
+  export-csv a time range of a recording (<data>/recordings) as CSV
   import     read a controller's tags (OPC UA browse, ADS symbol table) into a plant file
   user       manage HMI users (password from the terminal, or the first line of stdin)
 
@@ -31,7 +39,8 @@ options:
   --port N         HTTP port (default 8080; 0 = any free port)
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible
   --paused         start paused
-  --data DIR       data folder: users, secret, audit log (default ./data)
+  --no-record      do not record the run into <data>/recordings
+  --data DIR       data folder: users, secret, audit log, alarm journal, recordings (default ./data)
   --tls-cert FILE  serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key FILE   the certificate's PEM private key
   --role R         role of a new user

@@ -35,6 +35,8 @@ const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number
   ['WORKER_FAILED', 503],
   ['AUDIT_UNAVAILABLE', 503],
   ['ALARM_INVALID', 400],
+  ['REC_QUERY', 400],
+  ['REC_NOT_FOUND', 404],
   ['ALARM_UNKNOWN', 404],
   ['ALARM_STATE', 409],
   ['ALARM_JOURNAL', 503],

@@ -11,11 +11,17 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AuditLog } from '../../core/audit/audit-log.ts';
+import { AlarmManager } from '../../core/alarms/alarm-manager.ts';
 import { Auth, type AuthOptions } from '../../core/auth/auth.ts';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import { TwinloopError } from '../../core/errors.ts';
 import { routeRule } from './access.ts';
+import { alarmRoutes } from './alarm-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { RecordingLibrary } from '../../core/recording/library.ts';
+import { recordingRoutes } from './recording-routes.ts';
+import { scenarioRoutes } from './scenario-routes.ts';
+import { ScenarioRuns } from '../../core/scenario/scenario-runs.ts';
 import { installAuthHook } from './auth-hook.ts';
 import { authRoutes } from './auth-routes.ts';
 import { buildCatalog } from './catalog.ts';
@@ -68,6 +74,18 @@ export interface HmiServerOptions {
   heartbeatMs?: number;
   /** Audit records of refused requests per second and burst (each is an fsync); default 50 / 200. */
   denialBudget?: { perSecond: number; burst: number };
+  /**
+   * Where recordings are read from for the replay API (`/api/recordings`). Default
+   * `<dataDir>/recordings`, where `twinloop start` records the live run.
+   */
+  recordings?: { dir: string };
+  /**
+   * The alarm manager the detectors report to (its owner closes it and calls its poll()).
+   * Absent: an empty in-memory one, closed with the server, so the alarm routes always exist.
+   */
+  alarms?: AlarmManager;
+  /** Folder of the scenario files the HMI offers to run (default examples/scenarios). */
+  scenarios?: { dir: string };
 }
 
 /** A listening HMI server. */
@@ -125,6 +143,8 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   const auth = new Auth(opts.dataDir, opts.auth);
   const audit = new AuditLog(join(opts.dataDir, 'audit.jsonl'));
   if (!audit.healthy) app.log.error({ err: audit.lastError }, 'audit log cannot be written: privileged actions are refused');
+  const alarms = opts.alarms ?? new AlarmManager({ clock: Date.now });
+  if (opts.alarms === undefined) app.addHook('onClose', async () => alarms.close());
   const catalog = buildCatalog(run.table);
   const publisher = new Publisher(run, {
     frameHz,
@@ -172,6 +192,9 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   runRoutes(app, ctx);
   userRoutes(app, ctx);
   auditRoutes(app, ctx);
+  recordingRoutes(app, new RecordingLibrary(opts.recordings?.dir ?? join(opts.dataDir, 'recordings')));
+  alarmRoutes(app, ctx, alarms);
+  scenarioRoutes(app, ctx, new ScenarioRuns(opts.scenarios?.dir));
   wsRoutes(app, {
     run,
     auth,

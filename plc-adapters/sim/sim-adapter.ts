@@ -8,11 +8,15 @@ import type { ConnectionState, SteppableAdapter, TagBatch, TagQuality, TagSpec }
 import type { ControlProgram, ProgramFactory } from './program.ts';
 import { SortingProgram } from './sorting-program.ts';
 import { FurnaceProgram } from './furnace-program.ts';
+import { AssemblyProgram } from './assembly-program.ts';
+import { SortingBrokenProgram } from './sorting-broken-program.ts';
 
 /** Built-in programs by name (a factory map; add a program here to make it selectable). */
 export const programs: Readonly<Record<string, ProgramFactory>> = {
   sorting: () => new SortingProgram(),
   furnace: () => new FurnaceProgram(),
+  assembly: () => new AssemblyProgram(),
+  'sorting-broken': () => new SortingBrokenProgram(),
 };
 
 export interface SimAdapterOptions {
@@ -137,6 +141,44 @@ export class SimAdapter implements SteppableAdapter {
     this.#outImage.fill(0);
     this.#outTerminals.fill(0);
     this.#scans = 0;
+  }
+
+  /**
+   * The controller's whole state for a snapshot: scan count, the four process images and the
+   * program's retained state. Null when the program cannot save its state.
+   */
+  saveState(): Float64Array | null {
+    const program = this.program.saveState?.();
+    if (program === undefined) return null;
+    const parts = [this.#inTerminals, this.#inImage, this.#outImage, this.#outTerminals, program];
+    const out = new Float64Array(1 + parts.reduce((a, p) => a + p.length, 0));
+    out[0] = this.#scans;
+    let at = 1;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * Take back a state from saveState() of an adapter running the same program.
+   * @throws TwinloopError SNAPSHOT_INVALID when it does not fit this program
+   */
+  restoreState(state: Float64Array): void {
+    const images = [this.#inTerminals, this.#inImage, this.#outImage, this.#outTerminals];
+    const fixed = 1 + images.reduce((a, p) => a + p.length, 0);
+    if (this.program.restoreState === undefined || state.length < fixed) {
+      throw new TwinloopError('SNAPSHOT_INVALID', `controller state does not fit program ${this.program.name}`);
+    }
+    // The program checks its own part first, so a mismatch changes nothing.
+    this.program.restoreState(state.subarray(fixed));
+    this.#scans = state[0]!;
+    let at = 1;
+    for (const p of images) {
+      p.set(state.subarray(at, at + p.length));
+      at += p.length;
+    }
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../app.css';
 import type { ServerFrame } from '../../protocol.ts';
 import { Banner } from './banner.ts';
+import { AlarmPanel } from './alarm-panel.ts';
 import { Connection, type LinkState } from './connection.ts';
 import { Controls } from './controls.ts';
 import { ForcePanel } from './force-panel.ts';
@@ -18,6 +19,8 @@ import { currentSession, may, type PageSession } from './session.ts';
 import { SignalStore } from './signal-store.ts';
 import { Trend } from './trend.ts';
 import { userBox } from './user-box.ts';
+import { isReplayRoute, replayLink, startReplayPage, watchReplayRoute } from './replay-page.ts';
+import { isScenarioRoute, scenarioLink, startScenarioPage, watchScenarioRoute } from './scenario-page.ts';
 
 const TREND_REDRAW_MS = 250;
 // While the link is down, how often to ask whether the session is still valid (it may have
@@ -29,6 +32,12 @@ if (session.user === null) {
   const token = setupTokenFromUrl();
   session = await showLogin(document.body, session.setup ? token : undefined);
 }
+// #replay: the replay page owns the document and never returns; the live page below never starts.
+if (isReplayRoute()) await startReplayPage(session);
+watchReplayRoute();
+// #scenarios: the scenario page owns the document likewise.
+if (isScenarioRoute()) await startScenarioPage(session);
+watchScenarioRoute();
 
 const store = new SignalStore();
 const banner = new Banner();
@@ -36,13 +45,19 @@ const controls = new Controls(store, session);
 const mimic = new Mimic();
 const live = new LivePanel();
 const trend = new Trend();
+// Alarms: banner always on screen (sticky, under the mode banner), list/history/KPIs below.
+const alarmPanel = new AlarmPanel(session);
 // Offered to engineers and admins only; the server refuses everyone else anyway.
 const force = may(session, 'engineer') ? new ForcePanel() : undefined;
 if (force !== undefined) controls.root.append(force.root);
 
+banner.root.append(replayLink());
+banner.root.append(scenarioLink());
 banner.root.append(userBox(session));
 document.body.dataset['role'] = session.role ?? '';
 document.body.append(banner.root, controls.root, h('main', { class: 'grid' }, mimic.root, live.root), trend.root);
+banner.root.after(alarmPanel.banner.root);
+document.body.append(alarmPanel.root);
 
 let link: LinkState = { kind: 'connecting' };
 let renderedVersion = -1;
@@ -56,6 +71,7 @@ function onFrame(frame: ServerFrame): void {
       live.build(frame.layout, store);
       trend.build(store);
       force?.build(store);
+      alarmPanel.build(store);
       break;
     case 'values':
       store.apply(frame);
@@ -81,10 +97,12 @@ function paint(now: number): void {
     mimic.render(store);
     live.render(store);
     trend.sample(store);
+    alarmPanel.sample(store);
   }
   if (now - trendAt >= TREND_REDRAW_MS) {
     trendAt = now;
     trend.redraw();
+    alarmPanel.redraw();
   }
   requestAnimationFrame(paint);
 }
@@ -110,5 +128,7 @@ function checkSession(): void {
   );
 }
 connection.start();
+alarmPanel.start();
 addEventListener('pagehide', () => connection.stop());
+addEventListener('pagehide', () => alarmPanel.stop());
 requestAnimationFrame(paint);

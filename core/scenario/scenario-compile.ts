@@ -1,0 +1,296 @@
+// A validated scenario compiled against its line: the line loaded (seed and overrides applied),
+// the built-in controller and its tag map chosen, the signal catalog built, every signal name
+// resolved to an id and every condition compiled to a closure, once. Problems are reported like
+// schema errors, with the path and line in the scenario file.
+
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
+import { loadLineFile } from '../config/line-file.ts';
+import { formatPath } from '../config/schema-validator.ts';
+import { TwinloopError } from '../errors.ts';
+import type { TagMapping } from '../exchange.ts';
+import type { SignalDef } from '../signals.ts';
+import type { PlantController, PlantFile } from '../config/plant-file.ts';
+import { lineSignals, type LineFile } from '../../physics/model.ts';
+import { COMPONENT_FAULT_TARGET, type ComponentFaultKind, type FaultSpec, type SignalFaultKind } from '../../physics/fault-spec.ts';
+import type { ControllerConfig } from '../../plc-adapters/factory.ts';
+import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
+import { compileExpression, ExpressionError, type CompiledExpression } from './expression.ts';
+import { applyOverrides, type OverrideValue } from './line-overrides.ts';
+import { stepKind, type ScenarioDoc } from './scenario-file.ts';
+
+/** A step ready to run: ids resolved, conditions compiled, durations in ticks. */
+export type CompiledStep = { readonly index: number; readonly label: string; readonly line?: number } & (
+  | { readonly kind: 'set' | 'force'; readonly id: number; readonly value: number }
+  | { readonly kind: 'release'; readonly id: number }
+  | { readonly kind: 'waitUntil' | 'expectWithin'; readonly condition: CompiledExpression; readonly ticks: number }
+  | { readonly kind: 'expectFor'; readonly condition: CompiledExpression; readonly ticks: number }
+  | { readonly kind: 'inject'; readonly fault: FaultSpec; readonly as?: string }
+  | { readonly kind: 'linkLoss' }
+  | { readonly kind: 'plcRestart'; readonly downTicks: number }
+  | { readonly kind: 'clear'; readonly name: string }
+  | { readonly kind: 'wait'; readonly ticks: number }
+  | { readonly kind: 'snapshot'; readonly file: string }
+);
+
+export interface PreparedScenario {
+  readonly doc: ScenarioDoc;
+  readonly name: string;
+  readonly line: LineFile;
+  readonly controller: ControllerConfig;
+  readonly tagMap: readonly TagMapping[];
+  readonly defs: readonly SignalDef[];
+  readonly ids: ReadonlyMap<string, number>;
+  readonly steps: readonly CompiledStep[];
+  /** Signals the steps read or write, in order of first use (trend and trace). */
+  readonly involved: readonly string[];
+  readonly seed: number;
+  readonly sampleMs: number;
+  readonly initial?: Uint8Array;
+  /** A network controller (OPC UA, ADS, S7; a soft PLC when the plant names one): real time. */
+  readonly network?: { readonly plant: PlantFile; readonly controller: PlantController };
+}
+
+export interface PrepareOptions {
+  /** Built-in program to test (wins over the file's `program`), e.g. a candidate version. */
+  readonly program?: string;
+  /** Extra line overrides (a sweep point), applied after the file's. */
+  readonly overrides?: Readonly<Record<string, OverrideValue>>;
+}
+
+/** The tag map of a built-in program when no plant file gives one: address = signal name. */
+export function programTagMap(program: string): TagMapping[] {
+  // Built here rather than through core/engine/engine.ts so a pool worker does not load the
+  // network protocol stacks the engine's plant coupling imports.
+  const factory = programs[program];
+  if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${program}"; known: ${Object.keys(programs).join(', ')}`);
+  const io = factory().io;
+  return [
+    ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
+    ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
+  ];
+}
+
+/** The line's signals plus controller outputs the model does not know (e.g. ctl.fault), as state. */
+export function catalogOf(line: LineFile, tagMap: readonly TagMapping[]): SignalDef[] {
+  const defs = lineSignals(line);
+  const known = new Set(defs.map((d) => d.name));
+  for (const m of tagMap) {
+    if (!known.has(m.signal) && m.direction === 'read') {
+      defs.push({ name: m.signal, type: m.type, kind: 'state', unit: '', description: `controller output ${m.address}` });
+      known.add(m.signal);
+    }
+  }
+  return defs;
+}
+
+const seconds = (s: number): string => `${s} s`;
+
+// A suite names the same line file in every scenario: validate it once per process (per pool
+// worker), again only when the file changes. Frozen, since every run shares it.
+const lines = new Map<string, { mtimeMs: number; line: LineFile }>();
+function cachedLine(path: string): LineFile {
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(path).mtimeMs;
+  } catch {
+    // loadLineFile reports the missing file with its usual message
+  }
+  const hit = lines.get(path);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.line;
+  const line = Object.freeze(loadLineFile(path));
+  if (lines.size > 64) lines.clear();
+  lines.set(path, { mtimeMs, line });
+  return line;
+}
+
+/**
+ * Compile a validated scenario.
+ * @throws ConfigError CFG_INVALID with every unknown signal, bad condition or fault target
+ */
+export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions = {}): Promise<PreparedScenario> {
+  const s = doc.data;
+  const issues: ConfigIssue[] = [];
+  const issue = (segs: (string | number)[], message: string): void => {
+    const line = doc.src.lineOf(segs);
+    issues.push({ file: doc.file, path: formatPath(segs), ...(line !== undefined ? { line } : {}), message });
+  };
+
+  let line = cachedLine(doc.linePath);
+  const overrides = { ...(s.overrides ?? {}), ...(options.overrides ?? {}) };
+  if (Object.keys(overrides).length > 0) line = applyOverrides(line, overrides, doc.file);
+  // The seed passed the scenario schema already (an integer in uint32 range).
+  if (s.seed !== undefined) line = { ...line, seed: s.seed };
+
+  let controller: ControllerConfig;
+  let tagMap: TagMapping[];
+  let network: PreparedScenario['network'];
+  if (doc.plantPath !== undefined) {
+    // Loaded on demand: most scenarios name no plant file.
+    const { loadPlantFile } = await import('../config/plant-file.ts');
+    const plant = loadPlantFile(doc.plantPath);
+    const pc = plant.controllers[0]!;
+    if (plant.controllers.length !== 1 || pc.readOnly) {
+      throw new TwinloopError('CFG_INVALID', `${doc.file}: plant ${doc.plantPath}: a scenario couples to exactly one controller, not read-only (shadow mode)`);
+    }
+    tagMap = pc.tags.map((t) => ({ signal: t.signal, address: t.address, type: t.type, direction: t.direction }));
+    if (pc.protocol === 'sim') {
+      controller = { name: pc.name, protocol: 'sim', program: options.program ?? pc.program ?? 'sorting', cycleMs: pc.cycleMs };
+    } else {
+      // A network PLC: the scenario runs in real time through the wire (realtime-runner.ts).
+      const program = options.program ?? s.program ?? pc.softPlc?.program;
+      controller = { name: pc.name, protocol: pc.protocol, cycleMs: pc.cycleMs, ...(program !== undefined ? { program } : {}) };
+      network = { plant, controller: pc };
+    }
+  } else {
+    const program = options.program ?? s.program ?? 'sorting';
+    controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
+    tagMap = programTagMap(program);
+  }
+  const defs = catalogOf(line, tagMap);
+  const ids = new Map(defs.map((d, i) => [d.name, i] as const));
+  const modelSignals = new Set(lineSignals(line).map((d) => d.name));
+  const names = (): string[] => defs.map((d) => d.name).filter((n) => !n.startsWith('items.'));
+  const types = new Map(line.components.map((c) => [c.id, c.type] as const));
+  const dt = line.dt ?? 0.001;
+  const ticks = (sec: number): number => Math.round(sec / dt);
+
+  const involved: string[] = [];
+  const use = (name: string): void => {
+    if (!involved.includes(name)) involved.push(name);
+  };
+  const signal = (segs: (string | number)[], name: string): number => {
+    const id = ids.get(name);
+    if (id === undefined) {
+      const prefix = name.split('.')[0]!;
+      const near = names().filter((n) => n.startsWith(`${prefix}.`));
+      issue(segs, `unknown signal ${JSON.stringify(name)}${near.length ? `; signals of ${prefix}: ${near.join(', ')}` : ''}`);
+      return -1;
+    }
+    use(name);
+    return id;
+  };
+  const condition = (segs: (string | number)[], text: string): CompiledExpression | null => {
+    try {
+      const c = compileExpression(text, (n) => ids.get(n), names);
+      c.signals.forEach(use);
+      return c;
+    } catch (err) {
+      if (err instanceof ExpressionError) {
+        issue(segs, `condition ${JSON.stringify(text)}: ${err.message}`);
+        return null;
+      }
+      throw err;
+    }
+  };
+
+  const steps: CompiledStep[] = [];
+  if (network && s.initial !== undefined) issue(['initial'], 'a snapshot start needs the lock-step (built-in) controller; this plant couples a network PLC in real time');
+  s.steps.forEach((st, index) => {
+    const kind = stepKind(st);
+    const at = (...rest: (string | number)[]): (string | number)[] => ['steps', index, kind, ...rest];
+    if (network && (kind === 'set' || kind === 'snapshot')) issue(['steps', index, kind], `${kind} needs the lock-step (built-in) controller; against a network PLC in real time use force${kind === 'snapshot' ? ' (snapshots: not available in real time)' : ''}`);
+    if (network && st.inject?.comm !== undefined && !network.controller.softPlc) issue(['steps', index, 'inject', 'comm'], 'communication faults against a network PLC need a soft PLC (softPlc: in the plant file) that twinloop can stop and restart');
+    const srcLine = doc.src.lineOf(['steps', index]);
+    const base = { index, ...(srcLine !== undefined ? { line: srcLine } : {}) };
+    const named = (label: string): string => (st.name ? `${st.name}: ${label}` : label);
+    switch (kind) {
+      case 'set':
+      case 'force': {
+        const a = st[kind]!;
+        const id = signal(at('signal'), a.signal);
+        const value = typeof a.value === 'boolean' ? (a.value ? 1 : 0) : a.value;
+        steps.push({ ...base, kind, id, value, label: named(`${kind} ${a.signal} = ${value}`) });
+        break;
+      }
+      case 'release': {
+        const id = signal(at('signal'), st.release!.signal);
+        steps.push({ ...base, kind, id, label: named(`release ${st.release!.signal}`) });
+        break;
+      }
+      case 'waitUntil': {
+        const w = st.waitUntil!;
+        const c = condition(at('condition'), w.condition);
+        if (c) steps.push({ ...base, kind, condition: c, ticks: ticks(w.timeout), label: named(`waitUntil ${w.condition} (timeout ${seconds(w.timeout)})`) });
+        break;
+      }
+      case 'expect': {
+        const e = st.expect!;
+        const c = condition(at('condition'), e.condition);
+        if (!c) break;
+        if (e.for !== undefined) steps.push({ ...base, kind: 'expectFor', condition: c, ticks: ticks(e.for), label: named(`expect ${e.condition} for ${seconds(e.for)}`) });
+        else steps.push({ ...base, kind: 'expectWithin', condition: c, ticks: ticks(e.within ?? 0), label: named(`expect ${e.condition}${e.within ? ` within ${seconds(e.within)}` : ''}`) });
+        break;
+      }
+      case 'inject': {
+        const f = st.inject!;
+        if (f.comm === 'link-loss') steps.push({ ...base, kind: 'linkLoss', label: named('inject link-loss') });
+        else if (f.comm === 'plc-restart') {
+          const down = f.downtime ?? 1;
+          steps.push({ ...base, kind: 'plcRestart', downTicks: ticks(down), label: named(`inject plc-restart (down ${seconds(down)})`) });
+        } else if (f.signal !== undefined) {
+          if (!modelSignals.has(f.signal)) {
+            issue(at('signal'), ids.has(f.signal) ? `${f.signal} is a controller output the model does not know; a signal fault acts on a model signal` : `unknown signal ${JSON.stringify(f.signal)}`);
+            break;
+          }
+          use(f.signal);
+          const fault: FaultSpec = { target: 'signal', signal: f.signal, kind: f.kind as SignalFaultKind, ...(f.value !== undefined ? { value: f.value } : {}) };
+          steps.push({ ...base, kind, fault, ...(f.as ? { as: f.as } : {}), label: named(`inject ${f.kind} on ${f.signal}${f.value !== undefined ? ` (${f.value})` : ''}`) });
+        } else {
+          const comp = f.component!;
+          const kindName = f.kind as ComponentFaultKind;
+          const type = types.get(comp);
+          if (type === undefined) {
+            issue(at('component'), `unknown component ${JSON.stringify(comp)}; components: ${[...types.keys()].join(', ')}`);
+            break;
+          }
+          if (COMPONENT_FAULT_TARGET[kindName] !== type) {
+            issue(at('kind'), `${kindName} applies to a ${COMPONENT_FAULT_TARGET[kindName]}; ${comp} is a ${type}`);
+            break;
+          }
+          const fault: FaultSpec = { target: 'component', component: comp, kind: kindName, ...(f.severity !== undefined ? { severity: f.severity } : {}) };
+          steps.push({ ...base, kind, fault, ...(f.as ? { as: f.as } : {}), label: named(`inject ${kindName} on ${comp}${f.severity !== undefined ? ` (severity ${f.severity})` : ''}`) });
+        }
+        break;
+      }
+      case 'clear':
+        steps.push({ ...base, kind, name: st.clear!, label: named(`clear ${st.clear}`) });
+        break;
+      case 'wait':
+        steps.push({ ...base, kind, ticks: ticks(st.wait!), label: named(`wait ${seconds(st.wait!)}`) });
+        break;
+      case 'snapshot': {
+        const file = st.snapshot!.file;
+        if (basename(file) !== file) issue(at('file'), `must be a plain file name (it is written into the run's result directory), got ${JSON.stringify(file)}`);
+        steps.push({ ...base, kind, file, label: named(`snapshot ${file}`) });
+        break;
+      }
+    }
+  });
+  if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
+
+  let initial: Uint8Array | undefined;
+  if (doc.initialPath !== undefined) {
+    try {
+      initial = new Uint8Array(readFileSync(doc.initialPath));
+    } catch (err) {
+      throw new ConfigError('CFG_READ', [{ file: doc.file, path: 'initial', message: `cannot read snapshot ${doc.initialPath}: ${(err as Error).message}` }], { cause: err });
+    }
+  }
+  return {
+    doc,
+    name: s.name,
+    line,
+    controller,
+    tagMap,
+    defs,
+    ids,
+    steps,
+    involved,
+    seed: line.seed ?? 0,
+    sampleMs: s.sampleMs ?? 10,
+    ...(initial ? { initial } : {}),
+    ...(network ? { network } : {}),
+  };
+}
