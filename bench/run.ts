@@ -8,6 +8,9 @@ import { tickBench } from './tick.ts';
 import { opcuaBench } from './opcua.ts';
 import { adsBench } from './ads.ts';
 import { s7Bench } from './s7.ts';
+import { recordingBench } from './recording.ts';
+import { scenariosBench } from './scenarios.ts';
+import { shadowBench } from './shadow.ts';
 
 const log = (line: string): void => console.log(line);
 log(`# twinloop benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`);
@@ -19,6 +22,9 @@ const suites: [string, (l: (s: string) => void) => Promise<void>][] = [
   ['opcua', opcuaBench],
   ['ads', adsBench],
   ['s7', s7Bench],
+  ['recording', recordingBench],
+  ['scenarios', scenariosBench],
+  ['shadow', shadowBench],
 ];
 for (const [name, fn] of suites) {
   if (only && only !== name) continue;

@@ -21,6 +21,9 @@ import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import { checkPlantSignals, loadPlantFile, type PlantFile } from '../config/plant-file.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { NetworkCoupling, planController } from './plant-coupling.ts';
+import type { AlarmSink } from '../alarms/alarm-sink.ts';
+import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
+import { LogAlarmSink } from '../shadow/log-sink.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
 
 export interface RunOptions {
@@ -52,6 +55,8 @@ export interface RunOptions {
   readonly spinMs?: number;
   /** Log tick statistics this often (ms, default 10000; 0 = never). */
   readonly statsLogMs?: number;
+  /** Shadow mode: where deviation, communication and maintenance conditions go (default: the log). */
+  readonly alarmSink?: AlarmSink;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -426,6 +431,8 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     if (!linePath) throw new TwinloopError('CFG_READ', 'startRun needs a line file (linePath, line, or a plant file naming one)');
     line = loadLineFile(linePath);
   }
+  // Shadow mode runs the twin on the main thread against the real PLC (core/shadow/shadow-run.ts).
+  if (plant && isShadowPlant(plant)) return ShadowRun.start({ plant, line, sink: options.alarmSink ?? new LogAlarmSink(log), logger: log, startSoftLine: options.startSoftPlc ?? true });
   const plan = plant ? planController(plant) : null;
   const lockstep = plan ? plan.lockstep : (options.controller ?? DEFAULT_CONTROLLER);
   const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? DEFAULT_CONTROLLER);

@@ -29,6 +29,8 @@ export function planController(plant: PlantFile): ControllerPlan {
   if (plant.controllers.length > 1) {
     throw new TwinloopError('CFG_INVALID', `the plant file has ${plant.controllers.length} controllers; this version couples one per run`);
   }
+  // Shadow controllers run through core/shadow/shadow-run.ts (startRun branches before this).
+  if (pc.mode === 'shadow') throw new TwinloopError('CFG_INVALID', `controller ${pc.name} is in shadow mode: start it with startRun, which runs the shadow twin`);
   const tagMap: TagMapping[] = pc.tags.map((t) => ({ signal: t.signal, address: t.address, type: t.type, direction: t.direction }));
   if (pc.protocol === 'sim') {
     return { lockstep: { name: pc.name, protocol: 'sim', program: pc.program ?? 'sorting', cycleMs: pc.cycleMs }, tagMap, network: null };
