@@ -117,6 +117,15 @@ export class Cylinders {
     }
   }
 
+  /** Put cylinder k at stroke fraction x (shadow re-sync on an end switch); true when it moved. */
+  setStroke(k: number, x: number): boolean {
+    const at = C_X * this.n + k;
+    const v = x < 0 ? 0 : x > 1 ? 1 : x;
+    if (this.#f[at] === v) return false;
+    this.#f[at] = v;
+    return true;
+  }
+
   /** Slow-cylinder fault: speed x (1 - severity). */
   setSlow(k: number, severity: number): void {
     this.#f[C_SLOW * this.n + k] = 1 - severity;

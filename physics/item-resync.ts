@@ -1,10 +1,8 @@
 // Re-synchronisation of items on a conveyor, for shadow mode: when the real line's photo-eye
 // sees an item's front, the twin moves its nearest item there (or places one when none is
 // near), so the model does not drift from the line. Pure functions on an ItemPool, kept out of
-// model.ts so that Model can expose them with one delegating method (see docs/shadow.md):
-//   alignItem(conveyor: string, front: number, captureM: number): boolean
-//     -> alignItemOnConveyor(this.#conveyors.items, index, front, captureM, scratch, cls) !== ALIGN_NONE
-// Allocation-free: the caller passes a scratch geometry array.
+// model.ts; Model.alignItem delegates here (see docs/shadow.md). Allocation-free: the caller
+// passes a scratch geometry array.
 
 import type { ItemPool } from './items.ts';
 

@@ -35,6 +35,8 @@ export interface LineFile {
   dt?: number;
   /** Seed of all random streams; default 0. */
   seed?: number;
+  /** The built-in controller program this line is made for (used when no plant file or --program says otherwise). */
+  program?: string;
   /** Drawing scale, px per m. */
   layout?: { scale?: number };
   components: ComponentConfig[];

@@ -38,6 +38,7 @@ import type { ComponentFaultSpec, FaultInfo, FaultSpec } from './fault-spec.ts';
 import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, DEFAULT_SEVERITY, SIGNAL_FAULT_KINDS, specOf } from './fault-spec.ts';
 import type { StateArray } from './snapshot.ts';
 import { base64ToF64, decodeSnapshot, encodeSnapshot, f64ToBase64 } from './snapshot.ts';
+import { ALIGN_NONE, alignItemOnConveyor } from './item-resync.ts';
 import { QUALITY_GOOD, QUALITY_REJECT } from './items.ts';
 import type { LineFile } from './line.ts';
 import { DEFAULT_DT, checkReferences, classNamesOf, lineSignals } from './line.ts';
@@ -144,6 +145,8 @@ export class Model {
   readonly #inPlace: boolean;
   readonly #typeOf: ReadonlyMap<string, string>;
   readonly #indexOf: ReadonlyMap<string, number>;
+  /** Scratch for a re-sync's new item: front (set per call), length 0.2 m, height 0.05 m. */
+  readonly #resyncGeometry = Float64Array.of(0, 0.2, 0.05);
   /** Line-file faults by time: their specs and the tick each is due. */
   readonly #lineFaults: readonly FaultSpec[];
   readonly #lineFaultTick: Float64Array;
@@ -524,6 +527,27 @@ export class Model {
       this.#rollers, this.#machines, this.#buffers, this.#pickPlaces, this.#coaters, this.#welders,
     ]) arrays.push(...g.state());
     return arrays;
+  }
+
+  /**
+   * Shadow re-sync: move conveyor `conveyor`'s item nearest to `front` (within captureM, m) so its
+   * front is there, or place a new item there when none is near (physics/item-resync.ts).
+   * @returns true when the model changed
+   */
+  alignItem(conveyor: string, front: number, captureM: number): boolean {
+    const k = this.#indexOf.get(conveyor);
+    if (k === undefined || this.#typeOf.get(conveyor) !== 'conveyor') return false;
+    return alignItemOnConveyor(this.#conveyors.items, k, front, captureM, this.#resyncGeometry, 0) !== ALIGN_NONE;
+  }
+
+  /** Shadow re-sync: put a pusher or cylinder at stroke fraction 0..1; true when it moved. */
+  setStroke(component: string, stroke: number): boolean {
+    const k = this.#indexOf.get(component);
+    const type = this.#typeOf.get(component);
+    if (k === undefined) return false;
+    if (type === 'pusher') return this.#pushers.setStroke(k, stroke);
+    if (type === 'cylinder') return this.#cylinders.setStroke(k, stroke);
+    return false;
   }
 
   /**

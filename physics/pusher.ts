@@ -85,6 +85,15 @@ export class Pushers {
     }
   }
 
+  /** Put pusher k at stroke fraction x (shadow re-sync on its end switch); true when it moved. */
+  setStroke(k: number, x: number): boolean {
+    const at = C_STROKE * this.n + k;
+    const v = x < 0 ? 0 : x > 1 ? 1 : x;
+    if (this.#f[at] === v) return false;
+    this.#f[at] = v;
+    return true;
+  }
+
   /** The typed arrays that hold this group's state, for snapshots. */
   state(): (Float64Array | Int32Array)[] {
     return [this.#f, this.#i];

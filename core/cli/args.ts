@@ -34,7 +34,7 @@ commands:
 options:
   --line FILE      line file (YAML)
   --plant FILE     plant file: controllers and tag map (starts the soft PLC it names)
-  --program P      built-in controller program (default sorting)
+  --program P      built-in controller program (default: the line file's program, else sorting)
   --host ADDR      address to listen on (default 127.0.0.1; the HMI can write to PLCs)
   --port N         HTTP port (default 8080; 0 = any free port)
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible

@@ -8,6 +8,12 @@ import { lineSignals } from '../../physics/model.ts';
 import { startRun } from '../engine/engine.ts';
 import { createServer } from '../../hmi/server/server.ts';
 import { userCommand } from './user-command.ts';
+import { startLiveRecording, takeFlag } from '../recording/live-recording.ts';
+import { startLiveAlarms } from './live-alarms.ts';
+
+// `start` records the live run into <data dir>/recordings unless --no-record (issue 8); the flag
+// is taken out of argv here because args.ts knows only the shared options.
+const NO_RECORD = takeFlag(process.argv, '--no-record');
 
 function validate(files: readonly string[]): number {
   let bad = 0;
@@ -26,6 +32,7 @@ function validate(files: readonly string[]): number {
 
 async function start(args: StartArgs): Promise<void> {
   const log = pino({ level: args.logLevel });
+  const alarms = startLiveAlarms(args.data, log);
   const run = await startRun({
     ...(args.line !== undefined ? { linePath: args.line } : {}),
     ...(args.plant !== undefined ? { plantPath: args.plant } : {}),
@@ -33,8 +40,10 @@ async function start(args: StartArgs): Promise<void> {
     pace: args.pace,
     autoStart: !args.paused,
     logger: log,
+    alarmSink: alarms.manager,
   });
-  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, ...(args.tls ? { tls: args.tls } : {}) });
+  const recorder = startLiveRecording(run, args.data, log, NO_RECORD);
+  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, alarms: alarms.manager, ...(args.tls ? { tls: args.tls } : {}) });
   console.log(`twinloop: ${run.lineName} running (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${server.url}`);
   if (server.setupToken !== undefined) {
     // First start: no users. The token is in the fragment, which browsers never send to a server.
@@ -46,7 +55,9 @@ async function start(args: StartArgs): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down');
     await server.close();
+    await recorder?.close();
     await run.close();
+    alarms.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -54,6 +65,29 @@ async function start(args: StartArgs): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Scenario commands parse their own options; loaded on demand (issue 8).
+  const scenarioCommands: Record<string, () => Promise<(argv: readonly string[]) => Promise<number>>> = {
+    test: async () => (await import('./test-command.ts')).testCommand,
+    sweep: async () => (await import('./sweep-command.ts')).sweepCommand,
+    compare: async () => (await import('./compare-command.ts')).compareCommand,
+  };
+  const scenarioCommand = scenarioCommands[process.argv[2] ?? ''];
+  if (scenarioCommand) {
+    try {
+      process.exitCode = await (await scenarioCommand())(process.argv.slice(3));
+    } catch (err) {
+      if (err instanceof ConfigError) for (const issue of err.issues) console.error(formatIssue(issue));
+      else console.error(`twinloop: ${(err as Error).message}`);
+      process.exitCode = 2;
+    }
+    return;
+  }
+  if (process.argv[2] === 'export-csv') {
+    // Loaded on demand, like import: reading a recording needs nothing of the run.
+    const { exportCsvCommand } = await import('../recording/export-csv-command.ts');
+    process.exitCode = await exportCsvCommand(process.argv.slice(3));
+    return;
+  }
   let args;
   try {
     args = parseCli(process.argv.slice(2));

@@ -434,8 +434,10 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   // Shadow mode runs the twin on the main thread against the real PLC (core/shadow/shadow-run.ts).
   if (plant && isShadowPlant(plant)) return ShadowRun.start({ plant, line, sink: options.alarmSink ?? new LogAlarmSink(log), logger: log, startSoftLine: options.startSoftPlc ?? true });
   const plan = plant ? planController(plant) : null;
-  const lockstep = plan ? plan.lockstep : (options.controller ?? DEFAULT_CONTROLLER);
-  const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? DEFAULT_CONTROLLER);
+  // Without a plant file or an explicit controller: the program the line file names, else sorting.
+  const lineController = line.program !== undefined ? { ...DEFAULT_CONTROLLER, program: line.program } : DEFAULT_CONTROLLER;
+  const lockstep = plan ? plan.lockstep : (options.controller ?? lineController);
+  const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? lineController);
   const defs = runSignals(line, tagMap);
   if (plant) {
     // Controller outputs unknown to the model became state signals in defs; sensors must exist.

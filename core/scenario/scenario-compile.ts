@@ -144,7 +144,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
       network = { plant, controller: pc };
     }
   } else {
-    const program = options.program ?? s.program ?? 'sorting';
+    const program = options.program ?? s.program ?? line.program ?? 'sorting';
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
     tagMap = programTagMap(program);
   }

@@ -80,7 +80,12 @@ export class ShadowRun {
     const defs = shadowSignals(o.line, pc.tags);
     const targets = pc.tags.map((t) => shadowTarget(t.signal, kinds));
     const t0 = performance.now();
-    const twin = await ShadowTwin.create({ line: o.line, defs, controller: pc.name, watched: targets, shadow, now: () => performance.now() - t0, ...(o.plant.maintenance ? { maintenance: o.plant.maintenance } : {}), sink: o.sink });
+    // The twin counts monotonic ms from its start; the alarm manager (and its journal) keeps
+    // wall-clock ms, so the sink gets the start's wall time added.
+    const epoch0 = Date.now();
+    const outer = o.sink;
+    const sink: AlarmSink = { activate: (c, at) => outer.activate(c, epoch0 + at), deactivate: (key, at) => outer.deactivate(key, epoch0 + at) };
+    const twin = await ShadowTwin.create({ line: o.line, defs, controller: pc.name, watched: targets, shadow, now: () => performance.now() - t0, ...(o.plant.maintenance ? { maintenance: o.plant.maintenance } : {}), sink });
     const table = SignalTable.create(defs);
     let peer: LinePeerProcess | undefined;
     let endpoint = pc.endpoint;

@@ -75,3 +75,25 @@ function settle(): Promise<void> {
 }
 
 test.run();
+
+test('re-sync hooks: alignItem moves the nearest item onto a front or places one; setStroke sets a pusher', () => {
+  const r = rig(sortingLine());
+  // An empty conveyor: nothing near, so an item is placed with its front at 1.5 m.
+  assert.ok(r.model.alignItem('sorter', 1.5, 0.3));
+  const placed = r.model.inspectItems().filter((i) => i.conveyor === 'sorter');
+  assert.is(placed.length, 1);
+  assert.is(placed[0]!.front, 1.5);
+  // Nearby (0.2 m within a 0.3 m capture): that item is moved, none added.
+  assert.ok(r.model.alignItem('sorter', 1.7, 0.3));
+  const moved = r.model.inspectItems().filter((i) => i.conveyor === 'sorter');
+  assert.is(moved.length, 1);
+  assert.is(moved[0]!.front, 1.7);
+  // Already there: no change. Not a conveyor: no change.
+  assert.not.ok(r.model.alignItem('sorter', 1.7, 0.3));
+  assert.not.ok(r.model.alignItem('pu1', 1.0, 0.3));
+  assert.ok(r.model.setStroke('pu1', 1));
+  assert.not.ok(r.model.setStroke('pu1', 1));
+  r.run(1);
+  assert.is(r.get('pu1.position'), 1);
+  assert.not.ok(r.model.setStroke('sorter', 1));
+});

@@ -29,6 +29,9 @@ test('a healthy simulated hour raises no deviation alarm', async () => {
   assert.is(sink.raisedOf('communication:').length, 0);
   assert.ok(h.comparing);
   assert.ok(h.evaluations >= 359_000);
+  // The model's re-sync hooks exist (Model.alignItem / setStroke) and the twin uses them.
+  assert.ok(h.resyncAvailable);
+  console.log(`healthy hour: ${h.corrections} re-sync corrections of ${h.resyncRequests} requests`);
   assert.is(sink.raisedOf('maintenance:').length, 0, JSON.stringify(sink.raised.map((x) => x.condition.cause)));
 });
 
