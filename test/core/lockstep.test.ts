@@ -1,9 +1,9 @@
 // The demo line and its built-in controller, lock-stepped in-thread: determinism for a seed,
 // reset, and ten simulated minutes in which every item ends in the right bin.
 import { test } from 'uvu';
+import { gcRounds } from '../gc-rounds.ts';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { SignalTable } from '../../core/signals.ts';
 import { loadLineFile } from '../../core/config/line-file.ts';
 import { defaultTagMap, runSignals } from '../../core/engine/engine.ts';
@@ -78,23 +78,8 @@ test('the worker-side hot path allocates nothing: scan, step, item view, publish
     }
   };
   cycle(100_000); // warm up: JIT, source rings filled
-  // Up to three rounds: on a loaded machine V8's optimising compiler (a background thread) can
-  // deliver the optimised loop late, and until then doubles are boxed. Steady state is what
-  // counts: one clean round of 500k ticks proves the optimised hot path allocates nothing.
-  const rounds: number[] = [];
-  for (let round = 0; round < 3 && !rounds.includes(0); round++) {
-    await new Promise((r) => setTimeout(r, 20));
-    let gcs = 0;
-    const obs = new PerformanceObserver((list) => {
-      gcs += list.getEntries().length;
-    });
-    obs.observe({ entryTypes: ['gc'] });
-    cycle(500_000);
-    await new Promise((r) => setTimeout(r, 20));
-    obs.disconnect();
-    rounds.push(gcs);
-  }
-  assert.ok(rounds.includes(0), `garbage collections per round of 500k worker ticks: ${rounds.join(', ')}`);
+  const rounds = await gcRounds(() => cycle(500_000));
+  assert.is(rounds.at(-1), 0, `garbage collections per round of 500k worker ticks: ${rounds.join(', ')}`);
 });
 
 test.run();
