@@ -21,6 +21,7 @@ import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import { checkPlantSignals, loadPlantFile, type PlantFile } from '../config/plant-file.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { NetworkCoupling, planController } from './plant-coupling.ts';
+import { ActuatorRing } from './actuator-ring.ts';
 import type { AlarmSink } from '../alarms/alarm-sink.ts';
 import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
@@ -161,13 +162,16 @@ class Run implements RunControl {
   readonly #faults = new Map<number, FaultInfo>();
   readonly #forced = new Map<string, number>();
 
-  readonly #network: NetworkCoupling | null;
+  /** The network controllers (OPC UA, ADS, S7) of the run, each with its exchange. */
+  readonly #networks: readonly NetworkCoupling[];
+  /** The built-in controller in lock-step, or null when only network PLCs drive the line. */
+  readonly #lockstep: ControllerConfig | null;
   #tid: number | null = null;
   #rtPriority = 0;
   /** How the physics thread is scheduled now (e.g. "SCHED_FIFO 10", "normal (...)"). */
   scheduling = 'normal';
 
-  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort, network: NetworkCoupling | null) {
+  constructor(line: LineFile, table: SignalTable, ctrl: ControlBlock, worker: Worker, log: Logger, controller: ControllerConfig, port: MessagePort, networks: readonly NetworkCoupling[], lockstep: ControllerConfig | null) {
     this.#line = line;
     this.table = table;
     this.lineName = line.name;
@@ -177,7 +181,8 @@ class Run implements RunControl {
     this.#log = log;
     this.#controller = controller;
     this.#port = port;
-    this.#network = network;
+    this.#networks = networks;
+    this.#lockstep = lockstep;
     port.on('message', (r: WorkerReply) => {
       const done = this.#pending.get(r.id);
       this.#pending.delete(r.id);
@@ -242,18 +247,27 @@ class Run implements RunControl {
         stepsPerSecond: s.stepsPerSecond,
         realtimeFactor: s.realtimeFactor,
       },
-      controllers: [this.#controllerStatus(state, s.cycles)],
+      controllers: this.#controllerStatus(state, s.cycles),
     };
   }
 
-  #controllerStatus(state: RunState, cycles: number): RunStatus['controllers'][number] {
-    const h = this.#network?.health();
-    if (h) return { name: h.name, protocol: this.#controller.protocol, state: h.state, cycleMs: this.#controller.cycleMs ?? 10, cycles: h.cycles };
+  #controllerStatus(state: RunState, cycles: number): RunStatus['controllers'] {
+    const out: RunStatus['controllers'] = [];
+    if (this.#lockstep) out.push(this.#lockstepStatus(this.#lockstep, state, cycles));
+    for (const n of this.#networks) {
+      const h = n.health();
+      const c = n.controller;
+      out.push(h ? { name: h.name, protocol: c.protocol, state: h.state, cycleMs: c.cycleMs, cycles: h.cycles } : { name: c.name, protocol: c.protocol, state: 'disconnected', cycleMs: c.cycleMs, cycles: 0 });
+    }
+    return out;
+  }
+
+  #lockstepStatus(controller: ControllerConfig, state: RunState, cycles: number): RunStatus['controllers'][number] {
     return {
-      name: this.#controller.name,
-      protocol: this.#controller.protocol,
+      name: controller.name,
+      protocol: controller.protocol,
       state: state === 'failed' || state === 'stopped' ? 'disconnected' : 'connected',
-      cycleMs: this.#controller.cycleMs ?? 10,
+      cycleMs: controller.cycleMs ?? 10,
       cycles,
     };
   }
@@ -266,13 +280,18 @@ class Run implements RunControl {
     this.#log.info({ scheduling: this.scheduling, tid }, 'physics worker scheduling');
   }
 
-  /** Exchange health of a network controller (reconnects, read times, revised sampling ...). */
+  /** Exchange health of the first network controller (reconnects, read times, revised sampling ...). */
   networkHealth(): ReturnType<NetworkCoupling['health']> {
-    return this.#network?.health();
+    return this.#networks[0]?.health();
+  }
+
+  /** Exchange health of every network controller, in plant-file order. */
+  networksHealth(): ReturnType<NetworkCoupling['health']>[] {
+    return this.#networks.map((n) => n.health());
   }
 
   async startNetwork(log: Logger, startSoftPlc: boolean): Promise<void> {
-    await this.#network?.start(this.table, log, startSoftPlc);
+    for (const n of this.#networks) await n.start(this.table, log, startSoftPlc);
   }
 
   /** Commands are serialised: one in flight, each acknowledged by the worker. */
@@ -315,7 +334,7 @@ class Run implements RunControl {
   }
 
   setPace(pace: Pace): Promise<void> {
-    if (this.#network && !(pace.kind === 'realtime' && pace.factor === 1)) {
+    if (this.#networks.length > 0 && !(pace.kind === 'realtime' && pace.factor === 1)) {
       return Promise.reject(new TwinloopError('RUN_BAD_REQUEST', `controller ${this.#controller.name} is a real ${this.#controller.protocol} PLC: it runs in real time only (pace 1x)`));
     }
     if (pace.kind === 'realtime' && !(pace.factor >= 0.01 && pace.factor <= 10_000)) {
@@ -412,7 +431,7 @@ class Run implements RunControl {
       await this.#exit;
       clearTimeout(timer);
     }
-    await this.#network?.close();
+    for (const n of this.#networks) await n.close();
     this.#port.close();
   }
 }
@@ -445,11 +464,14 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s));
     if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
   }
-  const network = plan?.network ? new NetworkCoupling(plan.network) : null;
-  const controller: ControllerConfig = lockstep ?? { name: network!.controller.name, protocol: network!.controller.protocol, cycleMs: network!.controller.cycleMs };
+  // One actuator ring for all network controllers: their exchanges all run on this thread.
+  const ring = plan && plan.networks.length > 0 ? new ActuatorRing() : null;
+  const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!)) : [];
+  const first = networks[0]?.controller;
+  const controller: ControllerConfig = lockstep ?? { name: first!.name, protocol: first!.protocol, cycleMs: first!.cycleMs };
   const table = SignalTable.create(defs);
   const ctrl = new ControlBlock();
-  const pace = network ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
+  const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
   const channel = new MessageChannel();
   const init: WorkerInit = {
     line,
@@ -457,9 +479,9 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     tableBuffer: table.buffer,
     controlBuffer: ctrl.buffer,
     controller: lockstep,
-    ringBuffer: network ? network.ring.buffer : null,
+    ringBuffer: ring ? ring.buffer : null,
     requestPort: channel.port2,
-    tagMap: lockstep ? tagMap : [],
+    tagMap: lockstep ? (plan ? plan.lockstepTags : tagMap) : [],
     running: options.autoStart ?? true,
     paceKind: pace.kind === 'fast' ? PaceKind.FAST : PaceKind.REALTIME,
     paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
@@ -468,7 +490,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     nice: options.nice ?? -10,
   };
   const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics', transferList: [channel.port2] });
-  const run = new Run(line, table, ctrl, worker, log, controller, channel.port1, network);
+  const run = new Run(line, table, ctrl, worker, log, controller, channel.port1, networks, lockstep);
   let tid: number | null = null;
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {

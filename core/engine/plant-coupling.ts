@@ -15,39 +15,51 @@ import { ActuatorRing } from './actuator-ring.ts';
 import { startSoftPlcProcess, type SoftPlcProcess } from './soft-plc-process.ts';
 
 export interface ControllerPlan {
-  /** The controller run in lock-step in the worker, or null for a network PLC. */
+  /** The controller run in lock-step in the worker (at most one built-in), or null. */
   readonly lockstep: ControllerConfig | null;
+  /** Every controller's tags: they define the run's signals. */
   readonly tagMap: TagMapping[];
-  /** The network controller, when there is one. */
-  readonly network: PlantController | null;
+  /** The lock-step controller's tags only (the worker's exchange). */
+  readonly lockstepTags: TagMapping[];
+  /** The network controllers (OPC UA, ADS, S7), each exchanged on the main thread. */
+  readonly networks: PlantController[];
 }
 
-/** Decide how the first controller of a plant file runs. Further controllers are not coupled yet. */
+const mapping = (pc: PlantController): TagMapping[] => pc.tags.map((t) => ({ signal: t.signal, address: t.address, type: t.type, direction: t.direction }));
+
+/**
+ * Decide how a plant file's controllers run: at most one built-in (`sim`) controller in
+ * lock-step in the worker, and any number of network PLCs, each with its own exchange, all
+ * feeding the worker through one actuator ring (the main thread is its only producer). No
+ * actuator is driven by two controllers (checked when the plant file loads).
+ */
 export function planController(plant: PlantFile): ControllerPlan {
-  const pc = plant.controllers[0];
-  if (!pc) throw new TwinloopError('CFG_INVALID', 'the plant file has no controller');
-  if (plant.controllers.length > 1) {
-    throw new TwinloopError('CFG_INVALID', `the plant file has ${plant.controllers.length} controllers; this version couples one per run`);
-  }
+  if (plant.controllers.length === 0) throw new TwinloopError('CFG_INVALID', 'the plant file has no controller');
   // Shadow controllers run through core/shadow/shadow-run.ts (startRun branches before this).
-  if (pc.mode === 'shadow') throw new TwinloopError('CFG_INVALID', `controller ${pc.name} is in shadow mode: start it with startRun, which runs the shadow twin`);
-  const tagMap: TagMapping[] = pc.tags.map((t) => ({ signal: t.signal, address: t.address, type: t.type, direction: t.direction }));
-  if (pc.protocol === 'sim') {
-    return { lockstep: { name: pc.name, protocol: 'sim', program: pc.program ?? 'sorting', cycleMs: pc.cycleMs }, tagMap, network: null };
-  }
-  return { lockstep: null, tagMap, network: pc };
+  const shadow = plant.controllers.find((c) => c.mode === 'shadow');
+  if (shadow) throw new TwinloopError('CFG_INVALID', `controller ${shadow.name} is in shadow mode: start it with startRun, which runs the shadow twin`);
+  const sims = plant.controllers.filter((c) => c.protocol === 'sim');
+  if (sims.length > 1) throw new TwinloopError('CFG_INVALID', `controllers ${sims.map((c) => c.name).join(', ')} are all built-in (sim): a run has at most one built-in controller`);
+  const sim = sims[0];
+  return {
+    lockstep: sim ? { name: sim.name, protocol: 'sim', program: sim.program ?? 'sorting', cycleMs: sim.cycleMs } : null,
+    tagMap: plant.controllers.flatMap(mapping),
+    lockstepTags: sim ? mapping(sim) : [],
+    networks: plant.controllers.filter((c) => c.protocol !== 'sim'),
+  };
 }
 
-/** A running network coupling: optional soft PLC process + exchange + ring into the worker. */
+/** A running network coupling: optional soft PLC process + exchange, feeding the run's ring. */
 export class NetworkCoupling {
   readonly ring: ActuatorRing;
   readonly controller: PlantController;
   #exchange: NetworkExchange | undefined;
   #softPlc: SoftPlcProcess | undefined;
 
-  constructor(controller: PlantController) {
+  /** `ring`: the run's actuator ring, shared by all its network controllers. */
+  constructor(controller: PlantController, ring: ActuatorRing) {
     this.controller = controller;
-    this.ring = new ActuatorRing();
+    this.ring = ring;
   }
 
   /** Start the soft PLC (if the plant asks for one) and the exchange. */

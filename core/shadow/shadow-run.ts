@@ -74,6 +74,7 @@ export class ShadowRun {
     const log = o.logger ?? pino({ level: 'info' });
     const pc = o.plant.controllers[0];
     if (!pc || pc.mode !== 'shadow') throw new TwinloopError('CFG_INVALID', 'shadow run: the plant file\'s controller is not in shadow mode');
+    if (o.plant.controllers.length > 1) throw new TwinloopError('CFG_INVALID', `shadow run: the plant file has ${o.plant.controllers.length} controllers; a shadow twin follows one controller per run`);
     if (pc.tags.some((t) => t.direction === 'write')) throw new TwinloopError('PLC_READ_ONLY', `controller ${pc.name}: write tags in shadow mode`);
     const shadow = o.plant.shadow ?? normaliseShadow({});
     const kinds = new Map(lineSignals(o.line).map((d) => [d.name, d.kind] as const));
