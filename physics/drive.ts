@@ -129,6 +129,8 @@ export class Drives {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
+  /** Healthy rated temperature rise per drive, K (the cooling-lost fault scales it). */
+  readonly #rise: Float64Array;
   /** `.items` signals of the second and further conveyors of a drive. */
   readonly #extraIds: Int32Array;
   readonly #dtHours: number;
@@ -147,6 +149,7 @@ export class Drives {
     this.#i = new Int32Array(I_COLS * n);
     this.#dtHours = ctx.dt / 3600;
     this.#dt = ctx.dt;
+    this.#rise = new Float64Array(n);
     const col = (c: number): Float64Array => column(this.#f, c, n);
     const maxF = col(C_MAX_F), kSpeed = col(C_K_SPEED), kTherm = col(C_K_THERM), runThreshold = col(C_RUN_THRESHOLD);
     const i0n2 = col(C_I0N2), ratedI = col(C_RATED_I), elecPerHz = col(C_ELEC_PER_HZ), noLoad = col(C_NO_LOAD);
@@ -182,6 +185,7 @@ export class Drives {
       accelPerHz[d] = num('accelTorque') / fr;
       ambient[d] = num('ambient');
       rise[d] = num('ratedTempRise');
+      this.#rise[d] = rise[d]!;
       const ru = num('rampUp');
       const rd = num('rampDown');
       this.#f[C_RAMP_UP * n + d] = ru > 0 ? (fr * ctx.dt) / ru : Infinity;
@@ -223,6 +227,15 @@ export class Drives {
   /** Jam fault on drive d: adds its jamTorque while on. */
   setJam(d: number, on: boolean): void {
     this.#f[C_JAM * this.n + d] = on ? this.#f[C_JAM_TORQUE * this.n + d]! : 0;
+  }
+
+  /**
+   * Cooling-lost fault on drive d (fan broken, cooling fins clogged): the steady winding
+   * temperature rise at a given current is multiplied by 1 + 3 x severity (a fan-cooled motor
+   * without its fan keeps about a quarter of its heat transfer). The time constant is kept.
+   */
+  setCoolingLoss(d: number, severity: number): void {
+    this.#f[C_RISE * this.n + d] = this.#rise[d]! * (1 + 3 * severity);
   }
 
   /** Accelerated-wear fault on drive d: the wear rate is multiplied by `mult` (1 = healthy). */

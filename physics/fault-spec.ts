@@ -6,19 +6,25 @@
 export const SIGNAL_FAULT_KINDS = ['stuck', 'offset', 'drift', 'noise', 'wirebreak', 'intermittent', 'delay'] as const;
 export type SignalFaultKind = (typeof SIGNAL_FAULT_KINDS)[number];
 
-export const COMPONENT_FAULT_KINDS = ['jam', 'slip', 'slow', 'leak', 'heater-lost', 'cavitation', 'bearing-wear'] as const;
+export const COMPONENT_FAULT_KINDS = ['jam', 'slip', 'slow', 'leak', 'heater-lost', 'cavitation', 'bearing-wear', 'cooling-lost'] as const;
 export type ComponentFaultKind = (typeof COMPONENT_FAULT_KINDS)[number];
 
-/** The component type each component fault applies to. */
-export const COMPONENT_FAULT_TARGET: Readonly<Record<ComponentFaultKind, string>> = {
-  jam: 'conveyor',
-  slip: 'conveyor',
-  slow: 'cylinder',
-  leak: 'cylinder',
-  'heater-lost': 'furnace',
-  cavitation: 'pump',
-  'bearing-wear': 'drive',
+/** The component types each component fault applies to. */
+export const COMPONENT_FAULT_TARGET: Readonly<Record<ComponentFaultKind, readonly string[]>> = {
+  jam: ['conveyor'],
+  slip: ['conveyor'],
+  slow: ['cylinder', 'pusher'],
+  leak: ['cylinder'],
+  'heater-lost': ['furnace'],
+  cavitation: ['pump'],
+  'bearing-wear': ['drive'],
+  'cooling-lost': ['drive'],
 };
+
+/** Whether component fault `kind` applies to a component of `type`. */
+export function faultApplies(kind: ComponentFaultKind, type: string): boolean {
+  return COMPONENT_FAULT_TARGET[kind].includes(type);
+}
 
 /** Severity when a component fault gives none. */
 export const DEFAULT_SEVERITY: Readonly<Record<ComponentFaultKind, number>> = {
@@ -29,6 +35,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<ComponentFaultKind, number>> = {
   'heater-lost': 1,
   cavitation: 0.5,
   'bearing-wear': 0.5,
+  'cooling-lost': 1,
 };
 
 export interface SignalFaultSpec {

@@ -165,7 +165,7 @@ function checkLineFaults(line: LineFile, byId: ReadonlyMap<string, { cfg: Compon
       if (target === undefined) out.push({ path: `${path}.component`, message: `refers to unknown component ${r['component']}` });
       else if ((COMPONENT_FAULT_KINDS as readonly unknown[]).includes(kind)) {
         const want = COMPONENT_FAULT_TARGET[kind as keyof typeof COMPONENT_FAULT_TARGET];
-        if (target.cfg.type !== want) out.push({ path: `${path}.kind`, message: `${String(kind)} applies to a ${want}; ${r['component']} is a ${target.cfg.type}` });
+        if (!want.includes(target.cfg.type)) out.push({ path: `${path}.kind`, message: `${String(kind)} applies to a ${want.join(' or ')}; ${r['component']} is a ${target.cfg.type}` });
       } else out.push({ path: `${path}.kind`, message: `must be one of ${COMPONENT_FAULT_KINDS.join(', ')} for a component fault` });
     }
   });

@@ -443,7 +443,7 @@ export class Model {
     const type = this.#typeOf.get(spec.component);
     const want = COMPONENT_FAULT_TARGET[spec.kind];
     if (type === undefined) throw new TwinloopError('FAULT_INVALID', `fault on unknown component ${String(spec.component)}`);
-    if (type !== want) throw new TwinloopError('FAULT_INVALID', `${spec.kind} applies to a ${want}; ${spec.component} is a ${type}`);
+    if (!want.includes(type)) throw new TwinloopError('FAULT_INVALID', `${spec.kind} applies to a ${want.join(' or ')}; ${spec.component} is a ${type}`);
     const sev = spec.severity ?? DEFAULT_SEVERITY[spec.kind];
     if (typeof sev !== 'number' || !(sev >= 0 && sev <= 1)) throw new TwinloopError('FAULT_INVALID', `severity must be in 0..1, got ${String(spec.severity)}`);
     return sev;
@@ -461,7 +461,8 @@ export class Model {
         this.#conveyors.setSlipFault(k, severity);
         break;
       case 'slow':
-        this.#cylinders.setSlow(k, severity);
+        if (this.#typeOf.get(spec.component) === 'pusher') this.#pushers.setSlow(k, severity);
+        else this.#cylinders.setSlow(k, severity);
         break;
       case 'leak':
         this.#cylinders.setLeak(k, severity);
@@ -475,6 +476,9 @@ export class Model {
       case 'bearing-wear':
         // Severity 1 wears the bearing 101 times as fast.
         this.#drives.setWearMultiplier(k, 1 + 100 * severity);
+        break;
+      case 'cooling-lost':
+        this.#drives.setCoolingLoss(k, severity);
         break;
     }
   }

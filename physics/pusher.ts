@@ -58,6 +58,8 @@ export class Pushers {
   readonly #bins: Bins;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
+  /** Healthy stroke rates (outwards, back), for the slow fault to scale and to restore. */
+  readonly #rates: Float64Array;
 
   constructor(ctx: BuildContext, pool: ItemPool, bins: Bins) {
     const placed = ctx.of('pusher');
@@ -83,6 +85,15 @@ export class Pushers {
       down[p] = ctx.dt / num('retractTime');
       sig[p] = ctx.signal(cfg.id, 'extend');
     }
+    this.#rates = Float64Array.from([...up, ...down]);
+  }
+
+  /** Slow-pusher fault (sticky valve, low supply, worn seals): both strokes x (1 - severity). */
+  setSlow(k: number, severity: number): void {
+    const n = this.n;
+    const factor = 1 - severity;
+    this.#f[C_UP * n + k] = this.#rates[k]! * factor;
+    this.#f[C_DOWN * n + k] = this.#rates[n + k]! * factor;
   }
 
   /** Put pusher k at stroke fraction x (shadow re-sync on its end switch); true when it moved. */

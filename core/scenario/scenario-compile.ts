@@ -245,8 +245,8 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
             issue(at('component'), `unknown component ${JSON.stringify(comp)}; components: ${[...types.keys()].join(', ')}`);
             break;
           }
-          if (COMPONENT_FAULT_TARGET[kindName] !== type) {
-            issue(at('kind'), `${kindName} applies to a ${COMPONENT_FAULT_TARGET[kindName]}; ${comp} is a ${type}`);
+          if (!COMPONENT_FAULT_TARGET[kindName].includes(type)) {
+            issue(at('kind'), `${kindName} applies to a ${COMPONENT_FAULT_TARGET[kindName].join(' or ')}; ${comp} is a ${type}`);
             break;
           }
           const fault: FaultSpec = { target: 'component', component: comp, kind: kindName, ...(f.severity !== undefined ? { severity: f.severity } : {}) };

@@ -145,6 +145,44 @@ test('slip halves the belt speed; slow halves the piston speed', () => {
   assert.ok(Math.abs(r.get('cy.position') - 0.5) < 1e-9, String(r.get('cy.position')));
 });
 
+test('slow on a pusher halves both strokes; cooling-lost quadruples the winding rise, nothing else changes', () => {
+  const pl: LineFile = {
+    name: 'pusher-slow',
+    dt: 0.001,
+    components: [
+      { id: 'm', type: 'drive', thermalTau: 10 },
+      { id: 'c', type: 'conveyor', length: 3, beltSpeed: 0.5, drive: 'm' },
+      { id: 'b', type: 'bin' },
+      { id: 'p', type: 'pusher', conveyor: 'c', bin: 'b', position: 2, extendTime: 0.5, retractTime: 0.5 },
+    ],
+  };
+  const r = rig(pl);
+  inject(r, { target: 'component', component: 'p', kind: 'slow', severity: 0.5 });
+  r.set('p.extend', 1);
+  r.run(500); // half the 0.5 s stroke at half speed
+  assert.ok(Math.abs(r.get('p.position') - 0.5) < 1e-9, String(r.get('p.position')));
+  assert.is(r.get('p.extended'), 0);
+  r.run(500);
+  assert.is(r.get('p.extended'), 1, 'a full stroke in twice the time');
+
+  // Cooling lost: the healthy twin and the faulty drive see the same current; only the
+  // winding temperature (and nothing else) differs, settling at ambient + 4 x the healthy rise.
+  const a = rig(pl);
+  const b = rig(pl);
+  for (const x of [a, b]) {
+    x.set('m.run', 1);
+    x.set('m.setpoint', 50);
+  }
+  inject(b, { target: 'component', component: 'm', kind: 'cooling-lost' });
+  run(a, b, 200_000, ['m.temperature'], 'm.temperature');
+  const healthyRise = a.get('m.temperature') - 25;
+  const faultyRise = b.get('m.temperature') - 25;
+  assert.ok(Math.abs(faultyRise - 4 * healthyRise) < 1e-6 * healthyRise, `rise ${faultyRise} vs 4 x ${healthyRise}`);
+  // Refused where it does not apply, naming the types it does.
+  assert.throws(() => a.model.injectFault({ target: 'component', component: 'c', kind: 'cooling-lost' }), /cooling-lost applies to a drive; c is a conveyor/);
+  assert.throws(() => a.model.injectFault({ target: 'component', component: 'm', kind: 'slow' }), /slow applies to a cylinder or pusher; m is a drive/);
+});
+
 test('faults() lists active faults with time; bad specs are refused with codes', () => {
   const r = rig(line());
   r.run(1500);
