@@ -8,7 +8,6 @@ import { isErrorCode, TwinloopError } from '../errors.ts';
 import { SignalTable, type SignalDef } from '../signals.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
-import { DEFAULT_SCALE } from '../../physics/item-mimic.ts';
 import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
@@ -26,6 +25,9 @@ import type { AlarmSink } from '../alarms/alarm-sink.ts';
 import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
+import { layoutOf } from './layout.ts';
+
+export { layoutOf };
 
 export interface RunOptions {
   /** Path of the line file (YAML). */
@@ -90,35 +92,6 @@ export function runSignals(line: LineFile, tagMap: readonly TagMapping[]): Signa
   return defs;
 }
 
-
-/**
- * The mimic's view of the line: positions, references and numeric parameters per component.
- * Every entry carries the line's `scale` (px per metre) so a shape can be drawn on its own.
- */
-export function layoutOf(line: LineFile): LayoutEntry[] {
-  const scale = line.layout?.scale ?? DEFAULT_SCALE;
-  return line.components.map((c) => {
-    const refs: Record<string, string> = {};
-    const params: Record<string, number> = { scale };
-    for (const [k, v] of Object.entries(c)) {
-      if (k === 'id' || k === 'type' || k === 'layout') continue;
-      if (typeof v === 'string') refs[k] = v;
-      else if (typeof v === 'number') params[k] = v;
-    }
-    const l = c.layout;
-    return {
-      id: c.id,
-      type: c.type,
-      x: l?.x ?? 0,
-      y: l?.y ?? 0,
-      ...(l?.w !== undefined ? { w: l.w } : {}),
-      ...(l?.h !== undefined ? { h: l.h } : {}),
-      ...(l?.rotation !== undefined ? { rotation: l.rotation } : {}),
-      refs,
-      params,
-    };
-  });
-}
 
 function workerUrl(): URL {
   // Under tsx the sources are .ts; compiled with tsc they are .js next to this file.

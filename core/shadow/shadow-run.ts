@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import type { PlantController, PlantFile } from '../config/plant-file.ts';
 import type { LineFile } from '../../physics/model.ts';
 import { lineSignals } from '../../physics/model.ts';
-import { layoutOf } from '../engine/engine.ts';
+import { layoutOf } from '../engine/layout.ts';
 import type { LayoutEntry, Pace, RunStatus } from '../engine/run-control.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import type { AlarmSink } from '../alarms/alarm-sink.ts';
