@@ -40,7 +40,7 @@ test('a healthy simulated hour raises no deviation alarm', async () => {
 const FAULTS: { name: string; spec: FaultSpec; key: string; cause: RegExp; withinS: number }[] = [
   { name: 'belt slip', spec: { target: 'component', component: 'sorter', kind: 'slip', severity: 0.5 }, key: 'deviation:pe2-edge', cause: /pe2\.blocked edge expected within 0\.5 s of model, missing.*belt slip/, withinS: 10 },
   { name: 'jam', spec: { target: 'component', component: 'sorter', kind: 'jam' }, key: 'deviation:m2-load', cause: /m2-load.*jam/, withinS: 5 },
-  { name: 'slow cylinder (pusher strokes at half speed)', spec: { target: 'component', component: 'pu1', kind: 'slow', severity: 0.5 }, key: 'deviation:pu1-stroke', cause: /pu1\.extended edge expected within 0\.3 s.*slow cylinder/, withinS: 15 },
+  { name: 'slow cylinder (pusher strokes at 40 % speed)', spec: { target: 'component', component: 'pu1', kind: 'slow', severity: 0.6 }, key: 'deviation:pu1-stroke', cause: /pu1\.extended edge expected within 0\.5 s.*slow cylinder/, withinS: 15 },
   { name: 'hot motor (m2 cooling lost)', spec: { target: 'component', component: 'm2', kind: 'cooling-lost' }, key: 'maintenance:m2-winding', cause: /m2-winding.*forecast/, withinS: 300 },
 ];
 
