@@ -34,7 +34,7 @@ export interface Comparison {
   readonly verdictChanges: readonly string[];
 }
 
-const KPI_KEYS: readonly (keyof Kpis)[] = ['throughput', 'cycleTime', 'energy', 'rejectRate', 'wear', 'controllerFaults', 'items', 'rejects', 'duration'];
+const KPI_KEYS: readonly (keyof Kpis)[] = ['throughput', 'cycleTime', 'energy', 'rejectRate', 'wear', 'controllerFaults', 'alarms', 'items', 'rejects', 'duration'];
 
 /** The value a change list holds at `sample` (the trace's step interpolation). */
 function valueAt(c: { at: Uint32Array; values: Float64Array }, sample: number): number {

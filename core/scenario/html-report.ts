@@ -34,11 +34,11 @@ function scenarioSection(r: ScenarioResult, k: number): string {
     const bounds = new Map(r.kpis.map((x) => [x.name, x]));
     out.push('<table><tr><th>KPI</th><th>value</th><th>bound</th><th>verdict</th></tr>');
     const v = r.kpiValues;
-    const rows: [keyof typeof KPI_UNITS, number | null][] = [['throughput', v.throughput], ['cycleTime', v.cycleTime], ['energy', v.energy], ['rejectRate', v.rejectRate], ['wear', v.wear], ['controllerFaults', v.controllerFaults], ['alarms', null]];
+    const rows: [keyof typeof KPI_UNITS, number | null][] = [['throughput', v.throughput], ['cycleTime', v.cycleTime], ['energy', v.energy], ['rejectRate', v.rejectRate], ['wear', v.wear], ['controllerFaults', v.controllerFaults], ['alarms', v.alarms]];
     for (const [name, value] of rows) {
       const b = bounds.get(name);
       const bound = b ? [b.min !== undefined ? `≥ ${b.min}` : '', b.max !== undefined ? `≤ ${b.max}` : ''].filter(Boolean).join(', ') : '';
-      const verdict = b ? `<span class="${b.status}">${b.status}</span>${b.message ? ` <span class="msg">${esc(b.message)}</span>` : ''}` : name === 'alarms' ? '<span class="skipped">pending</span>' : '';
+      const verdict = b ? `<span class="${b.status}">${b.status}</span>${b.message ? ` <span class="msg">${esc(b.message)}</span>` : ''}` : '';
       const shown = num(value);
       out.push(`<tr><td>${name}</td><td>${shown}${shown === 'n/a' ? '' : ` ${KPI_UNITS[name]}`}</td><td>${bound}</td><td>${verdict}</td></tr>`);
     }

@@ -1,7 +1,8 @@
 // The key figures of a run, measured from the line's own signals: throughput (items into bins
 // per minute), cycle time (mean seconds between bin arrivals), energy (kWh), reject rate (wrong
 // bin + quality-gate rejects per item binned), wear (highest drive wear) and controller faults
-// (rising edges of ctl.fault). Alarms raised is pending: lock-step runs have no alarm manager.
+// (rising edges of ctl.fault), alarms raised (rising edges of the run's process alarm signals:
+// the controller's fault output and every drive's overload trip).
 // Ids are resolved once; sample() is allocation-free and runs at the trace sample rate.
 
 import type { LineFile } from '../../physics/model.ts';
@@ -17,6 +18,8 @@ export interface Kpis {
   rejectRate: number;
   wear: number;
   controllerFaults: number;
+  /** process alarms raised: rising edges of ctl.fault and of every drive's `tripped` */
+  alarms: number;
   /** items binned during the run */
   items: number;
   rejects: number;
@@ -44,7 +47,7 @@ export const KPI_UNITS: Readonly<Record<KpiName, string>> = {
 };
 
 /** The signals KPIs read, by the line's component types. */
-export function kpiSignals(line: LineFile, has: (name: string) => boolean): { binned: string[]; rejects: string[]; wear: string[]; energy: string | null; fault: string | null } {
+export function kpiSignals(line: LineFile, has: (name: string) => boolean): { binned: string[]; rejects: string[]; wear: string[]; energy: string | null; fault: string | null; alarms: string[] } {
   const of = (type: string, field: string): string[] => line.components.filter((c) => c.type === type).map((c) => `${c.id}.${field}`).filter(has);
   return {
     binned: of('bin', 'count'),
@@ -52,6 +55,7 @@ export function kpiSignals(line: LineFile, has: (name: string) => boolean): { bi
     wear: of('drive', 'wear'),
     energy: has('line.energy') ? 'line.energy' : null,
     fault: has('ctl.fault') ? 'ctl.fault' : null,
+    alarms: [...(has('ctl.fault') ? ['ctl.fault'] : []), ...of('drive', 'tripped')],
   };
 }
 
@@ -61,6 +65,9 @@ export class KpiTracker {
   readonly #wear: Int32Array;
   readonly #energy: number;
   readonly #fault: number;
+  readonly #alarmIds: Int32Array;
+  readonly #alarmPrev: Float64Array;
+  #alarmEdges = 0;
   #binned0 = 0;
   #rejects0 = 0;
   #energy0 = 0;
@@ -73,12 +80,14 @@ export class KpiTracker {
   #time = 0;
   #time0 = 0;
 
-  constructor(ids: { binned: Int32Array; rejects: Int32Array; wear: Int32Array; energy: number; fault: number }) {
+  constructor(ids: { binned: Int32Array; rejects: Int32Array; wear: Int32Array; energy: number; fault: number; alarms?: Int32Array }) {
     this.#binned = ids.binned;
     this.#rejects = ids.rejects;
     this.#wear = ids.wear;
     this.#energy = ids.energy;
     this.#fault = ids.fault;
+    this.#alarmIds = ids.alarms ?? new Int32Array(0);
+    this.#alarmPrev = new Float64Array(this.#alarmIds.length);
   }
 
   /** Start measuring from the present values (a restored snapshot may start anywhere). */
@@ -88,6 +97,7 @@ export class KpiTracker {
     this.#rejects0 = sum(v, this.#rejects);
     this.#energy0 = this.#energy >= 0 ? v[this.#energy]! : 0;
     this.#faultPrev = this.#fault >= 0 ? v[this.#fault]! : 0;
+    for (let k = 0; k < this.#alarmIds.length; k++) this.#alarmPrev[k] = v[this.#alarmIds[k]!]!;
     this.#time0 = time;
     this.#time = time;
   }
@@ -106,6 +116,11 @@ export class KpiTracker {
       if (f !== 0 && this.#faultPrev === 0) this.#faultEdges++;
       this.#faultPrev = f;
     }
+    for (let k = 0; k < this.#alarmIds.length; k++) {
+      const a = v[this.#alarmIds[k]!]!;
+      if (a !== 0 && this.#alarmPrev[k] === 0) this.#alarmEdges++;
+      this.#alarmPrev[k] = a;
+    }
   }
 
   result(v: Float64Array): Kpis {
@@ -121,6 +136,7 @@ export class KpiTracker {
       rejectRate: items > 0 ? rejects / items : 0,
       wear,
       controllerFaults: this.#faultEdges,
+      alarms: this.#alarmEdges,
       items,
       rejects,
       duration,
@@ -139,10 +155,6 @@ export function judgeKpis(kpis: Kpis, bounds: Partial<Readonly<Record<KpiName, B
   const out: KpiVerdict[] = [];
   for (const [name, b] of Object.entries(bounds ?? {}) as [KpiName, Bound][]) {
     const range = { ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}) };
-    if (name === 'alarms') {
-      out.push({ name, value: null, ...range, status: 'skipped', message: 'pending: lock-step runs have no alarm manager yet' });
-      continue;
-    }
     const value = kpis[name];
     if (skip) {
       out.push({ name, value, ...range, status: 'skipped', message: 'not judged: a step failed' });

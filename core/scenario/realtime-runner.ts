@@ -52,7 +52,7 @@ class RealtimeRun {
     this.ring = new TrendRing(p.involved, idsOf(p.involved), Math.round((options.trendSeconds ?? 20) * (1000 / POLL_MS)));
     const traced = [...new Set([...p.involved, ...k.binned, ...k.rejects, ...k.wear, ...(k.energy ? [k.energy] : []), ...(k.fault ? [k.fault] : [])])];
     this.trace = new TraceRecorder(traced, idsOf(traced), POLL_MS);
-    this.kpi = new KpiTracker({ binned: idsOf(k.binned), rejects: idsOf(k.rejects), wear: idsOf(k.wear), energy: k.energy ? run.table.id(k.energy) : -1, fault: k.fault ? run.table.id(k.fault) : -1 });
+    this.kpi = new KpiTracker({ binned: idsOf(k.binned), rejects: idsOf(k.rejects), wear: idsOf(k.wear), energy: k.energy ? run.table.id(k.energy) : -1, fault: k.fault ? run.table.id(k.fault) : -1, alarms: idsOf(k.alarms) });
   }
 
   start(): void {

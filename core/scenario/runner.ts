@@ -124,6 +124,7 @@ class ScenarioRun {
       wear: idsOf(k.wear),
       energy: k.energy ? p.ids.get(k.energy)! : -1,
       fault: k.fault ? p.ids.get(k.fault)! : -1,
+      alarms: idsOf(k.alarms),
     });
   }
 

@@ -117,6 +117,18 @@ test('snapshot, then a scenario that starts from it continues the line', async (
   assert.is(b.simTime, 1, 'scenario time starts at 0 after the restore');
 });
 
+test('the alarms KPI counts process alarms: a jammed sorter trips its drive and the controller faults', async () => {
+  const healthy = await runText('steps:\n  - wait: 30\nkpis:\n  alarms: { max: 0 }\n');
+  assert.is(healthy.status, 'passed', healthy.message);
+  assert.is(healthy.kpiValues?.alarms, 0);
+  const jam = await runText('steps:\n  - wait: 5\n  - inject: { component: sorter, kind: jam }\n  - wait: 30\nkpis:\n  alarms: { max: 0 }\n');
+  // The drive's overload trips (m2.tripped) and the controller stops the line (ctl.fault).
+  assert.ok((jam.kpiValues?.alarms ?? 0) >= 1, `alarms ${jam.kpiValues?.alarms}`);
+  const verdict = jam.kpis.find((k) => k.name === 'alarms');
+  assert.is(verdict?.status, 'failed');
+  assert.match(verdict?.message ?? '', /alarms \d+ is above max 0/);
+});
+
 test('a run is bounded in wall time: past its budget the step fails', async () => {
   const r = await runText('steps:\n  - wait: 3600\n', undefined, { maxWallMs: 1 });
   assert.is(r.status, 'failed');
