@@ -33,6 +33,8 @@ export class ReplayPlayer {
   #speed = 1;
   #lastNow = -1;
   #inFlight = false;
+  /** Consecutive failed frame requests (retried a few times). */
+  #failures = 0;
   #requested = NaN;
   #dragging = false;
 
@@ -119,6 +121,7 @@ export class ReplayPlayer {
     frameAt(this.#rec.id, t).then(
       (frame) => {
         this.#inFlight = false;
+        this.#failures = 0;
         this.#store.apply(frame);
         this.#onState(this.#playing, this.#speed);
         if (this.#requested !== this.#cursor) this.#fetch();
@@ -126,6 +129,10 @@ export class ReplayPlayer {
       (err: unknown) => {
         this.#inFlight = false;
         console.warn(`replay frame at ${t}: ${(err as Error).message}`);
+        // Forget the failed request so the same position is asked again (a busy server, a
+        // dropped connection); a few tries, then it waits for the next seek.
+        this.#requested = Number.NaN;
+        if (++this.#failures <= 3) setTimeout(() => this.#fetch(), 300 * this.#failures);
       },
     );
   }
