@@ -3,7 +3,7 @@
 
 import { TwinloopError } from '../core/errors.ts';
 import type { PlcAdapter } from './adapter.ts';
-import { SimAdapter } from './sim/sim-adapter.ts';
+import { SimAdapter, DEFAULT_PROGRAM } from './sim/sim-adapter.ts';
 import { OpcuaAdapter, type OpcuaAdapterOptions } from './opcua/opcua-adapter.ts';
 import { AdsAdapter } from './ads/ads-adapter.ts';
 import { adsAdapterOptions, type AdsControllerOptions } from './ads/ads-config.ts';
@@ -32,7 +32,7 @@ export interface ControllerConfig {
 type AdapterFactory = (config: ControllerConfig) => PlcAdapter;
 
 const factories: Readonly<Record<string, AdapterFactory>> = {
-  sim: (c) => new SimAdapter({ program: c.program ?? 'sorting', cycleMs: c.cycleMs ?? 10 }),
+  sim: (c) => new SimAdapter({ program: c.program ?? DEFAULT_PROGRAM, cycleMs: c.cycleMs ?? 10 }),
   opcua: (c) => new OpcuaAdapter({ ...c.opcua, endpoint: requireEndpoint(c), cycleMs: c.cycleMs ?? 10, readOnly: c.readOnly ?? false }),
   ads: (c) => new AdsAdapter(adsAdapterOptions(c)),
   s7: (c) => new S7Adapter(s7AdapterOptions(c)),

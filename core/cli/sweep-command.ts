@@ -11,6 +11,7 @@ import { expandGrid, loadSweepFile, parseParamArg, sweepTable, type SweepSpec } 
 import { runSweep, writeSweep } from '../scenario/sweep-run.ts';
 import { dirName } from '../scenario/result-dir.ts';
 import type { OverrideValue } from '../scenario/line-overrides.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export const SWEEP_USAGE = `usage: twinloop sweep [FILE] [--param PATH=V1,V2,...|FROM:TO:STEP]... [--line L] [--program P]
                       [--minutes M | --duration S] [--seed N] [--points N] [--threads N | --serial] [--out DIR]
@@ -55,7 +56,7 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
   };
   const base: SweepSpec = positionals[0] !== undefined
     ? loadSweepFile(positionals[0])
-    : { name: values.name ?? 'sweep', line: DEFAULT_LINE, program: 'sorting', duration: 600, sampleMs: 100, grid: {} };
+    : { name: values.name ?? 'sweep', line: DEFAULT_LINE, program: DEFAULT_PROGRAM, duration: 600, sampleMs: 100, grid: {} };
   const grid: Record<string, readonly OverrideValue[]> = { ...base.grid };
   for (const p of values.param ?? []) {
     const [path, vals] = parseParamArg(p);

@@ -13,6 +13,7 @@ import { SchemaValidator, formatPath } from './schema-validator.ts';
 import { parseYaml, readYaml, type YamlSource } from './yaml-document.ts';
 import type { MaintenanceRule, ShadowSection } from '../shadow/rules.ts';
 import { checkShadowRaw, checkSoftLineRaw, normaliseMaintenance, normaliseShadow, normaliseSoftLineFaults, type RawMaintenanceRule, type RawShadow, type RawSoftLine, type SoftLine } from '../shadow/shadow-config.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export const PLANT_SCHEMA_URL = new URL('./plant.schema.json', import.meta.url);
 
@@ -235,7 +236,7 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
       cycleMs: c.cycleMs ?? 10,
       readOnly: (c.readOnly ?? false) || (c.mode ?? raw.mode) === 'shadow',
       mode: c.mode ?? raw.mode ?? 'virtual',
-      ...(c.softLine !== undefined ? { softLine: { ...c.softLine, line: abs(c.softLine.line), program: c.softLine.program ?? 'sorting', faults: normaliseSoftLineFaults(c.softLine.faults) } } : {}),
+      ...(c.softLine !== undefined ? { softLine: { ...c.softLine, line: abs(c.softLine.line), program: c.softLine.program ?? DEFAULT_PROGRAM, faults: normaliseSoftLineFaults(c.softLine.faults) } } : {}),
       refreshMs: c.refreshMs ?? 1000,
       ...(c.program !== undefined ? { program: c.program } : {}),
       ...(c.softPlc !== undefined ? { softPlc: c.softPlc } : {}),

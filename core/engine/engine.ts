@@ -10,7 +10,7 @@ import { loadLineFile } from '../config/line-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
 import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
+import { programs, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -63,11 +63,11 @@ export interface RunOptions {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
-const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 };
+const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: DEFAULT_PROGRAM, cycleMs: 10 };
 
 /** The tag map of a built-in program when no plant file names one: address = signal name. */
 export function defaultTagMap(controller: ControllerConfig): TagMapping[] {
-  const factory = programs[controller.program ?? 'sorting'];
+  const factory = programs[controller.program ?? DEFAULT_PROGRAM];
   if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${controller.program}"; known: ${Object.keys(programs).join(', ')}`);
   const io = factory().io;
   return [

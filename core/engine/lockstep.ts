@@ -11,12 +11,12 @@ import { TwinloopError } from '../errors.ts';
 import type { SignalDef } from '../signals.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
+import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 // Controllers that can run in lock-step, by protocol. Kept apart from the adapter factory so the
 // physics worker never loads the network protocol stacks.
 const steppable: Readonly<Record<string, (c: ControllerConfig) => SteppableAdapter>> = {
-  sim: (c) => new SimAdapter({ program: c.program ?? 'sorting', cycleMs: c.cycleMs ?? 10 }),
+  sim: (c) => new SimAdapter({ program: c.program ?? DEFAULT_PROGRAM, cycleMs: c.cycleMs ?? 10 }),
 };
 
 /** Most signals forced at once (an engineer's overrides; preallocated, no allocation per step). */

@@ -13,6 +13,7 @@ import type { SignalTable } from '../signals.ts';
 import { TwinloopError } from '../errors.ts';
 import { ActuatorRing } from './actuator-ring.ts';
 import { startSoftPlcProcess, type SoftPlcProcess } from './soft-plc-process.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export interface ControllerPlan {
   /** The controller run in lock-step in the worker (at most one built-in), or null. */
@@ -42,7 +43,7 @@ export function planController(plant: PlantFile): ControllerPlan {
   if (sims.length > 1) throw new TwinloopError('CFG_INVALID', `controllers ${sims.map((c) => c.name).join(', ')} are all built-in (sim): a run has at most one built-in controller`);
   const sim = sims[0];
   return {
-    lockstep: sim ? { name: sim.name, protocol: 'sim', program: sim.program ?? 'sorting', cycleMs: sim.cycleMs } : null,
+    lockstep: sim ? { name: sim.name, protocol: 'sim', program: sim.program ?? DEFAULT_PROGRAM, cycleMs: sim.cycleMs } : null,
     tagMap: plant.controllers.flatMap(mapping),
     lockstepTags: sim ? mapping(sim) : [],
     networks: plant.controllers.filter((c) => c.protocol !== 'sim'),

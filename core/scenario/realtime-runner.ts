@@ -17,7 +17,8 @@ import type { SoftPlcProcess } from '../engine/soft-plc-process.ts';
 import type { PlantFile } from '../config/plant-file.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { judgeKpis, KpiTracker, kpiSignals } from './kpis.ts';
-import type { RunOptions, ScenarioResult, StepVerdict } from './runner.ts';
+import type { RunOptions, ScenarioResult } from './runner.ts';
+import { runSteps } from './step-loop.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
 import { TraceRecorder } from './trace-file.ts';
 import { TrendRing } from './trend-ring.ts';
@@ -159,9 +160,7 @@ export async function runRealtime(p: PreparedScenario, options: RunOptions = {})
 async function execute(p: PreparedScenario, run: RunControl, soft: SoftPlc | undefined, options: RunOptions, wall0: number): Promise<ScenarioResult> {
   const r = new RealtimeRun(run, p, options);
   if (r.progress !== undefined) r.progress[2] = p.steps.length;
-  const steps: StepVerdict[] = [];
   const faults = new Map<string, number>();
-  let failed: { step: number; time: number; message: string } | null = null;
   let restartAt = -1;
   let restartBusy = false;
   let restartError: Error | undefined;
@@ -240,26 +239,14 @@ async function execute(p: PreparedScenario, run: RunControl, soft: SoftPlc | und
     }
   };
 
-  for (const step of p.steps) {
-    const start = r.time;
-    const base = { index: step.index, label: step.label, ...(step.line !== undefined ? { line: step.line } : {}), start };
-    if (failed) {
-      steps.push({ ...base, status: 'skipped', end: start });
-      continue;
-    }
-    if (r.progress !== undefined) r.progress[1] = step.index;
-    let message: string | undefined;
-    try {
-      message = await runStep(step);
-    } catch (err) {
-      message = `${step.label}: ${(err as Error).message}`;
-    }
-    if (message === undefined && restartError !== undefined) message = `the soft PLC did not come back after its restart: ${restartError.message}`;
-    if (message !== undefined) {
-      failed = { step: step.index, time: r.time, message };
-      steps.push({ ...base, status: 'failed', end: r.time, message });
-    } else steps.push({ ...base, status: 'passed', end: r.time });
-  }
+  const { verdicts: steps, failed } = await runSteps(p.steps, {
+    time: () => r.time,
+    progress: r.progress,
+    execute: async (step) => {
+      const message = await runStep(step);
+      return message === undefined && restartError !== undefined ? `the soft PLC did not come back after its restart: ${restartError.message}` : message;
+    },
+  });
   // A restart still pending at the end is carried out, so nothing is left half done.
   while (restartBusy || restartAt >= 0) {
     if (restartAt >= 0 && !restartBusy) await pollFor(Math.max(0, restartAt - r.time) + POLL_MS / 1000, () => false);

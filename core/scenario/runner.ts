@@ -14,11 +14,12 @@
 import { performance } from 'node:perf_hooks';
 import { Lockstep } from '../engine/lockstep.ts';
 import { TwinloopError } from '../errors.ts';
-import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
+import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { judgeKpis, KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
+import { runSteps } from './step-loop.ts';
 import { TraceRecorder } from './trace-file.ts';
 import { TrendRing, type TrendWindow } from './trend-ring.ts';
 
@@ -215,31 +216,14 @@ export async function runScenario(p: PreparedScenario, options: RunOptions = {})
   if (p.initial) ls.model.restore(p.initial);
   const run = new ScenarioRun(ls, p, options);
   const v = run.v;
-  const steps: StepVerdict[] = [];
   const snapshots: { file: string; bytes: Uint8Array }[] = [];
   const faults = new Map<string, number>();
-  let failed: { step: number; time: number; message: string } | null = null;
   run.start();
-
-  for (const step of p.steps) {
-    const start = run.time;
-    const base = { index: step.index, label: step.label, ...(step.line !== undefined ? { line: step.line } : {}), start };
-    if (failed) {
-      steps.push({ ...base, status: 'skipped', end: start });
-      continue;
-    }
-    if (options.progress !== undefined) options.progress[1] = step.index;
-    let message: string | undefined;
-    try {
-      message = execute(step, run, p, v, faults, snapshots);
-    } catch (err) {
-      message = `${step.label}: ${(err as Error).message}`;
-    }
-    if (message !== undefined) {
-      failed = { step: step.index, time: run.time, message };
-      steps.push({ ...base, status: 'failed', end: run.time, message });
-    } else steps.push({ ...base, status: 'passed', end: run.time });
-  }
+  const { verdicts: steps, failed } = await runSteps(p.steps, {
+    time: () => run.time,
+    progress: options.progress,
+    execute: (step) => execute(step, run, p, v, faults, snapshots),
+  });
 
   let failure: ScenarioResult['failure'];
   if (failed) {
@@ -256,7 +240,7 @@ export async function runScenario(p: PreparedScenario, options: RunOptions = {})
   return {
     name: p.name,
     file: p.doc.file,
-    program: p.controller.program ?? 'sorting',
+    program: p.controller.program ?? DEFAULT_PROGRAM,
     seed: p.seed,
     status,
     ...(failed ? { message: failed.message } : kpiFail ? { message: kpiFail.message! } : {}),

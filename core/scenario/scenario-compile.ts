@@ -15,7 +15,7 @@ import type { PlantController, PlantFile } from '../config/plant-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
 import { COMPONENT_FAULT_TARGET, type ComponentFaultKind, type FaultSpec, type SignalFaultKind } from '../../physics/fault-spec.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
+import { programs, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { applyOverrides, type OverrideValue } from './line-overrides.ts';
 import { stepKind, type ScenarioDoc } from './scenario-file.ts';
@@ -136,7 +136,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
     }
     tagMap = pc.tags.map((t) => ({ signal: t.signal, address: t.address, type: t.type, direction: t.direction }));
     if (pc.protocol === 'sim') {
-      controller = { name: pc.name, protocol: 'sim', program: options.program ?? pc.program ?? 'sorting', cycleMs: pc.cycleMs };
+      controller = { name: pc.name, protocol: 'sim', program: options.program ?? pc.program ?? DEFAULT_PROGRAM, cycleMs: pc.cycleMs };
     } else {
       // A network PLC: the scenario runs in real time through the wire (realtime-runner.ts).
       const program = options.program ?? s.program ?? pc.softPlc?.program;
@@ -144,7 +144,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
       network = { plant, controller: pc };
     }
   } else {
-    const program = options.program ?? s.program ?? line.program ?? 'sorting';
+    const program = options.program ?? s.program ?? line.program ?? DEFAULT_PROGRAM;
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
     tagMap = programTagMap(program);
   }

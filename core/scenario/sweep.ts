@@ -12,6 +12,7 @@ import type { OverrideValue } from './line-overrides.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { SweepPointTask } from './sweep-point.ts';
 import { seriesSvg } from './svg-chart.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export const SWEEP_SCHEMA_URL = new URL('./sweep.schema.json', import.meta.url);
 
@@ -44,7 +45,7 @@ export function sweepFrom(src: YamlSource): SweepSpec {
   return {
     name: d.name,
     line: d.line === undefined ? DEFAULT_LINE : isAbsolute(d.line) ? d.line : resolve(dir, d.line),
-    program: d.program ?? 'sorting',
+    program: d.program ?? DEFAULT_PROGRAM,
     duration: d.duration ?? 600,
     ...(d.seed !== undefined ? { seed: d.seed } : {}),
     sampleMs: d.sampleMs ?? 100,

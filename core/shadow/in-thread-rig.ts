@@ -11,6 +11,7 @@ import { defaultTagMap, runSignals } from '../engine/engine.ts';
 import { Quality } from '../signals.ts';
 import type { MaintenanceRule, ShadowSection } from './rules.ts';
 import { ShadowTwin, shadowSignals, shadowTarget, type ShadowTagIn } from './shadow-twin.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export interface InThreadRigOptions {
   readonly line: LineFile;
@@ -40,7 +41,7 @@ export class InThreadRig {
   }
 
   static async create(o: InThreadRigOptions): Promise<InThreadRig> {
-    const program = o.program ?? 'sorting';
+    const program = o.program ?? DEFAULT_PROGRAM;
     const cycleMs = o.cycleMs ?? 10;
     const tagMap = defaultTagMap({ name: 'line', protocol: 'sim', program });
     const realDefs = runSignals(o.line, tagMap);

@@ -12,6 +12,9 @@ import { AssemblyProgram } from './assembly-program.ts';
 import { SortingBrokenProgram } from './sorting-broken-program.ts';
 
 /** Built-in programs by name (a factory map; add a program here to make it selectable). */
+/** The program a built-in controller runs when nothing names one (the demo line's). */
+export const DEFAULT_PROGRAM = 'sorting';
+
 export const programs: Readonly<Record<string, ProgramFactory>> = {
   sorting: () => new SortingProgram(),
   furnace: () => new FurnaceProgram(),

@@ -18,6 +18,7 @@ import { TwinloopError } from '../../core/errors.ts';
 import type { ControlProgram, ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcServer } from './soft-plc-server.ts';
 import { softPlcServers } from './servers.ts';
+import { DEFAULT_PROGRAM } from '../sim/sim-adapter.ts';
 
 export interface LinePeerOptions {
   readonly line: LineFile | string;
@@ -61,7 +62,7 @@ function exposed(line: LineFile, program: string): { entries: ImageEntry[]; defs
 export async function startLinePeer(o: LinePeerOptions): Promise<LinePeer> {
   const base = typeof o.line === 'string' ? loadLineFile(o.line) : o.line;
   const line: LineFile = { ...base, ...(o.seed !== undefined ? { seed: o.seed } : {}), faults: [...((base.faults as LineFault[] | undefined) ?? []), ...(o.faults ?? [])] };
-  const program = o.program ?? 'sorting';
+  const program = o.program ?? DEFAULT_PROGRAM;
   const cycleMs = o.cycleMs ?? 10;
   const { entries, defs, tagMap } = exposed(line, program);
   const lockstep = await Lockstep.create(line, defs, { name: 'line', protocol: 'sim', program, cycleMs }, tagMap);

@@ -1,0 +1,47 @@
+// The verdict loop both scenario runners share (lock-step and real time): run the steps in
+// order, stop at the first failure (a thrown error counts as one, labelled with the step) and
+// mark the rest skipped, each verdict with its start and end on the run's clock.
+
+import type { CompiledStep } from './scenario-compile.ts';
+import type { StepVerdict } from './runner.ts';
+
+export interface StepFailure {
+  readonly step: number;
+  readonly time: number;
+  readonly message: string;
+}
+
+export interface StepLoop {
+  /** Simulated s since the scenario's start. */
+  time(): number;
+  /** Progress words shared with the caller (index 1 = current step), if any. */
+  readonly progress?: Float64Array | undefined;
+  /** Carry a step out: undefined when it passed, else why it failed. */
+  execute(step: CompiledStep): string | undefined | Promise<string | undefined>;
+}
+
+export async function runSteps(steps: readonly CompiledStep[], loop: StepLoop): Promise<{ verdicts: StepVerdict[]; failed: StepFailure | null }> {
+  const verdicts: StepVerdict[] = [];
+  let failed: StepFailure | null = null;
+  for (const step of steps) {
+    const start = loop.time();
+    const base = { index: step.index, label: step.label, ...(step.line !== undefined ? { line: step.line } : {}), start };
+    if (failed) {
+      verdicts.push({ ...base, status: 'skipped', end: start });
+      continue;
+    }
+    if (loop.progress !== undefined) loop.progress[1] = step.index;
+    let message: string | undefined;
+    try {
+      message = await loop.execute(step);
+    } catch (err) {
+      message = `${step.label}: ${(err as Error).message}`;
+    }
+    const end = loop.time();
+    if (message !== undefined) {
+      failed = { step: step.index, time: end, message };
+      verdicts.push({ ...base, status: 'failed', end, message });
+    } else verdicts.push({ ...base, status: 'passed', end });
+  }
+  return { verdicts, failed };
+}
