@@ -10,6 +10,7 @@
 
 import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
 import { pct, timeCalls } from './timing.ts';
+import { exchangeCycle } from './exchange-cycle.ts';
 import { Client, type ReadRawMultiCommand, type WriteRawMultiCommand } from 'ads-client';
 import { AdsAdapter } from '../plc-adapters/ads/ads-adapter.ts';
 import { parseAdsEndpoint } from '../plc-adapters/ads/ads-endpoint.ts';
@@ -112,35 +113,6 @@ class LatencySink implements ActuatorSink {
   flush(): void {}
 }
 
-async function exchangeCycle(log: (s: string) => void, endpoint: string, addresses: Record<string, string>, cycleMs: number): Promise<void> {
-  const tags = manyTags(N);
-  const defs: SignalDef[] = [
-    ...tags.map((t) => ({ name: `s.${t.name}`, type: t.type, kind: 'sensor' as const, unit: '' })),
-    ...tags.map((t) => ({ name: `x.${t.name}`, type: t.type, kind: 'actuator' as const, unit: '' })),
-  ];
-  const map: NetworkTag[] = [
-    ...tags.map((t) => ({ signal: `s.${t.name}`, address: addresses[`in.${t.name}`]!, type: t.type, direction: 'write' as const })),
-    ...tags.map((t) => ({ signal: `x.${t.name}`, address: addresses[`out.${t.name}`]!, type: t.type, direction: 'read' as const })),
-  ];
-  const table = SignalTable.create(defs);
-  const work = new Float64Array(defs.length);
-  const ex = new NetworkExchange({ name: 'bench', adapter: new AdsAdapter({ endpoint }), tags: map, resolve: (s) => table.id(s), table, sink: new LatencySink(), cycleMs, refreshMs: 0 });
-  await ex.start();
-  const t0 = performance.now();
-  let tick = 0;
-  const stir = setInterval(() => {
-    tick++;
-    for (let k = tick % 10; k < N; k += 10) work[k] = tick;
-    table.publish(work, tick, tick / 100);
-  }, 10);
-  await new Promise((r) => setTimeout(r, 2000));
-  clearInterval(stir);
-  const h = ex.health();
-  const secs = (performance.now() - t0) / 1000;
-  log(`exchange ${cycleMs} ms cycle, ${N} read + ${N} write tags: ${h.cycles} cycles in ${secs.toFixed(1)} s (${((h.cycles * cycleMs) / (secs * 1000) * 100).toFixed(0)}% of the grid), read p50 ${f(h.readMs.p50)} ms p99 ${f(h.readMs.p99)} ms, ${h.writes} writes, ${h.writeFailures} failed, state ${h.state}`);
-  await ex.close();
-}
-
 async function latency(log: (s: string) => void): Promise<void> {
   // In-process soft PLC so the instant of the change is known exactly.
   const entries = manyTags(10);
@@ -175,7 +147,7 @@ export async function adsBench(log: (s: string) => void): Promise<void> {
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags`);
     await overhead(log, endpoint, addresses);
-    await exchangeCycle(log, endpoint, addresses, 2);
+    await exchangeCycle(log, { adapter: new AdsAdapter({ endpoint }), address: (n) => addresses[n]!, tags: N, cycleMs: 2, seconds: 2 });
   } finally {
     await plc.close();
   }

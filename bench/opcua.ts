@@ -11,6 +11,7 @@
 
 import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
 import { pct, timeCalls } from './timing.ts';
+import { exchangeCycle } from './exchange-cycle.ts';
 import { rmSync } from 'node:fs';
 import { OPCUAClient, AttributeIds, type ClientSession, type ReadValueIdOptions, type WriteValueOptions, DataType } from 'node-opcua';
 import { OpcuaAdapter } from '../plc-adapters/opcua/opcua-adapter.ts';
@@ -92,37 +93,6 @@ class LatencySink implements ActuatorSink {
   flush(): void {}
 }
 
-async function exchangeCycle(log: (s: string) => void, endpoint: string): Promise<void> {
-  const tags = manyTags(N);
-  const defs: SignalDef[] = [
-    ...tags.map((t) => ({ name: `s.${t.name}`, type: t.type, kind: 'sensor' as const, unit: '' })),
-    ...tags.map((t) => ({ name: `x.${t.name}`, type: t.type, kind: 'actuator' as const, unit: '' })),
-  ];
-  const map: NetworkTag[] = [
-    ...tags.map((t) => ({ signal: `s.${t.name}`, address: `ns=1;s=in.${t.name}`, type: t.type, direction: 'write' as const })),
-    ...tags.map((t) => ({ signal: `x.${t.name}`, address: `ns=1;s=out.${t.name}`, type: t.type, direction: 'read' as const })),
-  ];
-  const table = SignalTable.create(defs);
-  const work = new Float64Array(defs.length);
-  const sink = new LatencySink(defs.length);
-  const ex = new NetworkExchange({ name: 'bench', adapter: new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'poll' }), tags: map, resolve: (s) => table.id(s), table, sink, cycleMs: 10, refreshMs: 0 });
-  await ex.start();
-  const t0 = performance.now();
-  // A tenth of the sensors change every 10 ms, like a running line.
-  let tick = 0;
-  const stir = setInterval(() => {
-    tick++;
-    for (let k = tick % 10; k < N; k += 10) work[k] = tick;
-    table.publish(work, tick, tick / 100);
-  }, 10);
-  await new Promise((r) => setTimeout(r, 2000));
-  clearInterval(stir);
-  const h = ex.health();
-  const secs = (performance.now() - t0) / 1000;
-  log(`exchange 10 ms cycle, ${N} read + ${N} write tags: ${h.cycles} cycles in ${secs.toFixed(1)} s, read p50 ${f(h.readMs.p50)} ms p99 ${f(h.readMs.p99)} ms, ${h.writes} writes (${(h.writes / secs).toFixed(0)}/s), ${h.writeFailures} failed, state ${h.state}`);
-  await ex.close();
-}
-
 async function latency(log: (s: string) => void): Promise<void> {
   // In-process soft PLC so the change instant is known exactly (the image is poked directly).
   const entries = manyTags(10);
@@ -161,7 +131,7 @@ export async function opcuaBench(log: (s: string) => void): Promise<void> {
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags`);
     await overhead(log, endpoint);
-    await exchangeCycle(log, endpoint);
+    await exchangeCycle(log, { adapter: new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'poll' }), address: (n) => `ns=1;s=${n}`, tags: N, cycleMs: 10, seconds: 2 });
   } finally {
     await plc.close();
   }

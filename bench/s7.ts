@@ -12,11 +12,10 @@
 
 import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
 import { pct, timeCalls } from './timing.ts';
+import { exchangeCycle } from './exchange-cycle.ts';
 import NodeS7 from 'nodes7';
 import { S7Adapter, parseS7Endpoint } from '../plc-adapters/s7/s7-adapter.ts';
 import { manyTags } from '../plc-adapters/soft-plc/echo-program.ts';
-import { NetworkExchange, type NetworkTag } from '../core/network-exchange.ts';
-import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { TagSpec } from '../plc-adapters/adapter.ts';
 
 const N = 1000;
@@ -126,45 +125,15 @@ async function blockWrites(log: (s: string) => void, endpoint: string, addresses
   await adapter.close();
 }
 
-async function exchangeCycle(log: (s: string) => void, endpoint: string, addresses: Record<string, string>, cycleMs: number, blockWrites = false): Promise<void> {
-  const tags = manyTags(N);
-  const defs: SignalDef[] = [
-    ...tags.map((t) => ({ name: `s.${t.name}`, type: t.type, kind: 'sensor' as const, unit: '' })),
-    ...tags.map((t) => ({ name: `x.${t.name}`, type: t.type, kind: 'actuator' as const, unit: '' })),
-  ];
-  const map: NetworkTag[] = [
-    ...tags.map((t) => ({ signal: `s.${t.name}`, address: addresses[`in.${t.name}`]!, type: t.type, direction: 'write' as const })),
-    ...tags.map((t) => ({ signal: `x.${t.name}`, address: addresses[`out.${t.name}`]!, type: t.type, direction: 'read' as const })),
-  ];
-  const table = SignalTable.create(defs);
-  const work = new Float64Array(defs.length);
-  const sink = { write: (): void => undefined, flush: (): void => undefined };
-  const ex = new NetworkExchange({ name: 'bench', adapter: new S7Adapter({ endpoint, blockWrites }), tags: map, resolve: (s) => table.id(s), table, sink, cycleMs, refreshMs: 0 });
-  await ex.start();
-  const t0 = performance.now();
-  let tick = 0;
-  const stir = setInterval(() => {
-    tick++;
-    for (let k = tick % 10; k < N; k += 10) work[k] = tick;
-    table.publish(work, tick, tick / 100);
-  }, 10);
-  await new Promise((r) => setTimeout(r, 3000));
-  clearInterval(stir);
-  const h = ex.health();
-  const secs = (performance.now() - t0) / 1000;
-  log(`exchange ${cycleMs} ms cycle${blockWrites ? ' (block writes)' : ''}, ${N} read + ${N} write tags: ${h.cycles} cycles in ${secs.toFixed(1)} s (${(((h.cycles * cycleMs) / (secs * 1000)) * 100).toFixed(0)}% of the grid), read p50 ${f(h.readMs.p50)} ms p99 ${f(h.readMs.p99)} ms, ${h.writes} writes, ${h.writeFailures} failed, state ${h.state}`);
-  await ex.close();
-}
-
 export async function s7Bench(log: (s: string) => void): Promise<void> {
   const plc = await startSoftPlcProcess({ program: 'echo', protocol: 's7', tags: N });
   const { endpoint, addresses } = plc;
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags in DB1/DB2`);
     await overhead(log, endpoint, addresses);
-    await exchangeCycle(log, endpoint, addresses, 20);
+    await exchangeCycle(log, { adapter: new S7Adapter({ endpoint }), address: (n) => addresses[n]!, tags: N, cycleMs: 20, seconds: 3 });
     await blockWrites(log, endpoint, addresses);
-    await exchangeCycle(log, endpoint, addresses, 20, true);
+    await exchangeCycle(log, { adapter: new S7Adapter({ endpoint, blockWrites: true }), address: (n) => addresses[n]!, tags: N, cycleMs: 20, seconds: 3, label: 'block writes' });
   } finally {
     await plc.close();
   }
