@@ -2,7 +2,8 @@
 // the demo's mix (drive, conveyor, photo-eye, classifier, pusher, bin, source), and on a mixed
 // line of 10k / 100k components of the plant types (furnace, compressor, cylinder, limit
 // switch, tank, pump, valve, transmitter, encoder, proximity, quality gate with their drives and
-// conveyors), and on an assembly line of 10k / 100k components of the station types (roller
+// conveyors) stepped every dt and again with a 10 ms process time slice (physics/time-slice.ts),
+// and on an assembly line of 10k / 100k components of the station types (roller
 // conveyor with zones, machine, buffer, pick-and-place, coating, weld), next to a baseline
 // measured in the same run: a bare first-order update over a Float64Array of the same count.
 // Runs alone with `node --import tsx bench/physics.ts`.
@@ -19,6 +20,8 @@ const MIXED_PATTERN = 15;
 const ASSEMBLY_PATTERN = 11;
 /** Components per repeat of the pattern. */
 const PATTERN = 7;
+/** The process slice of the plant line's second measurement, s (the line file's processPeriod). */
+const PROCESS_PERIOD = 0.01;
 /** Pushers flip their command every this many steps (between timed rounds). */
 const FLIP_STEPS = 250;
 /** Steps that fill the 2 m belts at 2 m/s to a steady item count, and the time allowed for it. */
@@ -128,7 +131,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-interface Row {
+export interface Row {
   components: number;
   items: number;
   rounds: number;
@@ -136,7 +139,7 @@ interface Row {
   nsBare: number;
 }
 
-function measure(line: LineFile): Row {
+export function measure(line: LineFile): Row {
   const defs = lineSignals(line);
   const ids = new Map(defs.map((d, i) => [d.name, i]));
   const values = new Float64Array(defs.length);
@@ -201,6 +204,12 @@ export async function physicsBench(log: (line: string) => void): Promise<void> {
   log('components  items  rounds  model ns  bare ns  ratio');
   for (const size of MIXED_SIZES) {
     log(row(measure(mixedLine(size))));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  log(`physics: the same plant line with a process time slice of ${PROCESS_PERIOD * 1000} ms (tanks, pumps, valves, compressor, furnace, quality gate, transmitters: 1/${PROCESS_PERIOD / 0.001} of them per step)`);
+  log('components  items  rounds  model ns  bare ns  ratio');
+  for (const size of MIXED_SIZES) {
+    log(row(measure({ ...mixedLine(size), processPeriod: PROCESS_PERIOD })));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   log('physics: assembly line (drive, conveyor, source, roller conveyor, machine, buffer, pick-and-place, coating, weld, quality, bin)');

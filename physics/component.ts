@@ -176,6 +176,8 @@ export interface Placed {
 export interface BuildContext {
   /** Fixed step, s. */
   readonly dt: number;
+  /** Physics steps per process time slice (time-slice.ts); 1 = the process parts step every dt. */
+  readonly processTicks: number;
   /** Signal id of `<id>.<field>`. */
   signal(id: string, field: string): number;
   /** Type of the component with this id, if any. */

@@ -3,6 +3,7 @@
 // balance of free air delivered and consumed; power and energy follow the loaded/unloaded state.
 
 import type { BuildContext, ComponentType } from './component.ts';
+import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
 
 /** Atmospheric pressure, bar absolute: converts free air (at atmosphere) to receiver pressure. */
@@ -65,7 +66,13 @@ export class Compressors {
   readonly #i: Int32Array;
   readonly #dt: number;
   readonly #dtHours: number;
-  /** Free air drawn this step per compressor, m³/s; consumers add, step() uses and clears. */
+  /** Steps per process slice. */
+  readonly #m: number;
+  readonly #power: PhasePower;
+  /**
+   * Free air drawn per compressor, m³/s summed over the steps since its last step (consumers
+   * add every step; a compressor in a process slice of m steps finds m of them); step() uses and clears.
+   */
   readonly demand: Float64Array;
   /** Summed electrical power after the last step, kW. */
   readonly totalPower = new Float64Array(1);
@@ -75,7 +82,10 @@ export class Compressors {
     const n = placed.length;
     this.n = n;
     this.#dt = ctx.dt;
-    this.#dtHours = ctx.dt / 3600;
+    const m = ctx.processTicks;
+    this.#m = m;
+    this.#power = new PhasePower(m);
+    this.#dtHours = (ctx.dt * m) / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.demand = new Float64Array(n);
@@ -106,6 +116,7 @@ export class Compressors {
     column(this.#i, C_LOADED, n).fill(0);
     this.demand.fill(0);
     this.totalPower[0] = 0;
+    this.#power.reset();
     for (let k = 0; k < n; k++) {
       const b = this.#i[C_SIG * n + k]!;
       for (let j = ENABLE; j <= ENERGY; j++) values[b + j] = 0;
@@ -114,25 +125,28 @@ export class Compressors {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.demand, this.totalPower];
+    return [this.#f, this.#i, this.demand, this.totalPower, this.#power.state];
   }
 
-  /** Integrate each receiver over one step: dp/dt = P_ATM (Q_in - Q_out) / V. */
-  step(values: Float64Array): void {
+  /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
     const f = this.#f;
     const ii = this.#i;
     const dt = this.#dt;
+    const m = this.#m;
+    const phase = tick % m;
     const demand = this.demand;
     let total = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = phase; k < n; k += m) {
       const b = ii[C_SIG * n + k]!;
       const enabled = values[b + ENABLE] !== 0;
       let p = f[C_P * n + k]!;
       // Hysteresis: load below cut-in, stay loaded until cut-out.
       const loaded = enabled && (p < f[C_CUT_IN * n + k]! || (ii[C_LOADED * n + k] === 1 && p < f[C_CUT_OUT * n + k]!));
       const qIn = loaded ? f[C_Q * n + k]! : 0;
-      p += f[C_K * n + k]! * (qIn - demand[k]!) * dt;
+      // Delivery over the m steps of the slice against the air drawn in them.
+      p += f[C_K * n + k]! * (qIn * m - demand[k]!) * dt;
       if (p < 0) p = 0;
       f[C_P * n + k] = p;
       ii[C_LOADED * n + k] = loaded ? 1 : 0;
@@ -141,12 +155,12 @@ export class Compressors {
       f[C_ENERGY * n + k] = e;
       values[b + PRESSURE] = p;
       values[b + LOADED] = loaded ? 1 : 0;
-      values[b + DEMAND] = demand[k]! * 60;
+      values[b + DEMAND] = (demand[k]! / m) * 60;
       values[b + POWER] = power;
       values[b + ENERGY] = e;
       demand[k] = 0;
       total += power;
     }
-    this.totalPower[0] = total;
+    this.totalPower[0] = this.#power.set(phase, total);
   }
 }

@@ -6,6 +6,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
+import { PhasePower } from './time-slice.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } from './items.ts';
 import type { Pumps } from './pump.ts';
@@ -91,6 +92,9 @@ export class Furnaces {
   readonly #buf: Float64Array;
   readonly #pool: ItemPool;
   readonly #dtHours: number;
+  /** Steps per process slice; a furnace steps over m dt at once. */
+  readonly #m: number;
+  readonly #power: PhasePower;
   readonly totalPower = new Float64Array(1);
   readonly #scratch = new Float64Array(1);
 
@@ -99,7 +103,12 @@ export class Furnaces {
     const n = placed.length;
     this.n = n;
     this.#pool = pool;
-    this.#dtHours = ctx.dt / 3600;
+    const m = ctx.processTicks;
+    this.#m = m;
+    this.#power = new PhasePower(m);
+    // Coefficients for the slice's step, m dt (the exact discretisation holds for any step).
+    const dt = ctx.dt * m;
+    this.#dtHours = dt / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const f = this.#f;
@@ -109,16 +118,16 @@ export class Furnaces {
       const { cfg, path } = placed[k]!;
       const num = (name: string, fb?: number): number => readNumber(cfg, furnaceType, name, path, fb);
       const ua = num('lossCoefficient');
-      f[C_K * n + k] = -Math.expm1(-(ctx.dt * ua) / num('capacity'));
+      f[C_K * n + k] = -Math.expm1(-(dt * ua) / num('capacity'));
       f[C_INV_UA * n + k] = 1 / ua;
       f[C_PMAX * n + k] = num('maxPower');
       f[C_AMB * n + k] = num('ambient');
       const mc = num('itemMass') * num('itemHeatCapacity');
       const ha = num('itemTransfer');
-      f[C_K_ITEM * n + k] = ha > 0 ? -Math.expm1(-(ctx.dt * ha) / mc) : 0;
-      f[C_MC_DT * n + k] = mc / ctx.dt;
+      f[C_K_ITEM * n + k] = ha > 0 ? -Math.expm1(-(dt * ha) / mc) : 0;
+      f[C_MC_DT * n + k] = mc / dt;
       f[C_T_COOL * n + k] = num('coolantTemperature');
-      f[C_DT * n + k] = ctx.dt;
+      f[C_DT * n + k] = dt;
       const convId = cfg['conveyor'];
       const c = typeof convId === 'string' ? ctx.indexOf(convId) : -1;
       ii[C_CONV * n + k] = c;
@@ -130,7 +139,7 @@ export class Furnaces {
       ii[C_COOL_SIG * n + k] = p >= 0 ? pumps.flowSignal(p) : -1;
       f[C_COOL_UA * n + k] = p >= 0 ? num('coolingCoefficient') / pumps.ratedFlow(p) : 0;
       ii[C_SIG * n + k] = ctx.signal(cfg.id, 'power');
-      const len = Math.round(num('deadTime') / ctx.dt);
+      const len = Math.round(num('deadTime') / dt);
       ii[C_BUF * n + k] = buf;
       ii[C_BUF_N * n + k] = len;
       buf += len;
@@ -151,6 +160,7 @@ export class Furnaces {
     column(this.#i, C_BUF_POS, n).fill(0);
     this.#buf.fill(0);
     this.totalPower[0] = 0;
+    this.#power.reset();
     for (let k = 0; k < n; k++) {
       const b = this.#i[C_SIG * n + k]!;
       for (let j = POWER_CMD; j <= ITEMS; j++) values[b + j] = 0;
@@ -159,16 +169,19 @@ export class Furnaces {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.#buf, this.totalPower];
+    return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.state];
   }
 
-  step(values: Float64Array): void {
+  /** Step the furnaces of this tick's phase of the process slice. */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
     const f = this.#f;
     const ii = this.#i;
     const buf = this.#buf;
+    const m = this.#m;
+    const phase = tick % m;
     let total = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = phase; k < n; k += m) {
       const b = ii[C_SIG * n + k]!;
       let u = values[b + POWER_CMD]! / 100;
       if (!(u > 0)) u = 0;
@@ -211,7 +224,7 @@ export class Furnaces {
       values[b + COOLING] = cooling;
       total += pe;
     }
-    this.totalPower[0] = total;
+    this.totalPower[0] = this.#power.set(phase, total);
   }
 
   /**

@@ -10,6 +10,7 @@ import { classesOf } from './source.ts';
 import { itemSignals } from './item-mimic.ts';
 import type { LineFault } from './fault-spec.ts';
 import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, SIGNAL_FAULT_KINDS } from './fault-spec.ts';
+import { processPeriodIssue } from './time-slice.ts';
 
 /** Where a component is drawn: line-file units (px at the line's layout scale), degrees. */
 export interface LayoutSpec {
@@ -35,6 +36,8 @@ export interface LineFile {
   dt?: number;
   /** Seed of all random streams; default 0. */
   seed?: number;
+  /** Step period of the process parts (tanks, pumps, valves, compressors, furnaces, quality gates, transmitters), s: a whole number of dt; default dt (time-slice.ts). */
+  processPeriod?: number;
   /** The built-in controller program this line is made for (used when no plant file or --program says otherwise). */
   program?: string;
   /** Drawing scale, px per m. */
@@ -139,6 +142,9 @@ export function checkReferences(line: LineFile): { path: string; message: string
     type.check?.(cfg, path, ctx, out);
   }
   checkLineFaults(line, byId, out);
+  const dt = typeof line.dt === 'number' && line.dt > 0 ? line.dt : DEFAULT_DT;
+  const period = processPeriodIssue(dt, line.processPeriod);
+  if (period !== undefined) out.push({ path: 'processPeriod', message: period });
   return out;
 }
 

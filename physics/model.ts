@@ -3,6 +3,7 @@
 // line-file types, lineSignals() and checkReferences() live in line.ts and are re-exported
 // here. See docs/physics.md.
 
+import { processPeriodIssue, processTicks } from './time-slice.ts';
 import { TwinloopError } from '../core/errors.ts';
 import type { BuildContext, Placed } from './component.ts';
 import { readNumber, signalId } from './component.ts';
@@ -86,7 +87,9 @@ interface SnapshotTrailer {
  * furnaces -> coating -> weld -> photo-eyes -> classifiers -> proximity sensors -> encoders -> limit switches ->
  * quality gates -> transmitters -> line totals. Item counts are written the moment they change;
  * drives see the counts as they stood at the end of the step before. Signal faults act around
- * the whole step (faults.ts).
+ * the whole step (faults.ts). Compressors, pumps, valves, tanks, furnaces, quality gates and transmitters step
+ * in the process time slice: with a processPeriod of m steps, a 1/m share of each type per step
+ * (time-slice.ts).
  *
  * @example
  * const table = SignalTable.create(lineSignals(line));
@@ -98,6 +101,8 @@ export class Model {
   readonly dt: number;
   /** Seed of all random streams (as a uint32). */
   readonly seed: number;
+  /** Physics steps per process time slice (time-slice.ts); 1 when the line sets no processPeriod. */
+  readonly processTicks: number;
   /** The engine's value array. */
   readonly #values: Float64Array;
   /** The array the components step on: `values` itself, or a catalog-ordered copy (see constructor). */
@@ -179,7 +184,10 @@ export class Model {
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
       throw new TwinloopError('MODEL_BUILD', `line ${line.name}: seed must be a number, got ${String(seed)}`);
     }
+    const period = processPeriodIssue(dt, line.processPeriod);
+    if (period !== undefined) throw new TwinloopError('MODEL_BUILD', `line ${line.name}: processPeriod ${period}`);
     this.dt = dt;
+    this.processTicks = processTicks(dt, line.processPeriod);
     this.seed = seed >>> 0;
     this.#dtHours = dt / 3600;
     this.#values = values;
@@ -230,6 +238,7 @@ export class Model {
     this.#classNames = classNames;
     const ctx: BuildContext = {
       dt,
+      processTicks: this.processTicks,
       signal: (id, field) => {
         const i = catalog.get(`${id}.${field}`);
         if (i === undefined) throw new TwinloopError('MODEL_BUILD', `no signal ${id}.${field} in the catalog of line ${line.name}`);
@@ -309,11 +318,11 @@ export class Model {
     this.#sources.step(v, this.#tick);
     this.#pushers.step(v);
     this.#cylinders.step(v);
-    this.#compressors.step(v);
-    this.#pumps.step(v);
-    this.#valves.step(v);
-    this.#tanks.step(v);
-    this.#furnaces.step(v);
+    this.#compressors.step(v, this.#tick);
+    this.#pumps.step(v, this.#tick);
+    this.#valves.step(v, this.#tick);
+    this.#tanks.step(v, this.#tick);
+    this.#furnaces.step(v, this.#tick);
     this.#coaters.step(v);
     this.#welders.step(v);
     this.#photoeyes.step(v);
@@ -321,8 +330,8 @@ export class Model {
     this.#proximities.step(v);
     this.#encoders.step(v);
     this.#limitSwitches.step(v);
-    this.#quality.step(v);
-    this.#transmitters.step(v);
+    this.#quality.step(v, this.#tick);
+    this.#transmitters.step(v, this.#tick);
     const power =
       this.#drives.totalPower[0]! + this.#compressors.totalPower[0]! + this.#pumps.totalPower[0]! + this.#furnaces.totalPower[0]! +
       this.#rollers.totalPower[0]! + this.#machines.totalPower[0]! + this.#pickPlaces.totalPower[0]! + this.#coaters.totalPower[0]! + this.#welders.totalPower[0]!;

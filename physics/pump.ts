@@ -5,6 +5,7 @@
 // an empty suction tank stops the flow. Cavitation (a fault) cuts flow and head.
 
 import type { BuildContext, ComponentType } from './component.ts';
+import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
 import { RHO_G_BAR } from './tank.ts';
 import type { Tanks } from './tank.ts';
@@ -64,6 +65,9 @@ export class Pumps {
   readonly #i: Int32Array;
   readonly #tanks: Tanks;
   readonly #dtHours: number;
+  /** Steps per process slice; each pump stands for m steps of flow when it steps. */
+  readonly #m: number;
+  readonly #power: PhasePower;
   readonly totalPower = new Float64Array(1);
 
   constructor(ctx: BuildContext, tanks: Tanks) {
@@ -71,7 +75,12 @@ export class Pumps {
     const n = placed.length;
     this.n = n;
     this.#tanks = tanks;
-    this.#dtHours = ctx.dt / 3600;
+    const m = ctx.processTicks;
+    this.#m = m;
+    this.#power = new PhasePower(m);
+    // Coefficients for the slice's step, m dt.
+    const dt = ctx.dt * m;
+    this.#dtHours = dt / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const f = this.#f;
@@ -79,7 +88,7 @@ export class Pumps {
     for (let k = 0; k < n; k++) {
       const { cfg, path } = placed[k]!;
       const num = (name: string): number => readNumber(cfg, pumpType, name, path);
-      f[C_K * n + k] = -Math.expm1(-ctx.dt / num('tau'));
+      f[C_K * n + k] = -Math.expm1(-dt / num('tau'));
       f[C_Q * n + k] = num('ratedFlow') / 3600;
       f[C_H * n + k] = num('ratedHead');
       f[C_P * n + k] = num('ratedPower');
@@ -112,6 +121,7 @@ export class Pumps {
     column(this.#f, C_ENERGY, n).fill(0);
     column(this.#f, C_CAV, n).fill(1);
     this.totalPower[0] = 0;
+    this.#power.reset();
     for (let k = 0; k < n; k++) {
       const b = this.#i[C_SIG * n + k]!;
       for (let j = RUN; j <= ENERGY; j++) values[b + j] = 0;
@@ -119,11 +129,14 @@ export class Pumps {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.totalPower];
+    return [this.#f, this.#i, this.totalPower, this.#power.state];
   }
 
-  step(values: Float64Array): void {
+  /** Step the pumps of this tick's phase of the process slice. */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
+    const m = this.#m;
+    const phase = tick % m;
     const f = this.#f;
     const ii = this.#i;
     const inflow = this.#tanks.inflow;
@@ -133,7 +146,7 @@ export class Pumps {
     const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
     const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
     let total = 0;
-    for (let k = 0; k < n; k++) {
+    for (let k = phase; k < n; k += m) {
       const b = ii[oSig + k]!;
       let sp = values[b + SETPOINT]! / 100;
       if (!(sp > 0)) sp = 0;
@@ -152,8 +165,9 @@ export class Pumps {
       const power = f[oP + k]! * r * r * r;
       const from = ii[oFrom + k]!;
       const to = ii[oTo + k]!;
-      if (from >= 0) outflow[from] += q;
-      if (to >= 0) inflow[to] += q;
+      // Rate x steps it stands for: the tanks integrate whatever their slice phase (tank.ts).
+      if (from >= 0) outflow[from] += q * m;
+      if (to >= 0) inflow[to] += q * m;
       const e = f[oE + k]! + power * dtHours;
       f[oE + k] = e;
       values[b + SPEED] = r * 100;
@@ -164,6 +178,6 @@ export class Pumps {
       values[b + ENERGY] = e;
       total += power;
     }
-    this.totalPower[0] = total;
+    this.totalPower[0] = this.#power.set(phase, total);
   }
 }

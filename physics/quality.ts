@@ -1,7 +1,9 @@
 // Quality gates: the quality rule of a line. At a point of a conveyor each passing item's
 // attribute (its temperature, the time it spent in heated zones, or its height) is checked
 // against a window; the item is marked good or reject and the gate counts both, so the reject
-// rate responds to line speed and setpoints.
+// rate responds to line speed and setpoints. Gates are inspection stations and step in the
+// process time slice (time-slice.ts): every item that passed since a gate's last step is judged
+// at its next one, so with a processPeriod of m steps a verdict comes up to m - 1 steps late.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readChoice, readNumber } from './component.ts';
@@ -58,6 +60,8 @@ export class QualityGates {
   readonly #pool: ItemPool;
   /** Scratch: slots of the items that reached a gate this step. */
   readonly #seen: Int32Array;
+  /** Steps per process slice. */
+  readonly #m: number;
 
   constructor(ctx: BuildContext, pool: ItemPool) {
     const placed = ctx.of('quality');
@@ -65,6 +69,7 @@ export class QualityGates {
     const n = placed.length;
     this.n = n;
     this.#pool = pool;
+    this.#m = ctx.processTicks;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     for (let k = 0; k < n; k++) {
@@ -93,14 +98,16 @@ export class QualityGates {
     return [this.#f, this.#i];
   }
 
-  step(values: Float64Array): void {
+  /** Judge what reached the gates of this tick's phase of the process slice. */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
+    const m = this.#m;
     const f = this.#f;
     const ii = this.#i;
     const pool = this.#pool;
     const itemF = pool.f, cap = pool.capacity, serial = pool.serial, quality = pool.quality;
     const seen = this.#seen;
-    for (let k = 0; k < n; k++) {
+    for (let k = tick % m; k < n; k += m) {
       const c = ii[C_CONV * n + k]!;
       if (pool.count[c] === 0) continue;
       // Only the items that reached the gate since the last one judged (front-most first).

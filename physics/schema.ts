@@ -134,6 +134,7 @@ export function buildLineSchema(): Json {
     properties: {
       name: { type: 'string', minLength: 1 },
       dt: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, description: 'Fixed physics step [s]; default 0.001' },
+      processPeriod: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Step period of the process parts (tanks, pumps, valves, compressors, furnaces, quality gates, transmitters) [s], a whole number of dt: their time slice, spread over its steps; default dt (every step)' },
       seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of all random streams; default 0' },
       program: { type: 'string', minLength: 1, description: 'The built-in controller program this line is made for (sorting, furnace, assembly ...), used when neither a plant file nor --program names one; default sorting' },
       layout: {

@@ -50,13 +50,17 @@ const F_COLS = 8;
 
 /**
  * All tanks of a line. Pumps and valves step first and add to {@link Tanks.inflow} and
- * {@link Tanks.outflow} (m³/s, at the level of the step before); step() integrates and clears.
+ * {@link Tanks.outflow} (m³/s at the level of the step before, times the steps each flow stands
+ * for: m in a process slice of m steps); step() integrates and clears what its phase's tanks
+ * received, so volume is conserved whichever phases the pumps, valves and tanks step on.
  */
 export class Tanks {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #sig: Int32Array;
   readonly #dt: number;
+  /** Steps per process slice. */
+  readonly #m: number;
   readonly inflow: Float64Array;
   readonly outflow: Float64Array;
 
@@ -65,6 +69,7 @@ export class Tanks {
     const n = placed.length;
     this.n = n;
     this.#dt = ctx.dt;
+    this.#m = ctx.processTicks;
     this.#f = new Float64Array(F_COLS * n);
     this.#sig = new Int32Array(n);
     this.inflow = new Float64Array(n);
@@ -102,38 +107,48 @@ export class Tanks {
     return [this.#f, this.inflow, this.outflow];
   }
 
-  /** level += (Q_in - Q_out) dt / area, clamped to [0, height]; what passes the rim is spilled. */
-  step(values: Float64Array): void {
+  /**
+   * Tanks of this tick's phase: level += (sum of Q_in - sum of Q_out) dt / area, clamped to
+   * [0, height]; what passes the rim is spilled.
+   */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
     const f = this.#f;
     const dt = this.#dt;
-    for (let k = 0; k < n; k++) {
-      let l = f[C_LEVEL * n + k]! + (this.inflow[k]! - this.outflow[k]!) * dt * f[C_INV_AREA * n + k]!;
+    const m = this.#m;
+    const inflow = this.inflow;
+    const outflow = this.outflow;
+    for (let k = tick % m; k < n; k += m) {
+      const qin = inflow[k]!;
+      const qout = outflow[k]!;
+      let l = f[C_LEVEL * n + k]! + (qin - qout) * dt * f[C_INV_AREA * n + k]!;
       const h = f[C_HEIGHT * n + k]!;
       if (l > h) {
         f[C_SPILL * n + k] += (l - h) * f[C_AREA * n + k]!;
         l = h;
       } else if (l < 0) l = 0;
       f[C_LEVEL * n + k] = l;
+      this.#writeOne(values, k, (qin / m) * 3600, (qout / m) * 3600);
+      inflow[k] = 0;
+      outflow[k] = 0;
     }
-    this.#write(values);
-    this.inflow.fill(0);
-    this.outflow.fill(0);
   }
 
   #write(values: Float64Array): void {
+    for (let k = 0; k < this.n; k++) this.#writeOne(values, k, this.inflow[k]! * 3600, this.outflow[k]! * 3600);
+  }
+
+  #writeOne(values: Float64Array, k: number, inflowPerHour: number, outflowPerHour: number): void {
     const n = this.n;
     const f = this.#f;
-    for (let k = 0; k < n; k++) {
-      const b = this.#sig[k]!;
-      const l = f[C_LEVEL * n + k]!;
-      values[b + LEVEL] = l;
-      values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
-      values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
-      values[b + VOLUME] = l * f[C_AREA * n + k]!;
-      values[b + INFLOW] = this.inflow[k]! * 3600;
-      values[b + OUTFLOW] = this.outflow[k]! * 3600;
-      values[b + OVERFLOW] = f[C_SPILL * n + k]!;
-    }
+    const b = this.#sig[k]!;
+    const l = f[C_LEVEL * n + k]!;
+    values[b + LEVEL] = l;
+    values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
+    values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
+    values[b + VOLUME] = l * f[C_AREA * n + k]!;
+    values[b + INFLOW] = inflowPerHour;
+    values[b + OUTFLOW] = outflowPerHour;
+    values[b + OVERFLOW] = f[C_SPILL * n + k]!;
   }
 }

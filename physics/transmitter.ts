@@ -66,12 +66,15 @@ export class Transmitters {
   readonly #i: Int32Array;
   readonly #rng: Uint32Array;
   readonly #seed: number;
+  /** Steps per process slice: a transmitter samples and holds its reading between its slice steps. */
+  readonly #m: number;
 
   constructor(ctx: BuildContext, seed: number) {
     const placed = ctx.of('transmitter');
     const n = placed.length;
     this.n = n;
     this.#seed = seed;
+    this.#m = ctx.processTicks;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
@@ -99,14 +102,21 @@ export class Transmitters {
       this.#i[C_LEFT * n + k] = 0; // draw on the first step
       this.#f[C_HELD * n + k] = 0;
     }
-    this.step(values);
+    this.#update(values, 0, 1, 1);
   }
 
   state(): (Float64Array | Int32Array | Uint32Array)[] {
     return [this.#f, this.#i, this.#rng];
   }
 
-  step(values: Float64Array): void {
+  /** Sample the transmitters of this tick's phase of the process slice. */
+  step(values: Float64Array, tick: number): void {
+    const m = this.#m;
+    this.#update(values, tick % m, m, m);
+  }
+
+  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. */
+  #update(values: Float64Array, first: number, stride: number, steps: number): void {
     const n = this.n;
     const f = this.#f;
     const ii = this.#i;
@@ -115,10 +125,10 @@ export class Transmitters {
     // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
     const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
     const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
-    for (let k = 0; k < n; k++) {
+    for (let k = first; k < n; k += stride) {
       let x = values[ii[oSrc + k]!]!;
       const sd = f[oNoise + k]!;
-      if (sd > 0 && --ii[oLeft + k]! <= 0) {
+      if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {
         ii[oLeft + k] = ii[oHold + k]!;
         let a = (rng[k]! + 0x6d2b79f5) >>> 0;
         let t = Math.imul(a ^ (a >>> 15), a | 1);

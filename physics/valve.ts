@@ -58,12 +58,15 @@ export class Valves {
   readonly #f: Float64Array;
   readonly #i: Int32Array;
   readonly #tanks: Tanks;
+  /** Steps per process slice; each valve stands for m steps of flow when it steps. */
+  readonly #m: number;
 
   constructor(ctx: BuildContext, tanks: Tanks) {
     const placed = ctx.of('valve');
     const n = placed.length;
     this.n = n;
     this.#tanks = tanks;
+    this.#m = ctx.processTicks;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const f = this.#f;
@@ -72,7 +75,7 @@ export class Valves {
       const { cfg, path } = placed[k]!;
       const num = (name: string): number => readNumber(cfg, valveType, name, path);
       const tt = num('travelTime');
-      f[C_RATE * n + k] = tt > 0 ? ctx.dt / tt : Infinity;
+      f[C_RATE * n + k] = tt > 0 ? (ctx.dt * ctx.processTicks) / tt : Infinity;
       f[C_KV * n + k] = num('kv') / 3600;
       f[C_P_IN * n + k] = num('supplyPressure');
       f[C_P_OUT * n + k] = num('backPressure');
@@ -99,13 +102,15 @@ export class Valves {
     return [this.#f, this.#i];
   }
 
-  step(values: Float64Array): void {
+  /** Step the valves of this tick's phase of the process slice. */
+  step(values: Float64Array, tick: number): void {
     const n = this.n;
+    const m = this.#m;
     const f = this.#f;
     const ii = this.#i;
     const inflow = this.#tanks.inflow;
     const outflow = this.#tanks.outflow;
-    for (let k = 0; k < n; k++) {
+    for (let k = tick % m; k < n; k += m) {
       const b = ii[C_SIG * n + k]!;
       let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
       if (!(u > 0)) u = 0;
@@ -121,8 +126,8 @@ export class Valves {
       const q = x > 0 && dp > 0 && !dry ? f[C_KV * n + k]! * x * Math.sqrt(dp) : 0;
       const from = ii[C_FROM * n + k]!;
       const to = ii[C_TO * n + k]!;
-      if (from >= 0) outflow[from] += q;
-      if (to >= 0) inflow[to] += q;
+      if (from >= 0) outflow[from] += q * m;
+      if (to >= 0) inflow[to] += q * m;
       values[b + OPENING] = x * 100;
       values[b + OPENED] = x >= 1 ? 1 : 0;
       values[b + CLOSED] = x <= 0 ? 1 : 0;

@@ -1,0 +1,54 @@
+// The process time slice. Tanks, pumps, valves, compressors and furnaces have time constants of
+// seconds to hours, transmitters and quality gates are sampling instruments, so a line may step
+// them every `processPeriod` instead of every physics step, as a SIMIT model runs its process
+// parts in a slower time slice or a PLC its analog handling in a slower task. Each type's elements are spread over the slice's m phases
+// (element k steps on the ticks where tick % m === k % m): every step does 1/m of the work, so
+// no single step carries the whole slice and the tick's deadline sees no burst.
+
+/** Steps per process slice for a line: processPeriod / dt, a whole number >= 1. */
+export function processTicks(dt: number, processPeriod: number | undefined): number {
+  if (processPeriod === undefined) return 1;
+  return Math.max(1, Math.round(processPeriod / dt));
+}
+
+/** Why processPeriod is not usable with this dt, or undefined when it is. */
+export function processPeriodIssue(dt: number, processPeriod: unknown): string | undefined {
+  if (processPeriod === undefined) return undefined;
+  if (typeof processPeriod !== 'number' || !(processPeriod > 0) || !Number.isFinite(processPeriod)) return `must be a positive number of seconds, got ${String(processPeriod)}`;
+  const m = Math.round(processPeriod / dt);
+  if (m < 1 || Math.abs(m * dt - processPeriod) > 1e-9 * processPeriod) {
+    return `is ${processPeriod} s, not a whole number of physics steps (dt ${dt} s); e.g. ${Math.max(1, m) * dt} s`;
+  }
+  return undefined;
+}
+
+/**
+ * Power of a sliced type, kept per phase: a phase's elements refresh their part when they
+ * step, and the type's total is the sum of the m parts, so the line's power (and energy) counts
+ * every element on every step. With m = 1 the total is the one part, bit for bit.
+ */
+export class PhasePower {
+  readonly #parts: Float64Array;
+
+  constructor(m: number) {
+    this.#parts = new Float64Array(m);
+  }
+
+  /** Record phase p's power (kW) and return the total over all phases. */
+  set(p: number, power: number): number {
+    const parts = this.#parts;
+    parts[p] = power;
+    let total = 0;
+    for (let i = 0; i < parts.length; i++) total += parts[i]!;
+    return total;
+  }
+
+  reset(): void {
+    this.#parts.fill(0);
+  }
+
+  /** The per-phase parts, for snapshots. */
+  get state(): Float64Array {
+    return this.#parts;
+  }
+}
