@@ -7,6 +7,7 @@
 // version: either way handles are re-resolved and notifications re-made before the next use.
 
 import { Client, type ActiveSubscription, type ReadRawMultiCommand, type SubscriptionData, type WriteRawMultiCommand } from 'ads-client';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { TwinloopError } from '../../core/errors.ts';
 import type { SignalType } from '../../core/signals.ts';
@@ -81,6 +82,23 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+
+/**
+ * Send the sum commands of one read or write in one TCP segment: ads-client writes each request
+ * to its socket at once, and on loopback a write syscall (with the peer's wake-up) costs about
+ * as much as encoding 500 sub-commands. ads-client does not expose its socket: when the field
+ * is missing or not a socket (another ads-client version), the requests go out uncorked.
+ */
+function corked<R>(client: Client, n: number, send: () => R): R {
+  const socket = n > 1 ? (client as unknown as { socket?: Partial<Socket> }).socket : undefined;
+  if (typeof socket?.cork !== 'function' || typeof socket.uncork !== 'function') return send();
+  socket.cork();
+  try {
+    return send();
+  } finally {
+    socket.uncork();
+  }
 }
 
 function errText(err: unknown): string {
@@ -336,7 +354,7 @@ export class AdsAdapter implements PlcAdapter {
     const cmds = b.readCmds;
     let results;
     try {
-      results = cmds.length === 1 ? [await client.readRawMulti(cmds[0]!)] : await Promise.all(cmds.map((c) => client.readRawMulti(c)));
+      results = cmds.length === 1 ? [await client.readRawMulti(cmds[0]!)] : await Promise.all(corked(client, cmds.length, () => cmds.map((c) => client.readRawMulti(c))));
     } catch (err) {
       quality.fill(BAD);
       this.#linkDown(err);
@@ -409,7 +427,7 @@ export class AdsAdapter implements PlcAdapter {
     const cmds = changed ? chunks(b.writeCmds.flat().filter((_, k) => changed[k]), SUM_LIMIT) : b.writeCmds;
     let results;
     try {
-      results = await Promise.all(cmds.map((c) => (c.length ? client.writeRawMulti(c) : Promise.resolve([]))));
+      results = await Promise.all(corked(client, cmds.length, () => cmds.map((c) => (c.length ? client.writeRawMulti(c) : Promise.resolve([])))));
     } catch (err) {
       this.#linkDown(err);
       throw new TwinloopError('PLC_NOT_CONNECTED', `ADS ${this.#o.endpoint}: write of ${b.tags.length} tags failed: ${errText(err)}`, { cause: err });

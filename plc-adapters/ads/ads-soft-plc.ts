@@ -40,7 +40,7 @@ export class AdsSoftPlcServer implements SoftPlcServer {
       netId: SOFT_PLC_NET_ID,
       counters: this.counters,
       beforeRead: (memory) => this.#copyIn(memory),
-      afterWrite: (memory) => this.#copyOut(memory),
+      afterWrite: (memory, _table, from, to) => this.#copyOut(memory, from, to),
     });
     const host = options.host ?? '127.0.0.1';
     const port = await target.listen(options.port ?? 0, host);
@@ -65,6 +65,13 @@ export class AdsSoftPlcServer implements SoftPlcServer {
   #table: SymbolTable | undefined;
   #syms: readonly AdsSymbol[] = [];
   #inputs = 0;
+  /**
+   * What each symbol's bytes in the target's memory hold (NaN: unknown, e.g. after a reload
+   * gave the target fresh memory): copy-in encodes only the symbols whose image value moved.
+   * Every data request copies in first, so a 1,000-tag cycle must not re-encode 2,000 symbols.
+   */
+  #held = new Float64Array(0);
+  #memory: Buffer | undefined;
 
   #use(image: ProcessImage): void {
     const io = image.program.io;
@@ -73,29 +80,47 @@ export class AdsSoftPlcServer implements SoftPlcServer {
     this.#syms = this.#table.symbols;
     this.#inputs = io.inputs.length;
     this.#image = image;
+    this.#held = new Float64Array(this.#syms.length).fill(Number.NaN);
   }
 
   // The image is the authority: copied into the symbol memory before every data access...
   #copyIn(memory: Buffer): void {
     const image = this.#image!;
     const syms = this.#syms;
+    const held = this.#held;
+    if (memory !== this.#memory) {
+      // A new process image buffer (replaceSymbols): nothing in it can be trusted.
+      this.#memory = memory;
+      held.fill(Number.NaN);
+    }
     const nIn = this.#inputs;
+    const inputs = image.inputs;
+    const outputs = image.outputs;
     for (let k = 0; k < syms.length; k++) {
+      const v = k < nIn ? inputs[k]! : outputs[k - nIn]!;
+      if (v === held[k]) continue;
       const sym = syms[k]!;
-      sym.type.write(memory, sym.indexOffset, clampInteger(sym.type, k < nIn ? image.inputs[k]! : image.outputs[k - nIn]!));
+      const x = clampInteger(sym.type, v);
+      sym.type.write(memory, sym.indexOffset, x);
+      // What the bytes now say (a clamped int, 1 for any true bool), so copy-out agrees.
+      held[k] = v === x ? v : Number.NaN;
     }
   }
 
-  // ...and everything copied back after a client wrote (a write changes only what it addressed).
-  #copyOut(memory: Buffer): void {
+  // ...and copied back after a client wrote (only the symbols inside the written byte range:
+  // a write changes only what it addressed).
+  #copyOut(memory: Buffer, from: number, to: number): void {
     const image = this.#image!;
     const syms = this.#syms;
+    const held = this.#held;
     const nIn = this.#inputs;
     for (let k = 0; k < syms.length; k++) {
       const sym = syms[k]!;
+      if (sym.indexOffset + sym.size <= from || sym.indexOffset >= to) continue;
       const v = sym.type.read(memory, sym.indexOffset);
       if (k < nIn) image.inputs[k] = v;
       else image.outputs[k - nIn] = v;
+      held[k] = v;
     }
   }
 

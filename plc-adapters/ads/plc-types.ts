@@ -10,12 +10,23 @@ export interface PlcType {
   /** ADST_* id from the ADS spec (ADST_BIT 33, ADST_INT32 3, ADST_REAL64 5, ...). */
   readonly adsDataType: number;
   readonly signal: SignalType;
+  /** Range of an integer type (what clampInteger saturates to); +-Infinity for reals and BOOL. */
+  readonly min: number;
+  readonly max: number;
   read(buf: Buffer, at: number): number;
   write(buf: Buffer, at: number, v: number): void;
 }
 
 function t(name: string, size: number, adsDataType: number, signal: SignalType, read: PlcType['read'], write: PlcType['write']): PlcType {
-  return { name, size, adsDataType, signal, read, write };
+  let min = -Infinity;
+  let max = Infinity;
+  if (signal === 'int') {
+    const bits = size * 8;
+    const signed = adsDataType === 16 || adsDataType === 2 || adsDataType === 3;
+    min = signed ? -(2 ** (bits - 1)) : 0;
+    max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  }
+  return { name, size, adsDataType, signal, min, max, read, write };
 }
 
 export const PLC_TYPES: Readonly<Record<string, PlcType>> = {
@@ -42,10 +53,9 @@ export const DEFAULT_PLC_TYPE: Readonly<Record<SignalType, string>> = { bool: 'B
  */
 export function clampInteger(type: PlcType, v: number): number {
   if (type.signal !== 'int') return v;
-  const bits = type.size * 8;
-  const signed = type.adsDataType === 16 || type.adsDataType === 2 || type.adsDataType === 3;
-  const lo = signed ? -(2 ** (bits - 1)) : 0;
-  const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  // The range is computed once per type: this runs for every integer tag of every write.
+  const lo = type.min;
+  const hi = type.max;
   const n = Math.trunc(v);
   return n < lo ? lo : n > hi ? hi : n === n ? n : 0;
 }

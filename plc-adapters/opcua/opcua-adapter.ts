@@ -12,12 +12,16 @@ import type {
   DataValue,
   OPCUAClient,
   OPCUACertificateManager,
+  ReadRequest,
+  ReadValueId,
+  StatusCode,
   UserIdentityInfo,
-  WriteValueOptions,
+  WriteRequest,
+  WriteValue,
 } from 'node-opcua';
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, PlcAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
-import { AttributeId, builtInOf, encodeValue, numberOf, qualityOf, typeMismatch, type DataType } from './opcua-types.ts';
+import { AttributeId, builtInOf, encodeValue, fitsType, numberOf, qualityOf, typeMismatch } from './opcua-types.ts';
 import { OpcuaBatch, chunked, withTimeout, type OpcuaTagSpec } from './opcua-batch.ts';
 import { browseTags, type BrowseOptions, type BrowseResult } from './opcua-browse.ts';
 
@@ -31,6 +35,9 @@ function loadNodeOpcua(): Promise<NodeOpcua> {
   return nodeOpcua;
 }
 const TIMESTAMPS_NEITHER = 3; // TimestampsToReturn.Neither: values only, no timestamps to decode
+
+/** ClientSessionImpl's transaction call: not on the ClientSession interface, present at runtime. */
+type Transact = (request: ReadRequest | WriteRequest, callback: (err: Error | null, response?: unknown) => void) => void;
 // Server_ServerCapabilities_OperationLimits_MaxNodesPerRead / ...PerWrite (Part 5).
 const MAX_NODES_PER_READ = 'ns=0;i=11705';
 const MAX_NODES_PER_WRITE = 'ns=0;i=11707';
@@ -378,10 +385,10 @@ export class OpcuaAdapter implements PlcAdapter {
     });
     if (unknown.length > 0) throw new TwinloopError('PLC_TAG_UNKNOWN', unknown.concat(wrong).join('; '));
     if (wrong.length > 0) throw new TwinloopError('PLC_TAG_TYPE', wrong.join('; '));
-    for (let k = 0; k < batch.tags.length; k++) {
-      const v = batch.writeValues[k]!.value!.value as { dataType: DataType; value: unknown };
-      v.dataType = batch.dataTypes[k]!;
-    }
+    // Request bodies of the previous connection may carry the old types: rebuilt on next use.
+    batch.pollIds = undefined;
+    batch.writeNodes = undefined;
+    batch.writeVariants = undefined;
     batch.quality.fill(2);
     const sub = this.#subscription;
     if (sub && batch.tags[0]?.direction === 'read') {
@@ -428,10 +435,12 @@ export class OpcuaAdapter implements PlcAdapter {
       return;
     }
     const gen = this.#generation;
+    const ua = this.#ua!;
+    const ids = (b.pollIds ??= b.nodeIds.map((nodeId) => new ua.ReadValueId({ nodeId, attributeId: AttributeId.Value })));
     let values: DataValue[];
     try {
       values = await withTimeout(
-        chunked(b.readIds, this.#maxRead, (slice) => session.read(slice, 0)),
+        chunked(ids, this.#maxRead, (slice) => this.#readValues(session, slice)),
         this.#requestTimeout(),
         'read',
       );
@@ -465,20 +474,35 @@ export class OpcuaAdapter implements PlcAdapter {
     if (this.#state !== 'connected' || !session) {
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${b.tags.length} tags not sent: not connected`);
     }
-    const nodes: WriteValueOptions[] = [];
+    const ua = this.#ua!;
+    let variants = b.writeVariants;
+    let all = b.writeNodes;
+    if (!variants || !all) {
+      all = b.nodeIds.map((nodeId, k) => new ua.WriteValue({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: b.dataTypes[k]!, value: encodeValue(b.dataTypes[k]!, 0) } } }));
+      variants = all.map((w) => w.value.value);
+      b.writeNodes = all;
+      b.writeVariants = variants;
+    }
+    const nodes: WriteValue[] = changed ? [] : all;
+    const misfit: string[] = [];
     for (let k = 0; k < b.tags.length; k++) {
       if (changed && !changed[k]) continue;
-      const w = b.writeValues[k]!;
-      const v = w.value!.value as { dataType: DataType; value: unknown };
-      v.value = encodeValue(b.dataTypes[k]!, values[k]!);
-      nodes.push(w);
+      const t = b.dataTypes[k]!;
+      const v = values[k]!;
+      if (!fitsType(t, v)) misfit.push(`${b.tags[k]!.address} (${v})`);
+      variants[k]!.value = encodeValue(t, v);
+      if (changed) nodes.push(all[k]!);
+    }
+    // Refused before anything is sent: a write is whole or not at all, and never replayed.
+    if (misfit.length > 0) {
+      throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write not sent, value out of the node's type range: ${misfit.slice(0, 5).join(', ')}${misfit.length > 5 ? ` and ${misfit.length - 5} more` : ''}`);
     }
     if (nodes.length === 0) return;
     const gen = this.#generation;
-    let codes;
+    let codes: StatusCode[];
     try {
       codes = await withTimeout(
-        chunked(nodes, this.#maxWrite, (slice) => session.write(slice)),
+        chunked(nodes, this.#maxWrite, (slice) => this.#writeValues(session, slice)),
         this.#requestTimeout(),
         'write',
       );
@@ -491,6 +515,36 @@ export class OpcuaAdapter implements PlcAdapter {
       if (!c.isGood()) bad.push(`${String(nodes[i]!.nodeId)} ${c.name}`);
     });
     if (bad.length > 0) throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write refused for ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
+  }
+
+  /**
+   * One Read of prebuilt ReadValueIds, values only (TimestampsToReturn Neither): the exchange
+   * stamps each value's age itself, so the server need not encode, nor we decode, 2,000
+   * timestamps per 1,000-node Read. session.read always asks for both.
+   */
+  async #readValues(session: ClientSession, ids: ReadValueId[]): Promise<DataValue[]> {
+    const ua = this.#ua!;
+    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
+    if (typeof transact !== 'function') return session.read(ids, 0);
+    const request = new ua.ReadRequest({ maxAge: 0, timestampsToReturn: TIMESTAMPS_NEITHER });
+    request.nodesToRead = ids;
+    const response = await new Promise<unknown>((resolve, reject) => transact.call(session, request, (err, res) => (err ? reject(err) : resolve(res))));
+    const results = response instanceof ua.ReadResponse ? response.results : undefined;
+    if (!results || results.length !== ids.length) throw new Error(`malformed ReadResponse (${results?.length ?? 'no'} results for ${ids.length} nodes)`);
+    return results;
+  }
+
+  /** One Write of prebuilt WriteValues (their Variants already hold the values). */
+  async #writeValues(session: ClientSession, nodes: WriteValue[]): Promise<StatusCode[]> {
+    const ua = this.#ua!;
+    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
+    if (typeof transact !== 'function') return session.write(nodes);
+    const request = new ua.WriteRequest({});
+    request.nodesToWrite = nodes;
+    const response = await new Promise<unknown>((resolve, reject) => transact.call(session, request, (err, res) => (err ? reject(err) : resolve(res))));
+    const results = response instanceof ua.WriteResponse ? response.results : undefined;
+    if (!results || results.length !== nodes.length) throw new Error(`malformed WriteResponse (${results?.length ?? 'no'} results for ${nodes.length} nodes)`);
+    return results;
   }
 
   /**

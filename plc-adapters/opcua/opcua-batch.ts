@@ -2,7 +2,7 @@
 // request bodies built once, the subscription cache, and the helpers that bound and slice the
 // requests made with it.
 
-import type { ClientMonitoredItemGroup, NodeId, ReadValueIdOptions, WriteValueOptions } from 'node-opcua';
+import type { ClientMonitoredItemGroup, NodeId, ReadValueId, ReadValueIdOptions, Variant, WriteValue } from 'node-opcua';
 import type { PlcAdapter, TagBatch, TagSpec } from '../adapter.ts';
 import { AttributeId, type DataType } from './opcua-types.ts';
 
@@ -18,7 +18,15 @@ export class OpcuaBatch implements TagBatch {
   /** Built-in type of each node on the server, checked at prepare and at each reconnect. */
   readonly dataTypes: DataType[];
   readonly readIds: readonly ReadValueIdOptions[];
-  readonly writeValues: WriteValueOptions[];
+  /**
+   * The request bodies as node-opcua objects, built once (per connection: types may change with
+   * a PLC download). Given options instead, node-opcua constructs and validates 1,000 ReadValueId
+   * or WriteValue + DataValue + Variant objects on every request, ~4 ms of a 1,000-tag write.
+   * A write sets each Variant's value in place.
+   */
+  pollIds: ReadValueId[] | undefined;
+  writeNodes: WriteValue[] | undefined;
+  writeVariants: Variant[] | undefined;
   // Subscription cache: the latest notification per tag, and whether one has arrived.
   readonly values: Float64Array;
   readonly quality: Uint8Array;
@@ -29,9 +37,11 @@ export class OpcuaBatch implements TagBatch {
     this.nodeIds = nodeIds;
     this.dataTypes = new Array<DataType>(tags.length);
     this.readIds = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value }));
-    this.writeValues = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: 0, value: 0 } } }));
     this.values = new Float64Array(tags.length);
     this.quality = new Uint8Array(tags.length).fill(2);
+    this.pollIds = undefined;
+    this.writeNodes = undefined;
+    this.writeVariants = undefined;
   }
 }
 

@@ -90,3 +90,27 @@ export function encodeValue(t: DataType, v: number): number | boolean | number[]
       return Math.round(v);
   }
 }
+
+// Integer ranges node-opcua's encoder accepts (Int64/UInt64 are checked as doubles).
+const INT_RANGE: Readonly<Partial<Record<DataType, readonly [number, number]>>> = {
+  [DataType.SByte]: [-128, 127],
+  [DataType.Byte]: [0, 255],
+  [DataType.Int16]: [-32768, 32767],
+  [DataType.UInt16]: [0, 65535],
+  [DataType.Int32]: [-2147483648, 2147483647],
+  [DataType.UInt32]: [0, 4294967295],
+  [DataType.Int64]: [-9223372036854775808, 9223372036854775807],
+  [DataType.UInt64]: [0, 18446744073709551615],
+};
+
+/**
+ * Whether a value can be written to a node of this built-in type: integers must be finite and in
+ * range once rounded (the adapter hands node-opcua prebuilt Variants, which it does not re-check;
+ * an out-of-range value would fail inside the encoder instead of being refused with the tag's name).
+ */
+export function fitsType(t: DataType, v: number): boolean {
+  const r = INT_RANGE[t];
+  if (!r) return true;
+  const x = Math.round(v);
+  return x >= r[0] && x <= r[1];
+}

@@ -95,6 +95,23 @@ test('a batch of 1,000 tags is written in one request and read back', async () =
   }
 });
 
+test('an out-of-range int is refused before sending, naming the tag; the link stays up', async () => {
+  const a = new OpcuaAdapter({ endpoint: plc.endpoint, cycleMs: 10, readMode: 'poll' });
+  try {
+    await a.connect();
+    const w = await a.prepare(inTags(['b', 'i', 'r'], ['bool', 'int', 'real']));
+    const before = plc.server.counters.writes;
+    const err = await expectCode(a.write(w, Float64Array.from([1, 3e9, 0.5])), 'PLC_WRITE_FAILED');
+    assert.match(err.message, 'ns=1;s=in.i');
+    assert.is(plc.server.counters.writes, before, 'nothing of the refused write was sent');
+    assert.is(a.state, 'connected');
+    await a.write(w, Float64Array.from([1, 7, 0.5]));
+    assert.is(plc.server.counters.writes - before, 3);
+  } finally {
+    await a.close();
+  }
+});
+
 test('a server that caps nodes per request gets the 1,000-tag batch in slices', async () => {
   const server = new OpcuaSoftPlcServer({ maxNodesPerRead: 300, maxNodesPerWrite: 250 });
   const capped = await startSoftPlc({ program: echoProgram(manyTags(N)), protocol: 'opcua', server, cycleMs: 10 });

@@ -42,6 +42,12 @@ export interface TargetState {
   /** Set by services that touched the process image, for the server's counters. */
   touchedRead: boolean;
   touchedWrite: boolean;
+  /**
+   * Byte range of the process image written since the server last reset it ([lo, hi)), so a
+   * soft PLC copies back only what a client wrote, not its whole image on every request.
+   */
+  writtenLo?: number;
+  writtenHi?: number;
 }
 
 export interface ServiceResult {
@@ -60,6 +66,21 @@ function nameOf(data: Buffer): string {
 
 function memoryRange(s: TargetState, offset: number, length: number): boolean {
   return offset + length <= s.memory.length;
+}
+
+function markWritten(s: TargetState, from: number, to: number): void {
+  s.touchedWrite = true;
+  if (s.writtenLo === undefined || from < s.writtenLo) s.writtenLo = from;
+  if (s.writtenHi === undefined || to > s.writtenHi) s.writtenHi = to;
+}
+
+/** Copy a few bytes: for the 1-8 byte symbols of a sum command, Buffer#copy's call costs more than the loop. */
+function copyBytes(from: Buffer, start: number, to: Buffer, at: number, n: number): void {
+  if (n > 16) {
+    from.copy(to, at, start, start + n);
+    return;
+  }
+  for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
 }
 
 function symbolByHandle(s: TargetState, handle: number): AdsSymbol | number {
@@ -123,14 +144,14 @@ export function serviceWrite(s: TargetState, group: number, offset: number, data
     case IndexGroup.PLC_MEMORY:
       if (!memoryRange(s, offset, data.length)) return fail(AdsError.INVALID_INDEX_OFFSET);
       data.copy(s.memory, offset);
-      s.touchedWrite = true;
+      markWritten(s, offset, offset + data.length);
       return ok();
     case IndexGroup.SYM_VALBYHND: {
       const sym = symbolByHandle(s, offset);
       if (typeof sym === 'number') return fail(sym);
       if (data.length !== sym.size) return fail(AdsError.INVALID_SIZE);
       data.copy(s.memory, sym.indexOffset);
-      s.touchedWrite = true;
+      markWritten(s, sym.indexOffset, sym.indexOffset + sym.size);
       return ok();
     }
     case IndexGroup.SYM_RELEASEHND: {
@@ -191,34 +212,75 @@ export function serviceReadWrite(s: TargetState, port: number, group: number, of
 
 // Sum read: request = n x (group, offset, length); response = n x result, then n x data
 // (each sub-read's full length, zeros where it failed: the client skips by length).
+// Process-image sub-reads (by handle or by offset: every cyclic read) are copied straight from
+// the image into the response; only the other groups go through serviceRead's own buffers.
 function sumRead(s: TargetState, port: number, count: number, req: Buffer): ServiceResult {
   if (count > MAX_SUM_COMMANDS) return fail(AdsError.INVALID_PARAM);
   if (req.length < count * 12) return fail(AdsError.INVALID_SIZE);
   let total = 0;
   for (let k = 0; k < count; k++) total += req.readUInt32LE(k * 12 + 8);
   const out = Buffer.alloc(count * 4 + total);
+  const mem = s.memory;
   let at = count * 4;
   for (let k = 0; k < count; k++) {
+    const group = req.readUInt32LE(k * 12);
+    const offset = req.readUInt32LE(k * 12 + 4);
     const len = req.readUInt32LE(k * 12 + 8);
-    const r = serviceRead(s, port, req.readUInt32LE(k * 12), req.readUInt32LE(k * 12 + 4), len);
-    out.writeUInt32LE(r.error, k * 4);
-    if (!r.error) r.data.copy(out, at, 0, Math.min(len, r.data.length));
+    let error: number;
+    if (group === IndexGroup.SYM_VALBYHND) {
+      const sym = symbolByHandle(s, offset);
+      if (typeof sym === 'number') error = sym;
+      else if (len < sym.size) error = AdsError.INVALID_SIZE;
+      else {
+        error = AdsError.OK;
+        copyBytes(mem, sym.indexOffset, out, at, sym.size);
+        s.touchedRead = true;
+      }
+    } else if (group === IndexGroup.PLC_MEMORY) {
+      if (!memoryRange(s, offset, len)) error = AdsError.INVALID_INDEX_OFFSET;
+      else {
+        error = AdsError.OK;
+        copyBytes(mem, offset, out, at, len);
+        s.touchedRead = true;
+      }
+    } else {
+      const r = serviceRead(s, port, group, offset, len);
+      error = r.error;
+      if (!error) r.data.copy(out, at, 0, Math.min(len, r.data.length));
+    }
+    out.writeUInt32LE(error, k * 4);
     at += len;
   }
   return ok(out);
 }
 
 // Sum write: request = n x (group, offset, length) then the data; response = n x result.
+// Process-image sub-writes are copied straight from the request (no per-item slices).
 function sumWrite(s: TargetState, count: number, req: Buffer): ServiceResult {
   if (count > MAX_SUM_COMMANDS) return fail(AdsError.INVALID_PARAM);
   if (req.length < count * 12) return fail(AdsError.INVALID_SIZE);
   const out = Buffer.alloc(count * 4);
+  const mem = s.memory;
   let at = count * 12;
   for (let k = 0; k < count; k++) {
+    const group = req.readUInt32LE(k * 12);
+    const offset = req.readUInt32LE(k * 12 + 4);
     const len = req.readUInt32LE(k * 12 + 8);
     if (at + len > req.length) return fail(AdsError.INVALID_SIZE);
-    const r = serviceWrite(s, req.readUInt32LE(k * 12), req.readUInt32LE(k * 12 + 4), req.subarray(at, at + len));
-    out.writeUInt32LE(r.error, k * 4);
+    let error: number;
+    if (group === IndexGroup.SYM_VALBYHND) {
+      const sym = symbolByHandle(s, offset);
+      if (typeof sym === 'number') error = sym;
+      else if (len !== sym.size) error = AdsError.INVALID_SIZE;
+      else {
+        error = AdsError.OK;
+        copyBytes(req, at, mem, sym.indexOffset, len);
+        markWritten(s, sym.indexOffset, sym.indexOffset + len);
+      }
+    } else {
+      error = serviceWrite(s, group, offset, req.subarray(at, at + len)).error;
+    }
+    out.writeUInt32LE(error, k * 4);
     at += len;
   }
   return ok(out);

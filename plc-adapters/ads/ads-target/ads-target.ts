@@ -50,8 +50,11 @@ export interface AdsTargetOptions {
   readonly counters?: { reads: number; writes: number; requests: number };
   /** Called before the process image is read (a soft PLC copies its outputs in here). */
   readonly beforeRead?: (memory: Buffer, table: SymbolTable) => void;
-  /** Called after a client wrote into the process image. */
-  readonly afterWrite?: (memory: Buffer, table: SymbolTable) => void;
+  /**
+   * Called after a client wrote into the process image; `from`..`to` (exclusive) is the byte
+   * range the request wrote (a sum write of scattered symbols spans from the first to the last).
+   */
+  readonly afterWrite?: (memory: Buffer, table: SymbolTable, from: number, to: number) => void;
 }
 
 interface Notification {
@@ -104,6 +107,8 @@ export class AdsTarget {
       nextHandle: 0x1000,
       touchedRead: false,
       touchedWrite: false,
+      writtenLo: undefined,
+      writtenHi: undefined,
     };
   }
 
@@ -183,10 +188,15 @@ export class AdsTarget {
     const conn: Connection = { socket, splitter: new AmsFrameSplitter(), notifications: new Map() };
     this.#connections.add(conn);
     socket.on('data', (data) => {
+      // Requests that arrive together (a client's sum reads of 500 sent back to back) are
+      // answered in one socket write: on loopback the write syscall costs more than the work.
+      socket.cork();
       try {
         conn.splitter.push(data, (frame) => this.#onFrame(conn, frame.command, frame.body));
       } catch {
         socket.destroy(); // a malformed stream cannot be resynchronised
+      } finally {
+        if (!socket.destroyed) socket.uncork();
       }
     });
     socket.on('error', () => socket.destroy());
@@ -239,10 +249,12 @@ export class AdsTarget {
     if (s.touchedRead) this.counters.reads++;
     if (s.touchedWrite) {
       this.counters.writes++;
-      this.#options.afterWrite?.(s.memory, s.table);
+      this.#options.afterWrite?.(s.memory, s.table, s.writtenLo ?? 0, s.writtenHi ?? s.memory.length);
     }
     s.touchedRead = false;
     s.touchedWrite = false;
+    s.writtenLo = undefined;
+    s.writtenHi = undefined;
     if (!conn.socket.destroyed) conn.socket.write(encodeAmsPacket(responseHeaderFor(req), reply));
   }
 
