@@ -158,6 +158,10 @@ export class Cylinders {
       }
       // Switched once valveTime has fully elapsed: the piston moves from the step after it.
       const switched = tv >= f[C_VALVE_TIME * n + k]! - 1e-12;
+      const x0 = f[C_X * n + k]!;
+      // At rest at the end the valve drives it to, not leaking, its outputs showing just that
+      // (a re-sync may have moved it): nothing moves, nothing is drawn, every output holds.
+      if (switched && x0 === coil && f[C_LEAK * n + k] === 0 && values[b + AIR_FLOW] === 0 && values[b + POSITION] === x0) continue;
       if (!switched) tv += dt;
       f[C_VALVE * n + k] = tv;
       const outward = switched ? coil === 1 : coil === 0;
@@ -166,7 +170,6 @@ export class Cylinders {
       const single = ii[C_SINGLE * n + k] === 1;
       // Net force: extend p A - load - spring; retract: p A (double) or the spring (single).
       const force = outward ? p * f[C_AREA * n + k]! - f[C_LOAD * n + k]! - f[C_SPRING * n + k]! : single ? f[C_SPRING * n + k]! : p * f[C_AREA * n + k]!;
-      const x0 = f[C_X * n + k]!;
       let x = x0;
       let air = f[C_LEAK * n + k]!;
       if (force > 0 && (outward ? x0 < 1 : x0 > 0)) {
