@@ -125,7 +125,7 @@ export class Compressors {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.demand, this.totalPower, this.#power.state];
+    return [this.#f, this.#i, this.demand, this.totalPower, this.#power.parts];
   }
 
   /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. */
@@ -161,6 +161,7 @@ export class Compressors {
       demand[k] = 0;
       total += power;
     }
-    this.totalPower[0] = this.#power.set(phase, total);
+    this.#power.parts[phase] = total;
+    this.#power.sumInto(this.totalPower);
   }
 }

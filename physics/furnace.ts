@@ -169,7 +169,7 @@ export class Furnaces {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.state];
+    return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.parts];
   }
 
   /** Step the furnaces of this tick's phase of the process slice. */
@@ -224,7 +224,8 @@ export class Furnaces {
       values[b + COOLING] = cooling;
       total += pe;
     }
-    this.totalPower[0] = this.#power.set(phase, total);
+    this.#power.parts[phase] = total;
+    this.#power.sumInto(this.totalPower);
   }
 
   /**

@@ -129,7 +129,7 @@ export class Pumps {
   }
 
   state(): (Float64Array | Int32Array)[] {
-    return [this.#f, this.#i, this.totalPower, this.#power.state];
+    return [this.#f, this.#i, this.totalPower, this.#power.parts];
   }
 
   /** Step the pumps of this tick's phase of the process slice. */
@@ -178,6 +178,7 @@ export class Pumps {
       values[b + ENERGY] = e;
       total += power;
     }
-    this.totalPower[0] = this.#power.set(phase, total);
+    this.#power.parts[phase] = total;
+    this.#power.sumInto(this.totalPower);
   }
 }

@@ -119,26 +119,25 @@ export class Tanks {
     const inflow = this.inflow;
     const outflow = this.outflow;
     for (let k = tick % m; k < n; k += m) {
-      const qin = inflow[k]!;
-      const qout = outflow[k]!;
-      let l = f[C_LEVEL * n + k]! + (qin - qout) * dt * f[C_INV_AREA * n + k]!;
+      let l = f[C_LEVEL * n + k]! + (inflow[k]! - outflow[k]!) * dt * f[C_INV_AREA * n + k]!;
       const h = f[C_HEIGHT * n + k]!;
       if (l > h) {
         f[C_SPILL * n + k] += (l - h) * f[C_AREA * n + k]!;
         l = h;
       } else if (l < 0) l = 0;
       f[C_LEVEL * n + k] = l;
-      this.#writeOne(values, k, (qin / m) * 3600, (qout / m) * 3600);
+      this.#writeOne(values, k, m);
       inflow[k] = 0;
       outflow[k] = 0;
     }
   }
 
   #write(values: Float64Array): void {
-    for (let k = 0; k < this.n; k++) this.#writeOne(values, k, this.inflow[k]! * 3600, this.outflow[k]! * 3600);
+    for (let k = 0; k < this.n; k++) this.#writeOne(values, k, 1);
   }
 
-  #writeOne(values: Float64Array, k: number, inflowPerHour: number, outflowPerHour: number): void {
+  /** Tank k's signals; its in/outflow sums stand for `steps` steps. Integers only cross this call (see PhasePower). */
+  #writeOne(values: Float64Array, k: number, steps: number): void {
     const n = this.n;
     const f = this.#f;
     const b = this.#sig[k]!;
@@ -147,8 +146,8 @@ export class Tanks {
     values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
     values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
     values[b + VOLUME] = l * f[C_AREA * n + k]!;
-    values[b + INFLOW] = inflowPerHour;
-    values[b + OUTFLOW] = outflowPerHour;
+    values[b + INFLOW] = (this.inflow[k]! / steps) * 3600;
+    values[b + OUTFLOW] = (this.outflow[k]! / steps) * 3600;
     values[b + OVERFLOW] = f[C_SPILL * n + k]!;
   }
 }

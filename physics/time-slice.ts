@@ -26,29 +26,30 @@ export function processPeriodIssue(dt: number, processPeriod: unknown): string |
  * Power of a sliced type, kept per phase: a phase's elements refresh their part when they
  * step, and the type's total is the sum of the m parts, so the line's power (and energy) counts
  * every element on every step. With m = 1 the total is the one part, bit for bit.
+ * No double crosses a call here (the caller writes its part, the sum goes into an array): a
+ * double passed to or returned from a call V8 does not inline is boxed, an allocation per step.
+ *
+ * @example
+ * power.parts[phase] = total;
+ * power.sumInto(this.totalPower);
  */
 export class PhasePower {
-  readonly #parts: Float64Array;
+  /** Power of each phase's elements at their last step, kW. */
+  readonly parts: Float64Array;
 
   constructor(m: number) {
-    this.#parts = new Float64Array(m);
+    this.parts = new Float64Array(m);
   }
 
-  /** Record phase p's power (kW) and return the total over all phases. */
-  set(p: number, power: number): number {
-    const parts = this.#parts;
-    parts[p] = power;
+  /** out[0] = the sum of all phases' parts. */
+  sumInto(out: Float64Array): void {
+    const parts = this.parts;
     let total = 0;
     for (let i = 0; i < parts.length; i++) total += parts[i]!;
-    return total;
+    out[0] = total;
   }
 
   reset(): void {
-    this.#parts.fill(0);
-  }
-
-  /** The per-phase parts, for snapshots. */
-  get state(): Float64Array {
-    return this.#parts;
+    this.parts.fill(0);
   }
 }
