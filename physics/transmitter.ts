@@ -3,8 +3,9 @@
 // resolution; also give the 4-20 mA loop current the PLC's analog card would read.
 // The noise is redrawn at the transmitter's update rate (`noiseUpdate`, 10 ms by default: real
 // transmitters refresh their output at 10-100 Hz), not at every physics step: the reading
-// still follows the measured signal every step, and a Gaussian draw per step (two uniforms, a
-// log, a sqrt and a cos) was the largest single cost of a plant's step.
+// still follows the measured signal every step (every slice step with a processPeriod, when it
+// samples and holds: time-slice.ts), and a Gaussian draw per step (two uniforms, a log, a sqrt
+// and a cos) was the largest single cost of a plant's step.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
