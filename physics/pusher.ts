@@ -136,8 +136,9 @@ export class Pushers {
       const b = ii[oSig + p]!;
       const extend = values[b + EXTEND] !== 0;
       const x0 = f[oStroke + p]!;
-      // At rest against an end stop: nothing moves, the outputs already say so.
-      if (extend ? x0 === 1 : x0 === 0) continue;
+      // At rest against an end stop: nothing moves, the outputs already say so (unless a shadow
+      // re-sync just put it there: setStroke moves the piston, the step publishes it).
+      if ((extend ? x0 === 1 : x0 === 0) && values[b + POSITION] === x0) continue;
       let x = extend ? x0 + f[oUp + p]! : x0 - f[oDown + p]!;
       if (x >= 1 - END_SNAP) x = 1;
       else if (x <= END_SNAP) x = 0;

@@ -112,4 +112,33 @@ test('diverts at half stroke, not before', () => {
   assert.is(r.get('side.count'), 1);
 });
 
+test('a re-sync to an end (setStroke) shows on the outputs at the next step, pusher and cylinder', () => {
+  // The shadow twin snaps a pusher or cylinder to the end its real end switch reports; a part at
+  // rest at that end must still publish its new position and end switch.
+  const r = rig({ ...LINE, components: [...LINE.components, { id: 'k', type: 'compressor', initialPressure: 6 }, { id: 'cy', type: 'cylinder', air: 'k', valveTime: 0 }] });
+  r.set('p.extend', 1);
+  r.set('cy.extend', 1);
+  r.run(100); // both part way out
+  assert.ok(r.get('p.position') > 0 && r.get('p.position') < 1, `pusher at ${r.get('p.position')}`);
+  assert.ok(r.get('cy.position') > 0 && r.get('cy.position') < 1, `cylinder at ${r.get('cy.position')}`);
+  assert.ok(r.model.setStroke('p', 1));
+  assert.ok(r.model.setStroke('cy', 1));
+  r.run(1);
+  assert.is(r.get('p.position'), 1);
+  assert.is(r.get('p.extended'), 1);
+  assert.is(r.get('cy.position'), 1);
+  assert.is(r.get('cy.extended'), 1);
+  // And back: retracted by re-sync while the valve still says retract.
+  r.set('p.extend', 0);
+  r.set('cy.extend', 0);
+  r.run(50);
+  assert.ok(r.model.setStroke('p', 0));
+  assert.ok(r.model.setStroke('cy', 0));
+  r.run(1);
+  assert.is(r.get('p.retracted'), 1);
+  assert.is(r.get('p.position'), 0);
+  assert.is(r.get('cy.retracted'), 1);
+  assert.is(r.get('cy.position'), 0);
+});
+
 test.run();
