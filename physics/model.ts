@@ -31,8 +31,9 @@ import { RollerConveyors } from './roller-conveyor.ts';
 import { Machines } from './machine.ts';
 import { Buffers } from './buffer.ts';
 import { PickPlaces } from './pick-place.ts';
-import { Coaters } from './coating.ts';
-import { Welders } from './weld.ts';
+import { coatingStation } from './coating.ts';
+import { weldStation } from './weld.ts';
+import { PointStations } from './point-station.ts';
 import { lanesOf } from './lanes.ts';
 import { FaultTable } from './faults.ts';
 import type { ComponentFaultSpec, FaultInfo, FaultSpec } from './fault-spec.ts';
@@ -134,8 +135,8 @@ export class Model {
   readonly #machines: Machines;
   readonly #buffers: Buffers;
   readonly #pickPlaces: PickPlaces;
-  readonly #coaters: Coaters;
-  readonly #welders: Welders;
+  readonly #coaters: PointStations;
+  readonly #welders: PointStations;
   readonly #faults: FaultTable;
   /** Id of the component holding each lane of the item pool (lanes.ts). */
   readonly #laneIds: readonly string[];
@@ -277,8 +278,8 @@ export class Model {
     this.#machines = new Machines(ctx, pool, this.#bins, this.seed);
     this.#buffers = new Buffers(ctx, pool, this.#bins);
     this.#pickPlaces = new PickPlaces(ctx, pool, this.#bins);
-    this.#coaters = new Coaters(ctx, pool);
-    this.#welders = new Welders(ctx, pool);
+    this.#coaters = new PointStations(ctx, pool, coatingStation);
+    this.#welders = new PointStations(ctx, pool, weldStation);
     this.#faults = new FaultTable(dt, this.seed);
     this.#lineSig = Int32Array.from(LINE_SIGNALS.map((f) => ctx.signal(LINE_PREFIX, f.field)));
     this.#itemView = new ItemMimic(line, lanes.map((l) => l.cfg), pool, (name) => signalId(resolve, values, name));
