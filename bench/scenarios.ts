@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadLineFile } from '../core/config/line-file.ts';
 import { Lockstep } from '../core/engine/lockstep.ts';
-import { catalogOf, programTagMap } from '../core/scenario/scenario-compile.ts';
+import { programTagMap, runSignals } from '../core/engine/run-catalog.ts';
 import { runScenarioTask } from '../core/scenario/scenario-task.ts';
 import { scenarioFiles } from '../core/scenario/suite.ts';
 import { ScenarioPool } from '../core/scenario/pool.ts';
@@ -35,7 +35,7 @@ export async function scenariosBench(log: (s: string) => void): Promise<void> {
   // Baseline: the bare lock-stepped line, 10 simulated minutes.
   const line = loadLineFile(DEMO);
   const tagMap = programTagMap('sorting');
-  const ls = await Lockstep.create(line, catalogOf(line, tagMap), { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 }, tagMap);
+  const ls = await Lockstep.create(line, runSignals(line, tagMap), { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 }, tagMap);
   let t = performance.now();
   ls.run(600_000);
   const bareMs = performance.now() - t;

@@ -5,12 +5,13 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
 import { isErrorCode, TwinloopError } from '../errors.ts';
-import { SignalTable, type SignalDef } from '../signals.ts';
+import { SignalTable } from '../signals.ts';
 import { loadLineFile } from '../config/line-file.ts';
-import { lineSignals, type LineFile } from '../../physics/model.ts';
+import type { LineFile } from '../../physics/model.ts';
 import type { TagMapping } from '../exchange.ts';
+import { programTagMap, runSignals } from './run-catalog.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { programs, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -65,33 +66,12 @@ export interface RunOptions {
 const ACK_TIMEOUT_MS = 10_000;
 const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: DEFAULT_PROGRAM, cycleMs: 10 };
 
-/** The tag map of a built-in program when no plant file names one: address = signal name. */
+/** The tag map of a controller's built-in program (default: the default program), when no plant file names one. */
 export function defaultTagMap(controller: ControllerConfig): TagMapping[] {
-  const factory = programs[controller.program ?? DEFAULT_PROGRAM];
-  if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${controller.program}"; known: ${Object.keys(programs).join(', ')}`);
-  const io = factory().io;
-  return [
-    ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
-    ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
-  ];
+  return programTagMap(controller.program ?? DEFAULT_PROGRAM);
 }
 
-/**
- * The catalog of a run: the line's signals plus controller outputs the model does not know
- * (e.g. `ctl.fault`), kept as state signals so the HMI can show them.
- */
-export function runSignals(line: LineFile, tagMap: readonly TagMapping[]): SignalDef[] {
-  const defs = lineSignals(line);
-  const known = new Set(defs.map((d) => d.name));
-  for (const m of tagMap) {
-    if (!known.has(m.signal) && m.direction === 'read') {
-      defs.push({ name: m.signal, type: m.type, kind: 'state', unit: '', description: `controller output ${m.address}` });
-      known.add(m.signal);
-    }
-  }
-  return defs;
-}
-
+export { runSignals };
 
 function workerUrl(): URL {
   // Under tsx the sources are .ts; compiled with tsc they are .js next to this file.

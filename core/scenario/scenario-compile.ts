@@ -10,12 +10,13 @@ import { loadLineFile } from '../config/line-file.ts';
 import { formatPath } from '../config/schema-validator.ts';
 import { TwinloopError } from '../errors.ts';
 import type { TagMapping } from '../exchange.ts';
+import { programTagMap, runSignals } from '../engine/run-catalog.ts';
 import type { SignalDef } from '../signals.ts';
 import type { PlantController, PlantFile } from '../config/plant-file.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
 import { COMPONENT_FAULT_TARGET, type ComponentFaultKind, type FaultSpec, type SignalFaultKind } from '../../physics/fault-spec.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
-import { programs, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { applyOverrides, type OverrideValue } from './line-overrides.ts';
 import { stepKind, type ScenarioDoc } from './scenario-file.ts';
@@ -57,32 +58,6 @@ export interface PrepareOptions {
   readonly program?: string;
   /** Extra line overrides (a sweep point), applied after the file's. */
   readonly overrides?: Readonly<Record<string, OverrideValue>>;
-}
-
-/** The tag map of a built-in program when no plant file gives one: address = signal name. */
-export function programTagMap(program: string): TagMapping[] {
-  // Built here rather than through core/engine/engine.ts so a pool worker does not load the
-  // network protocol stacks the engine's plant coupling imports.
-  const factory = programs[program];
-  if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${program}"; known: ${Object.keys(programs).join(', ')}`);
-  const io = factory().io;
-  return [
-    ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
-    ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
-  ];
-}
-
-/** The line's signals plus controller outputs the model does not know (e.g. ctl.fault), as state. */
-export function catalogOf(line: LineFile, tagMap: readonly TagMapping[]): SignalDef[] {
-  const defs = lineSignals(line);
-  const known = new Set(defs.map((d) => d.name));
-  for (const m of tagMap) {
-    if (!known.has(m.signal) && m.direction === 'read') {
-      defs.push({ name: m.signal, type: m.type, kind: 'state', unit: '', description: `controller output ${m.address}` });
-      known.add(m.signal);
-    }
-  }
-  return defs;
 }
 
 const seconds = (s: number): string => `${s} s`;
@@ -148,7 +123,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
     tagMap = programTagMap(program);
   }
-  const defs = catalogOf(line, tagMap);
+  const defs = runSignals(line, tagMap);
   const ids = new Map(defs.map((d, i) => [d.name, i] as const));
   const modelSignals = new Set(lineSignals(line).map((d) => d.name));
   const names = (): string[] => defs.map((d) => d.name).filter((n) => !n.startsWith('items.'));
