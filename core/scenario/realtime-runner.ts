@@ -16,9 +16,9 @@ import type { RunControl } from '../engine/run-control.ts';
 import type { SoftPlcProcess } from '../engine/soft-plc-process.ts';
 import type { PlantFile } from '../config/plant-file.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
-import { judgeKpis, KpiTracker, kpiSignals } from './kpis.ts';
+import { KpiTracker, kpiSignals } from './kpis.ts';
 import type { RunOptions, ScenarioResult } from './runner.ts';
-import { runSteps } from './step-loop.ts';
+import { runSteps, scenarioResult } from './step-loop.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
 import { TraceRecorder } from './trace-file.ts';
 import { TrendRing } from './trend-ring.ts';
@@ -257,24 +257,15 @@ async function execute(p: PreparedScenario, run: RunControl, soft: SoftPlc | und
     await pollFor(options.tailSeconds ?? 1, () => false).catch(() => undefined);
     failure = { step: failed.step, time: failed.time, trend: r.ring.window(failed.time) };
   }
-  const kpiValues = r.kpi.result(r.v);
-  const kpis = judgeKpis(kpiValues, p.doc.data.kpis, failed !== null);
-  const kpiFail = kpis.find((k) => k.status === 'failed');
-  return {
-    name: p.name,
-    file: p.doc.file,
+  return scenarioResult(p, {
     program: `${p.controller.program ?? '?'} (${p.controller.protocol}, real time)`,
-    seed: p.seed,
-    status: failed || kpiFail ? 'failed' : 'passed',
-    ...(failed ? { message: failed.message } : kpiFail ? { message: kpiFail.message! } : {}),
-    steps,
-    kpis,
-    kpiValues,
+    verdicts: steps,
+    failed,
+    failure,
+    kpiValues: r.kpi.result(r.v),
     simTime: r.time,
     wallMs: performance.now() - wall0,
-    ...(failure ? { failure } : {}),
-    involved: p.involved,
     trace: r.trace.encode(),
     snapshots: [],
-  };
+  });
 }

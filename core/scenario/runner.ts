@@ -17,9 +17,9 @@ import { TwinloopError } from '../errors.ts';
 import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
-import { judgeKpis, KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
+import { KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
-import { runSteps } from './step-loop.ts';
+import { runSteps, scenarioResult } from './step-loop.ts';
 import { TraceRecorder } from './trace-file.ts';
 import { TrendRing, type TrendWindow } from './trend-ring.ts';
 
@@ -233,27 +233,18 @@ export async function runScenario(p: PreparedScenario, options: RunOptions = {})
   }
   run.finish();
   const kpiValues = run.kpi.result(v);
-  const kpis = judgeKpis(kpiValues, p.doc.data.kpis, failed !== null);
-  const kpiFail = kpis.find((k) => k.status === 'failed');
-  const status = failed || kpiFail ? 'failed' : 'passed';
   await ls.exchange?.adapter.close();
-  return {
-    name: p.name,
-    file: p.doc.file,
+  return scenarioResult(p, {
     program: p.controller.program ?? DEFAULT_PROGRAM,
-    seed: p.seed,
-    status,
-    ...(failed ? { message: failed.message } : kpiFail ? { message: kpiFail.message! } : {}),
-    steps,
-    kpis,
+    verdicts: steps,
+    failed,
+    failure,
     kpiValues,
     simTime: run.time,
     wallMs: performance.now() - wall0,
-    ...(failure ? { failure } : {}),
-    involved: p.involved,
     trace: run.trace.encode(),
     snapshots,
-  };
+  });
 }
 
 /** Execute one step; returns a failure message, or undefined when it passed. */

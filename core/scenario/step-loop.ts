@@ -1,9 +1,11 @@
 // The verdict loop both scenario runners share (lock-step and real time): run the steps in
 // order, stop at the first failure (a thrown error counts as one, labelled with the step) and
-// mark the rest skipped, each verdict with its start and end on the run's clock.
+// mark the rest skipped, each verdict with its start and end on the run's clock; then judge the
+// KPIs and assemble the scenario's result the same way for both.
 
-import type { CompiledStep } from './scenario-compile.ts';
-import type { StepVerdict } from './runner.ts';
+import { judgeKpis, type Kpis } from './kpis.ts';
+import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
+import type { ScenarioResult, StepVerdict } from './runner.ts';
 
 export interface StepFailure {
   readonly step: number;
@@ -44,4 +46,41 @@ export async function runSteps(steps: readonly CompiledStep[], loop: StepLoop): 
     } else verdicts.push({ ...base, status: 'passed', end });
   }
   return { verdicts, failed };
+}
+
+/** How a run ended, as each runner measured it. */
+export interface RunOutcome {
+  /** What the report names as the program under test. */
+  readonly program: string;
+  readonly verdicts: StepVerdict[];
+  readonly failed: StepFailure | null;
+  readonly failure?: ScenarioResult['failure'];
+  readonly kpiValues: Kpis;
+  readonly simTime: number;
+  readonly wallMs: number;
+  readonly trace: Uint8Array;
+  readonly snapshots: ScenarioResult['snapshots'];
+}
+
+/** Judge the KPIs (a failed step fails the ones that need a whole run) and build the result. */
+export function scenarioResult(p: PreparedScenario, o: RunOutcome): ScenarioResult {
+  const kpis = judgeKpis(o.kpiValues, p.doc.data.kpis, o.failed !== null);
+  const kpiFail = kpis.find((k) => k.status === 'failed');
+  return {
+    name: p.name,
+    file: p.doc.file,
+    program: o.program,
+    seed: p.seed,
+    status: o.failed || kpiFail ? 'failed' : 'passed',
+    ...(o.failed ? { message: o.failed.message } : kpiFail ? { message: kpiFail.message! } : {}),
+    steps: o.verdicts,
+    kpis,
+    kpiValues: o.kpiValues,
+    simTime: o.simTime,
+    wallMs: o.wallMs,
+    ...(o.failure ? { failure: o.failure } : {}),
+    involved: p.involved,
+    trace: o.trace,
+    snapshots: o.snapshots,
+  };
 }
