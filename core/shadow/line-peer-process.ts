@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TwinloopError } from '../errors.ts';
+import { stopChild } from '../engine/soft-plc-process.ts';
 import type { FaultInfo, FaultSpec, LineFault } from '../../physics/fault-spec.ts';
 
 const MAIN = fileURLToPath(new URL('../../plc-adapters/soft-plc/main.ts', import.meta.url));
@@ -97,15 +98,6 @@ export async function startLinePeerProcess(o: LinePeerProcessOptions): Promise<L
         child.stdin.write('{"counters":true}\n');
       }),
     kill: () => void child.kill('SIGKILL'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    close: () => stopChild(child),
   };
 }
