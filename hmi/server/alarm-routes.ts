@@ -16,6 +16,7 @@ import { isTwinloopError, TwinloopError, type ErrorCode } from '../../core/error
 import type { ServerContext } from './context.ts';
 import type { ApiError } from './http-errors.ts';
 import { carryOut } from './privileged.ts';
+import { idParam } from './id-param.ts';
 
 /** Body of GET /api/alarms. */
 export interface AlarmsResponse {
@@ -42,13 +43,6 @@ type ActionName = 'ack' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-
 
 // Status by the manager's codes (http-errors.ts maps the server's own; these are the alarm ones).
 const STATUS: Partial<Record<ErrorCode, number>> = { ALARM_UNKNOWN: 404, ALARM_STATE: 409, ALARM_INVALID: 400, ALARM_JOURNAL: 503 };
-
-const idParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } },
-  additionalProperties: false,
-} as const;
 
 const note = { type: 'string', minLength: 1, maxLength: MAX_NOTE, pattern: '\\S' } as const;
 const noteBody = { type: 'object', required: ['note'], properties: { note }, additionalProperties: false } as const;

@@ -8,6 +8,7 @@ import { TwinloopError } from '../../core/errors.ts';
 import { COMPONENT_FAULT_KINDS, SIGNAL_FAULT_KINDS, type FaultInfo, type FaultSpec } from '../../physics/fault-spec.ts';
 import type { ServerContext } from './context.ts';
 import { carryOut } from './privileged.ts';
+import { idParam } from './id-param.ts';
 
 const faultBody = {
   type: 'object',
@@ -25,13 +26,6 @@ const faultBody = {
   if: { properties: { target: { const: 'signal' } } },
   then: { required: ['signal'], not: { anyOf: [{ required: ['component'] }, { required: ['severity'] }] }, properties: { kind: { enum: SIGNAL_FAULT_KINDS } } },
   else: { required: ['component'], not: { anyOf: [{ required: ['signal'] }, { required: ['value'] }] }, properties: { kind: { enum: COMPONENT_FAULT_KINDS } } },
-} as const;
-
-const idParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } },
-  additionalProperties: false,
 } as const;
 
 type FaultBody = FaultSpec & { confirm?: boolean };

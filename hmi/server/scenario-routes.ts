@@ -9,6 +9,7 @@ import type { ServerContext } from './context.ts';
 import { carryOut } from './privileged.ts';
 import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
 import { ScenarioRuns, type ScenarioEntry, type ScenarioRunView } from '../../core/scenario/scenario-runs.ts';
+import { idParam } from './id-param.ts';
 
 const startBody = {
   type: 'object',
@@ -17,13 +18,6 @@ const startBody = {
     file: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._-]+\\.ya?ml$' },
     program: { type: 'string', minLength: 1, maxLength: 100 },
   },
-  additionalProperties: false,
-} as const;
-
-const idParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } },
   additionalProperties: false,
 } as const;
 
