@@ -17,16 +17,8 @@ import type { AlarmPriority, AlarmSource } from './alarm-sink.ts';
 import type { AlarmEventKind, AlarmState } from './alarm-state.ts';
 import type { AlarmEntry, AlarmEventView } from './alarm-view.ts';
 
-/** What record() appends (the journal adds seq and wall time). */
-export interface NewAlarmEvent {
-  readonly at: number;
-  readonly kind: AlarmEventKind;
-  readonly from: AlarmState;
-  readonly to: AlarmState;
-  readonly priority: AlarmPriority;
-  readonly user: string | null;
-  readonly note: string | null;
-}
+/** What record() appends: the event as the history shows it, less what the journal adds (seq, wall time) or takes from the entry (id, key, source, message). */
+export type NewAlarmEvent = Omit<AlarmEventView, 'seq' | 'wall' | 'alarmId' | 'key' | 'source' | 'message'>;
 
 export interface HistoryQuery {
   /** Manager-clock range, inclusive; absent = open. */

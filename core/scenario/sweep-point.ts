@@ -7,16 +7,10 @@ import { prepareScenario } from './scenario-compile.ts';
 import { validateScenario } from './scenario-file.ts';
 import { runScenario, type ScenarioResult } from './runner.ts';
 import type { OverrideValue } from './line-overrides.ts';
+import type { SweepSpec } from './sweep.ts';
 
-export interface SweepPointTask {
-  readonly name: string;
-  /** Absolute path of the line file. */
-  readonly line: string;
-  readonly program: string;
-  /** Simulated seconds. */
-  readonly duration: number;
-  readonly seed?: number;
-  readonly sampleMs: number;
+/** One point of a sweep: the sweep's settings (its name made the point's) with this point's values. */
+export interface SweepPointTask extends Omit<SweepSpec, 'grid'> {
   /** Line-file parameters by path (line-overrides.ts). */
   readonly overrides: Readonly<Record<string, OverrideValue>>;
   /** Numeric tuning fields of the built-in program. */

@@ -18,9 +18,10 @@ export const SWEEP_SCHEMA_URL = new URL('./sweep.schema.json', import.meta.url);
 
 export interface SweepSpec {
   readonly name: string;
-  /** Absolute. */
+  /** Absolute path of the line file. */
   readonly line: string;
   readonly program: string;
+  /** Simulated seconds per point. */
   readonly duration: number;
   readonly seed?: number;
   readonly sampleMs: number;
