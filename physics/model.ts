@@ -3,7 +3,7 @@
 // line-file types, lineSignals() and checkReferences() live in line.ts and are re-exported
 // here. See docs/physics.md.
 
-import { processPeriodIssue, processTicks } from './time-slice.ts';
+import { processTicks } from './time-slice.ts';
 import { TwinloopError } from '../core/errors.ts';
 import type { BuildContext, Placed } from './component.ts';
 import { readNumber, signalId } from './component.ts';
@@ -185,8 +185,6 @@ export class Model {
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
       throw new TwinloopError('MODEL_BUILD', `line ${line.name}: seed must be a number, got ${String(seed)}`);
     }
-    const period = processPeriodIssue(dt, line.processPeriod);
-    if (period !== undefined) throw new TwinloopError('MODEL_BUILD', `line ${line.name}: processPeriod ${period}`);
     this.dt = dt;
     this.processTicks = processTicks(dt, line.processPeriod);
     this.seed = seed >>> 0;
