@@ -91,19 +91,41 @@ function symbolByHandle(s: TargetState, handle: number): AdsSymbol | number {
   return h.symbol;
 }
 
+/** imageSpan's answer for a group that is not the process image. */
+const NOT_IMAGE = -1;
+/** [start, size] of the process-image bytes the last imageSpan call addressed (no object per access). */
+const span = new Int32Array(2);
+
+/**
+ * The process-image bytes an access of `length` bytes at (group, offset) covers, into `span`:
+ * by offset (PLC_MEMORY) or by handle (SYM_VALBYHND; a read may ask for more than the symbol, a
+ * write must give exactly its size). Returns AdsError.OK, the error that refuses the access, or
+ * NOT_IMAGE. The one place single and sum reads and writes resolve what they touch.
+ */
+function imageSpan(s: TargetState, group: number, offset: number, length: number, write: boolean): number {
+  if (group === IndexGroup.PLC_MEMORY) {
+    if (!memoryRange(s, offset, length)) return AdsError.INVALID_INDEX_OFFSET;
+    span[0] = offset;
+    span[1] = length;
+    return AdsError.OK;
+  }
+  if (group !== IndexGroup.SYM_VALBYHND) return NOT_IMAGE;
+  const sym = symbolByHandle(s, offset);
+  if (typeof sym === 'number') return sym;
+  if (write ? length !== sym.size : length < sym.size) return AdsError.INVALID_SIZE;
+  span[0] = sym.indexOffset;
+  span[1] = sym.size;
+  return AdsError.OK;
+}
+
 export function serviceRead(s: TargetState, port: number, group: number, offset: number, length: number): ServiceResult {
+  const image = imageSpan(s, group, offset, length, false);
+  if (image !== NOT_IMAGE) {
+    if (image !== AdsError.OK) return fail(image);
+    s.touchedRead = true;
+    return ok(Buffer.from(s.memory.subarray(span[0]!, span[0]! + span[1]!)));
+  }
   switch (group) {
-    case IndexGroup.PLC_MEMORY:
-      if (!memoryRange(s, offset, length)) return fail(AdsError.INVALID_INDEX_OFFSET);
-      s.touchedRead = true;
-      return ok(Buffer.from(s.memory.subarray(offset, offset + length)));
-    case IndexGroup.SYM_VALBYHND: {
-      const sym = symbolByHandle(s, offset);
-      if (typeof sym === 'number') return fail(sym);
-      if (length < sym.size) return fail(AdsError.INVALID_SIZE);
-      s.touchedRead = true;
-      return ok(Buffer.from(s.memory.subarray(sym.indexOffset, sym.indexOffset + sym.size)));
-    }
     case IndexGroup.SYM_VERSION:
       return ok(Buffer.from([s.symbolVersion & 0xff]));
     case IndexGroup.SYM_UPLOADINFO2:
@@ -140,20 +162,14 @@ export function serviceRead(s: TargetState, port: number, group: number, offset:
 }
 
 export function serviceWrite(s: TargetState, group: number, offset: number, data: Buffer): ServiceResult {
+  const image = imageSpan(s, group, offset, data.length, true);
+  if (image !== NOT_IMAGE) {
+    if (image !== AdsError.OK) return fail(image);
+    data.copy(s.memory, span[0]!);
+    markWritten(s, span[0]!, span[0]! + span[1]!);
+    return ok();
+  }
   switch (group) {
-    case IndexGroup.PLC_MEMORY:
-      if (!memoryRange(s, offset, data.length)) return fail(AdsError.INVALID_INDEX_OFFSET);
-      data.copy(s.memory, offset);
-      markWritten(s, offset, offset + data.length);
-      return ok();
-    case IndexGroup.SYM_VALBYHND: {
-      const sym = symbolByHandle(s, offset);
-      if (typeof sym === 'number') return fail(sym);
-      if (data.length !== sym.size) return fail(AdsError.INVALID_SIZE);
-      data.copy(s.memory, sym.indexOffset);
-      markWritten(s, sym.indexOffset, sym.indexOffset + sym.size);
-      return ok();
-    }
     case IndexGroup.SYM_RELEASEHND: {
       if (data.length < 4) return fail(AdsError.INVALID_SIZE);
       return s.handles.delete(data.readUInt32LE(0)) ? ok() : fail(AdsError.SYMBOL_NOT_FOUND);
@@ -226,27 +242,14 @@ function sumRead(s: TargetState, port: number, count: number, req: Buffer): Serv
     const group = req.readUInt32LE(k * 12);
     const offset = req.readUInt32LE(k * 12 + 4);
     const len = req.readUInt32LE(k * 12 + 8);
-    let error: number;
-    if (group === IndexGroup.SYM_VALBYHND) {
-      const sym = symbolByHandle(s, offset);
-      if (typeof sym === 'number') error = sym;
-      else if (len < sym.size) error = AdsError.INVALID_SIZE;
-      else {
-        error = AdsError.OK;
-        copyBytes(mem, sym.indexOffset, out, at, sym.size);
-        s.touchedRead = true;
-      }
-    } else if (group === IndexGroup.PLC_MEMORY) {
-      if (!memoryRange(s, offset, len)) error = AdsError.INVALID_INDEX_OFFSET;
-      else {
-        error = AdsError.OK;
-        copyBytes(mem, offset, out, at, len);
-        s.touchedRead = true;
-      }
-    } else {
+    let error = imageSpan(s, group, offset, len, false);
+    if (error === NOT_IMAGE) {
       const r = serviceRead(s, port, group, offset, len);
       error = r.error;
       if (!error) r.data.copy(out, at, 0, Math.min(len, r.data.length));
+    } else if (error === AdsError.OK) {
+      copyBytes(mem, span[0]!, out, at, span[1]!);
+      s.touchedRead = true;
     }
     out.writeUInt32LE(error, k * 4);
     at += len;
@@ -267,18 +270,11 @@ function sumWrite(s: TargetState, count: number, req: Buffer): ServiceResult {
     const offset = req.readUInt32LE(k * 12 + 4);
     const len = req.readUInt32LE(k * 12 + 8);
     if (at + len > req.length) return fail(AdsError.INVALID_SIZE);
-    let error: number;
-    if (group === IndexGroup.SYM_VALBYHND) {
-      const sym = symbolByHandle(s, offset);
-      if (typeof sym === 'number') error = sym;
-      else if (len !== sym.size) error = AdsError.INVALID_SIZE;
-      else {
-        error = AdsError.OK;
-        copyBytes(req, at, mem, sym.indexOffset, len);
-        markWritten(s, sym.indexOffset, sym.indexOffset + len);
-      }
-    } else {
-      error = serviceWrite(s, group, offset, req.subarray(at, at + len)).error;
+    let error = imageSpan(s, group, offset, len, true);
+    if (error === NOT_IMAGE) error = serviceWrite(s, group, offset, req.subarray(at, at + len)).error;
+    else if (error === AdsError.OK) {
+      copyBytes(req, at, mem, span[0]!, len);
+      markWritten(s, span[0]!, span[0]! + len);
     }
     out.writeUInt32LE(error, k * 4);
     at += len;
