@@ -524,27 +524,33 @@ export class OpcuaAdapter implements PlcAdapter {
    */
   async #readValues(session: ClientSession, ids: ReadValueId[]): Promise<DataValue[]> {
     const ua = this.#ua!;
-    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
-    if (typeof transact !== 'function') return session.read(ids, 0);
     const request = new ua.ReadRequest({ maxAge: 0, timestampsToReturn: TIMESTAMPS_NEITHER });
     request.nodesToRead = ids;
-    const response = await new Promise<unknown>((resolve, reject) => transact.call(session, request, (err, res) => (err ? reject(err) : resolve(res))));
-    const results = response instanceof ua.ReadResponse ? response.results : undefined;
-    if (!results || results.length !== ids.length) throw new Error(`malformed ReadResponse (${results?.length ?? 'no'} results for ${ids.length} nodes)`);
-    return results;
+    const results = await this.#transact(session, request, ids.length, (r) => (r instanceof ua.ReadResponse ? r.results : undefined));
+    return results ?? session.read(ids, 0);
   }
 
   /** One Write of prebuilt WriteValues (their Variants already hold the values). */
   async #writeValues(session: ClientSession, nodes: WriteValue[]): Promise<StatusCode[]> {
     const ua = this.#ua!;
-    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
-    if (typeof transact !== 'function') return session.write(nodes);
     const request = new ua.WriteRequest({});
     request.nodesToWrite = nodes;
+    const results = await this.#transact(session, request, nodes.length, (r) => (r instanceof ua.WriteResponse ? r.results : undefined));
+    return results ?? session.write(nodes);
+  }
+
+  /**
+   * Send a prebuilt request through the session's transaction call and check that its response
+   * has one result per node. Undefined when this node-opcua has no such call: the caller then
+   * uses the public session.read / session.write.
+   */
+  async #transact<T>(session: ClientSession, request: ReadRequest | WriteRequest, n: number, results: (response: unknown) => T[] | null | undefined): Promise<T[] | undefined> {
+    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
+    if (typeof transact !== 'function') return undefined;
     const response = await new Promise<unknown>((resolve, reject) => transact.call(session, request, (err, res) => (err ? reject(err) : resolve(res))));
-    const results = response instanceof ua.WriteResponse ? response.results : undefined;
-    if (!results || results.length !== nodes.length) throw new Error(`malformed WriteResponse (${results?.length ?? 'no'} results for ${nodes.length} nodes)`);
-    return results;
+    const out = results(response);
+    if (!out || out.length !== n) throw new Error(`malformed ${request.constructor.name.replace('Request', 'Response')} (${out?.length ?? 'no'} results for ${n} nodes)`);
+    return out;
   }
 
   /**
