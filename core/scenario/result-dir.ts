@@ -12,16 +12,9 @@ import { decodeTrace, type Trace } from './trace-file.ts';
 export const RESULT_FILE = 'result.json';
 export const TRACE_FILE = 'trace.bin';
 
-export interface ResultJson {
+/** result.json: the result's summary fields as they are, the KPI values as `kpis` and their verdicts as `kpiVerdicts`. */
+export interface ResultJson extends Pick<ScenarioResult, 'name' | 'file' | 'program' | 'seed' | 'status' | 'message' | 'simTime' | 'wallMs'> {
   readonly kind: 'scenario' | 'sweep-point';
-  readonly name: string;
-  readonly file: string;
-  readonly program: string;
-  readonly seed: number;
-  readonly status: 'passed' | 'failed' | 'error';
-  readonly message?: string;
-  readonly simTime: number;
-  readonly wallMs: number;
   readonly kpis: Kpis | null;
   readonly steps: readonly StepVerdict[];
   readonly kpiVerdicts: readonly KpiVerdict[];

@@ -50,6 +50,19 @@ export function sortingLine(): LineFile {
   return parse(readFileSync(new URL('../../examples/sorting.yaml', import.meta.url), 'utf8')) as LineFile;
 }
 
+/** Run the furnace example open-loop: heater at 80 %, belts at 50 Hz, compressor, cooling pump at 80 %, blow-down at 50 %. */
+export function driveFurnaceLine(r: Rig): void {
+  r.set('fz1.power', 80);
+  for (const m of ['mIn', 'mHearth', 'mOut']) {
+    r.set(`${m}.run`, 1);
+    r.set(`${m}.setpoint`, 50);
+  }
+  r.set('air.enable', 1);
+  r.set('pCool.run', 1);
+  r.set('pCool.setpoint', 80);
+  r.set('vBlow.command', 50);
+}
+
 /** Step until `cond` holds (checked after each step); returns the tick, or throws after `max` steps. */
 export function runUntil(r: Rig, cond: () => boolean, max: number): number {
   for (let i = 0; i < max; i++) {

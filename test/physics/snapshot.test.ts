@@ -8,23 +8,11 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import type { LineFile } from '../../physics/model.ts';
 import { isTwinloopError } from '../../core/errors.ts';
-import { hashValues, rig, sortingLine } from './harness.ts';
+import { driveFurnaceLine, hashValues, rig, sortingLine } from './harness.ts';
 import type { Rig } from './harness.ts';
 
 const furnace = parse(readFileSync(new URL('../../examples/furnace.yaml', import.meta.url), 'utf8')) as LineFile;
 
-/** Drive the furnace line open-loop: a fixed command pattern that depends only on the tick. */
-function drive(r: Rig): void {
-  r.set('fz1.power', 80);
-  for (const m of ['mIn', 'mHearth', 'mOut']) {
-    r.set(`${m}.run`, 1);
-    r.set(`${m}.setpoint`, 50);
-  }
-  r.set('air.enable', 1);
-  r.set('pCool.run', 1);
-  r.set('pCool.setpoint', 80);
-  r.set('vBlow.command', 50);
-}
 
 function trace(r: Rig, steps: number): number[] {
   const out: number[] = [];
@@ -40,7 +28,7 @@ function trace(r: Rig, steps: number): number[] {
 
 test('a restored model continues bit-identically (fresh model and same model)', () => {
   const a = rig(furnace);
-  drive(a);
+  driveFurnaceLine(a);
   a.run(120_000); // 2 min: items on the belts, the zone warming, wear and energy accrued
   a.model.injectFault({ target: 'signal', signal: 'tt1.value', kind: 'noise', value: 2 });
   a.model.injectFault({ target: 'signal', signal: 'peDoor.blocked', kind: 'delay', value: 0.2 });
@@ -64,16 +52,16 @@ test('a restored model continues bit-identically (fresh model and same model)', 
 test('reset repeats the run exactly (random streams, dead-time rings, faults re-armed)', () => {
   const l: LineFile = { ...furnace, faults: [{ signal: 'tt1.value', kind: 'noise', value: 1, at: 1 }] };
   const a = rig(l);
-  drive(a);
+  driveFurnaceLine(a);
   const first = trace(a, 30_000);
   a.model.reset();
-  drive(a);
+  driveFurnaceLine(a);
   assert.equal(trace(a, 30_000), first);
 });
 
 test('a snapshot of another line is refused; the model is unchanged', () => {
   const a = rig(furnace);
-  drive(a);
+  driveFurnaceLine(a);
   a.run(1000);
   const before = hashValues(a.values);
   const other = rig(sortingLine()).model.snapshot();

@@ -12,7 +12,7 @@ import type { ComponentConfig, LineFile } from '../../physics/model.ts';
 import { checkReferences, Model } from '../../physics/model.ts';
 import { parseLineFile } from '../../core/config/line-file.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { hashValues, rig, runUntil } from './harness.ts';
+import { driveFurnaceLine, hashValues, rig, runUntil } from './harness.ts';
 import type { Rig } from './harness.ts';
 
 const P_ATM = 1.01325;
@@ -169,22 +169,10 @@ test('quality gates judge every item with a slice (the same items as every step)
   assert.ok(Math.abs(slice.reject - every.reject) <= 2, `rejects ${slice.reject} vs ${every.reject}`);
 });
 
-/** Run the furnace example open-loop: belts, heater, compressor and cooling on. */
-function drive(r: Rig): void {
-  r.set('fz1.power', 80);
-  for (const m of ['mIn', 'mHearth', 'mOut']) {
-    r.set(`${m}.run`, 1);
-    r.set(`${m}.setpoint`, 50);
-  }
-  r.set('air.enable', 1);
-  r.set('pCool.run', 1);
-  r.set('pCool.setpoint', 80);
-}
-
 test('a sliced model continues bit-identically from a snapshot', () => {
   const line: LineFile = { ...furnaceLine, processPeriod: 0.01 };
   const a = rig(line);
-  drive(a);
+  driveFurnaceLine(a);
   a.run(60_003);
   const snap = a.model.snapshot();
   const trace = (r: Rig): number[] => {
