@@ -388,7 +388,6 @@ export class OpcuaAdapter implements PlcAdapter {
     // Request bodies of the previous connection may carry the old types: rebuilt on next use.
     batch.pollIds = undefined;
     batch.writeNodes = undefined;
-    batch.writeVariants = undefined;
     batch.quality.fill(2);
     const sub = this.#subscription;
     if (sub && batch.tags[0]?.direction === 'read') {
@@ -475,14 +474,7 @@ export class OpcuaAdapter implements PlcAdapter {
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${b.tags.length} tags not sent: not connected`);
     }
     const ua = this.#ua!;
-    let variants = b.writeVariants;
-    let all = b.writeNodes;
-    if (!variants || !all) {
-      all = b.nodeIds.map((nodeId, k) => new ua.WriteValue({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: b.dataTypes[k]!, value: encodeValue(b.dataTypes[k]!, 0) } } }));
-      variants = all.map((w) => w.value.value);
-      b.writeNodes = all;
-      b.writeVariants = variants;
-    }
+    const all = (b.writeNodes ??= b.nodeIds.map((nodeId, k) => new ua.WriteValue({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: b.dataTypes[k]!, value: encodeValue(b.dataTypes[k]!, 0) } } })));
     const nodes: WriteValue[] = changed ? [] : all;
     const misfit: string[] = [];
     for (let k = 0; k < b.tags.length; k++) {
@@ -490,7 +482,7 @@ export class OpcuaAdapter implements PlcAdapter {
       const t = b.dataTypes[k]!;
       const v = values[k]!;
       if (!fitsType(t, v)) misfit.push(`${b.tags[k]!.address} (${v})`);
-      variants[k]!.value = encodeValue(t, v);
+      all[k]!.value.value.value = encodeValue(t, v);
       if (changed) nodes.push(all[k]!);
     }
     // Refused before anything is sent: a write is whole or not at all, and never replayed.

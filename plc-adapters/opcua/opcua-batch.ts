@@ -2,7 +2,7 @@
 // request bodies built once, the subscription cache, and the helpers that bound and slice the
 // requests made with it.
 
-import type { ClientMonitoredItemGroup, NodeId, ReadValueId, ReadValueIdOptions, Variant, WriteValue } from 'node-opcua';
+import type { ClientMonitoredItemGroup, NodeId, ReadValueId, ReadValueIdOptions, WriteValue } from 'node-opcua';
 import type { PlcAdapter, TagBatch, TagSpec } from '../adapter.ts';
 import { AttributeId, type DataType } from './opcua-types.ts';
 
@@ -26,7 +26,6 @@ export class OpcuaBatch implements TagBatch {
    */
   pollIds: ReadValueId[] | undefined;
   writeNodes: WriteValue[] | undefined;
-  writeVariants: Variant[] | undefined;
   // Subscription cache: the latest notification per tag, and whether one has arrived.
   readonly values: Float64Array;
   readonly quality: Uint8Array;
@@ -41,7 +40,6 @@ export class OpcuaBatch implements TagBatch {
     this.quality = new Uint8Array(tags.length).fill(2);
     this.pollIds = undefined;
     this.writeNodes = undefined;
-    this.writeVariants = undefined;
   }
 }
 
