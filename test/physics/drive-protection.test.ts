@@ -5,12 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentConfig, LineFile } from '../../physics/model.ts';
-import { rig, runUntil } from './harness.ts';
-
-function close(actual: number, expected: number, rel: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
-}
+import { close, rig, runUntil } from './harness.ts';
 
 function line(drive: Record<string, unknown> = {}, extra: ComponentConfig[] = []): LineFile {
   return { name: 'drive', dt: 0.001, components: [{ id: 'm', type: 'drive', ...drive }, ...extra] };

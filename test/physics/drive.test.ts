@@ -4,17 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentConfig, LineFile } from '../../physics/model.ts';
-import { rig } from './harness.ts';
+import { close, rig } from './harness.ts';
 
 const E1 = 1 - Math.exp(-1); // 0.6321205588...
 
 function driveLine(params: Record<string, unknown> = {}, extra: ComponentConfig[] = []): LineFile {
   return { name: 'drive', dt: 0.001, components: [{ id: 'm', type: 'drive', ...params }, ...extra] };
-}
-
-function close(actual: number, expected: number, rel: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
 }
 
 test('speed reaches 63.2 % of the setpoint at t = tau', () => {

@@ -5,17 +5,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentConfig, LineFile } from '../../physics/model.ts';
-import { rig, runUntil } from './harness.ts';
+import { close, rig, runUntil } from './harness.ts';
 
 const RHO_G_BAR = (1000 * 9.81) / 1e5;
 
 function line(components: ComponentConfig[]): LineFile {
   return { name: 'fluids', dt: 0.001, components };
-}
-
-function close(actual: number, expected: number, rel: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
 }
 
 test('tank fill time = volume / net inflow; the high switch trips at its level', () => {

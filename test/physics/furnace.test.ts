@@ -6,12 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ComponentConfig, LineFile } from '../../physics/model.ts';
-import { rig } from './harness.ts';
-
-function close(actual: number, expected: number, rel: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
-}
+import { close, rig } from './harness.ts';
 
 function zone(params: Record<string, unknown>, extra: ComponentConfig[] = [], dt = 0.01): LineFile {
   return { name: 'furnace', dt, components: [{ id: 'f', type: 'furnace', ...params }, ...extra] };

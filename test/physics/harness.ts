@@ -2,6 +2,7 @@
 // table, no worker) and gives tests name-based access to signals. Not a test file itself.
 
 import { readFileSync } from 'node:fs';
+import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { Model, lineSignals } from '../../physics/model.ts';
 import type { LineFile } from '../../physics/model.ts';
@@ -48,6 +49,12 @@ export function rig(line: LineFile): Rig {
 /** The demo line, parsed from examples/sorting.yaml. */
 export function sortingLine(): LineFile {
   return parse(readFileSync(new URL('../../examples/sorting.yaml', import.meta.url), 'utf8')) as LineFile;
+}
+
+/** Assert `actual` is within relative error `rel` of `expected` (absolute near 0), naming `what`. */
+export function close(actual: number, expected: number, rel: number, what: string): void {
+  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
+  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
 }
 
 /** Run the furnace example open-loop: heater at 80 %, belts at 50 Hz, compressor, cooling pump at 80 %, blow-down at 50 %. */

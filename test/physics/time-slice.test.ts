@@ -12,7 +12,7 @@ import type { ComponentConfig, LineFile } from '../../physics/model.ts';
 import { checkReferences, Model } from '../../physics/model.ts';
 import { parseLineFile } from '../../core/config/line-file.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
-import { driveFurnaceLine, hashValues, rig, runUntil } from './harness.ts';
+import { close, driveFurnaceLine, hashValues, rig, runUntil } from './harness.ts';
 import type { Rig } from './harness.ts';
 
 const P_ATM = 1.01325;
@@ -20,11 +20,6 @@ const furnaceLine = parse(readFileSync(new URL('../../examples/furnace.yaml', im
 
 function sliced(components: ComponentConfig[], processPeriod: number, dt = 0.001): LineFile {
   return { name: 'slice', dt, processPeriod, components };
-}
-
-function close(actual: number, expected: number, rel: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
-  assert.ok(err <= rel, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)} > ${rel})`);
 }
 
 test('tank fill time = volume / net inflow, to within one 10 ms slice', () => {
