@@ -190,6 +190,8 @@ export interface BuildContext {
   classIndex(name: string): number;
   /** Lane of the item pool held by this component (conveyor, roller conveyor, station); -1 if none (lanes.ts). */
   lane(id: string): number;
+  /** The array the components step on (the model's work array): step kernels are compiled for it (kernel.ts). */
+  readonly values: Float64Array;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 
 /** Catalog entry for encoders. */
 export const encoderType: ComponentType = {
@@ -34,13 +35,11 @@ export class Encoders {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #dt: number;
 
   constructor(ctx: BuildContext) {
     const placed = ctx.of('encoder');
     const n = placed.length;
     this.n = n;
-    this.#dt = ctx.dt;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     for (let k = 0; k < n; k++) {
@@ -49,6 +48,7 @@ export class Encoders {
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'count');
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(cfg['conveyor'] as string, 'speed');
     }
+    this.step = specialize(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, n, this.#f, this.#i, ctx.values, ctx.dt);
   }
 
   reset(values: Float64Array): void {
@@ -64,17 +64,21 @@ export class Encoders {
     return [this.#f, this.#i];
   }
 
-  step(values: Float64Array): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
-    const dt = this.#dt;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** The encoders' step loop over one model's arrays; instantiated per model by specialize(). */
+function encoderKernel(L: { COUNT: number; DISTANCE: number; C_D: number; C_INV_PITCH: number; C_SIG: number; C_SPEED_SIG: number }, n: number, f: Float64Array, ii: Int32Array, values: Float64Array, dt: number): () => void {
+  const COUNT = L.COUNT, DISTANCE = L.DISTANCE;
+  const oD = L.C_D * n, oInvPitch = L.C_INV_PITCH * n, oSig = L.C_SIG * n, oSpeedSig = L.C_SPEED_SIG * n;
+  return function encoderStep(): void {
     for (let k = 0; k < n; k++) {
-      const d = f[C_D * n + k]! + values[ii[C_SPEED_SIG * n + k]!]! * dt;
-      f[C_D * n + k] = d;
-      const b = ii[C_SIG * n + k]!;
-      values[b + COUNT] = Math.floor(d * f[C_INV_PITCH * n + k]!);
+      const d = f[oD + k]! + values[ii[oSpeedSig + k]!]! * dt;
+      f[oD + k] = d;
+      const b = ii[oSig + k]!;
+      values[b + COUNT] = Math.floor(d * f[oInvPitch + k]!);
       values[b + DISTANCE] = d;
     }
-  }
+  };
 }

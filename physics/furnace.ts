@@ -6,6 +6,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import { PhasePower } from './time-slice.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } from './items.ts';
@@ -90,25 +91,17 @@ export class Furnaces {
   readonly #i: Int32Array;
   /** Dead-time rings of all furnaces, kW of heater power. */
   readonly #buf: Float64Array;
-  readonly #pool: ItemPool;
-  readonly #dtHours: number;
-  /** Steps per process slice; a furnace steps over m dt at once. */
-  readonly #m: number;
   readonly #power: PhasePower;
   readonly totalPower = new Float64Array(1);
-  readonly #scratch = new Float64Array(1);
 
   constructor(ctx: BuildContext, pool: ItemPool, pumps: Pumps) {
     const placed = ctx.of('furnace');
     const n = placed.length;
     this.n = n;
-    this.#pool = pool;
     const m = ctx.processTicks;
-    this.#m = m;
     this.#power = new PhasePower(m);
     // Coefficients for the slice's step, m dt (the exact discretisation holds for any step).
     const dt = ctx.dt * m;
-    this.#dtHours = dt / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const f = this.#f;
@@ -145,6 +138,7 @@ export class Furnaces {
       buf += len;
     }
     this.#buf = new Float64Array(buf);
+    this.step = specialize(furnaceKernel, LAYOUT, n, m, this.#f, this.#i, this.#buf, pool, ctx.values, this.#power, this.totalPower, dt / 3600);
   }
 
   /** Heater-lost fault: heater power x (1 - severity). */
@@ -172,72 +166,39 @@ export class Furnaces {
     return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.parts];
   }
 
-  /** Step the furnaces of this tick's phase of the process slice. */
-  step(values: Float64Array, tick: number): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
-    const buf = this.#buf;
-    const m = this.#m;
-    const phase = tick % m;
-    let total = 0;
-    for (let k = phase; k < n; k += m) {
-      const b = ii[C_SIG * n + k]!;
-      let u = values[b + POWER_CMD]! / 100;
-      if (!(u > 0)) u = 0;
-      else if (u > 1) u = 1;
-      const pe = u * f[C_PMAX * n + k]! * f[C_HEATER * n + k]!;
-      // Dead time: the ring hands back the power of deadTime ago and keeps this step's.
-      let pd = pe;
-      const len = ii[C_BUF_N * n + k]!;
-      if (len > 0) {
-        const at = ii[C_BUF * n + k]! + ii[C_BUF_POS * n + k]!;
-        pd = buf[at]!;
-        buf[at] = pe;
-        const pos = ii[C_BUF_POS * n + k]! + 1;
-        ii[C_BUF_POS * n + k] = pos === len ? 0 : pos;
-      }
-      const t0 = f[C_T * n + k]!;
-      const c = ii[C_CONV * n + k]!;
-      // The item pass writes its result into a scratch array: a double returned from a call
-      // V8 does not inline is boxed, one allocation per step.
-      const scratch = this.#scratch;
-      scratch[0] = 0;
-      if (c >= 0) this.#heatItems(values, k, c);
-      const load = scratch[0]!;
-      const cs = ii[C_COOL_SIG * n + k]!;
-      let cooling = 0;
-      if (cs >= 0) {
-        const dT = t0 - f[C_T_COOL * n + k]!;
-        cooling = f[C_COOL_UA * n + k]! * values[cs]! * dT;
-      }
-      // Exact step of the lag towards the equilibrium of this step's net power.
-      const teq = f[C_AMB * n + k]! + (pd - load - cooling) * f[C_INV_UA * n + k]!;
-      const t = t0 + (teq - t0) * f[C_K * n + k]!;
-      f[C_T * n + k] = t;
-      const e = f[C_ENERGY * n + k]! + pe * this.#dtHours;
-      f[C_ENERGY * n + k] = e;
-      values[b + TEMPERATURE] = t;
-      values[b + HEATER_POWER] = pe;
-      values[b + ENERGY] = e;
-      values[b + LOAD] = load;
-      values[b + COOLING] = cooling;
-      total += pe;
-    }
-    this.#power.parts[phase] = total;
-    this.#power.sumInto(this.totalPower);
-  }
+  /** Step the furnaces of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
+  readonly step: (tick: number) => void;
+}
+
+/** Offsets the furnace kernel needs (it cannot see this module's constants). */
+const LAYOUT = { POWER_CMD, TEMPERATURE, HEATER_POWER, ENERGY, LOAD, COOLING, ITEMS, C_T, C_K, C_INV_UA, C_PMAX, C_AMB, C_START, C_END, C_K_ITEM, C_MC_DT, C_COOL_UA, C_T_COOL, C_HEATER, C_ENERGY, C_DT, C_SIG, C_CONV, C_COOL_SIG, C_BUF, C_BUF_N, C_BUF_POS, CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP };
+
+/** The furnaces' step loop over one model's arrays; instantiated per model by specialize(). */
+function furnaceKernel(
+  L: typeof LAYOUT,
+  n: number,
+  m: number,
+  f: Float64Array,
+  ii: Int32Array,
+  buf: Float64Array,
+  pool: ItemPool,
+  values: Float64Array,
+  power: PhasePower,
+  totalPower: Float64Array,
+  dtHours: number,
+): (tick: number) => void {
+  const { POWER_CMD, TEMPERATURE, HEATER_POWER, ENERGY, LOAD, COOLING, ITEMS, C_T, C_K, C_INV_UA, C_PMAX, C_AMB, C_START, C_END, C_K_ITEM, C_MC_DT, C_COOL_UA, C_T_COOL, C_HEATER, C_ENERGY, C_DT, C_SIG, C_CONV, C_COOL_SIG, C_BUF, C_BUF_N, C_BUF_POS, CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } = L;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
+  // The item pass writes its result into a scratch array: a double returned from a call
+  // V8 does not inline is boxed, one allocation per step.
+  const scratch = new Float64Array(1);
 
   /**
    * Heat the items whose centre is in furnace k's zone on conveyor c towards the zone
    * temperature (exact first-order step); the power they took up (kW) goes to scratch[0].
    */
-  #heatItems(values: Float64Array, k: number, c: number): void {
-    const n = this.n;
-    const f = this.#f;
+  function heatItems(k: number, c: number): void {
     const t = f[C_T * n + k]!;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
     const count = ring[COUNT * conv + c]!;
     let inZone = 0;
     let load = 0;
@@ -265,7 +226,54 @@ export class Furnaces {
       }
       load *= f[C_MC_DT * n + k]!;
     }
-    values[this.#i[C_SIG * n + k]! + ITEMS] = inZone;
-    this.#scratch[0] = load;
+    values[ii[C_SIG * n + k]! + ITEMS] = inZone;
+    scratch[0] = load;
   }
+
+  return function furnaceStep(tick: number): void {
+    const phase = tick % m;
+    let total = 0;
+    for (let k = phase; k < n; k += m) {
+      const b = ii[C_SIG * n + k]!;
+      let u = values[b + POWER_CMD]! / 100;
+      if (!(u > 0)) u = 0;
+      else if (u > 1) u = 1;
+      const pe = u * f[C_PMAX * n + k]! * f[C_HEATER * n + k]!;
+      // Dead time: the ring hands back the power of deadTime ago and keeps this step's.
+      let pd = pe;
+      const len = ii[C_BUF_N * n + k]!;
+      if (len > 0) {
+        const at = ii[C_BUF * n + k]! + ii[C_BUF_POS * n + k]!;
+        pd = buf[at]!;
+        buf[at] = pe;
+        const pos = ii[C_BUF_POS * n + k]! + 1;
+        ii[C_BUF_POS * n + k] = pos === len ? 0 : pos;
+      }
+      const t0 = f[C_T * n + k]!;
+      const c = ii[C_CONV * n + k]!;
+      scratch[0] = 0;
+      if (c >= 0) heatItems(k, c);
+      const load = scratch[0]!;
+      const cs = ii[C_COOL_SIG * n + k]!;
+      let cooling = 0;
+      if (cs >= 0) {
+        const dT = t0 - f[C_T_COOL * n + k]!;
+        cooling = f[C_COOL_UA * n + k]! * values[cs]! * dT;
+      }
+      // Exact step of the lag towards the equilibrium of this step's net power.
+      const teq = f[C_AMB * n + k]! + (pd - load - cooling) * f[C_INV_UA * n + k]!;
+      const t = t0 + (teq - t0) * f[C_K * n + k]!;
+      f[C_T * n + k] = t;
+      const e = f[C_ENERGY * n + k]! + pe * dtHours;
+      f[C_ENERGY * n + k] = e;
+      values[b + TEMPERATURE] = t;
+      values[b + HEATER_POWER] = pe;
+      values[b + ENERGY] = e;
+      values[b + LOAD] = load;
+      values[b + COOLING] = cooling;
+      total += pe;
+    }
+    power.parts[phase] = total;
+    power.sumInto(totalPower);
+  };
 }

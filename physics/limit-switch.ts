@@ -3,6 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 
 /** Catalog entry for limit switches. */
 export const limitSwitchType: ComponentType = {
@@ -39,23 +40,27 @@ export class LimitSwitches {
       this.#i[k] = ctx.signal(cfg.id, 'actuated');
       this.#i[n + k] = ctx.signal(cfg['actuator'] as string, 'position');
     }
+    this.step = specialize(limitSwitchKernel, n, this.#f, this.#i, ctx.values);
   }
 
-  reset(values: Float64Array): void {
-    this.step(values);
+  reset(): void {
+    this.step();
   }
 
   state(): (Float64Array | Int32Array)[] {
     return [this.#f, this.#i];
   }
 
-  step(values: Float64Array): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** The limit switches' step loop over one model's arrays; instantiated per model by specialize(). */
+function limitSwitchKernel(n: number, f: Float64Array, ii: Int32Array, values: Float64Array): () => void {
+  return function limitSwitchStep(): void {
     for (let k = 0; k < n; k++) {
       const x = values[ii[n + k]!]!;
       values[ii[k]!] = x >= f[k]! && x <= f[n + k]! ? 1 : 0;
     }
-  }
+  };
 }

@@ -248,6 +248,7 @@ export class Model {
       of: (type) => groups.get(type) ?? [],
       classIndex: (name) => classNames.indexOf(name),
       lane: (id) => laneIndex.get(id) ?? -1,
+      values: work,
     };
     let minItemLength = Infinity;
     for (const { cfg, path } of ctx.of('source')) {
@@ -307,8 +308,8 @@ export class Model {
     if (this.#tick + 1 >= this.#nextFaultTick) this.#armLineFaults(this.#tick + 1);
     const faults = this.#faults;
     faults.pre(v, this.#tick);
-    this.#drives.step(v);
-    this.#conveyors.step(v);
+    this.#drives.step();
+    this.#conveyors.step();
     this.#rollers.step(v);
     this.#machines.step(v);
     this.#buffers.step(v);
@@ -316,21 +317,21 @@ export class Model {
     this.#tick++;
     this.#sources.step(v, this.#tick);
     this.#pushers.step(v);
-    this.#cylinders.step(v);
+    this.#cylinders.step();
     this.#compressors.step(v, this.#tick);
     this.#pumps.step(v, this.#tick);
     this.#valves.step(v, this.#tick);
     this.#tanks.step(v, this.#tick);
-    this.#furnaces.step(v, this.#tick);
+    this.#furnaces.step(this.#tick);
     this.#coaters.step(v);
     this.#welders.step(v);
     this.#photoeyes.step(v);
     this.#classifiers.step(v);
-    this.#proximities.step(v);
-    this.#encoders.step(v);
-    this.#limitSwitches.step(v);
+    this.#proximities.step();
+    this.#encoders.step();
+    this.#limitSwitches.step();
     this.#quality.step(v, this.#tick);
-    this.#transmitters.step(v, this.#tick);
+    this.#transmitters.step(this.#tick);
     const power =
       this.#drives.totalPower[0]! + this.#compressors.totalPower[0]! + this.#pumps.totalPower[0]! + this.#furnaces.totalPower[0]! +
       this.#rollers.totalPower[0]! + this.#machines.totalPower[0]! + this.#pickPlaces.totalPower[0]! + this.#coaters.totalPower[0]! + this.#welders.totalPower[0]!;
@@ -369,11 +370,11 @@ export class Model {
     this.#furnaces.reset(v);
     this.#photoeyes.reset(v);
     this.#classifiers.reset(v);
-    this.#proximities.reset(v);
+    this.#proximities.reset();
     this.#encoders.reset(v);
-    this.#limitSwitches.reset(v);
+    this.#limitSwitches.reset();
     this.#quality.reset(v);
-    this.#transmitters.reset(v);
+    this.#transmitters.reset();
     this.#rollers.reset(v);
     this.#machines.reset(v);
     this.#buffers.reset(v);

@@ -4,6 +4,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, HEAD, LENGTH, START } from './items.ts';
 
@@ -39,13 +40,11 @@ export class Proximities {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #pool: ItemPool;
 
   constructor(ctx: BuildContext, pool: ItemPool) {
     const placed = ctx.of('proximity');
     const n = placed.length;
     this.n = n;
-    this.#pool = pool;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     for (let k = 0; k < n; k++) {
@@ -59,45 +58,53 @@ export class Proximities {
       const d = cfg['detects'];
       this.#i[C_CLASS * n + k] = typeof d === 'string' ? ctx.classIndex(d) : -1;
     }
+    this.step = specialize(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, n, this.#f, this.#i, pool, ctx.values);
   }
 
-  reset(values: Float64Array): void {
-    this.step(values);
+  reset(): void {
+    this.step();
   }
 
   state(): (Float64Array | Int32Array)[] {
     return [this.#f, this.#i];
   }
 
-  step(values: Float64Array): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity, cls = pool.cls;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** Offsets the proximity kernel needs (it cannot see this module's constants). */
+interface ProximityLayout { C_LO: number; C_HI: number; C_SIG: number; C_CONV: number; C_CLASS: number; START: number; CAP: number; HEAD: number; COUNT: number; LENGTH: number }
+
+/** The proximity sensors' step loop over one model's arrays; instantiated per model by specialize(). */
+function proximityKernel(L: ProximityLayout, n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array): () => void {
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, cls = pool.cls;
+  const conv = pool.conveyors, cap = pool.capacity;
+  const oLo = L.C_LO * n, oHi = L.C_HI * n, oSig = L.C_SIG * n, oConv = L.C_CONV * n, oClass = L.C_CLASS * n;
+  const oCount = L.COUNT * conv, oStart = L.START * conv, oCap = L.CAP * conv, oHead = L.HEAD * conv, oLength = L.LENGTH * cap;
+  return function proximityStep(): void {
     for (let k = 0; k < n; k++) {
-      const c = ii[C_CONV * n + k]!;
-      const want = ii[C_CLASS * n + k]!;
-      const lo = f[C_LO * n + k]!;
-      const hi = f[C_HI * n + k]!;
+      const c = ii[oConv + k]!;
+      const want = ii[oClass + k]!;
+      const lo = f[oLo + k]!;
+      const hi = f[oHi + k]!;
       let seen = 0;
-      const count = ring[COUNT * conv + c]!;
-      const start = ring[START * conv + c]!;
-      const ringCap = ring[CAP * conv + c]!;
-      let j = ring[HEAD * conv + c]!;
+      const count = ring[oCount + c]!;
+      const start = ring[oStart + c]!;
+      const ringCap = ring[oCap + c]!;
+      let j = ring[oHead + c]!;
       for (let m = 0; m < count; m++) {
         const s = slots[start + j]!;
         if (++j === ringCap) j = 0;
         const front = itemF[s]!;
         // Front-most first: once a front is behind the range, so is every later item.
         if (front < lo) break;
-        if (front - itemF[LENGTH * cap + s]! <= hi && (want < 0 || cls[s] === want)) {
+        if (front - itemF[oLength + s]! <= hi && (want < 0 || cls[s] === want)) {
           seen = 1;
           break;
         }
       }
-      values[ii[C_SIG * n + k]!] = seen;
+      values[ii[oSig + k]!] = seen;
     }
-  }
+  };
 }
-
