@@ -5,12 +5,15 @@
 // conveyors) stepped every dt and again with a 10 ms process time slice (physics/time-slice.ts),
 // and on an assembly line of 10k / 100k components of the station types (roller
 // conveyor with zones, machine, buffer, pick-and-place, coating, weld), next to a baseline
-// measured in the same run: a bare first-order update over a Float64Array of the same count.
+// measured in the same run: a bare first-order update over a Float64Array of the same count, in two
+// forms: a plain function given its arrays, and the same loop compiled for its arrays the way the
+// model's kernels are (physics/kernel.ts), the tighter of the two and the one the target is read against.
 // Runs alone with `node --import tsx bench/physics.ts`.
 
 import { pathToFileURL } from 'node:url';
 import { Model, lineSignals } from '../physics/model.ts';
 import type { ComponentConfig, LineFile } from '../physics/model.ts';
+import { specialize } from '../physics/kernel.ts';
 
 const SIZES = [1_000, 10_000, 100_000];
 const MIXED_SIZES = [10_000, 100_000];
@@ -132,6 +135,17 @@ function firstOrder(x: Float64Array, u: Float64Array, k: number): void {
   }
 }
 
+/** The same loop as firstOrder, for specialize(): compiled with its arrays folded in, like the model's kernels. */
+function firstOrderKernel(x: Float64Array, u: Float64Array, k: number): () => void {
+  return function firstOrderStep(): void {
+    const n = x.length;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      x[i] = xi + (u[i]! - xi) * k;
+    }
+  };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -143,6 +157,8 @@ export interface Row {
   rounds: number;
   nsModel: number;
   nsBare: number;
+  /** The bare loop compiled for its arrays (physics/kernel.ts), as the model's kernels are. */
+  nsFolded: number;
 }
 
 export function measure(line: LineFile): Row {
@@ -176,8 +192,12 @@ export function measure(line: LineFile): Row {
   const k = -Math.expm1(-0.001 / 0.15);
   const steps = Math.max(5, Math.round(ROUND_WORK / n));
   for (let i = 0; i < steps; i++) firstOrder(x, u, k);
+  const x2 = new Float64Array(n);
+  const folded = specialize(firstOrderKernel, x2, u, k);
+  for (let i = 0; i < steps; i++) folded();
   const model_: number[] = [];
   const bare: number[] = [];
+  const bareFolded: number[] = [];
   const start = performance.now();
   // Interleaved rounds, medians: a burst of load from other processes hits both sides alike.
   while (model_.length < MAX_ROUNDS && (model_.length < 3 || performance.now() - start < MEASURE_MS)) {
@@ -188,38 +208,44 @@ export function measure(line: LineFile): Row {
     t = performance.now();
     for (let i = 0; i < steps; i++) firstOrder(x, u, k);
     bare.push(((performance.now() - t) * 1e6) / (steps * n));
+    t = performance.now();
+    for (let i = 0; i < steps; i++) folded();
+    bareFolded.push(((performance.now() - t) * 1e6) / (steps * n));
   }
-  // Read the result so the baseline cannot be dropped as dead code.
-  if (Number.isNaN(x[n - 1])) throw new Error('baseline diverged');
+  // Read the results so the baselines cannot be dropped as dead code.
+  if (Number.isNaN(x[n - 1]) || Number.isNaN(x2[n - 1])) throw new Error('baseline diverged');
   const items = values[ids.get('line.items')!]!;
-  return { components: n, items, rounds: model_.length, nsModel: median(model_), nsBare: median(bare) };
+  return { components: n, items, rounds: model_.length, nsModel: median(model_), nsBare: median(bare), nsFolded: median(bareFolded) };
 }
 
 /** Measure and print ns per component-step for each size, with the bare baseline and the ratio. */
 export async function physicsBench(log: (line: string) => void): Promise<void> {
   log('physics: ns per component-step (mix of drive, conveyor, photoeye, classifier, pusher, bin, source)');
-  log('components  items  rounds  model ns  bare ns  ratio');
+  log('  bare: the first-order loop as a plain function; folded: the same loop compiled for its arrays, as the');
+  log('  model\'s kernels are (physics/kernel.ts); the target (<= 5x at 10k) is read against folded. ms: one model step.');
+  const HEADER = 'components  items  rounds  model ns  bare ns  ratio  folded ns  ratio  ms/step';
+  log(HEADER);
   const row = (r: Row): string =>
-    `${String(r.components).padStart(10)}  ${String(r.items).padStart(5)}  ${String(r.rounds).padStart(6)}  ${r.nsModel.toFixed(2).padStart(8)}  ${r.nsBare.toFixed(2).padStart(7)}  ${(r.nsModel / r.nsBare).toFixed(1).padStart(4)}x`;
+    `${String(r.components).padStart(10)}  ${String(r.items).padStart(5)}  ${String(r.rounds).padStart(6)}  ${r.nsModel.toFixed(2).padStart(8)}  ${r.nsBare.toFixed(2).padStart(7)}  ${(r.nsModel / r.nsBare).toFixed(1).padStart(4)}x  ${r.nsFolded.toFixed(2).padStart(9)}  ${(r.nsModel / r.nsFolded).toFixed(1).padStart(4)}x  ${((r.nsModel * r.components) / 1e6).toFixed(2).padStart(7)}`;
   for (const size of SIZES) {
     log(row(measure(syntheticLine(size))));
     // Let other work on the shared machine run between sizes.
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   log('physics: mixed plant line (drive, conveyor, source, furnace, proximity, encoder, quality, compressor, cylinder, limit switch, tank, pump, valve, 2 transmitters)');
-  log('components  items  rounds  model ns  bare ns  ratio');
+  log(HEADER);
   for (const size of MIXED_SIZES) {
     log(row(measure(mixedLine(size))));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   log(`physics: the same plant line with a process time slice of ${PROCESS_PERIOD * 1000} ms (tanks, pumps, valves, compressor, furnace, quality gate, transmitters: 1/${PROCESS_PERIOD / 0.001} of them per step)`);
-  log('components  items  rounds  model ns  bare ns  ratio');
+  log(HEADER);
   for (const size of MIXED_SIZES) {
     log(row(measure({ ...mixedLine(size), processPeriod: PROCESS_PERIOD })));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   log('physics: assembly line (drive, conveyor, source, roller conveyor, machine, buffer, pick-and-place, coating, weld, quality, bin)');
-  log('components  items  rounds  model ns  bare ns  ratio');
+  log(HEADER);
   for (const size of MIXED_SIZES) {
     log(row(measure(assemblyLine(size))));
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -5,6 +5,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 
 /** Atmospheric pressure, bar absolute: converts free air (at atmosphere) to receiver pressure. */
 export const P_ATM = 1.01325;
@@ -64,10 +65,7 @@ export class Compressors {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #dt: number;
   readonly #dtHours: number;
-  /** Steps per process slice. */
-  readonly #m: number;
   readonly #power: PhasePower;
   /**
    * Free air drawn per compressor, m³/s summed over the steps since its last step (consumers
@@ -81,9 +79,7 @@ export class Compressors {
     const placed = ctx.of('compressor');
     const n = placed.length;
     this.n = n;
-    this.#dt = ctx.dt;
     const m = ctx.processTicks;
-    this.#m = m;
     this.#power = new PhasePower(m);
     this.#dtHours = (ctx.dt * m) / 3600;
     this.#f = new Float64Array(F_COLS * n);
@@ -102,6 +98,7 @@ export class Compressors {
       f[C_P0 * n + k] = num('initialPressure', num('cutOut'));
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'enable');
     }
+    this.step = specialize(compressorKernel, LAYOUT, n, m, this.#f, this.#i, this.demand, ctx.values, this.#power, this.totalPower, ctx.dt, this.#dtHours);
   }
 
   /** Signal id of compressor k's pressure (for consumers). */
@@ -129,14 +126,30 @@ export class Compressors {
   }
 
   /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. */
-  step(values: Float64Array, tick: number): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
-    const dt = this.#dt;
-    const m = this.#m;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: (tick: number) => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { C_CUT_IN, C_CUT_OUT, C_ENERGY, C_K, C_LOADED, C_P, C_P_LOAD, C_P_UNLOAD, C_Q, C_SIG, DEMAND, ENABLE, ENERGY, LOADED, POWER, PRESSURE };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function compressorKernel(
+  L: typeof LAYOUT,
+  n: number,
+  m: number,
+  f: Float64Array,
+  ii: Int32Array,
+  demand: Float64Array,
+  values: Float64Array,
+  power: PhasePower,
+  totalPower: Float64Array,
+  dt: number,
+  dtHours: number,
+): (tick: number) => void {
+  const { C_CUT_IN, C_CUT_OUT, C_ENERGY, C_K, C_LOADED, C_P, C_P_LOAD, C_P_UNLOAD, C_Q, C_SIG, DEMAND, ENABLE, ENERGY, LOADED, POWER, PRESSURE } = L;
+  return function compressorStep(tick: number): void {
     const phase = tick % m;
-    const demand = this.demand;
     let total = 0;
     for (let k = phase; k < n; k += m) {
       const b = ii[C_SIG * n + k]!;
@@ -151,7 +164,7 @@ export class Compressors {
       f[C_P * n + k] = p;
       ii[C_LOADED * n + k] = loaded ? 1 : 0;
       const power = loaded ? f[C_P_LOAD * n + k]! : enabled ? f[C_P_UNLOAD * n + k]! : 0;
-      const e = f[C_ENERGY * n + k]! + power * this.#dtHours;
+      const e = f[C_ENERGY * n + k]! + power * dtHours;
       f[C_ENERGY * n + k] = e;
       values[b + PRESSURE] = p;
       values[b + LOADED] = loaded ? 1 : 0;
@@ -161,7 +174,7 @@ export class Compressors {
       demand[k] = 0;
       total += power;
     }
-    this.#power.parts[phase] = total;
-    this.#power.sumInto(this.totalPower);
-  }
+    power.parts[phase] = total;
+    power.sumInto(totalPower);
+  };
 }

@@ -318,9 +318,9 @@ export class Model {
     this.#sources.step(v, this.#tick);
     this.#pushers.step(v);
     this.#cylinders.step();
-    this.#compressors.step(v, this.#tick);
-    this.#pumps.step(v, this.#tick);
-    this.#valves.step(v, this.#tick);
+    this.#compressors.step(this.#tick);
+    this.#pumps.step(this.#tick);
+    this.#valves.step(this.#tick);
     this.#tanks.step(v, this.#tick);
     this.#furnaces.step(this.#tick);
     this.#coaters.step(v);

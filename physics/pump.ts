@@ -7,6 +7,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import { RHO_G_BAR } from './tank.ts';
 import type { Tanks } from './tank.ts';
 
@@ -63,10 +64,6 @@ export class Pumps {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #tanks: Tanks;
-  readonly #dtHours: number;
-  /** Steps per process slice; each pump stands for m steps of flow when it steps. */
-  readonly #m: number;
   readonly #power: PhasePower;
   readonly totalPower = new Float64Array(1);
 
@@ -74,13 +71,10 @@ export class Pumps {
     const placed = ctx.of('pump');
     const n = placed.length;
     this.n = n;
-    this.#tanks = tanks;
     const m = ctx.processTicks;
-    this.#m = m;
     this.#power = new PhasePower(m);
     // Coefficients for the slice's step, m dt.
     const dt = ctx.dt * m;
-    this.#dtHours = dt / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const f = this.#f;
@@ -98,6 +92,7 @@ export class Pumps {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
+    this.step = specialize(pumpKernel, LAYOUT, n, m, f, ii, tanks.inflow, tanks.outflow, ctx.values, this.#power, this.totalPower, dt / 3600);
   }
 
   /** Signal id of pump k's flow (m³/h). */
@@ -133,16 +128,30 @@ export class Pumps {
   }
 
   /** Step the pumps of this tick's phase of the process slice. */
-  step(values: Float64Array, tick: number): void {
-    const n = this.n;
-    const m = this.#m;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: (tick: number) => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { C_CAV, C_ENERGY, C_FROM, C_FROM_LEVEL, C_H, C_K, C_N, C_P, C_Q, C_SIG, C_TO, ENERGY, FLOW, POWER, PRESSURE, RHO_G_BAR, RUN, RUNNING, SETPOINT, SPEED };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function pumpKernel(
+  L: typeof LAYOUT,
+  n: number,
+  m: number,
+  f: Float64Array,
+  ii: Int32Array,
+  inflow: Float64Array,
+  outflow: Float64Array,
+  values: Float64Array,
+  power: PhasePower,
+  totalPower: Float64Array,
+  dtHours: number,
+): (tick: number) => void {
+  const { C_CAV, C_ENERGY, C_FROM, C_FROM_LEVEL, C_H, C_K, C_N, C_P, C_Q, C_SIG, C_TO, ENERGY, FLOW, POWER, PRESSURE, RHO_G_BAR, RUN, RUNNING, SETPOINT, SPEED } = L;
+  return function pumpStep(tick: number): void {
     const phase = tick % m;
-    const f = this.#f;
-    const ii = this.#i;
-    const inflow = this.#tanks.inflow;
-    const outflow = this.#tanks.outflow;
-    const dtHours = this.#dtHours;
-    // Column offsets as locals: computed once per call, not per access.
     const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
     const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
     let total = 0;
@@ -178,7 +187,7 @@ export class Pumps {
       values[b + ENERGY] = e;
       total += power;
     }
-    this.#power.parts[phase] = total;
-    this.#power.sumInto(this.totalPower);
-  }
+    power.parts[phase] = total;
+    power.sumInto(totalPower);
+  };
 }

@@ -5,6 +5,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import { RHO_G_BAR } from './tank.ts';
 import type { Tanks } from './tank.ts';
 
@@ -57,7 +58,6 @@ export class Valves {
   readonly n: number;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #tanks: Tanks;
   /** Steps per process slice; each valve stands for m steps of flow when it steps. */
   readonly #m: number;
 
@@ -65,7 +65,6 @@ export class Valves {
     const placed = ctx.of('valve');
     const n = placed.length;
     this.n = n;
-    this.#tanks = tanks;
     this.#m = ctx.processTicks;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
@@ -86,6 +85,7 @@ export class Valves {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
+    this.step = specialize(valveKernel, LAYOUT, n, this.#m, f, ii, tanks.inflow, tanks.outflow, ctx.values);
   }
 
   reset(values: Float64Array): void {
@@ -103,13 +103,26 @@ export class Valves {
   }
 
   /** Step the valves of this tick's phase of the process slice. */
-  step(values: Float64Array, tick: number): void {
-    const n = this.n;
-    const m = this.#m;
-    const f = this.#f;
-    const ii = this.#i;
-    const inflow = this.#tanks.inflow;
-    const outflow = this.#tanks.outflow;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: (tick: number) => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { CLOSED, COMMAND, C_FROM, C_FROM_LEVEL, C_KV, C_PROP, C_P_IN, C_P_OUT, C_RATE, C_SIG, C_TO, C_X, FLOW, OPEN, OPENED, OPENING, RHO_G_BAR };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function valveKernel(
+  L: typeof LAYOUT,
+  n: number,
+  m: number,
+  f: Float64Array,
+  ii: Int32Array,
+  inflow: Float64Array,
+  outflow: Float64Array,
+  values: Float64Array,
+): (tick: number) => void {
+  const { CLOSED, COMMAND, C_FROM, C_FROM_LEVEL, C_KV, C_PROP, C_P_IN, C_P_OUT, C_RATE, C_SIG, C_TO, C_X, FLOW, OPEN, OPENED, OPENING, RHO_G_BAR } = L;
+  return function valveStep(tick: number): void {
     for (let k = tick % m; k < n; k += m) {
       const b = ii[C_SIG * n + k]!;
       let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
@@ -133,5 +146,5 @@ export class Valves {
       values[b + CLOSED] = x <= 0 ? 1 : 0;
       values[b + FLOW] = q * 3600;
     }
-  }
+  };
 }
