@@ -3,6 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import { HEIGHT as HEIGHT_COL, coverAt } from './items.ts';
 import type { ItemPool } from './items.ts';
 
@@ -39,7 +40,6 @@ const I_COLS = 2;
 /** All classifiers of a line. */
 export class Classifiers {
   readonly n: number;
-  readonly #pool: ItemPool;
   readonly #f: Float64Array;
   readonly #i: Int32Array;
 
@@ -47,7 +47,6 @@ export class Classifiers {
     const placed = ctx.of('classifier');
     const n = placed.length;
     this.n = n;
-    this.#pool = pool;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const position = column(this.#f, C_POSITION, n), threshold = column(this.#f, C_THRESHOLD, n);
@@ -59,6 +58,7 @@ export class Classifiers {
       threshold[i] = readNumber(cfg, classifierType, 'threshold', path);
       sig[i] = ctx.signal(cfg.id, 'high');
     }
+    this.step = specialize(classifierKernel, LAYOUT, n, pool, this.#f, this.#i, ctx.values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
@@ -66,28 +66,42 @@ export class Classifiers {
     return [this.#f, this.#i];
   }
 
-  reset(values: Float64Array): void {
-    this.step(values);
+  reset(): void {
+    this.step();
   }
 
   /** Measure the item under each curtain at the end of this step. */
-  step(values: Float64Array): void {
-    const n = this.n;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
-    const convNext = pool.convNext, convLength = pool.convLength;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { C_CONVEYOR, C_THRESHOLD, HEIGHT, HEIGHT_COL, HIGH };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function classifierKernel(
+  L: typeof LAYOUT,
+  n: number,
+  pool: ItemPool,
+  f: Float64Array,
+  ii: Int32Array,
+  values: Float64Array,
+  cover: typeof coverAt,
+): () => void {
+  const { C_CONVEYOR, C_THRESHOLD, HEIGHT, HEIGHT_COL, HIGH } = L;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
+  const convNext = pool.convNext, convLength = pool.convLength;
+  return function classifierStep(): void {
     const oHeight = HEIGHT_COL * cap;
-    const f = this.#f;
-    const ii = this.#i;
     const oThreshold = C_THRESHOLD * n;
     const oConveyor = C_CONVEYOR * n;
     for (let i = 0; i < n; i++) {
       // C_POSITION and C_SIG are column 0 of their buffers.
-      const s = coverAt(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
+      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
       const h = s >= 0 ? itemF[oHeight + s]! : 0;
       const b = ii[i]!;
       values[b + HEIGHT] = h;
       values[b + HIGH] = h > f[oThreshold + i]! ? 1 : 0;
     }
-  }
+  };
 }

@@ -316,7 +316,7 @@ export class Model {
     this.#pickPlaces.step(v);
     this.#tick++;
     this.#sources.step(v, this.#tick);
-    this.#pushers.step(v);
+    this.#pushers.step();
     this.#cylinders.step();
     this.#compressors.step(this.#tick);
     this.#pumps.step(this.#tick);
@@ -325,8 +325,8 @@ export class Model {
     this.#furnaces.step(this.#tick);
     this.#coaters.step(v);
     this.#welders.step(v);
-    this.#photoeyes.step(v);
-    this.#classifiers.step(v);
+    this.#photoeyes.step();
+    this.#classifiers.step();
     this.#proximities.step();
     this.#encoders.step();
     this.#limitSwitches.step();
@@ -368,8 +368,8 @@ export class Model {
     this.#pumps.reset(v);
     this.#valves.reset(v);
     this.#furnaces.reset(v);
-    this.#photoeyes.reset(v);
-    this.#classifiers.reset(v);
+    this.#photoeyes.reset();
+    this.#classifiers.reset();
     this.#proximities.reset();
     this.#encoders.reset(v);
     this.#limitSwitches.reset();

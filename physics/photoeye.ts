@@ -3,6 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import { coverAt } from './items.ts';
 import type { ItemPool } from './items.ts';
 
@@ -26,7 +27,6 @@ const I_COLS = 2;
 /** All photo-eyes of a line. */
 export class Photoeyes {
   readonly n: number;
-  readonly #pool: ItemPool;
   /** Beam position, m from the conveyor start. */
   readonly #position: Float64Array;
   readonly #i: Int32Array;
@@ -35,7 +35,6 @@ export class Photoeyes {
     const placed = ctx.of('photoeye');
     const n = placed.length;
     this.n = n;
-    this.#pool = pool;
     this.#position = new Float64Array(n);
     this.#i = new Int32Array(I_COLS * n);
     const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
@@ -45,6 +44,7 @@ export class Photoeyes {
       this.#position[e] = readNumber(cfg, photoeyeType, 'position', path);
       sig[e] = ctx.signal(cfg.id, 'blocked');
     }
+    this.step = specialize(photoeyeKernel, LAYOUT, n, pool, this.#position, this.#i, ctx.values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
@@ -52,23 +52,37 @@ export class Photoeyes {
     return [this.#i];
   }
 
-  reset(values: Float64Array): void {
-    this.step(values);
+  reset(): void {
+    this.step();
   }
 
   /** Sense the items where they are at the end of this step. */
-  step(values: Float64Array): void {
-    const n = this.n;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
-    const convNext = pool.convNext, convLength = pool.convLength;
-    const position = this.#position;
-    const ii = this.#i;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { C_CONVEYOR };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function photoeyeKernel(
+  L: typeof LAYOUT,
+  n: number,
+  pool: ItemPool,
+  position: Float64Array,
+  ii: Int32Array,
+  values: Float64Array,
+  cover: typeof coverAt,
+): () => void {
+  const { C_CONVEYOR } = L;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
+  const convNext = pool.convNext, convLength = pool.convLength;
+  return function photoeyeStep(): void {
     const oConveyor = C_CONVEYOR * n;
     for (let e = 0; e < n; e++) {
-      const s = coverAt(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
+      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
       // C_SIG is column 0.
       values[ii[e]!] = s >= 0 ? 1 : 0;
     }
-  }
+  };
 }
