@@ -70,8 +70,7 @@ export class Classifiers {
     this.step();
   }
 
-  /** Measure the item under each curtain at the end of this step. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Measure the item under each curtain at the end of this step. Compiled for this model's arrays (kernel.ts). */
   readonly step: () => void;
 }
 

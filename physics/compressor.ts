@@ -125,8 +125,7 @@ export class Compressors {
     return [this.#f, this.#i, this.demand, this.totalPower, this.#power.parts];
   }
 
-  /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. Compiled for this model's arrays (kernel.ts). */
   readonly step: (tick: number) => void;
 }
 

@@ -310,7 +310,7 @@ export class Model {
     faults.pre(v, this.#tick);
     this.#drives.step();
     this.#conveyors.step();
-    this.#rollers.step(v);
+    this.#rollers.step();
     this.#machines.step(v);
     this.#buffers.step(v);
     this.#pickPlaces.step(v);
@@ -323,8 +323,8 @@ export class Model {
     this.#valves.step(this.#tick);
     this.#tanks.step(v, this.#tick);
     this.#furnaces.step(this.#tick);
-    this.#coaters.step(v);
-    this.#welders.step(v);
+    this.#coaters.step();
+    this.#welders.step();
     this.#photoeyes.step();
     this.#classifiers.step();
     this.#proximities.step();

@@ -56,8 +56,7 @@ export class Photoeyes {
     this.step();
   }
 
-  /** Sense the items where they are at the end of this step. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Sense the items where they are at the end of this step. Compiled for this model's arrays (kernel.ts). */
   readonly step: () => void;
 }
 

@@ -9,6 +9,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import type { ComponentConfig } from './model.ts';
 import { column, readChoice, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import type { ItemPool } from './items.ts';
 import { coverAt, reachedSince } from './items.ts';
 
@@ -58,10 +59,6 @@ export class PointStations {
   readonly totalPower = new Float64Array(1);
   readonly #f: Float64Array;
   readonly #i: Int32Array;
-  readonly #pool: ItemPool;
-  readonly #dtHours: number;
-  readonly #attribute: number;
-  readonly #whileCovered: boolean;
   /** Scratch: slots of the items that reached the point this step. */
   readonly #seen: Int32Array;
 
@@ -70,10 +67,6 @@ export class PointStations {
     const placed = ctx.of(spec.type.type);
     const n = placed.length;
     this.n = n;
-    this.#pool = pool;
-    this.#dtHours = ctx.dt / 3600;
-    this.#attribute = spec.attribute;
-    this.#whileCovered = spec.whileCovered;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     for (let k = 0; k < n; k++) {
@@ -88,6 +81,7 @@ export class PointStations {
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(conv, 'speed');
       this.#i[C_PLC * n + k] = readChoice(cfg, spec.type, 'control', path) === 'plc' ? 1 : 0;
     }
+    this.step = specialize(pointStationKernel, LAYOUT, n, this.#f, this.#i, pool, ctx.values, spec.attribute, spec.whileCovered, this.#seen, this.totalPower, ctx.dt / 3600, coverAt, reachedSince);
   }
 
   reset(values: Float64Array): void {
@@ -107,15 +101,33 @@ export class PointStations {
     return [this.#f, this.#i, this.totalPower];
   }
 
-  step(values: Float64Array): void {
-    const n = this.n;
-    const f = this.#f;
-    const ii = this.#i;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity, serial = pool.serial;
-    const oAttr = this.#attribute * cap;
-    const whileCovered = this.#whileCovered;
-    const seen = this.#seen;
+  /** Compiled for this model's arrays (kernel.ts). */
+  readonly step: () => void;
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { C_CONV, C_ENERGY, C_FACTOR, C_ITEMS, C_LAST, C_PLC, C_POS, C_POWER, C_SIG, C_SPEED_SIG, C_WEAR, C_WEAR_STEP, ENERGY, ITEMS, ON, POWER, VALUE, WEAR, WORKING };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function pointStationKernel(
+  L: typeof LAYOUT,
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  pool: ItemPool,
+  values: Float64Array,
+  attribute: number,
+  whileCovered: boolean,
+  seen: Int32Array,
+  totalPower: Float64Array,
+  dtHours: number,
+  cover: typeof coverAt,
+  reached: typeof reachedSince,
+): () => void {
+  const { C_CONV, C_ENERGY, C_FACTOR, C_ITEMS, C_LAST, C_PLC, C_POS, C_POWER, C_SIG, C_SPEED_SIG, C_WEAR, C_WEAR_STEP, ENERGY, ITEMS, ON, POWER, VALUE, WEAR, WORKING } = L;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity, serial = pool.serial;
+  const oAttr = attribute * cap;
+  return function pointStationStep(): void {
     let total = 0;
     for (let k = 0; k < n; k++) {
       const b = ii[C_SIG * n + k]!;
@@ -123,8 +135,8 @@ export class PointStations {
       const c = ii[C_CONV * n + k]!;
       let working = on && !whileCovered;
       if (on && pool.count[c]! > 0) {
-        if (whileCovered && coverAt(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k) >= 0) working = true;
-        const m = reachedSince(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
+        if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k) >= 0) working = true;
+        const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
         for (let q = 0; q < m; q++) {
           const s = seen[q]!;
           ii[C_LAST * n + k] = serial[s]!;
@@ -140,9 +152,9 @@ export class PointStations {
       total += p;
       values[b + WORKING] = working ? 1 : 0;
       values[b + POWER] = p;
-      values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+      values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
       values[b + WEAR] = f[C_WEAR * n + k]!;
     }
-    this.totalPower[0] = total;
-  }
+    totalPower[0] = total;
+  };
 }

@@ -127,8 +127,7 @@ export class Pumps {
     return [this.#f, this.#i, this.totalPower, this.#power.parts];
   }
 
-  /** Step the pumps of this tick's phase of the process slice. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Step the pumps of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
   readonly step: (tick: number) => void;
 }
 

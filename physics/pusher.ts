@@ -125,8 +125,7 @@ export class Pushers {
     }
   }
 
-  /** Move each piston towards the end its valve selects; divert at half stroke outwards. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Move each piston towards the end its valve selects; divert at half stroke outwards. Compiled for this model's arrays (kernel.ts). */
   readonly step: () => void;
 
   /** Remove every item whose centre is in front of the face of pusher p into its bin. */

@@ -6,6 +6,7 @@
 
 import type { BuildContext, CheckContext, ComponentType, ReferenceIssue } from './component.ts';
 import { column, numberOr, readChoice, readNumber } from './component.ts';
+import { specialize } from './kernel.ts';
 import type { ComponentConfig } from './line.ts';
 import type { Bins } from './bin.ts';
 import type { ItemPool } from './items.ts';
@@ -89,16 +90,12 @@ export class RollerConveyors {
   readonly #f: Float64Array;
   readonly #i: Int32Array;
   readonly #pool: ItemPool;
-  readonly #bins: Bins;
-  readonly #dtHours: number;
 
   constructor(ctx: BuildContext, pool: ItemPool, bins: Bins) {
     const placed = ctx.of('rollerconveyor');
     const n = placed.length;
     this.n = n;
     this.#pool = pool;
-    this.#bins = bins;
-    this.#dtHours = ctx.dt / 3600;
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     const outlet = new Int32Array(2);
@@ -120,6 +117,7 @@ export class RollerConveyors {
       this.#i[C_NEXT_LANE * n + k] = outlet[0]!;
       this.#i[C_NEXT_BIN * n + k] = outlet[1]!;
     }
+    this.step = specialize(rollerConveyorKernel, LAYOUT, n, this.#f, this.#i, pool, bins, ctx.values, this.totalPower, ctx.dt / 3600, (k, c) => this.#eyes(k, c), passOn);
   }
 
   reset(values: Float64Array): void {
@@ -148,14 +146,57 @@ export class RollerConveyors {
    * item ahead, and (zpa) into the next zone only when no item overlaps it; pass the front item
    * on at the end when the outlet takes it; then publish the zone eyes and the open state of
    * zone 0 (sources and upstream stations place items only into a free first zone).
+   * Compiled for this model's arrays (kernel.ts).
    */
-  step(values: Float64Array): void {
+  readonly step: () => void;
+
+  /** Bits of the zone eyes of roller conveyor k (lane c) that an item covers. */
+  #eyes(k: number, c: number): number {
     const n = this.n;
     const f = this.#f;
-    const ii = this.#i;
     const pool = this.#pool;
     const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity;
-    const oLen = LENGTH * cap;
+    const zl = f[C_ZONE * n + k]!;
+    const eye = f[C_EYE * n + k]!;
+    const zones = this.#i[C_ZONES * n + k]!;
+    const count = ring[COUNT * lanes + c]!;
+    const start = ring[START * lanes + c]!;
+    const ringCap = ring[CAP * lanes + c]!;
+    let j = ring[HEAD * lanes + c]!;
+    let occupied = 0;
+    for (let m = 0; m < count; m++) {
+      const s = slots[start + j]!;
+      if (++j === ringCap) j = 0;
+      const front = itemF[s]!;
+      let z = Math.ceil((front - itemF[LENGTH * cap + s]! + eye) / zl) - 1;
+      if (z < 0) z = 0;
+      for (; z < zones && (z + 1) * zl - eye <= front; z++) occupied |= 1 << z;
+    }
+    return occupied;
+  }
+}
+
+/** Offsets and constants the kernel needs (it cannot see this module's bindings). */
+const LAYOUT = { CAP, COUNT, C_DX, C_ENERGY, C_EYE, C_LANE, C_LENGTH, C_NEXT_BIN, C_NEXT_LANE, C_PASSED, C_PLC, C_SIG, C_WEAR, C_WEAR_STEP, C_ZONE, C_ZONES, C_ZONE_POWER, ENERGY, HEAD, LENGTH, OCCUPIED, PASSED, POWER, RUN, RUNNING, START, WEAR };
+
+/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+function rollerConveyorKernel(
+  L: typeof LAYOUT,
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  pool: ItemPool,
+  bins: Bins,
+  values: Float64Array,
+  totalPower: Float64Array,
+  dtHours: number,
+  eyes: (k: number, c: number) => number,
+  pass: typeof passOn,
+): () => void {
+  const { CAP, COUNT, C_DX, C_ENERGY, C_EYE, C_LANE, C_LENGTH, C_NEXT_BIN, C_NEXT_LANE, C_PASSED, C_PLC, C_SIG, C_WEAR, C_WEAR_STEP, C_ZONE, C_ZONES, C_ZONE_POWER, ENERGY, HEAD, LENGTH, OCCUPIED, PASSED, POWER, RUN, RUNNING, START, WEAR } = L;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity;
+  const oLen = LENGTH * cap;
+  return function rollerConveyorStep(): void {
     let total = 0;
     for (let k = 0; k < n; k++) {
       const c = ii[C_LANE * n + k]!;
@@ -214,10 +255,10 @@ export class RollerConveyors {
         // The front item at or past the end goes to the outlet if it takes it, else waits at the end.
         const head = slots[start + ring[HEAD * lanes + c]!]!;
         if (outlet && itemF[head]! >= len) {
-          if (passOn(pool, this.#bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) {
+          if (pass(pool, bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) {
             values[b + PASSED] = ++ii[C_PASSED * n + k]!;
             // Rare (once per item): the eyes without the item that left.
-            occupied = this.#eyes(k, c);
+            occupied = eyes(k, c);
             if (ring[COUNT * lanes + c] === 0) aheadRear = Infinity;
           } else itemF[head] = len;
         }
@@ -231,34 +272,9 @@ export class RollerConveyors {
       const p = zonesOn * f[C_ZONE_POWER * n + k]!;
       total += p;
       values[b + POWER] = p;
-      values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+      values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
       values[b + WEAR] = f[C_WEAR * n + k] += zonesOn * f[C_WEAR_STEP * n + k]!;
     }
-    this.totalPower[0] = total;
-  }
-
-  /** Bits of the zone eyes of roller conveyor k (lane c) that an item covers. */
-  #eyes(k: number, c: number): number {
-    const n = this.n;
-    const f = this.#f;
-    const pool = this.#pool;
-    const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity;
-    const zl = f[C_ZONE * n + k]!;
-    const eye = f[C_EYE * n + k]!;
-    const zones = this.#i[C_ZONES * n + k]!;
-    const count = ring[COUNT * lanes + c]!;
-    const start = ring[START * lanes + c]!;
-    const ringCap = ring[CAP * lanes + c]!;
-    let j = ring[HEAD * lanes + c]!;
-    let occupied = 0;
-    for (let m = 0; m < count; m++) {
-      const s = slots[start + j]!;
-      if (++j === ringCap) j = 0;
-      const front = itemF[s]!;
-      let z = Math.ceil((front - itemF[LENGTH * cap + s]! + eye) / zl) - 1;
-      if (z < 0) z = 0;
-      for (; z < zones && (z + 1) * zl - eye <= front; z++) occupied |= 1 << z;
-    }
-    return occupied;
-  }
+    totalPower[0] = total;
+  };
 }

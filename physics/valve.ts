@@ -102,8 +102,7 @@ export class Valves {
     return [this.#f, this.#i];
   }
 
-  /** Step the valves of this tick's phase of the process slice. */
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** Step the valves of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
   readonly step: (tick: number) => void;
 }
 
