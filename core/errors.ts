@@ -8,6 +8,7 @@ export const ErrorCodes = {
   SIG_DUPLICATE: 'two signals have the same name',
   SIG_TYPE: 'a value does not fit the signal type',
   MODEL_BUILD: 'the physics model could not be built from the line file',
+  KERNEL_SOURCE: 'a physics step kernel is not a plain function with simple parameters, so it cannot be compiled per model',
   WORKER_FAILED: 'the physics worker exited or threw',
   RUN_BAD_REQUEST: 'a run control request was malformed',
   PLC_NOT_CONNECTED: 'the controller is not connected',

@@ -3,7 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { HEIGHT as HEIGHT_COL, coverAt } from './items.ts';
 import type { ItemPool } from './items.ts';
 
@@ -58,7 +58,7 @@ export class Classifiers {
       threshold[i] = readNumber(cfg, classifierType, 'threshold', path);
       sig[i] = ctx.signal(cfg.id, 'high');
     }
-    this.step = specialize(classifierKernel, LAYOUT, n, pool, this.#f, this.#i, ctx.values, coverAt);
+    this.#kernel = ctx.kernel(classifierKernel, LAYOUT, n, pool, this.#f, this.#i, ctx.values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
@@ -70,37 +70,37 @@ export class Classifiers {
     this.step();
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Measure the item under each curtain at the end of this step. Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_CONVEYOR, C_THRESHOLD, HEIGHT, HEIGHT_COL, HIGH };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function classifierKernel(
-  L: typeof LAYOUT,
   n: number,
   pool: ItemPool,
   f: Float64Array,
   ii: Int32Array,
   values: Float64Array,
   cover: typeof coverAt,
-): () => void {
-  const { C_CONVEYOR, C_THRESHOLD, HEIGHT, HEIGHT_COL, HIGH } = L;
+): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
   const convNext = pool.convNext, convLength = pool.convLength;
-  return function classifierStep(): void {
-    const oHeight = HEIGHT_COL * cap;
-    const oThreshold = C_THRESHOLD * n;
-    const oConveyor = C_CONVEYOR * n;
-    for (let i = 0; i < n; i++) {
-      // C_POSITION and C_SIG are column 0 of their buffers.
-      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
-      const h = s >= 0 ? itemF[oHeight + s]! : 0;
-      const b = ii[i]!;
-      values[b + HEIGHT] = h;
-      values[b + HIGH] = h > f[oThreshold + i]! ? 1 : 0;
-    }
-  };
+  const oHeight = HEIGHT_COL * cap;
+  const oThreshold = C_THRESHOLD * n;
+  const oConveyor = C_CONVEYOR * n;
+  for (let i = 0; i < n; i++) {
+    // C_POSITION and C_SIG are column 0 of their buffers.
+    const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
+    const h = s >= 0 ? itemF[oHeight + s]! : 0;
+    const b = ii[i]!;
+    values[b + HEIGHT] = h;
+    values[b + HIGH] = h > f[oThreshold + i]! ? 1 : 0;
+  }
 }

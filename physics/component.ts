@@ -6,6 +6,7 @@
 import type { SignalKind, SignalType } from '../core/signals.ts';
 import { TwinloopError } from '../core/errors.ts';
 import type { ComponentConfig } from './model.ts';
+import type { Kernel, KernelEnv, KernelSlot } from './kernel.ts';
 
 /** A numeric parameter: unit, default and bounds, as published in the schema. */
 export interface NumberParam {
@@ -192,6 +193,8 @@ export interface BuildContext {
   lane(id: string): number;
   /** The array the components step on (the model's work array): step kernels are compiled for it (kernel.ts). */
   readonly values: Float64Array;
+  /** Register a type's step kernel with the model (kernel.ts): shared code first, the model's own copy once it has done enough work. */
+  kernel<C extends unknown[]>(kernel: Kernel, env: KernelEnv, ...args: unknown[]): KernelSlot<C>;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Atmospheric pressure, bar absolute: converts free air (at atmosphere) to receiver pressure. */
 export const P_ATM = 1.01325;
@@ -98,7 +98,7 @@ export class Compressors {
       f[C_P0 * n + k] = num('initialPressure', num('cutOut'));
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'enable');
     }
-    this.step = specialize(compressorKernel, LAYOUT, n, m, this.#f, this.#i, this.demand, ctx.values, this.#power, this.totalPower, ctx.dt, this.#dtHours);
+    this.#kernel = ctx.kernel(compressorKernel, LAYOUT, n, m, this.#f, this.#i, this.demand, ctx.values, this.#power, this.totalPower, ctx.dt, this.#dtHours);
   }
 
   /** Signal id of compressor k's pressure (for consumers). */
@@ -125,16 +125,19 @@ export class Compressors {
     return [this.#f, this.#i, this.demand, this.totalPower, this.#power.parts];
   }
 
+  readonly #kernel: KernelSlot<[tick: number]>;
+
   /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. Compiled for this model's arrays (kernel.ts). */
-  readonly step: (tick: number) => void;
+  step(tick: number): void {
+    this.#kernel.fn(this.#kernel, tick);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_CUT_IN, C_CUT_OUT, C_ENERGY, C_K, C_LOADED, C_P, C_P_LOAD, C_P_UNLOAD, C_Q, C_SIG, DEMAND, ENABLE, ENERGY, LOADED, POWER, PRESSURE };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function compressorKernel(
-  L: typeof LAYOUT,
   n: number,
   m: number,
   f: Float64Array,
@@ -145,35 +148,33 @@ function compressorKernel(
   totalPower: Float64Array,
   dt: number,
   dtHours: number,
-): (tick: number) => void {
-  const { C_CUT_IN, C_CUT_OUT, C_ENERGY, C_K, C_LOADED, C_P, C_P_LOAD, C_P_UNLOAD, C_Q, C_SIG, DEMAND, ENABLE, ENERGY, LOADED, POWER, PRESSURE } = L;
-  return function compressorStep(tick: number): void {
-    const phase = tick % m;
-    let total = 0;
-    for (let k = phase; k < n; k += m) {
-      const b = ii[C_SIG * n + k]!;
-      const enabled = values[b + ENABLE] !== 0;
-      let p = f[C_P * n + k]!;
-      // Hysteresis: load below cut-in, stay loaded until cut-out.
-      const loaded = enabled && (p < f[C_CUT_IN * n + k]! || (ii[C_LOADED * n + k] === 1 && p < f[C_CUT_OUT * n + k]!));
-      const qIn = loaded ? f[C_Q * n + k]! : 0;
-      // Delivery over the m steps of the slice against the air drawn in them.
-      p += f[C_K * n + k]! * (qIn * m - demand[k]!) * dt;
-      if (p < 0) p = 0;
-      f[C_P * n + k] = p;
-      ii[C_LOADED * n + k] = loaded ? 1 : 0;
-      const power = loaded ? f[C_P_LOAD * n + k]! : enabled ? f[C_P_UNLOAD * n + k]! : 0;
-      const e = f[C_ENERGY * n + k]! + power * dtHours;
-      f[C_ENERGY * n + k] = e;
-      values[b + PRESSURE] = p;
-      values[b + LOADED] = loaded ? 1 : 0;
-      values[b + DEMAND] = (demand[k]! / m) * 60;
-      values[b + POWER] = power;
-      values[b + ENERGY] = e;
-      demand[k] = 0;
-      total += power;
-    }
-    power.parts[phase] = total;
-    power.sumInto(totalPower);
-  };
+  tick: number,
+): void {
+  const phase = tick % m;
+  let total = 0;
+  for (let k = phase; k < n; k += m) {
+    const b = ii[C_SIG * n + k]!;
+    const enabled = values[b + ENABLE] !== 0;
+    let p = f[C_P * n + k]!;
+    // Hysteresis: load below cut-in, stay loaded until cut-out.
+    const loaded = enabled && (p < f[C_CUT_IN * n + k]! || (ii[C_LOADED * n + k] === 1 && p < f[C_CUT_OUT * n + k]!));
+    const qIn = loaded ? f[C_Q * n + k]! : 0;
+    // Delivery over the m steps of the slice against the air drawn in them.
+    p += f[C_K * n + k]! * (qIn * m - demand[k]!) * dt;
+    if (p < 0) p = 0;
+    f[C_P * n + k] = p;
+    ii[C_LOADED * n + k] = loaded ? 1 : 0;
+    const power = loaded ? f[C_P_LOAD * n + k]! : enabled ? f[C_P_UNLOAD * n + k]! : 0;
+    const e = f[C_ENERGY * n + k]! + power * dtHours;
+    f[C_ENERGY * n + k] = e;
+    values[b + PRESSURE] = p;
+    values[b + LOADED] = loaded ? 1 : 0;
+    values[b + DEMAND] = (demand[k]! / m) * 60;
+    values[b + POWER] = power;
+    values[b + ENERGY] = e;
+    demand[k] = 0;
+    total += power;
+  }
+  power.parts[phase] = total;
+  power.sumInto(totalPower);
 }

@@ -8,7 +8,7 @@ import type { Bins } from './bin.ts';
 import { driveType } from './drive.ts';
 import { CAP, COUNT, HEAD, ItemPool, LENGTH, START } from './items.ts';
 import type { Lane } from './lanes.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Catalog entry for conveyors. */
 export const conveyorType: ComponentType = {
@@ -131,7 +131,7 @@ export class Conveyors {
     }
     this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap);
     const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE_SPEED_SIG, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
-    this.step = specialize(conveyorKernel, layout, n, this.#f, this.#i, this.#order, this.items, values, ctx.dt, (c) => this.#leave(c));
+    this.#kernel = ctx.kernel(conveyorKernel, layout, n, this.#f, this.#i, this.#order, this.items, values, ctx.dt, (c: number) => this.#leave(c));
   }
 
   /** Empty belts, counters to zero, faults cleared. */
@@ -170,12 +170,16 @@ export class Conveyors {
     return [this.#f, this.#i, ...this.items.state()];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /**
    * Move every item by the belt speed times dt, front-most first, each stopping where the item
    * ahead of it (or the room at the next conveyor's start) ends; then hand over past the end.
    * Compiled for this model's arrays (kernel.ts).
    */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 
   /** Items past the end of conveyor c: hand over, deliver or drop, front-most first. */
   #leave(c: number): void {
@@ -233,15 +237,9 @@ function downstreamFirst(next: Int32Array): Int32Array {
   return order;
 }
 
-/** Offsets the conveyor kernel needs (it cannot see this module's constants). */
-interface ConveyorLayout {
-  SPEED: number; C_PER_HZ: number; C_LENGTH: number; C_SIG: number; C_DRIVE_SPEED_SIG: number; C_NEXT_CONV: number;
-  C_JAM: number; C_NEXT_GATED: number; C_GRIP: number; START: number; CAP: number; HEAD: number; COUNT: number; LENGTH: number;
-}
 
-/** The conveyors' step loop over one model's arrays; instantiated per model by specialize(). */
+/** The conveyors' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function conveyorKernel(
-  L: ConveyorLayout,
   n: number,
   f: Float64Array,
   ii: Int32Array,
@@ -250,63 +248,60 @@ function conveyorKernel(
   values: Float64Array,
   dt: number,
   leave: (c: number) => void,
-): () => void {
-  const SPEED = L.SPEED;
+): void {
   const itemF = pool.f;
   const ring = pool.ring;
   const slots = pool.slots;
-  const oPerHz = L.C_PER_HZ * n;
-  const oLength = L.C_LENGTH * n;
-  const oSig = L.C_SIG * n;
-  const oDriveSpeedSig = L.C_DRIVE_SPEED_SIG * n;
-  const oNextConv = L.C_NEXT_CONV * n;
-  const oJam = L.C_JAM * n;
-  const oNextGated = L.C_NEXT_GATED * n;
-  const oGrip = L.C_GRIP * n;
+  const oPerHz = C_PER_HZ * n;
+  const oLength = C_LENGTH * n;
+  const oSig = C_SIG * n;
+  const oDriveSpeedSig = C_DRIVE_SPEED_SIG * n;
+  const oNextConv = C_NEXT_CONV * n;
+  const oJam = C_JAM * n;
+  const oNextGated = C_NEXT_GATED * n;
+  const oGrip = C_GRIP * n;
   // The pool's ring columns are per lane: belts first, then roller conveyors and stations.
   const lanes = pool.conveyors;
-  const oStart = L.START * lanes;
-  const oCap = L.CAP * lanes;
-  const oHead = L.HEAD * lanes;
-  const oCount = L.COUNT * lanes;
-  const oItemLength = L.LENGTH * pool.capacity;
-  return function conveyorStep(): void {
-    for (let o = 0; o < n; o++) {
-      const c = order[o]!;
-      const v = ii[oJam + c] === 1 ? 0 : values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]! * f[oGrip + c]!;
-      values[ii[oSig + c]! + SPEED] = v;
-      const cnt = ring[oCount + c]!;
-      if (cnt === 0 || !(v > 0)) continue;
-      const dx = v * dt;
-      const len = f[oLength + c]!;
-      const nc = ii[oNextConv + c]!;
-      // How far the front-most item may go: up to the rear of the last item already on the
-      // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
-      let limit = Infinity;
-      const start = ring[oStart + c]!;
-      const cap = ring[oCap + c]!;
-      const head = ring[oHead + c]!;
-      if (nc >= 0 && ring[oCount + nc]! > 0) {
-        const r = pool.rearmost(nc);
-        limit = len + itemF[r]! - itemF[oItemLength + r]!;
-      } else if (ii[oNextGated + c]! >= 0 && !pool.accepts(ii[oNextGated + c]!, slots[start + head]!)) {
-        // A station or roller conveyor that cannot take the item holds it at the end.
-        limit = len;
-      }
-      let j = head;
-      // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
-      for (let k = 0; k < cnt; k++) {
-        const s = slots[start + j]!;
-        const f0 = itemF[s]!;
-        let x = f0 + dx;
-        if (x > limit) x = limit;
-        // Never backwards, even if rounding put the limit a hair behind.
-        if (x < f0) x = f0;
-        itemF[s] = x;
-        limit = x - itemF[oItemLength + s]!;
-        if (++j === cap) j = 0;
-      }
-      if (itemF[slots[start + head]!]! > len) leave(c);
+  const oStart = START * lanes;
+  const oCap = CAP * lanes;
+  const oHead = HEAD * lanes;
+  const oCount = COUNT * lanes;
+  const oItemLength = LENGTH * pool.capacity;
+  for (let o = 0; o < n; o++) {
+    const c = order[o]!;
+    const v = ii[oJam + c] === 1 ? 0 : values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]! * f[oGrip + c]!;
+    values[ii[oSig + c]! + SPEED] = v;
+    const cnt = ring[oCount + c]!;
+    if (cnt === 0 || !(v > 0)) continue;
+    const dx = v * dt;
+    const len = f[oLength + c]!;
+    const nc = ii[oNextConv + c]!;
+    // How far the front-most item may go: up to the rear of the last item already on the
+    // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
+    let limit = Infinity;
+    const start = ring[oStart + c]!;
+    const cap = ring[oCap + c]!;
+    const head = ring[oHead + c]!;
+    if (nc >= 0 && ring[oCount + nc]! > 0) {
+      const r = pool.rearmost(nc);
+      limit = len + itemF[r]! - itemF[oItemLength + r]!;
+    } else if (ii[oNextGated + c]! >= 0 && !pool.accepts(ii[oNextGated + c]!, slots[start + head]!)) {
+      // A station or roller conveyor that cannot take the item holds it at the end.
+      limit = len;
     }
-  };
+    let j = head;
+    // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
+    for (let k = 0; k < cnt; k++) {
+      const s = slots[start + j]!;
+      const f0 = itemF[s]!;
+      let x = f0 + dx;
+      if (x > limit) x = limit;
+      // Never backwards, even if rounding put the limit a hair behind.
+      if (x < f0) x = f0;
+      itemF[s] = x;
+      limit = x - itemF[oItemLength + s]!;
+      if (++j === cap) j = 0;
+    }
+    if (itemF[slots[start + head]!]! > len) leave(c);
+  }
 }

@@ -6,7 +6,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { P_ATM } from './compressor.ts';
 import type { Compressors } from './compressor.ts';
 
@@ -99,7 +99,7 @@ export class Cylinders {
       ii[C_P_SIG * n + k] = ci >= 0 ? air.pressureSignal(ci) : -1;
       ii[C_SINGLE * n + k] = single ? 1 : 0;
     }
-    this.step = specialize(cylinderKernel, LAYOUT, n, f, ii, ctx.values, air.demand, ctx.dt);
+    this.#kernel = ctx.kernel(cylinderKernel, LAYOUT, n, f, ii, ctx.values, air.demand, ctx.dt);
   }
 
   reset(values: Float64Array): void {
@@ -139,57 +139,65 @@ export class Cylinders {
     return [this.#f, this.#i];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { EXTEND, EXTENDED, RETRACTED, POSITION, AIR_FLOW, C_X, C_VREF, C_INV_FREF, C_AREA, C_LOAD, C_SPRING, C_P, C_AIR_PER_X, C_SLOW, C_LEAK, C_VALVE, C_VALVE_TIME, C_SIG, C_AIR, C_P_SIG, C_SINGLE, C_COIL, END_SNAP, P_ATM };
 
-/** The cylinders' step loop over one model's arrays; instantiated per model by specialize(). */
-function cylinderKernel(L: typeof LAYOUT, n: number, f: Float64Array, ii: Int32Array, values: Float64Array, demand: Float64Array, dt: number): () => void {
-  const { EXTEND, EXTENDED, RETRACTED, POSITION, AIR_FLOW, C_X, C_VREF, C_INV_FREF, C_AREA, C_LOAD, C_SPRING, C_P, C_AIR_PER_X, C_SLOW, C_LEAK, C_VALVE, C_VALVE_TIME, C_SIG, C_AIR, C_P_SIG, C_SINGLE, C_COIL, END_SNAP, P_ATM } = L;
-  return function cylinderStep(): void {
-      for (let k = 0; k < n; k++) {
-        const b = ii[C_SIG * n + k]!;
-        const coil = values[b + EXTEND] !== 0 ? 1 : 0;
-        // The valve spool needs valveTime to switch: the piston keeps its old direction until then.
-        let tv = f[C_VALVE * n + k]!;
-        if (coil !== ii[C_COIL * n + k]) {
-          ii[C_COIL * n + k] = coil;
-          tv = 0;
-        }
-        // Switched once valveTime has fully elapsed: the piston moves from the step after it.
-        const switched = tv >= f[C_VALVE_TIME * n + k]! - 1e-12;
-        const x0 = f[C_X * n + k]!;
-        // At rest at the end the valve drives it to, not leaking, its outputs showing just that
-        // (a re-sync may have moved it): nothing moves, nothing is drawn, every output holds.
-        if (switched && x0 === coil && f[C_LEAK * n + k] === 0 && values[b + AIR_FLOW] === 0 && values[b + POSITION] === x0) continue;
-        if (!switched) tv += dt;
-        f[C_VALVE * n + k] = tv;
-        const outward = switched ? coil === 1 : coil === 0;
-        const ps = ii[C_P_SIG * n + k]!;
-        const p = ps >= 0 ? values[ps]! : f[C_P * n + k]!;
-        const single = ii[C_SINGLE * n + k] === 1;
-        // Net force: extend p A - load - spring; retract: p A (double) or the spring (single).
-        const force = outward ? p * f[C_AREA * n + k]! - f[C_LOAD * n + k]! - f[C_SPRING * n + k]! : single ? f[C_SPRING * n + k]! : p * f[C_AREA * n + k]!;
-        let x = x0;
-        let air = f[C_LEAK * n + k]!;
-        if (force > 0 && (outward ? x0 < 1 : x0 > 0)) {
-          const dx = f[C_VREF * n + k]! * force * f[C_INV_FREF * n + k]! * f[C_SLOW * n + k]!;
-          x = outward ? x0 + dx : x0 - dx;
-          if (x >= 1 - END_SNAP) x = 1;
-          else if (x <= END_SNAP) x = 0;
-          // Filling the driving chamber: area x travel at supply pressure, as free air.
-          if (outward || !single) air += ((x > x0 ? x - x0 : x0 - x) * f[C_AIR_PER_X * n + k]! * (p + P_ATM)) / dt;
-        }
-        f[C_X * n + k] = x;
-        const ci = ii[C_AIR * n + k]!;
-        if (ci >= 0) demand[ci] += air;
-        values[b + POSITION] = x;
-        values[b + EXTENDED] = x === 1 ? 1 : 0;
-        values[b + RETRACTED] = x === 0 ? 1 : 0;
-        values[b + AIR_FLOW] = air * 60000;
+/** The cylinders' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+function cylinderKernel(
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  values: Float64Array,
+  demand: Float64Array,
+  dt: number,
+): void {
+    for (let k = 0; k < n; k++) {
+      const b = ii[C_SIG * n + k]!;
+      const coil = values[b + EXTEND] !== 0 ? 1 : 0;
+      // The valve spool needs valveTime to switch: the piston keeps its old direction until then.
+      let tv = f[C_VALVE * n + k]!;
+      if (coil !== ii[C_COIL * n + k]) {
+        ii[C_COIL * n + k] = coil;
+        tv = 0;
       }
-  };
+      // Switched once valveTime has fully elapsed: the piston moves from the step after it.
+      const switched = tv >= f[C_VALVE_TIME * n + k]! - 1e-12;
+      const x0 = f[C_X * n + k]!;
+      // At rest at the end the valve drives it to, not leaking, its outputs showing just that
+      // (a re-sync may have moved it): nothing moves, nothing is drawn, every output holds.
+      if (switched && x0 === coil && f[C_LEAK * n + k] === 0 && values[b + AIR_FLOW] === 0 && values[b + POSITION] === x0) continue;
+      if (!switched) tv += dt;
+      f[C_VALVE * n + k] = tv;
+      const outward = switched ? coil === 1 : coil === 0;
+      const ps = ii[C_P_SIG * n + k]!;
+      const p = ps >= 0 ? values[ps]! : f[C_P * n + k]!;
+      const single = ii[C_SINGLE * n + k] === 1;
+      // Net force: extend p A - load - spring; retract: p A (double) or the spring (single).
+      const force = outward ? p * f[C_AREA * n + k]! - f[C_LOAD * n + k]! - f[C_SPRING * n + k]! : single ? f[C_SPRING * n + k]! : p * f[C_AREA * n + k]!;
+      let x = x0;
+      let air = f[C_LEAK * n + k]!;
+      if (force > 0 && (outward ? x0 < 1 : x0 > 0)) {
+        const dx = f[C_VREF * n + k]! * force * f[C_INV_FREF * n + k]! * f[C_SLOW * n + k]!;
+        x = outward ? x0 + dx : x0 - dx;
+        if (x >= 1 - END_SNAP) x = 1;
+        else if (x <= END_SNAP) x = 0;
+        // Filling the driving chamber: area x travel at supply pressure, as free air.
+        if (outward || !single) air += ((x > x0 ? x - x0 : x0 - x) * f[C_AIR_PER_X * n + k]! * (p + P_ATM)) / dt;
+      }
+      f[C_X * n + k] = x;
+      const ci = ii[C_AIR * n + k]!;
+      if (ci >= 0) demand[ci] += air;
+      values[b + POSITION] = x;
+      values[b + EXTENDED] = x === 1 ? 1 : 0;
+      values[b + RETRACTED] = x === 0 ? 1 : 0;
+      values[b + AIR_FLOW] = air * 60000;
+    }
 }

@@ -7,7 +7,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Catalog entry: parameters (defaults for a 0.37 kW conveyor gearmotor) and signals. */
 export const driveType: ComponentType = {
@@ -203,7 +203,7 @@ export class Drives {
       extraTo[d] = extra.length;
     }
     this.#extraIds = Int32Array.from(extra);
-    this.step = specialize(driveKernel, LAYOUT, n, this.#f, this.#i, this.#extraIds, ctx.values, this.totalPower, ctx.dt, ctx.dt / 3600);
+    this.#kernel = ctx.kernel(driveKernel, LAYOUT, n, this.#f, this.#i, this.#extraIds, ctx.values, this.totalPower, ctx.dt, ctx.dt / 3600);
   }
 
   /** Initial state: at rest, de-energised, at ambient temperature, new bearings, commands off, faults cleared. */
@@ -246,12 +246,16 @@ export class Drives {
     return [this.#f, this.#i, this.totalPower];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /**
    * Advance every drive one step from its run/setpoint actuators and the item counts its
    * conveyors published by the end of the last step. Sums their power into {@link Drives.totalPower}.
    * Compiled for this model's arrays (kernel.ts).
    */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
 /** Column and signal offsets, handed to the kernel (which cannot see this module's constants). */
@@ -263,9 +267,8 @@ const LAYOUT = {
   C_SIG, C_LOAD_SIG, C_EXTRA_FROM, C_EXTRA_TO, C_TRIPPED, C_PREV_RESET, C_OVERLOADS, SPEED_SNAP,
 };
 
-/** The drives' step loop over one model's arrays; instantiated per model by specialize(). */
+/** The drives' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function driveKernel(
-  L: typeof LAYOUT,
   n: number,
   f: Float64Array,
   ii: Int32Array,
@@ -274,131 +277,128 @@ function driveKernel(
   totalPower: Float64Array,
   dt: number,
   dtHours: number,
-): () => void {
-  const { RUN, SETPOINT, SPEED, RUNNING, CURRENT, POWER, ENERGY, TEMPERATURE, REVERSE, RESET, TRIPPED, OVERLOADS, WEAR, VIBRATION, SPEED_SNAP } = L;
+): void {
   // Column offsets, fixed for this model: constants once the kernel is specialised.
-  const oAccelPerHz = L.C_ACCEL_PER_HZ * n;
-  const oAmbient = L.C_AMBIENT * n;
-  const oBase = L.C_BASE * n;
-  const oElecPerHz = L.C_ELEC_PER_HZ * n;
-  const oEnergy = L.C_ENERGY * n;
-  const oExtraFrom = L.C_EXTRA_FROM * n;
-  const oExtraTo = L.C_EXTRA_TO * n;
-  const oI0n2 = L.C_I0N2 * n;
-  const oKSpeed = L.C_K_SPEED * n;
-  const oKTherm = L.C_K_THERM * n;
-  const oLoadSig = L.C_LOAD_SIG * n;
-  const oMaxF = L.C_MAX_F * n;
-  const oNoLoad = L.C_NO_LOAD * n;
-  const oPerItem = L.C_PER_ITEM * n;
-  const oRatedI = L.C_RATED_I * n;
-  const oRise = L.C_RISE * n;
-  const oRunThreshold = L.C_RUN_THRESHOLD * n;
-  const oSig = L.C_SIG * n;
-  const oSpeed = L.C_SPEED * n;
-  const oTemp = L.C_TEMP * n;
-  const oRampUp = L.C_RAMP_UP * n;
-  const oRampDown = L.C_RAMP_DOWN * n;
-  const oRamp = L.C_RAMP * n;
-  const oOlI2 = L.C_OL_I2 * n;
-  const oOlTime = L.C_OL_TIME * n;
-  const oOlAcc = L.C_OL_ACC * n;
-  const oJam = L.C_JAM * n;
-  const oWearK = L.C_WEAR_K * n;
-  const oWearMult = L.C_WEAR_MULT * n;
-  const oWear = L.C_WEAR * n;
-  const oVib0 = L.C_VIB0 * n;
-  const oVibW = L.C_VIB_W * n;
-  const oInvFr = L.C_INV_FR * n;
-  const oTripped = L.C_TRIPPED * n;
-  const oPrevReset = L.C_PREV_RESET * n;
-  const oOverloads = L.C_OVERLOADS * n;
-  return function driveStep(): void {
-      let total = 0;
-      for (let d = 0; d < n; d++) {
-        const b = ii[oSig + d]!;
-        // A rising edge of reset clears a trip (and the relay's memory of the overload).
-        const rst = values[b + RESET] !== 0 ? 1 : 0;
-        if (rst === 1 && ii[oPrevReset + d] === 0 && ii[oTripped + d] === 1) {
-          ii[oTripped + d] = 0;
-          f[oOlAcc + d] = 0;
-        }
-        ii[oPrevReset + d] = rst;
-        const tripped = ii[oTripped + d] === 1;
-        const run = values[b + RUN] !== 0 && !tripped;
-        let sp = values[b + SETPOINT]!;
-        const maxF = f[oMaxF + d]!;
-        // The negated comparison also maps a NaN setpoint to 0.
-        if (!(sp > 0)) sp = 0;
-        else if (sp > maxF) sp = maxF;
-        const u = run ? (values[b + REVERSE] !== 0 ? -sp : sp) : 0;
-        // VFD ramp: the ramped command r moves towards u by at most one ramp step; away from 0
-        // is acceleration, towards 0 deceleration.
-        const r0 = f[oRamp + d]!;
-        let r = u;
-        const up = r0 >= 0 ? u > r0 : u < r0;
-        const lim = up ? f[oRampUp + d]! : f[oRampDown + d]!;
-        if (r - r0 > lim) r = r0 + lim;
-        else if (r0 - r > lim) r = r0 - lim;
-        f[oRamp + d] = r;
-        const s0 = f[oSpeed + d]!;
-        let s = s0 + (r - s0) * f[oKSpeed + d]!;
-        if (s - r < SPEED_SNAP && r - s < SPEED_SNAP) s = r;
-        f[oSpeed + d] = s;
-        const sa = s < 0 ? -s : s;
-        const running = sa > f[oRunThreshold + d]!;
-        // r2 = (I/In)^2 = (I0/In)^2 + T^2, from I = sqrt(I0^2 + (In T)^2).
-        let r2 = 0;
-        let power = 0;
-        let torque = 0;
-        // The VFD keeps modulating while it ramps down after run drops; it stops once the speed is ~0.
-        if (run || running) {
-          const ls = ii[oLoadSig + d]!;
-          let items = ls >= 0 ? values[ls]! : 0;
-          const from = ii[oExtraFrom + d]!;
-          const to = ii[oExtraTo + d]!;
-          // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
-          if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
-          const acc = (r - s0) * f[oAccelPerHz + d]!;
-          torque = f[oBase + d]! + f[oPerItem + d]! * items + f[oJam + d]! + (s0 < 0 ? -acc : acc);
-          r2 = f[oI0n2 + d]! + torque * torque;
-          const elec = torque * sa * f[oElecPerHz + d]!;
-          // Braking energy goes to the VFD's brake resistor, not back to the grid.
-          power = (elec > 0 ? elec : 0) + f[oNoLoad + d]!;
-        }
-        // Overload relay: time above pick-up accumulates, below it drains at the same rate.
-        let ol = f[oOlAcc + d]!;
-        if (r2 > f[oOlI2 + d]!) {
-          ol += dt;
-          if (ol >= f[oOlTime + d]! - 1e-9) {
-            ii[oTripped + d] = 1;
-            values[b + OVERLOADS] = ++ii[oOverloads + d]!;
-            ol = 0;
-          }
-        } else if (ol > 0) ol = ol > dt ? ol - dt : 0;
-        f[oOlAcc + d] = ol;
-        const current = f[oRatedI + d]! * Math.sqrt(r2);
-        const e = f[oEnergy + d]! + power * dtHours;
-        f[oEnergy + d] = e;
-        const th0 = f[oTemp + d]!;
-        // Exact discretisation of the first-order thermal model towards ambient + rise (I/In)^2.
-        const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * r2 - th0) * f[oKTherm + d]!;
-        f[oTemp + d] = th;
-        const pu = sa * f[oInvFr + d]!;
-        // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md).
-        const w = f[oWear + d]! + f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
-        f[oWear + d] = w;
-        values[b + SPEED] = s;
-        values[b + RUNNING] = running ? 1 : 0;
-        values[b + CURRENT] = current;
-        values[b + POWER] = power;
-        values[b + ENERGY] = e;
-        values[b + TEMPERATURE] = th;
-        values[b + TRIPPED] = ii[oTripped + d]!;
-        values[b + WEAR] = w;
-        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * pu;
-        total += power;
+  const oAccelPerHz = C_ACCEL_PER_HZ * n;
+  const oAmbient = C_AMBIENT * n;
+  const oBase = C_BASE * n;
+  const oElecPerHz = C_ELEC_PER_HZ * n;
+  const oEnergy = C_ENERGY * n;
+  const oExtraFrom = C_EXTRA_FROM * n;
+  const oExtraTo = C_EXTRA_TO * n;
+  const oI0n2 = C_I0N2 * n;
+  const oKSpeed = C_K_SPEED * n;
+  const oKTherm = C_K_THERM * n;
+  const oLoadSig = C_LOAD_SIG * n;
+  const oMaxF = C_MAX_F * n;
+  const oNoLoad = C_NO_LOAD * n;
+  const oPerItem = C_PER_ITEM * n;
+  const oRatedI = C_RATED_I * n;
+  const oRise = C_RISE * n;
+  const oRunThreshold = C_RUN_THRESHOLD * n;
+  const oSig = C_SIG * n;
+  const oSpeed = C_SPEED * n;
+  const oTemp = C_TEMP * n;
+  const oRampUp = C_RAMP_UP * n;
+  const oRampDown = C_RAMP_DOWN * n;
+  const oRamp = C_RAMP * n;
+  const oOlI2 = C_OL_I2 * n;
+  const oOlTime = C_OL_TIME * n;
+  const oOlAcc = C_OL_ACC * n;
+  const oJam = C_JAM * n;
+  const oWearK = C_WEAR_K * n;
+  const oWearMult = C_WEAR_MULT * n;
+  const oWear = C_WEAR * n;
+  const oVib0 = C_VIB0 * n;
+  const oVibW = C_VIB_W * n;
+  const oInvFr = C_INV_FR * n;
+  const oTripped = C_TRIPPED * n;
+  const oPrevReset = C_PREV_RESET * n;
+  const oOverloads = C_OVERLOADS * n;
+    let total = 0;
+    for (let d = 0; d < n; d++) {
+      const b = ii[oSig + d]!;
+      // A rising edge of reset clears a trip (and the relay's memory of the overload).
+      const rst = values[b + RESET] !== 0 ? 1 : 0;
+      if (rst === 1 && ii[oPrevReset + d] === 0 && ii[oTripped + d] === 1) {
+        ii[oTripped + d] = 0;
+        f[oOlAcc + d] = 0;
       }
-      totalPower[0] = total;
-  };
+      ii[oPrevReset + d] = rst;
+      const tripped = ii[oTripped + d] === 1;
+      const run = values[b + RUN] !== 0 && !tripped;
+      let sp = values[b + SETPOINT]!;
+      const maxF = f[oMaxF + d]!;
+      // The negated comparison also maps a NaN setpoint to 0.
+      if (!(sp > 0)) sp = 0;
+      else if (sp > maxF) sp = maxF;
+      const u = run ? (values[b + REVERSE] !== 0 ? -sp : sp) : 0;
+      // VFD ramp: the ramped command r moves towards u by at most one ramp step; away from 0
+      // is acceleration, towards 0 deceleration.
+      const r0 = f[oRamp + d]!;
+      let r = u;
+      const up = r0 >= 0 ? u > r0 : u < r0;
+      const lim = up ? f[oRampUp + d]! : f[oRampDown + d]!;
+      if (r - r0 > lim) r = r0 + lim;
+      else if (r0 - r > lim) r = r0 - lim;
+      f[oRamp + d] = r;
+      const s0 = f[oSpeed + d]!;
+      let s = s0 + (r - s0) * f[oKSpeed + d]!;
+      if (s - r < SPEED_SNAP && r - s < SPEED_SNAP) s = r;
+      f[oSpeed + d] = s;
+      const sa = s < 0 ? -s : s;
+      const running = sa > f[oRunThreshold + d]!;
+      // r2 = (I/In)^2 = (I0/In)^2 + T^2, from I = sqrt(I0^2 + (In T)^2).
+      let r2 = 0;
+      let power = 0;
+      let torque = 0;
+      // The VFD keeps modulating while it ramps down after run drops; it stops once the speed is ~0.
+      if (run || running) {
+        const ls = ii[oLoadSig + d]!;
+        let items = ls >= 0 ? values[ls]! : 0;
+        const from = ii[oExtraFrom + d]!;
+        const to = ii[oExtraTo + d]!;
+        // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
+        if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
+        const acc = (r - s0) * f[oAccelPerHz + d]!;
+        torque = f[oBase + d]! + f[oPerItem + d]! * items + f[oJam + d]! + (s0 < 0 ? -acc : acc);
+        r2 = f[oI0n2 + d]! + torque * torque;
+        const elec = torque * sa * f[oElecPerHz + d]!;
+        // Braking energy goes to the VFD's brake resistor, not back to the grid.
+        power = (elec > 0 ? elec : 0) + f[oNoLoad + d]!;
+      }
+      // Overload relay: time above pick-up accumulates, below it drains at the same rate.
+      let ol = f[oOlAcc + d]!;
+      if (r2 > f[oOlI2 + d]!) {
+        ol += dt;
+        if (ol >= f[oOlTime + d]! - 1e-9) {
+          ii[oTripped + d] = 1;
+          values[b + OVERLOADS] = ++ii[oOverloads + d]!;
+          ol = 0;
+        }
+      } else if (ol > 0) ol = ol > dt ? ol - dt : 0;
+      f[oOlAcc + d] = ol;
+      const current = f[oRatedI + d]! * Math.sqrt(r2);
+      const e = f[oEnergy + d]! + power * dtHours;
+      f[oEnergy + d] = e;
+      const th0 = f[oTemp + d]!;
+      // Exact discretisation of the first-order thermal model towards ambient + rise (I/In)^2.
+      const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * r2 - th0) * f[oKTherm + d]!;
+      f[oTemp + d] = th;
+      const pu = sa * f[oInvFr + d]!;
+      // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md).
+      const w = f[oWear + d]! + f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
+      f[oWear + d] = w;
+      values[b + SPEED] = s;
+      values[b + RUNNING] = running ? 1 : 0;
+      values[b + CURRENT] = current;
+      values[b + POWER] = power;
+      values[b + ENERGY] = e;
+      values[b + TEMPERATURE] = th;
+      values[b + TRIPPED] = ii[oTripped + d]!;
+      values[b + WEAR] = w;
+      values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * pu;
+      total += power;
+    }
+    totalPower[0] = total;
 }

@@ -3,7 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Catalog entry for encoders. */
 export const encoderType: ComponentType = {
@@ -48,7 +48,7 @@ export class Encoders {
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'count');
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(cfg['conveyor'] as string, 'speed');
     }
-    this.step = specialize(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, n, this.#f, this.#i, ctx.values, ctx.dt);
+    this.#kernel = ctx.kernel(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, n, this.#f, this.#i, ctx.values, ctx.dt);
   }
 
   reset(values: Float64Array): void {
@@ -64,21 +64,28 @@ export class Encoders {
     return [this.#f, this.#i];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
-/** The encoders' step loop over one model's arrays; instantiated per model by specialize(). */
-function encoderKernel(L: { COUNT: number; DISTANCE: number; C_D: number; C_INV_PITCH: number; C_SIG: number; C_SPEED_SIG: number }, n: number, f: Float64Array, ii: Int32Array, values: Float64Array, dt: number): () => void {
-  const COUNT = L.COUNT, DISTANCE = L.DISTANCE;
-  const oD = L.C_D * n, oInvPitch = L.C_INV_PITCH * n, oSig = L.C_SIG * n, oSpeedSig = L.C_SPEED_SIG * n;
-  return function encoderStep(): void {
-    for (let k = 0; k < n; k++) {
-      const d = f[oD + k]! + values[ii[oSpeedSig + k]!]! * dt;
-      f[oD + k] = d;
-      const b = ii[oSig + k]!;
-      values[b + COUNT] = Math.floor(d * f[oInvPitch + k]!);
-      values[b + DISTANCE] = d;
-    }
-  };
+/** The encoders' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+function encoderKernel(
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  values: Float64Array,
+  dt: number,
+): void {
+  const oD = C_D * n, oInvPitch = C_INV_PITCH * n, oSig = C_SIG * n, oSpeedSig = C_SPEED_SIG * n;
+  for (let k = 0; k < n; k++) {
+    const d = f[oD + k]! + values[ii[oSpeedSig + k]!]! * dt;
+    f[oD + k] = d;
+    const b = ii[oSig + k]!;
+    values[b + COUNT] = Math.floor(d * f[oInvPitch + k]!);
+    values[b + DISTANCE] = d;
+  }
 }

@@ -6,7 +6,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { PhasePower } from './time-slice.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } from './items.ts';
@@ -138,7 +138,7 @@ export class Furnaces {
       buf += len;
     }
     this.#buf = new Float64Array(buf);
-    this.step = specialize(furnaceKernel, LAYOUT, n, m, this.#f, this.#i, this.#buf, pool, ctx.values, this.#power, this.totalPower, dt / 3600);
+    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, n, m, this.#f, this.#i, this.#buf, pool, ctx.values, this.#power, this.totalPower, dt / 3600, new Float64Array(1), furnaceHeatItems);
   }
 
   /** Heater-lost fault: heater power x (1 - severity). */
@@ -166,16 +166,19 @@ export class Furnaces {
     return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.parts];
   }
 
+  readonly #kernel: KernelSlot<[tick: number]>;
+
   /** Step the furnaces of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
-  readonly step: (tick: number) => void;
+  step(tick: number): void {
+    this.#kernel.fn(this.#kernel, tick);
+  }
 }
 
 /** Offsets the furnace kernel needs (it cannot see this module's constants). */
 const LAYOUT = { POWER_CMD, TEMPERATURE, HEATER_POWER, ENERGY, LOAD, COOLING, ITEMS, C_T, C_K, C_INV_UA, C_PMAX, C_AMB, C_START, C_END, C_K_ITEM, C_MC_DT, C_COOL_UA, C_T_COOL, C_HEATER, C_ENERGY, C_DT, C_SIG, C_CONV, C_COOL_SIG, C_BUF, C_BUF_N, C_BUF_POS, CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP };
 
-/** The furnaces' step loop over one model's arrays; instantiated per model by specialize(). */
+/** The furnaces' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function furnaceKernel(
-  L: typeof LAYOUT,
   n: number,
   m: number,
   f: Float64Array,
@@ -186,94 +189,91 @@ function furnaceKernel(
   power: PhasePower,
   totalPower: Float64Array,
   dtHours: number,
-): (tick: number) => void {
-  const { POWER_CMD, TEMPERATURE, HEATER_POWER, ENERGY, LOAD, COOLING, ITEMS, C_T, C_K, C_INV_UA, C_PMAX, C_AMB, C_START, C_END, C_K_ITEM, C_MC_DT, C_COOL_UA, C_T_COOL, C_HEATER, C_ENERGY, C_DT, C_SIG, C_CONV, C_COOL_SIG, C_BUF, C_BUF_N, C_BUF_POS, CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } = L;
-  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
-  // The item pass writes its result into a scratch array: a double returned from a call
-  // V8 does not inline is boxed, one allocation per step.
-  const scratch = new Float64Array(1);
-
-  /**
-   * Heat the items whose centre is in furnace k's zone on conveyor c towards the zone
-   * temperature (exact first-order step); the power they took up (kW) goes to scratch[0].
-   */
-  function heatItems(k: number, c: number): void {
-    const t = f[C_T * n + k]!;
-    const count = ring[COUNT * conv + c]!;
-    let inZone = 0;
-    let load = 0;
-    if (count > 0) {
-      const lo = f[C_START * n + k]!;
-      const hi = f[C_END * n + k]!;
-      const kItem = f[C_K_ITEM * n + k]!;
-      const dt = f[C_DT * n + k]!;
-      const start = ring[START * conv + c]!;
-      const ringCap = ring[CAP * conv + c]!;
-      let j = ring[HEAD * conv + c]!;
-      for (let m = 0; m < count; m++) {
-        const s = slots[start + j]!;
-        const centre = itemF[s]! - 0.5 * itemF[LENGTH * cap + s]!;
-        if (++j === ringCap) j = 0;
-        // Front-most first: centres only decrease.
-        if (centre < lo) break;
-        if (centre > hi) continue;
-        const ti = itemF[TEMP * cap + s]!;
-        const d = (t - ti) * kItem;
-        itemF[TEMP * cap + s] = ti + d;
-        itemF[DWELL * cap + s] += dt;
-        load += d;
-        inZone++;
-      }
-      load *= f[C_MC_DT * n + k]!;
+  scratch: Float64Array,
+  heat: typeof furnaceHeatItems,
+  tick: number,
+): void {
+  const phase = tick % m;
+  let total = 0;
+  for (let k = phase; k < n; k += m) {
+    const b = ii[C_SIG * n + k]!;
+    let u = values[b + POWER_CMD]! / 100;
+    if (!(u > 0)) u = 0;
+    else if (u > 1) u = 1;
+    const pe = u * f[C_PMAX * n + k]! * f[C_HEATER * n + k]!;
+    // Dead time: the ring hands back the power of deadTime ago and keeps this step's.
+    let pd = pe;
+    const len = ii[C_BUF_N * n + k]!;
+    if (len > 0) {
+      const at = ii[C_BUF * n + k]! + ii[C_BUF_POS * n + k]!;
+      pd = buf[at]!;
+      buf[at] = pe;
+      const pos = ii[C_BUF_POS * n + k]! + 1;
+      ii[C_BUF_POS * n + k] = pos === len ? 0 : pos;
     }
-    values[ii[C_SIG * n + k]! + ITEMS] = inZone;
-    scratch[0] = load;
+    const t0 = f[C_T * n + k]!;
+    const c = ii[C_CONV * n + k]!;
+    scratch[0] = 0;
+    if (c >= 0) heat(n, f, ii, pool, values, scratch, k, c);
+    const load = scratch[0]!;
+    const cs = ii[C_COOL_SIG * n + k]!;
+    let cooling = 0;
+    if (cs >= 0) {
+      const dT = t0 - f[C_T_COOL * n + k]!;
+      cooling = f[C_COOL_UA * n + k]! * values[cs]! * dT;
+    }
+    // Exact step of the lag towards the equilibrium of this step's net power.
+    const teq = f[C_AMB * n + k]! + (pd - load - cooling) * f[C_INV_UA * n + k]!;
+    const t = t0 + (teq - t0) * f[C_K * n + k]!;
+    f[C_T * n + k] = t;
+    const e = f[C_ENERGY * n + k]! + pe * dtHours;
+    f[C_ENERGY * n + k] = e;
+    values[b + TEMPERATURE] = t;
+    values[b + HEATER_POWER] = pe;
+    values[b + ENERGY] = e;
+    values[b + LOAD] = load;
+    values[b + COOLING] = cooling;
+    total += pe;
   }
+  power.parts[phase] = total;
+  power.sumInto(totalPower);
+}
 
-  return function furnaceStep(tick: number): void {
-    const phase = tick % m;
-    let total = 0;
-    for (let k = phase; k < n; k += m) {
-      const b = ii[C_SIG * n + k]!;
-      let u = values[b + POWER_CMD]! / 100;
-      if (!(u > 0)) u = 0;
-      else if (u > 1) u = 1;
-      const pe = u * f[C_PMAX * n + k]! * f[C_HEATER * n + k]!;
-      // Dead time: the ring hands back the power of deadTime ago and keeps this step's.
-      let pd = pe;
-      const len = ii[C_BUF_N * n + k]!;
-      if (len > 0) {
-        const at = ii[C_BUF * n + k]! + ii[C_BUF_POS * n + k]!;
-        pd = buf[at]!;
-        buf[at] = pe;
-        const pos = ii[C_BUF_POS * n + k]! + 1;
-        ii[C_BUF_POS * n + k] = pos === len ? 0 : pos;
-      }
-      const t0 = f[C_T * n + k]!;
-      const c = ii[C_CONV * n + k]!;
-      scratch[0] = 0;
-      if (c >= 0) heatItems(k, c);
-      const load = scratch[0]!;
-      const cs = ii[C_COOL_SIG * n + k]!;
-      let cooling = 0;
-      if (cs >= 0) {
-        const dT = t0 - f[C_T_COOL * n + k]!;
-        cooling = f[C_COOL_UA * n + k]! * values[cs]! * dT;
-      }
-      // Exact step of the lag towards the equilibrium of this step's net power.
-      const teq = f[C_AMB * n + k]! + (pd - load - cooling) * f[C_INV_UA * n + k]!;
-      const t = t0 + (teq - t0) * f[C_K * n + k]!;
-      f[C_T * n + k] = t;
-      const e = f[C_ENERGY * n + k]! + pe * dtHours;
-      f[C_ENERGY * n + k] = e;
-      values[b + TEMPERATURE] = t;
-      values[b + HEATER_POWER] = pe;
-      values[b + ENERGY] = e;
-      values[b + LOAD] = load;
-      values[b + COOLING] = cooling;
-      total += pe;
+/**
+ * Heat the items whose centre is in furnace k's zone on conveyor c towards the zone
+ * temperature (exact first-order step); the power they took up (kW) goes to scratch[0] (a double
+ * returned from a call V8 does not inline is boxed, one allocation per step).
+ */
+function furnaceHeatItems(n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array, scratch: Float64Array, k: number, c: number): void {
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
+  const t = f[C_T * n + k]!;
+  const count = ring[COUNT * conv + c]!;
+  let inZone = 0;
+  let load = 0;
+  if (count > 0) {
+    const lo = f[C_START * n + k]!;
+    const hi = f[C_END * n + k]!;
+    const kItem = f[C_K_ITEM * n + k]!;
+    const dt = f[C_DT * n + k]!;
+    const start = ring[START * conv + c]!;
+    const ringCap = ring[CAP * conv + c]!;
+    let j = ring[HEAD * conv + c]!;
+    for (let m = 0; m < count; m++) {
+      const s = slots[start + j]!;
+      const centre = itemF[s]! - 0.5 * itemF[LENGTH * cap + s]!;
+      if (++j === ringCap) j = 0;
+      // Front-most first: centres only decrease.
+      if (centre < lo) break;
+      if (centre > hi) continue;
+      const ti = itemF[TEMP * cap + s]!;
+      const d = (t - ti) * kItem;
+      itemF[TEMP * cap + s] = ti + d;
+      itemF[DWELL * cap + s] += dt;
+      load += d;
+      inZone++;
     }
-    power.parts[phase] = total;
-    power.sumInto(totalPower);
-  };
+    load *= f[C_MC_DT * n + k]!;
+  }
+  values[ii[C_SIG * n + k]! + ITEMS] = inZone;
+  scratch[0] = load;
 }

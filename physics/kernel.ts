@@ -9,25 +9,115 @@
 // of that code: a second closure created from the same compiled function was slower than the
 // plain loop. So each model instantiates its kernels from their source text.
 //
-// A kernel factory must therefore be self-contained: it may use its parameters and globals
-// (Math, Infinity) only, never a module-level binding (it is re-evaluated outside its module).
-// Tests step every component type, so a free reference fails there at once.
+// Compiling costs tens of milliseconds per model (16 kernels, each optimised again from cold),
+// which a short run never earns back: a scenario suite of small lines ran at half its rate. So a
+// model starts on the kernels' shared code and compiles its own copies once it has done enough
+// work to repay them (Model: COMPILE_WORK component-steps). Values are the same either way.
+//
+// A kernel is a plain function of its module: first the arrays and numbers it steps on (bound
+// once per model), then what changes per call (the tick); on the shared path it runs as written.
+// Compiled per model, its source is rewritten as a closure over the first group, and the module
+// constants it uses (column and signal offsets) are handed in by name (its LAYOUT object). It may
+// use nothing else of its module: tests step every component type on both paths, so a missing
+// name fails there at once.
+
+import { TwinloopError } from '../core/errors.ts';
 
 /** The name-keeping helper some transpilers (esbuild with keepNames, as tsx runs it) insert around functions. */
 function keepName<T>(fn: T): T {
   return fn;
 }
 
-/** Makes each instantiation's source text unique: V8 caches compiled code by source text, and two models sharing one compiled kernel would share its closure (and lose the specialisation). */
+/** Makes each instantiation's source text unique: V8 caches compiled code by source text, and two models sharing one compiled kernel would share its closure (and lose the gain). */
 let instances = 0;
 
 /**
- * Instantiate `factory` from its own source and call it with `args`: the kernel it returns is a
- * closure no other model shares, compiled for exactly these arrays.
+ * A kernel: a plain function of the arrays and numbers it steps on, then the arguments of each
+ * call (e.g. the tick). Typed loosely here: the slot that holds it names the per-call arguments,
+ * and every kernel is stepped by the tests, which catch a mismatch at once.
  */
-export function specialize<A extends unknown[], K>(factory: (...args: A) => K, ...args: A): K {
-  const source = factory.toString();
+export type Kernel = (...args: never[]) => void;
+
+/** The module-level constants a kernel uses (column and signal offsets), by name: re-evaluated outside its module, it finds them here. */
+export type KernelEnv = Readonly<Record<string, number>>;
+
+/**
+ * Compile `kernel` afresh for `args`: from its source, rewritten as a closure over its first
+ * `args.length` parameters that takes the rest on each call, with `env`'s constants in scope.
+ * No other model shares the result.
+ * @throws TwinloopError KERNEL_SOURCE when the kernel's source is not a plain function with simple parameters
+ */
+export function specialize<C extends unknown[]>(kernel: Kernel, env: KernelEnv, ...args: unknown[]): (...call: C) => void {
+  return compile(kernel, env, args, '') as unknown as (...call: C) => void;
+}
+
+/** specialize(), with `lead` as a first per-call parameter the kernel ignores (a slot's own copy takes the slot). */
+function compile(kernel: Kernel, env: KernelEnv, args: readonly unknown[], lead: string): (...call: never[]) => void {
+  const source = kernel.toString();
+  const open = source.indexOf('(');
+  const close = source.indexOf(')', open);
+  const params = source.slice(open + 1, close).split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const body = source.slice(source.indexOf('{', close));
+  if (!source.startsWith('function') || params.some((p) => !/^[A-Za-z_$][\w$]*$/.test(p)) || params.length < args.length) {
+    throw new TwinloopError('KERNEL_SOURCE', `kernel ${kernel.name}: needs a plain function with simple parameters, got ${source.slice(0, close + 1)}`);
+  }
+  const bound = params.slice(0, args.length).join(', ');
+  const perCall = [...(lead ? [lead] : []), ...params.slice(args.length)].join(', ');
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling a fresh copy is the point (see above)
-  const fresh = new Function('__name', `"use strict"; return (${source}); // instance ${++instances}`)(keepName) as (...a: A) => K;
-  return fresh(...args);
+  const names = Object.keys(env);
+  const factory = new Function('__name', ...names, `"use strict"; return function (${bound}) { return function ${kernel.name}(${perCall}) ${body}; }; // instance ${++instances}`)(
+    keepName,
+    ...names.map((k) => env[k]),
+  ) as (...a: unknown[]) => (...call: never[]) => void;
+  return factory(...args);
+}
+
+/**
+ * One component type's kernel as its group calls it: `slot.fn(slot, ...call)`. On the shared path
+ * `fn` is one caller per kernel and process that takes the model's arguments from `slot.args`
+ * (so every model's call site sees the same callee, which V8 inlines; a closure or bound function
+ * per model measured 26-50 % slower on small lines); compile() replaces it by the model's own copy.
+ */
+export interface KernelSlot<C extends unknown[]> {
+  fn: (slot: KernelSlot<C>, ...call: C) => void;
+  readonly args: readonly unknown[];
+}
+
+/** Per kernel, the shared caller (one per process). */
+const callers = new WeakMap<Kernel, (slot: KernelSlot<never>, ...call: never[]) => void>();
+
+function callerOf<C extends unknown[]>(kernel: Kernel, bound: number): (slot: KernelSlot<C>, ...call: C) => void {
+  let caller = callers.get(kernel);
+  if (caller === undefined) {
+    const perCall = Array.from({ length: Math.max(0, kernel.length - bound) }, (_, i) => `c${i}`);
+    const args = [...Array.from({ length: bound }, (_, i) => `a[${i}]`), ...perCall].join(', ');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- one small caller per kernel and process
+    caller = new Function('kernel', `"use strict"; return function ${kernel.name}Shared(slot${perCall.map((c) => `, ${c}`).join('')}) { const a = slot.args; kernel(${args}); };`)(kernel) as (slot: KernelSlot<never>, ...call: never[]) => void;
+    callers.set(kernel, caller);
+  }
+  return caller as unknown as (slot: KernelSlot<C>, ...call: C) => void;
+}
+
+/** The kernels of one model: on the shared code until compile() gives the model its own. */
+export class Kernels {
+  readonly #compile: (() => void)[] = [];
+
+  /** A kernel running the shared code for now. */
+  add<C extends unknown[]>(kernel: Kernel, env: KernelEnv, ...args: unknown[]): KernelSlot<C> {
+    const slot: KernelSlot<C> = { fn: callerOf<C>(kernel, args.length), args };
+    this.#compile.push(() => {
+      slot.fn = compile(kernel, env, args, '_slot') as unknown as (slot: KernelSlot<C>, ...call: C) => void;
+    });
+    return slot;
+  }
+  /** Whether compile() has run. */
+  get compiled(): boolean {
+    return this.#compile.length === 0;
+  }
+
+  /** Give every kernel of the model its own compiled copy (once; later calls do nothing). */
+  compile(): void {
+    for (const c of this.#compile) c();
+    this.#compile.length = 0;
+  }
 }

@@ -3,7 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Catalog entry for limit switches. */
 export const limitSwitchType: ComponentType = {
@@ -40,7 +40,7 @@ export class LimitSwitches {
       this.#i[k] = ctx.signal(cfg.id, 'actuated');
       this.#i[n + k] = ctx.signal(cfg['actuator'] as string, 'position');
     }
-    this.step = specialize(limitSwitchKernel, n, this.#f, this.#i, ctx.values);
+    this.#kernel = ctx.kernel(limitSwitchKernel, {}, n, this.#f, this.#i, ctx.values);
   }
 
   reset(): void {
@@ -51,16 +51,23 @@ export class LimitSwitches {
     return [this.#f, this.#i];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
-/** The limit switches' step loop over one model's arrays; instantiated per model by specialize(). */
-function limitSwitchKernel(n: number, f: Float64Array, ii: Int32Array, values: Float64Array): () => void {
-  return function limitSwitchStep(): void {
-    for (let k = 0; k < n; k++) {
-      const x = values[ii[n + k]!]!;
-      values[ii[k]!] = x >= f[k]! && x <= f[n + k]! ? 1 : 0;
-    }
-  };
+/** The limit switches' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+function limitSwitchKernel(
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  values: Float64Array,
+): void {
+  for (let k = 0; k < n; k++) {
+    const x = values[ii[n + k]!]!;
+    values[ii[k]!] = x >= f[k]! && x <= f[n + k]! ? 1 : 0;
+  }
 }

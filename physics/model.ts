@@ -42,11 +42,20 @@ import type { StateArray } from './snapshot.ts';
 import { base64ToF64, decodeSnapshot, encodeSnapshot, f64ToBase64 } from './snapshot.ts';
 import { ALIGN_NONE, alignItemOnConveyor } from './item-resync.ts';
 import { QUALITY_GOOD, QUALITY_REJECT } from './items.ts';
+import { Kernels } from './kernel.ts';
 import type { LineFile } from './line.ts';
 import { DEFAULT_DT, checkReferences, classNamesOf, lineSignals } from './line.ts';
 
 export type { ComponentConfig, LayoutSpec, LineFile } from './line.ts';
 export { DEFAULT_DT, checkReferences, lineSignals } from './line.ts';
+
+/**
+ * Component-steps after which a model compiles its own copies of the step kernels (kernel.ts):
+ * compiling costs tens of milliseconds, which this much work repays (a 10k-component line after
+ * 1 000 steps, the 15-component demo line after about 11 simulated minutes, so short scenario
+ * runs of small lines keep the shared code).
+ */
+export const COMPILE_WORK = 10_000_000;
 
 /** An item as {@link Model.inspectItems} reports it. */
 export interface ItemView {
@@ -161,6 +170,10 @@ export class Model {
   #bad: Int32Array = new Int32Array(0);
   #tick = 0;
   #energy = 0;
+  readonly #kernels = new Kernels();
+  /** Steps since build; the kernels are compiled when it reaches #compileAt. */
+  #steps = 0;
+  readonly #compileAt: number;
 
   /**
    * @param line a line file that passed schema validation
@@ -235,6 +248,8 @@ export class Model {
     this.#laneIds = lanes.map((l) => l.cfg.id);
     const classNames = classNamesOf(line.components);
     this.#classNames = classNames;
+    const kernels = this.#kernels;
+    this.#compileAt = Math.ceil(COMPILE_WORK / Math.max(1, line.components.length));
     const ctx: BuildContext = {
       dt,
       processTicks: this.processTicks,
@@ -249,6 +264,7 @@ export class Model {
       classIndex: (name) => classNames.indexOf(name),
       lane: (id) => laneIndex.get(id) ?? -1,
       values: work,
+      kernel: (kernel, env, ...args) => kernels.add(kernel, env, ...args),
     };
     let minItemLength = Infinity;
     for (const { cfg, path } of ctx.of('source')) {
@@ -300,8 +316,22 @@ export class Model {
     return this.#tick * this.dt;
   }
 
+  /**
+   * Compile this model's own copies of the step kernels now instead of after COMPILE_WORK
+   * component-steps (benchmarks, long runs known in advance). Values are the same either way.
+   */
+  compileKernels(): void {
+    this.#kernels.compile();
+  }
+
+  /** Whether the model steps on its own compiled kernels yet. */
+  get kernelsCompiled(): boolean {
+    return this.#kernels.compiled;
+  }
+
   /** Advance one dt: read actuators from values[], move items, write sensors and state to values[]. */
   step(): void {
+    if (++this.#steps === this.#compileAt) this.#kernels.compile();
     const v = this.#work;
     if (v !== this.#values) copy(this.#values, this.#inId, v, this.#inCat);
     // Line-file faults due at this step (rare: a compare per step otherwise).

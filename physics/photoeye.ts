@@ -3,7 +3,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { coverAt } from './items.ts';
 import type { ItemPool } from './items.ts';
 
@@ -44,7 +44,7 @@ export class Photoeyes {
       this.#position[e] = readNumber(cfg, photoeyeType, 'position', path);
       sig[e] = ctx.signal(cfg.id, 'blocked');
     }
-    this.step = specialize(photoeyeKernel, LAYOUT, n, pool, this.#position, this.#i, ctx.values, coverAt);
+    this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, n, pool, this.#position, this.#i, ctx.values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
@@ -56,32 +56,32 @@ export class Photoeyes {
     this.step();
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Sense the items where they are at the end of this step. Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_CONVEYOR };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function photoeyeKernel(
-  L: typeof LAYOUT,
   n: number,
   pool: ItemPool,
   position: Float64Array,
   ii: Int32Array,
   values: Float64Array,
   cover: typeof coverAt,
-): () => void {
-  const { C_CONVEYOR } = L;
+): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
   const convNext = pool.convNext, convLength = pool.convLength;
-  return function photoeyeStep(): void {
-    const oConveyor = C_CONVEYOR * n;
-    for (let e = 0; e < n; e++) {
-      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
-      // C_SIG is column 0.
-      values[ii[e]!] = s >= 0 ? 1 : 0;
-    }
-  };
+  const oConveyor = C_CONVEYOR * n;
+  for (let e = 0; e < n; e++) {
+    const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
+    // C_SIG is column 0.
+    values[ii[e]!] = s >= 0 ? 1 : 0;
+  }
 }

@@ -9,7 +9,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import type { ComponentConfig } from './model.ts';
 import { column, readChoice, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import type { ItemPool } from './items.ts';
 import { coverAt, reachedSince } from './items.ts';
 
@@ -81,7 +81,7 @@ export class PointStations {
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(conv, 'speed');
       this.#i[C_PLC * n + k] = readChoice(cfg, spec.type, 'control', path) === 'plc' ? 1 : 0;
     }
-    this.step = specialize(pointStationKernel, LAYOUT, n, this.#f, this.#i, pool, ctx.values, spec.attribute, spec.whileCovered, this.#seen, this.totalPower, ctx.dt / 3600, coverAt, reachedSince);
+    this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, n, this.#f, this.#i, pool, ctx.values, spec.attribute, spec.whileCovered, this.#seen, this.totalPower, ctx.dt / 3600, coverAt, reachedSince);
   }
 
   reset(values: Float64Array): void {
@@ -101,16 +101,19 @@ export class PointStations {
     return [this.#f, this.#i, this.totalPower];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_CONV, C_ENERGY, C_FACTOR, C_ITEMS, C_LAST, C_PLC, C_POS, C_POWER, C_SIG, C_SPEED_SIG, C_WEAR, C_WEAR_STEP, ENERGY, ITEMS, ON, POWER, VALUE, WEAR, WORKING };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function pointStationKernel(
-  L: typeof LAYOUT,
   n: number,
   f: Float64Array,
   ii: Int32Array,
@@ -123,38 +126,35 @@ function pointStationKernel(
   dtHours: number,
   cover: typeof coverAt,
   reached: typeof reachedSince,
-): () => void {
-  const { C_CONV, C_ENERGY, C_FACTOR, C_ITEMS, C_LAST, C_PLC, C_POS, C_POWER, C_SIG, C_SPEED_SIG, C_WEAR, C_WEAR_STEP, ENERGY, ITEMS, ON, POWER, VALUE, WEAR, WORKING } = L;
+): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity, serial = pool.serial;
   const oAttr = attribute * cap;
-  return function pointStationStep(): void {
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      const b = ii[C_SIG * n + k]!;
-      const on = ii[C_PLC * n + k] === 0 || values[b + ON] === 1;
-      const c = ii[C_CONV * n + k]!;
-      let working = on && !whileCovered;
-      if (on && pool.count[c]! > 0) {
-        if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k) >= 0) working = true;
-        const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
-        for (let q = 0; q < m; q++) {
-          const s = seen[q]!;
-          ii[C_LAST * n + k] = serial[s]!;
-          // The centre only reaches the point while the belt moves, so v > 0 here.
-          const x = f[C_FACTOR * n + k]! / values[ii[C_SPEED_SIG * n + k]!]!;
-          itemF[oAttr + s] = x;
-          values[b + ITEMS] = ++ii[C_ITEMS * n + k]!;
-          values[b + VALUE] = x;
-        }
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const b = ii[C_SIG * n + k]!;
+    const on = ii[C_PLC * n + k] === 0 || values[b + ON] === 1;
+    const c = ii[C_CONV * n + k]!;
+    let working = on && !whileCovered;
+    if (on && pool.count[c]! > 0) {
+      if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k) >= 0) working = true;
+      const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
+      for (let q = 0; q < m; q++) {
+        const s = seen[q]!;
+        ii[C_LAST * n + k] = serial[s]!;
+        // The centre only reaches the point while the belt moves, so v > 0 here.
+        const x = f[C_FACTOR * n + k]! / values[ii[C_SPEED_SIG * n + k]!]!;
+        itemF[oAttr + s] = x;
+        values[b + ITEMS] = ++ii[C_ITEMS * n + k]!;
+        values[b + VALUE] = x;
       }
-      const p = working ? f[C_POWER * n + k]! : 0;
-      if (working) f[C_WEAR * n + k] += f[C_WEAR_STEP * n + k]!;
-      total += p;
-      values[b + WORKING] = working ? 1 : 0;
-      values[b + POWER] = p;
-      values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
-      values[b + WEAR] = f[C_WEAR * n + k]!;
     }
-    totalPower[0] = total;
-  };
+    const p = working ? f[C_POWER * n + k]! : 0;
+    if (working) f[C_WEAR * n + k] += f[C_WEAR_STEP * n + k]!;
+    total += p;
+    values[b + WORKING] = working ? 1 : 0;
+    values[b + POWER] = p;
+    values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
+    values[b + WEAR] = f[C_WEAR * n + k]!;
+  }
+  totalPower[0] = total;
 }

@@ -4,7 +4,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, HEAD, LENGTH, START } from './items.ts';
 
@@ -58,7 +58,7 @@ export class Proximities {
       const d = cfg['detects'];
       this.#i[C_CLASS * n + k] = typeof d === 'string' ? ctx.classIndex(d) : -1;
     }
-    this.step = specialize(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, n, this.#f, this.#i, pool, ctx.values);
+    this.#kernel = ctx.kernel(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, n, this.#f, this.#i, pool, ctx.values);
   }
 
   reset(): void {
@@ -69,42 +69,42 @@ export class Proximities {
     return [this.#f, this.#i];
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 }
 
-/** Offsets the proximity kernel needs (it cannot see this module's constants). */
-interface ProximityLayout { C_LO: number; C_HI: number; C_SIG: number; C_CONV: number; C_CLASS: number; START: number; CAP: number; HEAD: number; COUNT: number; LENGTH: number }
 
-/** The proximity sensors' step loop over one model's arrays; instantiated per model by specialize(). */
-function proximityKernel(L: ProximityLayout, n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array): () => void {
+/** The proximity sensors' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+function proximityKernel(n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, cls = pool.cls;
   const conv = pool.conveyors, cap = pool.capacity;
-  const oLo = L.C_LO * n, oHi = L.C_HI * n, oSig = L.C_SIG * n, oConv = L.C_CONV * n, oClass = L.C_CLASS * n;
-  const oCount = L.COUNT * conv, oStart = L.START * conv, oCap = L.CAP * conv, oHead = L.HEAD * conv, oLength = L.LENGTH * cap;
-  return function proximityStep(): void {
-    for (let k = 0; k < n; k++) {
-      const c = ii[oConv + k]!;
-      const want = ii[oClass + k]!;
-      const lo = f[oLo + k]!;
-      const hi = f[oHi + k]!;
-      let seen = 0;
-      const count = ring[oCount + c]!;
-      const start = ring[oStart + c]!;
-      const ringCap = ring[oCap + c]!;
-      let j = ring[oHead + c]!;
-      for (let m = 0; m < count; m++) {
-        const s = slots[start + j]!;
-        if (++j === ringCap) j = 0;
-        const front = itemF[s]!;
-        // Front-most first: once a front is behind the range, so is every later item.
-        if (front < lo) break;
-        if (front - itemF[oLength + s]! <= hi && (want < 0 || cls[s] === want)) {
-          seen = 1;
-          break;
-        }
+  const oLo = C_LO * n, oHi = C_HI * n, oSig = C_SIG * n, oConv = C_CONV * n, oClass = C_CLASS * n;
+  const oCount = COUNT * conv, oStart = START * conv, oCap = CAP * conv, oHead = HEAD * conv, oLength = LENGTH * cap;
+  for (let k = 0; k < n; k++) {
+    const c = ii[oConv + k]!;
+    const want = ii[oClass + k]!;
+    const lo = f[oLo + k]!;
+    const hi = f[oHi + k]!;
+    let seen = 0;
+    const count = ring[oCount + c]!;
+    const start = ring[oStart + c]!;
+    const ringCap = ring[oCap + c]!;
+    let j = ring[oHead + c]!;
+    for (let m = 0; m < count; m++) {
+      const s = slots[start + j]!;
+      if (++j === ringCap) j = 0;
+      const front = itemF[s]!;
+      // Front-most first: once a front is behind the range, so is every later item.
+      if (front < lo) break;
+      if (front - itemF[oLength + s]! <= hi && (want < 0 || cls[s] === want)) {
+        seen = 1;
+        break;
       }
-      values[ii[oSig + k]!] = seen;
     }
-  };
+    values[ii[oSig + k]!] = seen;
+  }
 }

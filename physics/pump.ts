@@ -7,7 +7,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { PhasePower } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { RHO_G_BAR } from './tank.ts';
 import type { Tanks } from './tank.ts';
 
@@ -92,7 +92,7 @@ export class Pumps {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
-    this.step = specialize(pumpKernel, LAYOUT, n, m, f, ii, tanks.inflow, tanks.outflow, ctx.values, this.#power, this.totalPower, dt / 3600);
+    this.#kernel = ctx.kernel(pumpKernel, LAYOUT, n, m, f, ii, tanks.inflow, tanks.outflow, ctx.values, this.#power, this.totalPower, dt / 3600);
   }
 
   /** Signal id of pump k's flow (m³/h). */
@@ -127,16 +127,19 @@ export class Pumps {
     return [this.#f, this.#i, this.totalPower, this.#power.parts];
   }
 
+  readonly #kernel: KernelSlot<[tick: number]>;
+
   /** Step the pumps of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
-  readonly step: (tick: number) => void;
+  step(tick: number): void {
+    this.#kernel.fn(this.#kernel, tick);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_CAV, C_ENERGY, C_FROM, C_FROM_LEVEL, C_H, C_K, C_N, C_P, C_Q, C_SIG, C_TO, ENERGY, FLOW, POWER, PRESSURE, RHO_G_BAR, RUN, RUNNING, SETPOINT, SPEED };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function pumpKernel(
-  L: typeof LAYOUT,
   n: number,
   m: number,
   f: Float64Array,
@@ -147,46 +150,44 @@ function pumpKernel(
   power: PhasePower,
   totalPower: Float64Array,
   dtHours: number,
-): (tick: number) => void {
-  const { C_CAV, C_ENERGY, C_FROM, C_FROM_LEVEL, C_H, C_K, C_N, C_P, C_Q, C_SIG, C_TO, ENERGY, FLOW, POWER, PRESSURE, RHO_G_BAR, RUN, RUNNING, SETPOINT, SPEED } = L;
-  return function pumpStep(tick: number): void {
-    const phase = tick % m;
-    const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
-    const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
-    let total = 0;
-    for (let k = phase; k < n; k += m) {
-      const b = ii[oSig + k]!;
-      let sp = values[b + SETPOINT]! / 100;
-      if (!(sp > 0)) sp = 0;
-      else if (sp > 1) sp = 1;
-      const u = values[b + RUN] !== 0 ? sp : 0;
-      const n0 = f[oN + k]!;
-      let r = n0 + (u - n0) * f[oK + k]!;
-      if (r - u < 1e-12 && u - r < 1e-12) r = u;
-      f[oN + k] = r;
-      // Affinity laws: Q = Qr r, H = Hr r², P = Pr r³.
-      const fl = ii[oFromLevel + k]!;
-      const dry = fl >= 0 && !(values[fl]! > 0);
-      const cav = f[oCav + k]!;
-      const q = dry ? 0 : f[oQ + k]! * r * cav;
-      const head = dry ? 0 : f[oH + k]! * r * r * cav;
-      const power = f[oP + k]! * r * r * r;
-      const from = ii[oFrom + k]!;
-      const to = ii[oTo + k]!;
-      // Rate x steps it stands for: the tanks integrate whatever their slice phase (tank.ts).
-      if (from >= 0) outflow[from] += q * m;
-      if (to >= 0) inflow[to] += q * m;
-      const e = f[oE + k]! + power * dtHours;
-      f[oE + k] = e;
-      values[b + SPEED] = r * 100;
-      values[b + RUNNING] = r > 0.01 ? 1 : 0;
-      values[b + FLOW] = q * 3600;
-      values[b + PRESSURE] = head * RHO_G_BAR;
-      values[b + POWER] = power;
-      values[b + ENERGY] = e;
-      total += power;
-    }
-    power.parts[phase] = total;
-    power.sumInto(totalPower);
-  };
+  tick: number,
+): void {
+  const phase = tick % m;
+  const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
+  const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
+  let total = 0;
+  for (let k = phase; k < n; k += m) {
+    const b = ii[oSig + k]!;
+    let sp = values[b + SETPOINT]! / 100;
+    if (!(sp > 0)) sp = 0;
+    else if (sp > 1) sp = 1;
+    const u = values[b + RUN] !== 0 ? sp : 0;
+    const n0 = f[oN + k]!;
+    let r = n0 + (u - n0) * f[oK + k]!;
+    if (r - u < 1e-12 && u - r < 1e-12) r = u;
+    f[oN + k] = r;
+    // Affinity laws: Q = Qr r, H = Hr r², P = Pr r³.
+    const fl = ii[oFromLevel + k]!;
+    const dry = fl >= 0 && !(values[fl]! > 0);
+    const cav = f[oCav + k]!;
+    const q = dry ? 0 : f[oQ + k]! * r * cav;
+    const head = dry ? 0 : f[oH + k]! * r * r * cav;
+    const power = f[oP + k]! * r * r * r;
+    const from = ii[oFrom + k]!;
+    const to = ii[oTo + k]!;
+    // Rate x steps it stands for: the tanks integrate whatever their slice phase (tank.ts).
+    if (from >= 0) outflow[from] += q * m;
+    if (to >= 0) inflow[to] += q * m;
+    const e = f[oE + k]! + power * dtHours;
+    f[oE + k] = e;
+    values[b + SPEED] = r * 100;
+    values[b + RUNNING] = r > 0.01 ? 1 : 0;
+    values[b + FLOW] = q * 3600;
+    values[b + PRESSURE] = head * RHO_G_BAR;
+    values[b + POWER] = power;
+    values[b + ENERGY] = e;
+    total += power;
+  }
+  power.parts[phase] = total;
+  power.sumInto(totalPower);
 }

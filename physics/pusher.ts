@@ -4,7 +4,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import type { Bins } from './bin.ts';
 import type { ItemPool } from './items.ts';
 
@@ -87,7 +87,7 @@ export class Pushers {
       sig[p] = ctx.signal(cfg.id, 'extend');
     }
     this.#rates = Float64Array.from([...up, ...down]);
-    this.step = specialize(pusherKernel, LAYOUT, n, this.#f, this.#i, ctx.values, (p) => this.#divert(p));
+    this.#kernel = ctx.kernel(pusherKernel, LAYOUT, n, this.#f, this.#i, ctx.values, (p: number) => this.#divert(p));
   }
 
   /** Slow-pusher fault (sticky valve, low supply, worn seals): both strokes x (1 - severity). */
@@ -125,8 +125,12 @@ export class Pushers {
     }
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /** Move each piston towards the end its valve selects; divert at half stroke outwards. Compiled for this model's arrays (kernel.ts). */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 
   /** Remove every item whose centre is in front of the face of pusher p into its bin. */
   #divert(p: number): void {
@@ -160,36 +164,32 @@ export class Pushers {
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { C_DOWN, C_SIG, C_STROKE, C_UP, END_SNAP, EXTEND, EXTENDED, POSITION, RETRACTED };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function pusherKernel(
-  L: typeof LAYOUT,
   n: number,
   f: Float64Array,
   ii: Int32Array,
   values: Float64Array,
   divert: (p: number) => void,
-): () => void {
-  const { C_DOWN, C_SIG, C_STROKE, C_UP, END_SNAP, EXTEND, EXTENDED, POSITION, RETRACTED } = L;
-  return function pusherStep(): void {
-    const oStroke = C_STROKE * n;
-    const oUp = C_UP * n;
-    const oDown = C_DOWN * n;
-    const oSig = C_SIG * n;
-    for (let p = 0; p < n; p++) {
-      const b = ii[oSig + p]!;
-      const extend = values[b + EXTEND] !== 0;
-      const x0 = f[oStroke + p]!;
-      // At rest against an end stop: nothing moves, the outputs already say so (unless a shadow
-      // re-sync just put it there: setStroke moves the piston, the step publishes it).
-      if ((extend ? x0 === 1 : x0 === 0) && values[b + POSITION] === x0) continue;
-      let x = extend ? x0 + f[oUp + p]! : x0 - f[oDown + p]!;
-      if (x >= 1 - END_SNAP) x = 1;
-      else if (x <= END_SNAP) x = 0;
-      f[oStroke + p] = x;
-      if (extend && x0 < 0.5 && x >= 0.5) divert(p);
-      values[b + POSITION] = x;
-      values[b + EXTENDED] = x === 1 ? 1 : 0;
-      values[b + RETRACTED] = x === 0 ? 1 : 0;
-    }
-  };
+): void {
+  const oStroke = C_STROKE * n;
+  const oUp = C_UP * n;
+  const oDown = C_DOWN * n;
+  const oSig = C_SIG * n;
+  for (let p = 0; p < n; p++) {
+    const b = ii[oSig + p]!;
+    const extend = values[b + EXTEND] !== 0;
+    const x0 = f[oStroke + p]!;
+    // At rest against an end stop: nothing moves, the outputs already say so (unless a shadow
+    // re-sync just put it there: setStroke moves the piston, the step publishes it).
+    if ((extend ? x0 === 1 : x0 === 0) && values[b + POSITION] === x0) continue;
+    let x = extend ? x0 + f[oUp + p]! : x0 - f[oDown + p]!;
+    if (x >= 1 - END_SNAP) x = 1;
+    else if (x <= END_SNAP) x = 0;
+    f[oStroke + p] = x;
+    if (extend && x0 < 0.5 && x >= 0.5) divert(p);
+    values[b + POSITION] = x;
+    values[b + EXTENDED] = x === 1 ? 1 : 0;
+    values[b + RETRACTED] = x === 0 ? 1 : 0;
+  }
 }

@@ -6,7 +6,7 @@
 
 import type { BuildContext, CheckContext, ComponentType, ReferenceIssue } from './component.ts';
 import { column, numberOr, readChoice, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import type { ComponentConfig } from './line.ts';
 import type { Bins } from './bin.ts';
 import type { ItemPool } from './items.ts';
@@ -117,7 +117,7 @@ export class RollerConveyors {
       this.#i[C_NEXT_LANE * n + k] = outlet[0]!;
       this.#i[C_NEXT_BIN * n + k] = outlet[1]!;
     }
-    this.step = specialize(rollerConveyorKernel, LAYOUT, n, this.#f, this.#i, pool, bins, ctx.values, this.totalPower, ctx.dt / 3600, (k, c) => this.#eyes(k, c), passOn);
+    this.#kernel = ctx.kernel(rollerConveyorKernel, LAYOUT, n, this.#f, this.#i, pool, bins, ctx.values, this.totalPower, ctx.dt / 3600, (k: number, c: number) => this.#eyes(k, c), passOn);
   }
 
   reset(values: Float64Array): void {
@@ -141,6 +141,8 @@ export class RollerConveyors {
     this.#f[C_WEAR * this.n + k] = wear;
   }
 
+  readonly #kernel: KernelSlot<[]>;
+
   /**
    * Move every item front-most first: at the roller speed while its zone runs, never into the
    * item ahead, and (zpa) into the next zone only when no item overlaps it; pass the front item
@@ -148,7 +150,9 @@ export class RollerConveyors {
    * zone 0 (sources and upstream stations place items only into a free first zone).
    * Compiled for this model's arrays (kernel.ts).
    */
-  readonly step: () => void;
+  step(): void {
+    this.#kernel.fn(this.#kernel);
+  }
 
   /** Bits of the zone eyes of roller conveyor k (lane c) that an item covers. */
   #eyes(k: number, c: number): number {
@@ -179,9 +183,8 @@ export class RollerConveyors {
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { CAP, COUNT, C_DX, C_ENERGY, C_EYE, C_LANE, C_LENGTH, C_NEXT_BIN, C_NEXT_LANE, C_PASSED, C_PLC, C_SIG, C_WEAR, C_WEAR_STEP, C_ZONE, C_ZONES, C_ZONE_POWER, ENERGY, HEAD, LENGTH, OCCUPIED, PASSED, POWER, RUN, RUNNING, START, WEAR };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function rollerConveyorKernel(
-  L: typeof LAYOUT,
   n: number,
   f: Float64Array,
   ii: Int32Array,
@@ -190,91 +193,89 @@ function rollerConveyorKernel(
   values: Float64Array,
   totalPower: Float64Array,
   dtHours: number,
-  eyes: (k: number, c: number) => number,
+  eyes: (k: number,
+  c: number) => number,
   pass: typeof passOn,
-): () => void {
-  const { CAP, COUNT, C_DX, C_ENERGY, C_EYE, C_LANE, C_LENGTH, C_NEXT_BIN, C_NEXT_LANE, C_PASSED, C_PLC, C_SIG, C_WEAR, C_WEAR_STEP, C_ZONE, C_ZONES, C_ZONE_POWER, ENERGY, HEAD, LENGTH, OCCUPIED, PASSED, POWER, RUN, RUNNING, START, WEAR } = L;
+): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity;
   const oLen = LENGTH * cap;
-  return function rollerConveyorStep(): void {
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      const c = ii[C_LANE * n + k]!;
-      const b = ii[C_SIG * n + k]!;
-      const len = f[C_LENGTH * n + k]!;
-      const zl = f[C_ZONE * n + k]!;
-      const zones = ii[C_ZONES * n + k]!;
-      const plc = ii[C_PLC * n + k]!;
-      const runBits = plc === 1 ? values[b + RUN]! | 0 : -1;
-      const dx = f[C_DX * n + k]!;
-      const count = ring[COUNT * lanes + c]!;
-      const outlet = ii[C_NEXT_LANE * n + k]! >= 0 || ii[C_NEXT_BIN * n + k]! >= 0;
-      let running = 0;
-      let occupied = 0;
-      // Rear of the item ahead, and at the end of the pass the rear-most item's rear.
-      let aheadRear = Infinity;
-      if (count > 0) {
-        const start = ring[START * lanes + c]!;
-        const ringCap = ring[CAP * lanes + c]!;
-        const eye = f[C_EYE * n + k]!;
-        let j = ring[HEAD * lanes + c]!;
-        for (let m = 0; m < count; m++) {
-          const s = slots[start + j]!;
-          if (++j === ringCap) j = 0;
-          const x = itemF[s]!;
-          // The zone the front is in; a front standing on a boundary belongs to the zone behind it
-          // (the tolerance keeps a front held at (z+1)·zl in zone z whatever the rounding of that product).
-          let z = Math.ceil(x / zl - 1e-9) - 1;
-          if (z < 0) z = 0;
-          else if (z >= zones) z = zones - 1;
-          let nx = x;
-          if (((runBits >> z) & 1) === 1) {
-            nx = x + dx;
-            if (nx > aheadRear) nx = aheadRear;
-            const boundary = (z + 1) * zl;
-            if (nx > boundary) {
-              if (z + 1 < zones) {
-                // Into zone z+1 only if it is free (zpa: no item overlaps it) or running (plc).
-                const free = plc === 1 ? ((runBits >> (z + 1)) & 1) === 1 : aheadRear >= boundary + zl;
-                if (!free) nx = boundary;
-              } else if (!outlet) {
-                // Past the end only towards an outlet; with none, the end stop holds it.
-                nx = len;
-              }
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const c = ii[C_LANE * n + k]!;
+    const b = ii[C_SIG * n + k]!;
+    const len = f[C_LENGTH * n + k]!;
+    const zl = f[C_ZONE * n + k]!;
+    const zones = ii[C_ZONES * n + k]!;
+    const plc = ii[C_PLC * n + k]!;
+    const runBits = plc === 1 ? values[b + RUN]! | 0 : -1;
+    const dx = f[C_DX * n + k]!;
+    const count = ring[COUNT * lanes + c]!;
+    const outlet = ii[C_NEXT_LANE * n + k]! >= 0 || ii[C_NEXT_BIN * n + k]! >= 0;
+    let running = 0;
+    let occupied = 0;
+    // Rear of the item ahead, and at the end of the pass the rear-most item's rear.
+    let aheadRear = Infinity;
+    if (count > 0) {
+      const start = ring[START * lanes + c]!;
+      const ringCap = ring[CAP * lanes + c]!;
+      const eye = f[C_EYE * n + k]!;
+      let j = ring[HEAD * lanes + c]!;
+      for (let m = 0; m < count; m++) {
+        const s = slots[start + j]!;
+        if (++j === ringCap) j = 0;
+        const x = itemF[s]!;
+        // The zone the front is in; a front standing on a boundary belongs to the zone behind it
+        // (the tolerance keeps a front held at (z+1)·zl in zone z whatever the rounding of that product).
+        let z = Math.ceil(x / zl - 1e-9) - 1;
+        if (z < 0) z = 0;
+        else if (z >= zones) z = zones - 1;
+        let nx = x;
+        if (((runBits >> z) & 1) === 1) {
+          nx = x + dx;
+          if (nx > aheadRear) nx = aheadRear;
+          const boundary = (z + 1) * zl;
+          if (nx > boundary) {
+            if (z + 1 < zones) {
+              // Into zone z+1 only if it is free (zpa: no item overlaps it) or running (plc).
+              const free = plc === 1 ? ((runBits >> (z + 1)) & 1) === 1 : aheadRear >= boundary + zl;
+              if (!free) nx = boundary;
+            } else if (!outlet) {
+              // Past the end only towards an outlet; with none, the end stop holds it.
+              nx = len;
             }
-            if (nx < x) nx = x;
-            if (nx > x) running |= 1 << z;
-            itemF[s] = nx;
           }
-          aheadRear = nx - itemF[oLen + s]!;
-          // Zone eyes at (z+1)·zl − eye: blocked when rear <= eye <= front (one pass, same positions).
-          let e = Math.ceil((aheadRear + eye) / zl) - 1;
-          if (e < 0) e = 0;
-          for (; e < zones && (e + 1) * zl - eye <= nx; e++) occupied |= 1 << e;
+          if (nx < x) nx = x;
+          if (nx > x) running |= 1 << z;
+          itemF[s] = nx;
         }
-        // The front item at or past the end goes to the outlet if it takes it, else waits at the end.
-        const head = slots[start + ring[HEAD * lanes + c]!]!;
-        if (outlet && itemF[head]! >= len) {
-          if (pass(pool, bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) {
-            values[b + PASSED] = ++ii[C_PASSED * n + k]!;
-            // Rare (once per item): the eyes without the item that left.
-            occupied = eyes(k, c);
-            if (ring[COUNT * lanes + c] === 0) aheadRear = Infinity;
-          } else itemF[head] = len;
-        }
+        aheadRear = nx - itemF[oLen + s]!;
+        // Zone eyes at (z+1)·zl − eye: blocked when rear <= eye <= front (one pass, same positions).
+        let e = Math.ceil((aheadRear + eye) / zl) - 1;
+        if (e < 0) e = 0;
+        for (; e < zones && (e + 1) * zl - eye <= nx; e++) occupied |= 1 << e;
       }
-      values[b + OCCUPIED] = occupied;
-      values[b + RUNNING] = running;
-      // zpa: zone 0 takes an item only when no item overlaps it; plc: the PLC decides (only room is required).
-      pool.open[c] = plc === 1 || aheadRear >= zl ? 1 : 0;
-      let zonesOn = 0;
-      for (let r = running; r !== 0; r &= r - 1) zonesOn++;
-      const p = zonesOn * f[C_ZONE_POWER * n + k]!;
-      total += p;
-      values[b + POWER] = p;
-      values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
-      values[b + WEAR] = f[C_WEAR * n + k] += zonesOn * f[C_WEAR_STEP * n + k]!;
+      // The front item at or past the end goes to the outlet if it takes it, else waits at the end.
+      const head = slots[start + ring[HEAD * lanes + c]!]!;
+      if (outlet && itemF[head]! >= len) {
+        if (pass(pool, bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) {
+          values[b + PASSED] = ++ii[C_PASSED * n + k]!;
+          // Rare (once per item): the eyes without the item that left.
+          occupied = eyes(k, c);
+          if (ring[COUNT * lanes + c] === 0) aheadRear = Infinity;
+        } else itemF[head] = len;
+      }
     }
-    totalPower[0] = total;
-  };
+    values[b + OCCUPIED] = occupied;
+    values[b + RUNNING] = running;
+    // zpa: zone 0 takes an item only when no item overlaps it; plc: the PLC decides (only room is required).
+    pool.open[c] = plc === 1 || aheadRear >= zl ? 1 : 0;
+    let zonesOn = 0;
+    for (let r = running; r !== 0; r &= r - 1) zonesOn++;
+    const p = zonesOn * f[C_ZONE_POWER * n + k]!;
+    total += p;
+    values[b + POWER] = p;
+    values[b + ENERGY] = f[C_ENERGY * n + k] += p * dtHours;
+    values[b + WEAR] = f[C_WEAR * n + k] += zonesOn * f[C_WEAR_STEP * n + k]!;
+  }
+  totalPower[0] = total;
 }

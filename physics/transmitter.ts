@@ -9,7 +9,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { streamSeed } from './rng.ts';
 
 /** Random streams of transmitters start here, clear of the sources' streams (0, 1, ...). */
@@ -80,7 +80,7 @@ export class Transmitters {
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
-    this.#update = specialize(transmitterKernel, LAYOUT, n, this.#f, this.#i, this.#rng, ctx.values);
+    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, n, this.#f, this.#i, this.#rng, ctx.values);
     const f = this.#f;
     for (let k = 0; k < n; k++) {
       const { cfg, path } = placed[k]!;
@@ -105,7 +105,7 @@ export class Transmitters {
       this.#i[C_LEFT * n + k] = 0; // draw on the first step
       this.#f[C_HELD * n + k] = 0;
     }
-    this.#update(0, 1, 1);
+    this.#kernel.fn(this.#kernel, 0, 1, 1);
   }
 
   state(): (Float64Array | Int32Array | Uint32Array)[] {
@@ -115,51 +115,57 @@ export class Transmitters {
   /** Sample the transmitters of this tick's phase of the process slice. */
   step(tick: number): void {
     const m = this.#m;
-    this.#update(tick % m, m, m);
+    this.#kernel.fn(this.#kernel, tick % m, m, m);
   }
 
   /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. Compiled for this model's arrays (kernel.ts). */
-  readonly #update: (first: number, stride: number, steps: number) => void;
+  readonly #kernel: KernelSlot<[first: number, stride: number, steps: number]>;
 }
 
 /** Offsets the transmitter kernel needs (it cannot see this module's constants). */
 const LAYOUT = { VALUE, CURRENT, C_MIN, C_MAX, C_RES, C_NOISE, C_MA_PER, C_HELD, C_SIG, C_SRC, C_HOLD, C_LEFT };
 
-/** The transmitters' update loop over one model's arrays; instantiated per model by specialize(). */
-function transmitterKernel(L: typeof LAYOUT, n: number, f: Float64Array, ii: Int32Array, rng: Uint32Array, values: Float64Array): (first: number, stride: number, steps: number) => void {
-  const VALUE = L.VALUE, CURRENT = L.CURRENT;
+/** The transmitters' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+function transmitterKernel(
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  rng: Uint32Array,
+  values: Float64Array,
+  first: number,
+  stride: number,
+  steps: number,
+): void {
   // The mulberry32 pair of rng.ts inlined (same sequence), so the
   // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
-  const oSrc = L.C_SRC * n, oSig = L.C_SIG * n, oNoise = L.C_NOISE * n, oMin = L.C_MIN * n, oMax = L.C_MAX * n, oRes = L.C_RES * n, oMa = L.C_MA_PER * n;
-  const oHeld = L.C_HELD * n, oHold = L.C_HOLD * n, oLeft = L.C_LEFT * n;
-  return function transmitterUpdate(first: number, stride: number, steps: number): void {
-      for (let k = first; k < n; k += stride) {
-        let x = values[ii[oSrc + k]!]!;
-        const sd = f[oNoise + k]!;
-        if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {
-          ii[oLeft + k] = ii[oHold + k]!;
-          let a = (rng[k]! + 0x6d2b79f5) >>> 0;
-          let t = Math.imul(a ^ (a >>> 15), a | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          const u0 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-          a = (a + 0x6d2b79f5) >>> 0;
-          rng[k] = a;
-          t = Math.imul(a ^ (a >>> 15), a | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          const u1 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-          // Box-Muller; 1 - u0 lies in (0, 1], so the logarithm is finite.
-          f[oHeld + k] = sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
-        }
-        if (sd > 0) x += f[oHeld + k]!;
-        const lo = f[oMin + k]!;
-        const hi = f[oMax + k]!;
-        const res = f[oRes + k]!;
-        if (res > 0) x = lo + Math.round((x - lo) / res) * res;
-        if (!(x > lo)) x = lo;
-        else if (x > hi) x = hi;
-        const b = ii[oSig + k]!;
-        values[b + VALUE] = x;
-        values[b + CURRENT] = 4 + (x - lo) * f[oMa + k]!;
-      }
-  };
+  const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
+  const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
+  for (let k = first; k < n; k += stride) {
+    let x = values[ii[oSrc + k]!]!;
+    const sd = f[oNoise + k]!;
+    if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {
+      ii[oLeft + k] = ii[oHold + k]!;
+      let a = (rng[k]! + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const u0 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      a = (a + 0x6d2b79f5) >>> 0;
+      rng[k] = a;
+      t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const u1 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      // Box-Muller; 1 - u0 lies in (0, 1], so the logarithm is finite.
+      f[oHeld + k] = sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
+    }
+    if (sd > 0) x += f[oHeld + k]!;
+    const lo = f[oMin + k]!;
+    const hi = f[oMax + k]!;
+    const res = f[oRes + k]!;
+    if (res > 0) x = lo + Math.round((x - lo) / res) * res;
+    if (!(x > lo)) x = lo;
+    else if (x > hi) x = hi;
+    const b = ii[oSig + k]!;
+    values[b + VALUE] = x;
+    values[b + CURRENT] = 4 + (x - lo) * f[oMa + k]!;
+  }
 }

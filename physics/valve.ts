@@ -5,7 +5,7 @@
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
-import { specialize } from './kernel.ts';
+import type { KernelSlot } from './kernel.ts';
 import { RHO_G_BAR } from './tank.ts';
 import type { Tanks } from './tank.ts';
 
@@ -85,7 +85,7 @@ export class Valves {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
-    this.step = specialize(valveKernel, LAYOUT, n, this.#m, f, ii, tanks.inflow, tanks.outflow, ctx.values);
+    this.#kernel = ctx.kernel(valveKernel, LAYOUT, n, this.#m, f, ii, tanks.inflow, tanks.outflow, ctx.values);
   }
 
   reset(values: Float64Array): void {
@@ -102,16 +102,19 @@ export class Valves {
     return [this.#f, this.#i];
   }
 
+  readonly #kernel: KernelSlot<[tick: number]>;
+
   /** Step the valves of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
-  readonly step: (tick: number) => void;
+  step(tick: number): void {
+    this.#kernel.fn(this.#kernel, tick);
+  }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
 const LAYOUT = { CLOSED, COMMAND, C_FROM, C_FROM_LEVEL, C_KV, C_PROP, C_P_IN, C_P_OUT, C_RATE, C_SIG, C_TO, C_X, FLOW, OPEN, OPENED, OPENING, RHO_G_BAR };
 
-/** The step loop over one model's arrays; instantiated per model by specialize() (kernel.ts). */
+/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function valveKernel(
-  L: typeof LAYOUT,
   n: number,
   m: number,
   f: Float64Array,
@@ -119,31 +122,29 @@ function valveKernel(
   inflow: Float64Array,
   outflow: Float64Array,
   values: Float64Array,
-): (tick: number) => void {
-  const { CLOSED, COMMAND, C_FROM, C_FROM_LEVEL, C_KV, C_PROP, C_P_IN, C_P_OUT, C_RATE, C_SIG, C_TO, C_X, FLOW, OPEN, OPENED, OPENING, RHO_G_BAR } = L;
-  return function valveStep(tick: number): void {
-    for (let k = tick % m; k < n; k += m) {
-      const b = ii[C_SIG * n + k]!;
-      let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
-      if (!(u > 0)) u = 0;
-      else if (u > 1) u = 1;
-      const x0 = f[C_X * n + k]!;
-      const rate = f[C_RATE * n + k]!;
-      const x = u > x0 ? (u - x0 > rate ? x0 + rate : u) : x0 - u > rate ? x0 - rate : u;
-      f[C_X * n + k] = x;
-      const fl = ii[C_FROM_LEVEL * n + k]!;
-      const head = fl >= 0 ? values[fl]! : 0;
-      const dp = head * RHO_G_BAR + f[C_P_IN * n + k]! - f[C_P_OUT * n + k]!;
-      const dry = fl >= 0 && !(head > 0);
-      const q = x > 0 && dp > 0 && !dry ? f[C_KV * n + k]! * x * Math.sqrt(dp) : 0;
-      const from = ii[C_FROM * n + k]!;
-      const to = ii[C_TO * n + k]!;
-      if (from >= 0) outflow[from] += q * m;
-      if (to >= 0) inflow[to] += q * m;
-      values[b + OPENING] = x * 100;
-      values[b + OPENED] = x >= 1 ? 1 : 0;
-      values[b + CLOSED] = x <= 0 ? 1 : 0;
-      values[b + FLOW] = q * 3600;
-    }
-  };
+  tick: number,
+): void {
+  for (let k = tick % m; k < n; k += m) {
+    const b = ii[C_SIG * n + k]!;
+    let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
+    if (!(u > 0)) u = 0;
+    else if (u > 1) u = 1;
+    const x0 = f[C_X * n + k]!;
+    const rate = f[C_RATE * n + k]!;
+    const x = u > x0 ? (u - x0 > rate ? x0 + rate : u) : x0 - u > rate ? x0 - rate : u;
+    f[C_X * n + k] = x;
+    const fl = ii[C_FROM_LEVEL * n + k]!;
+    const head = fl >= 0 ? values[fl]! : 0;
+    const dp = head * RHO_G_BAR + f[C_P_IN * n + k]! - f[C_P_OUT * n + k]!;
+    const dry = fl >= 0 && !(head > 0);
+    const q = x > 0 && dp > 0 && !dry ? f[C_KV * n + k]! * x * Math.sqrt(dp) : 0;
+    const from = ii[C_FROM * n + k]!;
+    const to = ii[C_TO * n + k]!;
+    if (from >= 0) outflow[from] += q * m;
+    if (to >= 0) inflow[to] += q * m;
+    values[b + OPENING] = x * 100;
+    values[b + OPENED] = x >= 1 ? 1 : 0;
+    values[b + CLOSED] = x <= 0 ? 1 : 0;
+    values[b + FLOW] = q * 3600;
+  }
 }
