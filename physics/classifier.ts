@@ -58,6 +58,8 @@ export class Classifiers {
       threshold[i] = readNumber(cfg, classifierType, 'threshold', path);
       sig[i] = ctx.signal(cfg.id, 'high');
     }
+    this.#pool = pool;
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(classifierKernel, LAYOUT, n, pool, this.#f, this.#i, ctx.values, coverAt);
   }
 
@@ -70,11 +72,17 @@ export class Classifiers {
     this.step();
   }
 
+  readonly #pool: ItemPool;
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
   /** Measure the item under each curtain at the end of this step. Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else classifierKernel(this.n, this.#pool, this.#f, this.#i, this.#values, coverAt);
   }
 }
 

@@ -98,6 +98,9 @@ export class Compressors {
       f[C_P0 * n + k] = num('initialPressure', num('cutOut'));
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'enable');
     }
+    this.#m = m;
+    this.#dt = ctx.dt;
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(compressorKernel, LAYOUT, n, m, this.#f, this.#i, this.demand, ctx.values, this.#power, this.totalPower, ctx.dt, this.#dtHours);
   }
 
@@ -125,11 +128,18 @@ export class Compressors {
     return [this.#f, this.#i, this.demand, this.totalPower, this.#power.parts];
   }
 
+  readonly #m: number;
+  readonly #dt: number;
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[tick: number]>;
 
   /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. Compiled for this model's arrays (kernel.ts). */
   step(tick: number): void {
-    this.#kernel.fn(this.#kernel, tick);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own(tick);
+    else compressorKernel(this.n, this.#m, this.#f, this.#i, this.demand, this.#values, this.#power, this.totalPower, this.#dt, this.#dtHours, tick);
   }
 }
 

@@ -131,6 +131,8 @@ export class Conveyors {
     }
     this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap);
     const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE_SPEED_SIG, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
+    this.#dt = ctx.dt;
+    this.#onLeave = (c: number): void => this.#leave(c);
     this.#kernel = ctx.kernel(conveyorKernel, layout, n, this.#f, this.#i, this.#order, this.items, values, ctx.dt, (c: number) => this.#leave(c));
   }
 
@@ -170,6 +172,8 @@ export class Conveyors {
     return [this.#f, this.#i, ...this.items.state()];
   }
 
+  readonly #dt: number;
+  readonly #onLeave: (c: number) => void;
   readonly #kernel: KernelSlot<[]>;
 
   /**
@@ -178,7 +182,11 @@ export class Conveyors {
    * Compiled for this model's arrays (kernel.ts).
    */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else conveyorKernel(this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#dt, this.#onLeave);
   }
 
   /** Items past the end of conveyor c: hand over, deliver or drop, front-most first. */

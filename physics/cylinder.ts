@@ -99,6 +99,9 @@ export class Cylinders {
       ii[C_P_SIG * n + k] = ci >= 0 ? air.pressureSignal(ci) : -1;
       ii[C_SINGLE * n + k] = single ? 1 : 0;
     }
+    this.#values = ctx.values;
+    this.#demand = air.demand;
+    this.#dt = ctx.dt;
     this.#kernel = ctx.kernel(cylinderKernel, LAYOUT, n, f, ii, ctx.values, air.demand, ctx.dt);
   }
 
@@ -139,11 +142,18 @@ export class Cylinders {
     return [this.#f, this.#i];
   }
 
+  readonly #values: Float64Array;
+  readonly #demand: Float64Array;
+  readonly #dt: number;
   readonly #kernel: KernelSlot<[]>;
 
   /** Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else cylinderKernel(this.n, this.#f, this.#i, this.#values, this.#demand, this.#dt);
   }
 }
 

@@ -203,6 +203,9 @@ export class Drives {
       extraTo[d] = extra.length;
     }
     this.#extraIds = Int32Array.from(extra);
+    this.#values = ctx.values;
+    this.#dt = ctx.dt;
+    this.#dtHours = ctx.dt / 3600;
     this.#kernel = ctx.kernel(driveKernel, LAYOUT, n, this.#f, this.#i, this.#extraIds, ctx.values, this.totalPower, ctx.dt, ctx.dt / 3600);
   }
 
@@ -246,6 +249,9 @@ export class Drives {
     return [this.#f, this.#i, this.totalPower];
   }
 
+  readonly #values: Float64Array;
+  readonly #dt: number;
+  readonly #dtHours: number;
   readonly #kernel: KernelSlot<[]>;
 
   /**
@@ -254,7 +260,11 @@ export class Drives {
    * Compiled for this model's arrays (kernel.ts).
    */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else driveKernel(this.n, this.#f, this.#i, this.#extraIds, this.#values, this.totalPower, this.#dt, this.#dtHours);
   }
 }
 

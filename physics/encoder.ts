@@ -48,6 +48,8 @@ export class Encoders {
       this.#i[C_SIG * n + k] = ctx.signal(cfg.id, 'count');
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(cfg['conveyor'] as string, 'speed');
     }
+    this.#values = ctx.values;
+    this.#dt = ctx.dt;
     this.#kernel = ctx.kernel(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, n, this.#f, this.#i, ctx.values, ctx.dt);
   }
 
@@ -64,11 +66,17 @@ export class Encoders {
     return [this.#f, this.#i];
   }
 
+  readonly #values: Float64Array;
+  readonly #dt: number;
   readonly #kernel: KernelSlot<[]>;
 
   /** Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else encoderKernel(this.n, this.#f, this.#i, this.#values, this.#dt);
   }
 }
 

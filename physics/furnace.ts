@@ -138,6 +138,11 @@ export class Furnaces {
       buf += len;
     }
     this.#buf = new Float64Array(buf);
+    this.#m = m;
+    this.#pool = pool;
+    this.#values = ctx.values;
+    this.#dtHours = dt / 3600;
+    this.#scratch = new Float64Array(1);
     this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, n, m, this.#f, this.#i, this.#buf, pool, ctx.values, this.#power, this.totalPower, dt / 3600, new Float64Array(1), furnaceHeatItems);
   }
 
@@ -166,11 +171,20 @@ export class Furnaces {
     return [this.#f, this.#i, this.#buf, this.totalPower, this.#power.parts];
   }
 
+  readonly #m: number;
+  readonly #pool: ItemPool;
+  readonly #values: Float64Array;
+  readonly #dtHours: number;
+  readonly #scratch: Float64Array;
   readonly #kernel: KernelSlot<[tick: number]>;
 
   /** Step the furnaces of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
   step(tick: number): void {
-    this.#kernel.fn(this.#kernel, tick);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own(tick);
+    else furnaceKernel(this.n, this.#m, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems, tick);
   }
 }
 

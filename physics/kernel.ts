@@ -48,11 +48,6 @@ export type KernelEnv = Readonly<Record<string, number>>;
  * @throws TwinloopError KERNEL_SOURCE when the kernel's source is not a plain function with simple parameters
  */
 export function specialize<C extends unknown[]>(kernel: Kernel, env: KernelEnv, ...args: unknown[]): (...call: C) => void {
-  return compile(kernel, env, args, '') as unknown as (...call: C) => void;
-}
-
-/** specialize(), with `lead` as a first per-call parameter the kernel ignores (a slot's own copy takes the slot). */
-function compile(kernel: Kernel, env: KernelEnv, args: readonly unknown[], lead: string): (...call: never[]) => void {
   const source = kernel.toString();
   const open = source.indexOf('(');
   const close = source.indexOf(')', open);
@@ -62,54 +57,39 @@ function compile(kernel: Kernel, env: KernelEnv, args: readonly unknown[], lead:
     throw new TwinloopError('KERNEL_SOURCE', `kernel ${kernel.name}: needs a plain function with simple parameters, got ${source.slice(0, close + 1)}`);
   }
   const bound = params.slice(0, args.length).join(', ');
-  const perCall = [...(lead ? [lead] : []), ...params.slice(args.length)].join(', ');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling a fresh copy is the point (see above)
+  const perCall = params.slice(args.length).join(', ');
   const names = Object.keys(env);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling a fresh copy is the point (see above)
   const factory = new Function('__name', ...names, `"use strict"; return function (${bound}) { return function ${kernel.name}(${perCall}) ${body}; }; // instance ${++instances}`)(
     keepName,
     ...names.map((k) => env[k]),
-  ) as (...a: unknown[]) => (...call: never[]) => void;
+  ) as (...a: unknown[]) => (...call: C) => void;
   return factory(...args);
 }
 
 /**
- * One component type's kernel as its group calls it: `slot.fn(slot, ...call)`. On the shared path
- * `fn` is one caller per kernel and process that takes the model's arguments from `slot.args`
- * (so every model's call site sees the same callee, which V8 inlines; a closure or bound function
- * per model measured 26-50 % slower on small lines); compile() replaces it by the model's own copy.
+ * A model's own compiled copy of one kernel, once it has one. Until then (`own` null) the group
+ * calls its kernel directly, as a plain function of its fields: one direct call the way the
+ * step methods always were (a shared caller or a bound function per model in between measured
+ * 20-50 % slower on small lines).
  */
 export interface KernelSlot<C extends unknown[]> {
-  fn: (slot: KernelSlot<C>, ...call: C) => void;
-  readonly args: readonly unknown[];
-}
-
-/** Per kernel, the shared caller (one per process). */
-const callers = new WeakMap<Kernel, (slot: KernelSlot<never>, ...call: never[]) => void>();
-
-function callerOf<C extends unknown[]>(kernel: Kernel, bound: number): (slot: KernelSlot<C>, ...call: C) => void {
-  let caller = callers.get(kernel);
-  if (caller === undefined) {
-    const perCall = Array.from({ length: Math.max(0, kernel.length - bound) }, (_, i) => `c${i}`);
-    const args = [...Array.from({ length: bound }, (_, i) => `a[${i}]`), ...perCall].join(', ');
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- one small caller per kernel and process
-    caller = new Function('kernel', `"use strict"; return function ${kernel.name}Shared(slot${perCall.map((c) => `, ${c}`).join('')}) { const a = slot.args; kernel(${args}); };`)(kernel) as (slot: KernelSlot<never>, ...call: never[]) => void;
-    callers.set(kernel, caller);
-  }
-  return caller as unknown as (slot: KernelSlot<C>, ...call: C) => void;
+  own: ((...call: C) => void) | null;
 }
 
 /** The kernels of one model: on the shared code until compile() gives the model its own. */
 export class Kernels {
   readonly #compile: (() => void)[] = [];
 
-  /** A kernel running the shared code for now. */
+  /** Register a kernel with the arguments it will be compiled for; it runs on the shared code for now. */
   add<C extends unknown[]>(kernel: Kernel, env: KernelEnv, ...args: unknown[]): KernelSlot<C> {
-    const slot: KernelSlot<C> = { fn: callerOf<C>(kernel, args.length), args };
+    const slot: KernelSlot<C> = { own: null };
     this.#compile.push(() => {
-      slot.fn = compile(kernel, env, args, '_slot') as unknown as (slot: KernelSlot<C>, ...call: C) => void;
+      slot.own = specialize<C>(kernel, env, ...args);
     });
     return slot;
   }
+
   /** Whether compile() has run. */
   get compiled(): boolean {
     return this.#compile.length === 0;

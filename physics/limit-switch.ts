@@ -40,6 +40,7 @@ export class LimitSwitches {
       this.#i[k] = ctx.signal(cfg.id, 'actuated');
       this.#i[n + k] = ctx.signal(cfg['actuator'] as string, 'position');
     }
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(limitSwitchKernel, {}, n, this.#f, this.#i, ctx.values);
   }
 
@@ -51,11 +52,16 @@ export class LimitSwitches {
     return [this.#f, this.#i];
   }
 
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
   /** Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else limitSwitchKernel(this.n, this.#f, this.#i, this.#values);
   }
 }
 

@@ -44,6 +44,8 @@ export class Photoeyes {
       this.#position[e] = readNumber(cfg, photoeyeType, 'position', path);
       sig[e] = ctx.signal(cfg.id, 'blocked');
     }
+    this.#pool = pool;
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, n, pool, this.#position, this.#i, ctx.values, coverAt);
   }
 
@@ -56,11 +58,17 @@ export class Photoeyes {
     this.step();
   }
 
+  readonly #pool: ItemPool;
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
   /** Sense the items where they are at the end of this step. Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else photoeyeKernel(this.n, this.#pool, this.#position, this.#i, this.#values, coverAt);
   }
 }
 

@@ -81,6 +81,11 @@ export class PointStations {
       this.#i[C_SPEED_SIG * n + k] = ctx.signal(conv, 'speed');
       this.#i[C_PLC * n + k] = readChoice(cfg, spec.type, 'control', path) === 'plc' ? 1 : 0;
     }
+    this.#pool = pool;
+    this.#values = ctx.values;
+    this.#attribute = spec.attribute;
+    this.#whileCovered = spec.whileCovered;
+    this.#dtHours = ctx.dt / 3600;
     this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, n, this.#f, this.#i, pool, ctx.values, spec.attribute, spec.whileCovered, this.#seen, this.totalPower, ctx.dt / 3600, coverAt, reachedSince);
   }
 
@@ -101,11 +106,20 @@ export class PointStations {
     return [this.#f, this.#i, this.totalPower];
   }
 
+  readonly #pool: ItemPool;
+  readonly #values: Float64Array;
+  readonly #attribute: number;
+  readonly #whileCovered: boolean;
+  readonly #dtHours: number;
   readonly #kernel: KernelSlot<[]>;
 
   /** Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else pointStationKernel(this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.totalPower, this.#dtHours, coverAt, reachedSince);
   }
 }
 

@@ -58,6 +58,8 @@ export class Proximities {
       const d = cfg['detects'];
       this.#i[C_CLASS * n + k] = typeof d === 'string' ? ctx.classIndex(d) : -1;
     }
+    this.#pool = pool;
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, n, this.#f, this.#i, pool, ctx.values);
   }
 
@@ -69,11 +71,17 @@ export class Proximities {
     return [this.#f, this.#i];
   }
 
+  readonly #pool: ItemPool;
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
   /** Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else proximityKernel(this.n, this.#f, this.#i, this.#pool, this.#values);
   }
 }
 

@@ -92,6 +92,11 @@ export class Pumps {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
+    this.#m = m;
+    this.#inflow = tanks.inflow;
+    this.#outflow = tanks.outflow;
+    this.#values = ctx.values;
+    this.#dtHours = dt / 3600;
     this.#kernel = ctx.kernel(pumpKernel, LAYOUT, n, m, f, ii, tanks.inflow, tanks.outflow, ctx.values, this.#power, this.totalPower, dt / 3600);
   }
 
@@ -127,11 +132,20 @@ export class Pumps {
     return [this.#f, this.#i, this.totalPower, this.#power.parts];
   }
 
+  readonly #m: number;
+  readonly #inflow: Float64Array;
+  readonly #outflow: Float64Array;
+  readonly #values: Float64Array;
+  readonly #dtHours: number;
   readonly #kernel: KernelSlot<[tick: number]>;
 
   /** Step the pumps of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
   step(tick: number): void {
-    this.#kernel.fn(this.#kernel, tick);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own(tick);
+    else pumpKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, this.#power, this.totalPower, this.#dtHours, tick);
   }
 }
 

@@ -87,6 +87,8 @@ export class Pushers {
       sig[p] = ctx.signal(cfg.id, 'extend');
     }
     this.#rates = Float64Array.from([...up, ...down]);
+    this.#values = ctx.values;
+    this.#onDivert = (p: number): void => this.#divert(p);
     this.#kernel = ctx.kernel(pusherKernel, LAYOUT, n, this.#f, this.#i, ctx.values, (p: number) => this.#divert(p));
   }
 
@@ -125,11 +127,17 @@ export class Pushers {
     }
   }
 
+  readonly #values: Float64Array;
+  readonly #onDivert: (p: number) => void;
   readonly #kernel: KernelSlot<[]>;
 
   /** Move each piston towards the end its valve selects; divert at half stroke outwards. Compiled for this model's arrays (kernel.ts). */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else pusherKernel(this.n, this.#f, this.#i, this.#values, this.#onDivert);
   }
 
   /** Remove every item whose centre is in front of the face of pusher p into its bin. */

@@ -117,6 +117,10 @@ export class RollerConveyors {
       this.#i[C_NEXT_LANE * n + k] = outlet[0]!;
       this.#i[C_NEXT_BIN * n + k] = outlet[1]!;
     }
+    this.#bins = bins;
+    this.#values = ctx.values;
+    this.#dtHours = ctx.dt / 3600;
+    this.#onEyes = (k: number, c: number): number => this.#eyes(k, c);
     this.#kernel = ctx.kernel(rollerConveyorKernel, LAYOUT, n, this.#f, this.#i, pool, bins, ctx.values, this.totalPower, ctx.dt / 3600, (k: number, c: number) => this.#eyes(k, c), passOn);
   }
 
@@ -141,6 +145,10 @@ export class RollerConveyors {
     this.#f[C_WEAR * this.n + k] = wear;
   }
 
+  readonly #bins: Bins;
+  readonly #values: Float64Array;
+  readonly #dtHours: number;
+  readonly #onEyes: (k: number, c: number) => number;
   readonly #kernel: KernelSlot<[]>;
 
   /**
@@ -151,7 +159,11 @@ export class RollerConveyors {
    * Compiled for this model's arrays (kernel.ts).
    */
   step(): void {
-    this.#kernel.fn(this.#kernel);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own();
+    else rollerConveyorKernel(this.n, this.#f, this.#i, this.#pool, this.#bins, this.#values, this.totalPower, this.#dtHours, this.#onEyes, passOn);
   }
 
   /** Bits of the zone eyes of roller conveyor k (lane c) that an item covers. */

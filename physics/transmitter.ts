@@ -80,6 +80,7 @@ export class Transmitters {
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, n, this.#f, this.#i, this.#rng, ctx.values);
     const f = this.#f;
     for (let k = 0; k < n; k++) {
@@ -105,7 +106,7 @@ export class Transmitters {
       this.#i[C_LEFT * n + k] = 0; // draw on the first step
       this.#f[C_HELD * n + k] = 0;
     }
-    this.#kernel.fn(this.#kernel, 0, 1, 1);
+    this.#update(0, 1, 1);
   }
 
   state(): (Float64Array | Int32Array | Uint32Array)[] {
@@ -115,11 +116,21 @@ export class Transmitters {
   /** Sample the transmitters of this tick's phase of the process slice. */
   step(tick: number): void {
     const m = this.#m;
-    this.#kernel.fn(this.#kernel, tick % m, m, m);
+    this.#update(tick % m, m, m);
   }
 
   /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. Compiled for this model's arrays (kernel.ts). */
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[first: number, stride: number, steps: number]>;
+
+  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. */
+  #update(first: number, stride: number, steps: number): void {
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own(first, stride, steps);
+    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, first, stride, steps);
+  }
 }
 
 /** Offsets the transmitter kernel needs (it cannot see this module's constants). */

@@ -85,6 +85,9 @@ export class Valves {
       ii[C_TO * n + k] = typeof cfg['to'] === 'string' ? ctx.indexOf(cfg['to']) : -1;
       ii[C_FROM_LEVEL * n + k] = from >= 0 ? tanks.levelSignal(from) : -1;
     }
+    this.#inflow = tanks.inflow;
+    this.#outflow = tanks.outflow;
+    this.#values = ctx.values;
     this.#kernel = ctx.kernel(valveKernel, LAYOUT, n, this.#m, f, ii, tanks.inflow, tanks.outflow, ctx.values);
   }
 
@@ -102,11 +105,18 @@ export class Valves {
     return [this.#f, this.#i];
   }
 
+  readonly #inflow: Float64Array;
+  readonly #outflow: Float64Array;
+  readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[tick: number]>;
 
   /** Step the valves of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
   step(tick: number): void {
-    this.#kernel.fn(this.#kernel, tick);
+    // An empty group costs nothing (a kernel call with its arguments would).
+    if (this.n === 0) return;
+    const own = this.#kernel.own;
+    if (own !== null) own(tick);
+    else valveKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, tick);
   }
 }
 
