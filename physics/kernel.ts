@@ -10,9 +10,11 @@
 // plain loop. So each model instantiates its kernels from their source text.
 //
 // Compiling costs tens of milliseconds per model (16 kernels, each optimised again from cold),
-// which a short run never earns back: a scenario suite of small lines ran at half its rate. So a
-// model starts on the kernels' shared code and compiles its own copies once it has done enough
-// work to repay them (Model: COMPILE_WORK component-steps). Values are the same either way.
+// which a short run never earns back: compiled at build, a scenario suite of small lines ran at
+// half its rate. So a model starts on the kernels' shared code (its groups call their kernels
+// directly, with their fields, as the step methods always did) and compiles its own copies once
+// it has done enough work to repay them (Model: COMPILE_WORK component-steps). Values are the
+// same either way.
 //
 // A kernel is a plain function of its module: first the arrays and numbers it steps on (bound
 // once per model), then what changes per call (the tick); on the shared path it runs as written.
