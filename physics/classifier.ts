@@ -76,9 +76,8 @@ export class Classifiers {
   readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
-  /** Measure the item under each curtain at the end of this step. Compiled for this model's arrays (kernel.ts). */
+  /** Measure the item under each curtain at the end of this step. On the model's own compiled kernel once it has one (kernel.ts). */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

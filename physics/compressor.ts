@@ -133,9 +133,8 @@ export class Compressors {
   readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[tick: number]>;
 
-  /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. Compiled for this model's arrays (kernel.ts). */
+  /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(tick);

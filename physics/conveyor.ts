@@ -179,10 +179,9 @@ export class Conveyors {
   /**
    * Move every item by the belt speed times dt, front-most first, each stopping where the item
    * ahead of it (or the room at the next conveyor's start) ends; then hand over past the end.
-   * Compiled for this model's arrays (kernel.ts).
+   * On the model's own compiled kernel once it has one (kernel.ts).
    */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

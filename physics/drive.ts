@@ -257,10 +257,9 @@ export class Drives {
   /**
    * Advance every drive one step from its run/setpoint actuators and the item counts its
    * conveyors published by the end of the last step. Sums their power into {@link Drives.totalPower}.
-   * Compiled for this model's arrays (kernel.ts).
+   * On the model's own compiled kernel once it has one (kernel.ts).
    */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

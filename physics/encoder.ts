@@ -70,9 +70,8 @@ export class Encoders {
   readonly #dt: number;
   readonly #kernel: KernelSlot<[]>;
 
-  /** Compiled for this model's arrays (kernel.ts). */
+  /** On the model's own compiled kernel once it has one (kernel.ts). */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

@@ -14,7 +14,9 @@
 // half its rate. So a model starts on the kernels' shared code (its groups call their kernels
 // directly, with their fields, as the step methods always did) and compiles its own copies once
 // it has done enough work to repay them (Model: COMPILE_WORK component-steps). Values are the
-// same either way.
+// same either way. A group's step therefore reads: return at once when the group is empty (16
+// kernel calls with their arguments for empty groups cost small lines 20-30 %), else call
+// `slot.own` if set, else the kernel with the group's fields.
 //
 // A kernel is a plain function of its module: first the arrays and numbers it steps on (bound
 // once per model), then what changes per call (the tick); on the shared path it runs as written.

@@ -62,9 +62,8 @@ export class Photoeyes {
   readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[]>;
 
-  /** Sense the items where they are at the end of this step. Compiled for this model's arrays (kernel.ts). */
+  /** Sense the items where they are at the end of this step. On the model's own compiled kernel once it has one (kernel.ts). */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

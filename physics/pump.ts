@@ -139,9 +139,8 @@ export class Pumps {
   readonly #dtHours: number;
   readonly #kernel: KernelSlot<[tick: number]>;
 
-  /** Step the pumps of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
+  /** Step the pumps of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(tick);

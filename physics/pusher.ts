@@ -131,9 +131,8 @@ export class Pushers {
   readonly #onDivert: (p: number) => void;
   readonly #kernel: KernelSlot<[]>;
 
-  /** Move each piston towards the end its valve selects; divert at half stroke outwards. Compiled for this model's arrays (kernel.ts). */
+  /** Move each piston towards the end its valve selects; divert at half stroke outwards. On the model's own compiled kernel once it has one (kernel.ts). */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

@@ -156,10 +156,9 @@ export class RollerConveyors {
    * item ahead, and (zpa) into the next zone only when no item overlaps it; pass the front item
    * on at the end when the outlet takes it; then publish the zone eyes and the open state of
    * zone 0 (sources and upstream stations place items only into a free first zone).
-   * Compiled for this model's arrays (kernel.ts).
+   * On the model's own compiled kernel once it has one (kernel.ts).
    */
   step(): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();

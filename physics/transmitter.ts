@@ -119,13 +119,12 @@ export class Transmitters {
     this.#update(tick % m, m, m);
   }
 
-  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. Compiled for this model's arrays (kernel.ts). */
+  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. On the model's own compiled kernel once it has one (kernel.ts). */
   readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[first: number, stride: number, steps: number]>;
 
   /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. */
   #update(first: number, stride: number, steps: number): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(first, stride, steps);

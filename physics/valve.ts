@@ -110,9 +110,8 @@ export class Valves {
   readonly #values: Float64Array;
   readonly #kernel: KernelSlot<[tick: number]>;
 
-  /** Step the valves of this tick's phase of the process slice. Compiled for this model's arrays (kernel.ts). */
+  /** Step the valves of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
-    // An empty group costs nothing (a kernel call with its arguments would).
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(tick);
