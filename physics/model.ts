@@ -53,7 +53,8 @@ export { DEFAULT_DT, checkReferences, lineSignals } from './line.ts';
  * Component-steps after which a model compiles its own copies of the step kernels (kernel.ts):
  * compiling costs tens of milliseconds, which this much work repays (a 10k-component line after
  * 1 000 steps, the 15-component demo line after about 11 simulated minutes, so short scenario
- * runs of small lines keep the shared code).
+ * runs of small lines keep the shared code). Unpaced runs rely on it (scenarios, sweeps, tests);
+ * paced runs compile before their first tick (Model.compileKernels).
  */
 export const COMPILE_WORK = 10_000_000;
 
@@ -318,7 +319,8 @@ export class Model {
 
   /**
    * Compile this model's own copies of the step kernels now instead of after COMPILE_WORK
-   * component-steps (benchmarks, long runs known in advance). Values are the same either way.
+   * component-steps. Paced runs call it before their first tick (the physics worker, the shadow
+   * twin): compiling takes 3-4 ms and must not land in a tick. Values are the same either way.
    */
   compileKernels(): void {
     this.#kernels.compile();

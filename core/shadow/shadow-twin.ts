@@ -211,6 +211,9 @@ export class ShadowTwin {
 
   static async create(o: ShadowTwinOptions): Promise<ShadowTwin> {
     const lockstep = await Lockstep.create(o.line, o.defs, null, []);
+    // Stepped on the run clock beside the real line: compile the model's own kernels before the
+    // first cycle, not inside one (physics/kernel.ts).
+    lockstep.model.compileKernels();
     return new ShadowTwin(o, lockstep);
   }
 
