@@ -60,7 +60,7 @@ export class Classifiers {
     }
     this.#pool = pool;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(classifierKernel, LAYOUT, n, pool, this.#f, this.#i, ctx.values, coverAt);
+    this.#kernel = ctx.kernel(classifierKernel, LAYOUT, this.n, this.#pool, this.#f, this.#i, this.#values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */

@@ -101,7 +101,7 @@ export class Compressors {
     this.#m = m;
     this.#dt = ctx.dt;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(compressorKernel, LAYOUT, n, m, this.#f, this.#i, this.demand, ctx.values, this.#power, this.totalPower, ctx.dt, this.#dtHours);
+    this.#kernel = ctx.kernel(compressorKernel, LAYOUT, this.n, this.#m, this.#f, this.#i, this.demand, this.#values, this.#power, this.totalPower, this.#dt, this.#dtHours);
   }
 
   /** Signal id of compressor k's pressure (for consumers). */

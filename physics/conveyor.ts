@@ -133,7 +133,7 @@ export class Conveyors {
     const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE_SPEED_SIG, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
     this.#dt = ctx.dt;
     this.#onLeave = (c: number): void => this.#leave(c);
-    this.#kernel = ctx.kernel(conveyorKernel, layout, n, this.#f, this.#i, this.#order, this.items, values, ctx.dt, (c: number) => this.#leave(c));
+    this.#kernel = ctx.kernel(conveyorKernel, layout, this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#dt, this.#onLeave);
   }
 
   /** Empty belts, counters to zero, faults cleared. */

@@ -102,7 +102,7 @@ export class Cylinders {
     this.#values = ctx.values;
     this.#demand = air.demand;
     this.#dt = ctx.dt;
-    this.#kernel = ctx.kernel(cylinderKernel, LAYOUT, n, f, ii, ctx.values, air.demand, ctx.dt);
+    this.#kernel = ctx.kernel(cylinderKernel, LAYOUT, this.n, this.#f, this.#i, this.#values, this.#demand, this.#dt);
   }
 
   reset(values: Float64Array): void {

@@ -206,7 +206,7 @@ export class Drives {
     this.#values = ctx.values;
     this.#dt = ctx.dt;
     this.#dtHours = ctx.dt / 3600;
-    this.#kernel = ctx.kernel(driveKernel, LAYOUT, n, this.#f, this.#i, this.#extraIds, ctx.values, this.totalPower, ctx.dt, ctx.dt / 3600);
+    this.#kernel = ctx.kernel(driveKernel, LAYOUT, this.n, this.#f, this.#i, this.#extraIds, this.#values, this.totalPower, this.#dt, this.#dtHours);
   }
 
   /** Initial state: at rest, de-energised, at ambient temperature, new bearings, commands off, faults cleared. */
@@ -287,7 +287,7 @@ function driveKernel(
   dt: number,
   dtHours: number,
 ): void {
-  // Column offsets, fixed for this model: constants once the kernel is specialised.
+  // Column offsets as locals: computed once per call, not per access.
   const oAccelPerHz = C_ACCEL_PER_HZ * n;
   const oAmbient = C_AMBIENT * n;
   const oBase = C_BASE * n;

@@ -50,7 +50,7 @@ export class Encoders {
     }
     this.#values = ctx.values;
     this.#dt = ctx.dt;
-    this.#kernel = ctx.kernel(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, n, this.#f, this.#i, ctx.values, ctx.dt);
+    this.#kernel = ctx.kernel(encoderKernel, { COUNT, DISTANCE, C_D, C_INV_PITCH, C_SIG, C_SPEED_SIG }, this.n, this.#f, this.#i, this.#values, this.#dt);
   }
 
   reset(values: Float64Array): void {

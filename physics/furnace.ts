@@ -143,7 +143,7 @@ export class Furnaces {
     this.#values = ctx.values;
     this.#dtHours = dt / 3600;
     this.#scratch = new Float64Array(1);
-    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, n, m, this.#f, this.#i, this.#buf, pool, ctx.values, this.#power, this.totalPower, dt / 3600, new Float64Array(1), furnaceHeatItems);
+    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, this.n, this.#m, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems);
   }
 
   /** Heater-lost fault: heater power x (1 - severity). */

@@ -41,7 +41,7 @@ export class LimitSwitches {
       this.#i[n + k] = ctx.signal(cfg['actuator'] as string, 'position');
     }
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(limitSwitchKernel, {}, n, this.#f, this.#i, ctx.values);
+    this.#kernel = ctx.kernel(limitSwitchKernel, {}, this.n, this.#f, this.#i, this.#values);
   }
 
   reset(): void {

@@ -46,7 +46,7 @@ export class Photoeyes {
     }
     this.#pool = pool;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, n, pool, this.#position, this.#i, ctx.values, coverAt);
+    this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, this.n, this.#pool, this.#position, this.#i, this.#values, coverAt);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */

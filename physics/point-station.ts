@@ -86,7 +86,7 @@ export class PointStations {
     this.#attribute = spec.attribute;
     this.#whileCovered = spec.whileCovered;
     this.#dtHours = ctx.dt / 3600;
-    this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, n, this.#f, this.#i, pool, ctx.values, spec.attribute, spec.whileCovered, this.#seen, this.totalPower, ctx.dt / 3600, coverAt, reachedSince);
+    this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.totalPower, this.#dtHours, coverAt, reachedSince);
   }
 
   reset(values: Float64Array): void {

@@ -60,7 +60,7 @@ export class Proximities {
     }
     this.#pool = pool;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, n, this.#f, this.#i, pool, ctx.values);
+    this.#kernel = ctx.kernel(proximityKernel, { C_LO, C_HI, C_SIG, C_CONV, C_CLASS, START, CAP, HEAD, COUNT, LENGTH }, this.n, this.#f, this.#i, this.#pool, this.#values);
   }
 
   reset(): void {

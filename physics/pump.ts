@@ -97,7 +97,7 @@ export class Pumps {
     this.#outflow = tanks.outflow;
     this.#values = ctx.values;
     this.#dtHours = dt / 3600;
-    this.#kernel = ctx.kernel(pumpKernel, LAYOUT, n, m, f, ii, tanks.inflow, tanks.outflow, ctx.values, this.#power, this.totalPower, dt / 3600);
+    this.#kernel = ctx.kernel(pumpKernel, LAYOUT, this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, this.#power, this.totalPower, this.#dtHours);
   }
 
   /** Signal id of pump k's flow (m³/h). */

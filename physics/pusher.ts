@@ -89,7 +89,7 @@ export class Pushers {
     this.#rates = Float64Array.from([...up, ...down]);
     this.#values = ctx.values;
     this.#onDivert = (p: number): void => this.#divert(p);
-    this.#kernel = ctx.kernel(pusherKernel, LAYOUT, n, this.#f, this.#i, ctx.values, (p: number) => this.#divert(p));
+    this.#kernel = ctx.kernel(pusherKernel, LAYOUT, this.n, this.#f, this.#i, this.#values, this.#onDivert);
   }
 
   /** Slow-pusher fault (sticky valve, low supply, worn seals): both strokes x (1 - severity). */

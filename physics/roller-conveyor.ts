@@ -121,7 +121,7 @@ export class RollerConveyors {
     this.#values = ctx.values;
     this.#dtHours = ctx.dt / 3600;
     this.#onEyes = (k: number, c: number): number => this.#eyes(k, c);
-    this.#kernel = ctx.kernel(rollerConveyorKernel, LAYOUT, n, this.#f, this.#i, pool, bins, ctx.values, this.totalPower, ctx.dt / 3600, (k: number, c: number) => this.#eyes(k, c), passOn);
+    this.#kernel = ctx.kernel(rollerConveyorKernel, LAYOUT, this.n, this.#f, this.#i, this.#pool, this.#bins, this.#values, this.totalPower, this.#dtHours, this.#onEyes, passOn);
   }
 
   reset(values: Float64Array): void {

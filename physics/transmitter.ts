@@ -81,7 +81,7 @@ export class Transmitters {
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, n, this.#f, this.#i, this.#rng, ctx.values);
+    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, this.n, this.#f, this.#i, this.#rng, this.#values);
     const f = this.#f;
     for (let k = 0; k < n; k++) {
       const { cfg, path } = placed[k]!;

@@ -88,7 +88,7 @@ export class Valves {
     this.#inflow = tanks.inflow;
     this.#outflow = tanks.outflow;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(valveKernel, LAYOUT, n, this.#m, f, ii, tanks.inflow, tanks.outflow, ctx.values);
+    this.#kernel = ctx.kernel(valveKernel, LAYOUT, this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values);
   }
 
   reset(values: Float64Array): void {
