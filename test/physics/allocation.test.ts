@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import type { LineFile } from '../../physics/model.ts';
-import { rig } from './harness.ts';
+import { driveFurnaceLine, rig } from './harness.ts';
 import type { Rig } from './harness.ts';
 
 const furnace = parse(readFileSync(new URL('../../examples/furnace.yaml', import.meta.url), 'utf8')) as LineFile;
@@ -53,15 +53,8 @@ async function bytesPerStep(r: Rig, chunks: number, steps: number): Promise<{ pe
 
 test('the furnace line with faults allocates (next to) nothing per step', async () => {
   const r = rig(furnace);
+  driveFurnaceLine(r);
   r.set('fz1.power', 70);
-  for (const m of ['mIn', 'mHearth', 'mOut']) {
-    r.set(`${m}.run`, 1);
-    r.set(`${m}.setpoint`, 50);
-  }
-  r.set('air.enable', 1);
-  r.set('pCool.run', 1);
-  r.set('pCool.setpoint', 80);
-  r.set('vBlow.command', 50);
   r.set('vMakeup.open', 1);
   r.model.injectFault({ target: 'signal', signal: 'tt1.value', kind: 'noise', value: 1 });
   r.model.injectFault({ target: 'signal', signal: 'tank.level', kind: 'drift', value: 0.001 });
