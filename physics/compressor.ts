@@ -160,8 +160,12 @@ function compressorKernel(
   tick: number,
 ): void {
   const phase = tick % m;
+  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
+  const q = Math.ceil(n / m);
+  const from = phase * q < n ? phase * q : n;
+  const to = from + q < n ? from + q : n;
   let total = 0;
-  for (let k = phase; k < n; k += m) {
+  for (let k = from; k < to; k++) {
     const b = ii[C_SIG * n + k]!;
     const enabled = values[b + ENABLE] !== 0;
     let p = f[C_P * n + k]!;

@@ -55,19 +55,36 @@ function toDef(prefix: string, f: FieldSpec): SignalDef {
 }
 
 /**
- * Signal catalog of a line, deterministic order (line-level signals first, then components in
- * file order, each in its type's field order).
+ * The components in the order their signals sit in the catalog: grouped by type, in the
+ * catalog's type order (drives, conveyors, sources, photo-eyes, ...: COMPONENT_TYPES), file order
+ * within a type. Each type steps in one loop, so its signals then lie in one block of the
+ * table and a step walks them in order instead of touching one cache line per component across
+ * the whole table: on a 100k-component plant line cylinders, encoders and limit switches stepped
+ * 2-2.5x faster (docs/physics.md, "Performance").
+ * @throws TwinloopError CFG_INVALID for a component of unknown type.
+ */
+export function catalogOrder(components: readonly ComponentConfig[]): { cfg: ComponentConfig; index: number }[] {
+  const rank = new Map(typeNames().map((t, i) => [t, i]));
+  const out = components.map((cfg, index) => {
+    if (componentType(cfg.type) === undefined) {
+      throw new TwinloopError('CFG_INVALID', `components[${index}].type: unknown component type ${cfg.type}; known: ${typeNames().join(', ')}`);
+    }
+    return { cfg, index };
+  });
+  return out.sort((a, b) => rank.get(a.cfg.type)! - rank.get(b.cfg.type)! || a.index - b.index);
+}
+
+/**
+ * Signal catalog of a line, deterministic order: line-level signals first, then the components
+ * in catalogOrder (by type, file order within a type), each in its type's field order, then
+ * the item slots of the mimic.
  * @throws TwinloopError CFG_INVALID for a component of unknown type.
  */
 export function lineSignals(line: LineFile): SignalDef[] {
   const defs = LINE_SIGNALS.map((f) => toDef(LINE_PREFIX, f));
-  line.components.forEach((cfg, i) => {
-    const type = componentType(cfg.type);
-    if (type === undefined) {
-      throw new TwinloopError('CFG_INVALID', `components[${i}].type: unknown component type ${cfg.type}; known: ${typeNames().join(', ')}`);
-    }
-    for (const f of type.signals) defs.push(toDef(cfg.id, f));
-  });
+  for (const { cfg } of catalogOrder(line.components)) {
+    for (const f of componentType(cfg.type)!.signals) defs.push(toDef(cfg.id, f));
+  }
   // Item slots last: they are written only at publish time, outside the components' blocks.
   for (const d of itemSignals(line)) defs.push(d);
   return defs;

@@ -44,7 +44,7 @@ import { ALIGN_NONE, alignItemOnConveyor } from './item-resync.ts';
 import { QUALITY_GOOD, QUALITY_REJECT } from './items.ts';
 import { Kernels } from './kernel.ts';
 import type { LineFile } from './line.ts';
-import { DEFAULT_DT, checkReferences, classNamesOf, lineSignals } from './line.ts';
+import { DEFAULT_DT, checkReferences, classNamesOf, lineSignals, catalogOrder } from './line.ts';
 
 export type { ComponentConfig, LayoutSpec, LineFile } from './line.ts';
 export { DEFAULT_DT, checkReferences, lineSignals } from './line.ts';
@@ -214,7 +214,7 @@ export class Model {
     const catalog = new Map(defs.map((d, i) => [d.name, i]));
     let inPlace = true;
     let k = 0;
-    for (const n of [LINE_SIGNALS.length, ...line.components.map((c) => componentType(c.type)!.signals.length)]) {
+    for (const n of [LINE_SIGNALS.length, ...catalogOrder(line.components).map(({ cfg: c }) => componentType(c.type)!.signals.length)]) {
       for (let j = 1; j < n; j++) if (ids[k + j] !== ids[k]! + j) inPlace = false;
       k += n;
     }

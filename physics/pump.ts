@@ -168,8 +168,12 @@ function pumpKernel(
   const phase = tick % m;
   const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
   const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
+  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
+  const q = Math.ceil(n / m);
+  const from = phase * q < n ? phase * q : n;
+  const to = from + q < n ? from + q : n;
   let total = 0;
-  for (let k = phase; k < n; k += m) {
+  for (let k = from; k < to; k++) {
     const b = ii[oSig + k]!;
     let sp = values[b + SETPOINT]! / 100;
     if (!(sp > 0)) sp = 0;

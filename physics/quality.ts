@@ -5,6 +5,7 @@
 // process time slice (time-slice.ts): every item that passed since a gate's last step is judged
 // at its next one, so with a processPeriod of m steps a verdict comes up to m - 1 steps late.
 
+import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readChoice, readNumber } from './component.ts';
 import type { ItemPool } from './items.ts';
@@ -107,7 +108,8 @@ export class QualityGates {
     const pool = this.#pool;
     const itemF = pool.f, cap = pool.capacity, serial = pool.serial, quality = pool.quality;
     const seen = this.#seen;
-    for (let k = tick % m; k < n; k += m) {
+    const to = phaseFrom(n, m, (tick % m) + 1);
+    for (let k = phaseFrom(n, m, tick % m); k < to; k++) {
       const c = ii[C_CONV * n + k]!;
       if (pool.count[c] === 0) continue;
       // Only the items that reached the gate since the last one judged (front-most first).

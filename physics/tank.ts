@@ -1,6 +1,7 @@
 // Tanks: open vessels of constant cross-section. The level integrates the net flow that pumps
 // and valves put in and take out; high and low level switches. Overflow spills at the rim.
 
+import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
 
@@ -118,7 +119,8 @@ export class Tanks {
     const m = this.#m;
     const inflow = this.inflow;
     const outflow = this.outflow;
-    for (let k = tick % m; k < n; k += m) {
+    const to = phaseFrom(n, m, (tick % m) + 1);
+    for (let k = phaseFrom(n, m, tick % m); k < to; k++) {
       let l = f[C_LEVEL * n + k]! + (inflow[k]! - outflow[k]!) * dt * f[C_INV_AREA * n + k]!;
       const h = f[C_HEIGHT * n + k]!;
       if (l > h) {

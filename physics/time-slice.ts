@@ -2,13 +2,29 @@
 // seconds to hours, transmitters and quality gates are sampling instruments, so a line may step
 // them every `processPeriod` instead of every physics step, as a SIMIT model runs its process
 // parts in a slower time slice or a PLC its analog handling in a slower task. Each type's elements are spread over the slice's m phases
-// (element k steps on the ticks where tick % m === k % m): every step does 1/m of the work, so
-// no single step carries the whole slice and the tick's deadline sees no burst.
+// (phase p = tick % m steps the block of elements phaseFrom(n, m, p) .. phaseFrom(n, m, p + 1) - 1):
+// every step does 1/m of the work, so no single step carries the whole slice and the tick's
+// deadline sees no burst. Blocks of consecutive elements, not every m-th one: a step then walks
+// each of the type's columns in order, a cache line at a time. Striding by m touched a cache line
+// per column per element, and on a 100k-component line, whose arrays do not stay in the cache
+// between two visits, the sliced furnaces cost ~4x as much per element (docs/physics.md).
 
 /** Steps per process slice for a line: processPeriod / dt, a whole number >= 1. */
 export function processTicks(dt: number, processPeriod: number | undefined): number {
   if (processPeriod === undefined) return 1;
   return Math.max(1, Math.round(processPeriod / dt));
+}
+
+/**
+ * First element of phase `phase`'s block: blocks of ceil(n / m) consecutive elements, so with
+ * n <= m element k is alone in phase k. Integers only (see PhasePower on doubles crossing calls).
+ * The compiled kernels inline the same two lines (they see only their LAYOUT).
+ * @example
+ * for (let k = phaseFrom(n, m, tick % m); k < phaseFrom(n, m, (tick % m) + 1); k++) step(k);
+ */
+export function phaseFrom(n: number, m: number, phase: number): number {
+  const from = phase * Math.ceil(n / m);
+  return from < n ? from : n;
 }
 
 /** Why processPeriod is not usable with this dt, or undefined when it is. */

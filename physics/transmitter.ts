@@ -7,6 +7,7 @@
 // samples and holds: time-slice.ts), and a Gaussian draw per step (two uniforms, a log, a sqrt
 // and a cos) was the largest single cost of a plant's step.
 
+import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
@@ -106,7 +107,7 @@ export class Transmitters {
       this.#i[C_LEFT * n + k] = 0; // draw on the first step
       this.#f[C_HELD * n + k] = 0;
     }
-    this.#update(0, 1, 1);
+    this.#update(0, this.n, 1);
   }
 
   state(): (Float64Array | Int32Array | Uint32Array)[] {
@@ -116,19 +117,19 @@ export class Transmitters {
   /** Sample the transmitters of this tick's phase of the process slice. */
   step(tick: number): void {
     const m = this.#m;
-    this.#update(tick % m, m, m);
+    const phase = tick % m;
+    this.#update(phaseFrom(this.n, m, phase), phaseFrom(this.n, m, phase + 1), m);
   }
 
-  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. On the model's own compiled kernel once it has one (kernel.ts). */
   readonly #values: Float64Array;
-  readonly #kernel: KernelSlot<[first: number, stride: number, steps: number]>;
+  readonly #kernel: KernelSlot<[from: number, to: number, steps: number]>;
 
-  /** Update every `stride`-th transmitter from `first`, `steps` physics steps after its last update. */
-  #update(first: number, stride: number, steps: number): void {
+  /** Update transmitters from .. to - 1, `steps` physics steps after their last update. */
+  #update(from: number, to: number, steps: number): void {
     if (this.n === 0) return;
     const own = this.#kernel.own;
-    if (own !== null) own(first, stride, steps);
-    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, first, stride, steps);
+    if (own !== null) own(from, to, steps);
+    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, from, to, steps);
   }
 }
 
@@ -142,15 +143,15 @@ function transmitterKernel(
   ii: Int32Array,
   rng: Uint32Array,
   values: Float64Array,
-  first: number,
-  stride: number,
+  from: number,
+  to: number,
   steps: number,
 ): void {
   // The mulberry32 pair of rng.ts inlined (same sequence), so the
   // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
   const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
   const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
-  for (let k = first; k < n; k += stride) {
+  for (let k = from; k < to; k++) {
     let x = values[ii[oSrc + k]!]!;
     const sd = f[oNoise + k]!;
     if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {

@@ -133,7 +133,12 @@ function valveKernel(
   values: Float64Array,
   tick: number,
 ): void {
-  for (let k = tick % m; k < n; k += m) {
+  const phase = tick % m;
+  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
+  const q = Math.ceil(n / m);
+  const from = phase * q < n ? phase * q : n;
+  const to = from + q < n ? from + q : n;
+  for (let k = from; k < to; k++) {
     const b = ii[C_SIG * n + k]!;
     let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
     if (!(u > 0)) u = 0;

@@ -58,12 +58,13 @@ test('signal catalog of the demo line: names, order, kinds', () => {
   const drive = (id: string): string[] =>
     ['run', 'setpoint', 'speed', 'running', 'current', 'power', 'energy', 'temperature', 'reverse', 'reset', 'tripped', 'overloads', 'wear', 'vibration'].map((f) => `${id}.${f}`);
   const conveyor = (id: string): string[] => ['speed', 'items', 'dropped'].map((f) => `${id}.${f}`);
-  // Item slots for the mimic come last: infeed 4 m / 0.2 m + 2 = 22 slots, sorter 3 / 0.2 + 2 = 17.
+  // Components grouped by type in the catalog's type order (drives, conveyors, sources, photo-eyes,
+  // classifiers, ...), file order within a type. Item slots for the mimic come last: infeed 4 m / 0.2 m + 2 = 22 slots, sorter 3 / 0.2 + 2 = 17.
   const slots = Array.from({ length: 39 }, (_, k) => ['alive', 'x', 'y', 'cls'].map((f) => `items.${k}.${f}`)).flat();
   assert.equal(defs.map((d) => d.name).slice(0, defs.length - slots.length), [
     'line.power', 'line.energy', 'line.items', 'line.created',
     ...drive('m1'), ...drive('m2'), ...conveyor('infeed'), ...conveyor('sorter'),
-    'src.created', 'src.blocked', 'pe1.blocked', 'hs1.high', 'hs1.height', 'pe2.blocked',
+    'src.created', 'src.blocked', 'pe1.blocked', 'pe2.blocked', 'hs1.high', 'hs1.height',
     'pu1.extend', 'pu1.extended', 'pu1.retracted', 'pu1.position',
     'binShort.count', 'binShort.wrong', 'binTall.count', 'binTall.wrong',
   ]);
@@ -71,7 +72,7 @@ test('signal catalog of the demo line: names, order, kinds', () => {
   const actuators = defs.filter((d) => d.kind === 'actuator').map((d) => d.name);
   assert.equal(actuators, ['m1.run', 'm1.setpoint', 'm1.reverse', 'm1.reset', 'm2.run', 'm2.setpoint', 'm2.reverse', 'm2.reset', 'pu1.extend']);
   const sensors = defs.filter((d) => d.kind === 'sensor').map((d) => d.name);
-  assert.equal(sensors, ['m1.speed', 'm1.running', 'm1.tripped', 'm2.speed', 'm2.running', 'm2.tripped', 'pe1.blocked', 'hs1.high', 'pe2.blocked', 'pu1.extended', 'pu1.retracted']);
+  assert.equal(sensors, ['m1.speed', 'm1.running', 'm1.tripped', 'm2.speed', 'm2.running', 'm2.tripped', 'pe1.blocked', 'pe2.blocked', 'hs1.high', 'pu1.extended', 'pu1.retracted']);
 });
 
 test.run();
