@@ -11,6 +11,10 @@
 // Runs alone with `node --import tsx bench/physics.ts`.
 
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import { spawnWorker } from '../core/engine/spawn-worker.ts';
+import type { BareResult } from './bare-worker.ts';
+import type { PacedResult } from './paced-worker.ts';
 import { Model, lineSignals } from '../physics/model.ts';
 import type { ComponentConfig, LineFile } from '../physics/model.ts';
 import { specialize } from '../physics/kernel.ts';
@@ -159,13 +163,25 @@ export interface Row {
   nsFolded: number;
 }
 
-export function measure(line: LineFile): Row {
+/** A benchmark line built and running: every drive, pump, heater and valve on, belts filled. */
+export interface RunningLine {
+  model: Model;
+  values: Float64Array;
+  ids: Map<string, number>;
+  /** Pushers cycle on the model clock: call between timed rounds, so steps include strokes and diverts. */
+  flip: () => void;
+}
+
+/**
+ * Build `line` on its own compiled kernels (what a long run steps on, physics/kernel.ts), switch
+ * every drive, pump, heater, compressor and valve on, and step until the belts hold a steady
+ * item count (or WARMUP_MS has passed).
+ */
+export function startLine(line: LineFile): RunningLine {
   const defs = lineSignals(line);
   const ids = new Map(defs.map((d, i) => [d.name, i]));
   const values = new Float64Array(defs.length);
   const model = new Model(line, (name) => ids.get(name)!, values);
-  // What a long run steps on: the model's own compiled kernels (physics/kernel.ts), not the
-  // shared code a model starts on.
   model.compileKernels();
   const extendIds: number[] = [];
   for (const d of defs) {
@@ -175,8 +191,6 @@ export function measure(line: LineFile): Row {
     if (d.kind === 'actuator' && (d.name.endsWith('.power') || d.name.endsWith('.command'))) values[ids.get(d.name)!] = 50;
     if (d.name.endsWith('.extend')) extendIds.push(ids.get(d.name)!);
   }
-  const n = line.components.length;
-  // Pushers cycle on the model clock, outside the timed rounds, so steps include strokes and diverts.
   const flip = (): void => {
     const phase = Math.floor(model.tick / FLIP_STEPS) % 2;
     for (const id of extendIds) values[id] = phase;
@@ -186,6 +200,12 @@ export function measure(line: LineFile): Row {
     for (let i = 0; i < 50; i++) model.step();
     flip();
   }
+  return { model, values, ids, flip };
+}
+
+export function measure(line: LineFile): Row {
+  const { model, values, ids, flip } = startLine(line);
+  const n = line.components.length;
   // The baseline: the same number of elements, a first-order update each.
   const x = new Float64Array(n);
   const u = new Float64Array(n);
@@ -219,6 +239,41 @@ export function measure(line: LineFile): Row {
   return { components: n, items, rounds: model_.length, nsModel: median(model_), nsBare: median(bare), nsFolded: median(bareFolded) };
 }
 
+/** Wall seconds of each paced round, and rounds per line (alternating with the bare worker). */
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 5);
+const PACED_ROUNDS = 2;
+
+function inWorker<T>(module: string, workerData: object): Promise<T> {
+  const w = spawnWorker(new URL(module, import.meta.url), { workerData });
+  return new Promise<T>((resolve, reject) => {
+    w.once('message', (r: T) => {
+      void w.terminate().then(() => resolve(r));
+    });
+    w.once('error', reject);
+  });
+}
+
+/**
+ * The plant line with its process slice, 10k and 100k components, paced at 1 kHz in a worker
+ * as the physics worker paces a run (bench/paced-worker.ts), alternating with the bare worker
+ * loop of the tick bench (same grid and sleep, stepping 100 elements): the baseline of what this
+ * machine's scheduler does to a 1 ms grid.
+ */
+async function pacedBench(log: (line: string) => void): Promise<void> {
+  log(`physics: the sliced plant line paced at 1 kHz in a worker (${PACED_ROUNDS} rounds of ${PACED_SECONDS} s, alternating with the bare worker; lateness µs, 10 µs buckets)`);
+  log('components  round  bare p50/p99  line p50/p99/max  overruns  x real time  step p50/p99 µs');
+  for (const size of MIXED_SIZES) {
+    const line = { ...mixedLine(size), processPeriod: PROCESS_PERIOD };
+    for (let r = 1; r <= PACED_ROUNDS; r++) {
+      const b = await inWorker<BareResult>('./bare-worker.ts', { seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
+      const p = await inWorker<PacedResult>('./paced-worker.ts', { line, seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
+      log(
+        `${String(line.components.length).padStart(10)}  ${String(r).padStart(5)}  ${`${b.p50.toFixed(0)}/${b.p99.toFixed(0)}`.padStart(12)}  ${`${p.p50.toFixed(0)}/${p.p99.toFixed(0)}/${p.max.toFixed(0)}`.padStart(16)}  ${String(p.overruns).padStart(8)}  ${p.realTime.toFixed(3).padStart(11)}  ${`${p.stepP50.toFixed(0)}/${p.stepP99.toFixed(0)}`.padStart(15)}`,
+      );
+    }
+  }
+}
+
 /** Measure and print ns per component-step for each size, with the bare baseline and the ratio. */
 export async function physicsBench(log: (line: string) => void): Promise<void> {
   log('physics: ns per component-step (mix of drive, conveyor, photoeye, classifier, pusher, bin, source)');
@@ -245,6 +300,7 @@ export async function physicsBench(log: (line: string) => void): Promise<void> {
     log(row(measure({ ...mixedLine(size), processPeriod: PROCESS_PERIOD })));
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  await pacedBench(log);
   log('physics: assembly line (drive, conveyor, source, roller conveyor, machine, buffer, pick-and-place, coating, weld, quality, bin)');
   log(HEADER);
   for (const size of MIXED_SIZES) {
@@ -253,7 +309,8 @@ export async function physicsBench(log: (line: string) => void): Promise<void> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Not in a worker: bench/paced-worker.ts imports this module, and workers inherit process.argv.
+if (isMainThread && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   physicsBench((line) => console.log(line)).catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
