@@ -10,7 +10,13 @@ import { TwinloopError } from '../core/errors.ts';
 export type StateArray = Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 const MAGIC = 0x4e534c54; // 'TLSN' little-endian
-const VERSION = 1;
+/**
+ * 2: signals grouped by type in the catalog (the order of the value array a snapshot holds) and
+ * sliced types stepped in blocks (time-slice.ts). A version-1 snapshot of the same line has the
+ * same array count and sizes but another meaning, so it is refused by its version (SNAPSHOT_INVALID
+ * "version 1, expected 2"), not restored into the wrong signals.
+ */
+const VERSION = 2;
 
 function align8(n: number): number {
   return (n + 7) & ~7;
