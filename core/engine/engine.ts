@@ -27,6 +27,7 @@ import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
 import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
 import { layoutOf } from './layout.ts';
+import { PaceWatch } from './pace-keeping.ts';
 
 export { layoutOf };
 
@@ -64,6 +65,8 @@ export interface RunOptions {
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How often a real-time run's pace is checked (the worker refreshes its statistics every 200 ms). */
+const PACE_WATCH_MS = 1000;
 const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: DEFAULT_PROGRAM, cycleMs: 10 };
 
 /** The tag map of a controller's built-in program (default: the default program), when no plant file names one. */
@@ -109,6 +112,7 @@ class Run implements RunControl {
   readonly #exit: Promise<void>;
   #queue: Promise<unknown> = Promise.resolve();
   #statsTimer: NodeJS.Timeout | undefined;
+  #paceTimer: NodeJS.Timeout | undefined;
   readonly #port: MessagePort;
   #nextRequest = 1;
   readonly #pending = new Map<number, (r: WorkerReply) => void>();
@@ -147,6 +151,7 @@ class Run implements RunControl {
       worker.once('exit', (code) => {
         this.#exited = true;
         if (this.#statsTimer) clearInterval(this.#statsTimer);
+        if (this.#paceTimer) clearInterval(this.#paceTimer);
         if (code !== 0 && !this.#failure) this.#failure = new TwinloopError('WORKER_FAILED', `physics worker exited with code ${code}`);
         resolve();
       });
@@ -163,6 +168,11 @@ class Run implements RunControl {
     });
   }
 
+  /**
+   * Log the tick statistics every `everyMs`, and watch the pace every PACE_WATCH_MS: one warning
+   * when a real-time run falls behind its pace (the line steps slower than the clock asks), one
+   * line when it keeps it again. 0 turns both off.
+   */
   startStatsLog(everyMs: number): void {
     if (everyMs <= 0) return;
     this.#statsTimer = setInterval(() => {
@@ -170,6 +180,20 @@ class Run implements RunControl {
       this.#log.info({ tick: s.tick, simTime: s.time, state: s.state, stats: s.stats }, 'tick statistics');
     }, everyMs);
     this.#statsTimer.unref();
+    const watch = new PaceWatch();
+    this.#paceTimer = setInterval(() => {
+      const s = this.status();
+      const change = watch.observe(s);
+      if (change === null) return;
+      const { achieved, requested } = change.keeping;
+      const at = { simTime: s.time, achieved, requested, overruns: s.stats.overruns, lateP99: s.stats.lateP99 };
+      if (change.kind === 'behind') {
+        this.#log.warn(at, `run behind its pace: ${achieved.toFixed(2)}x of ${requested}x (the line steps slower than the clock asks; a processPeriod for its process parts or a larger dt lightens each step)`);
+      } else {
+        this.#log.info(at, `run keeps its pace again: ${achieved.toFixed(2)}x of ${requested}x`);
+      }
+    }, PACE_WATCH_MS);
+    this.#paceTimer.unref();
   }
 
   get line(): LineFile {

@@ -100,6 +100,8 @@ test('banner says SIMULATION and the link connects', async () => {
   assert.is(await text('banner'), 'SIMULATION');
   await waitText('conn-state', (t) => t === 'connected');
   await waitText('run-state', (t) => t === 'running');
+  // The pace achieved, simulated s per wall s (whether this machine keeps it is not asserted).
+  await waitText('pace-achieved', (t) => /^\d+\.\d\dx( BEHIND)?$/.test(t));
 });
 
 test('items move on the mimic', async () => {
@@ -119,6 +121,7 @@ test('items move on the mimic', async () => {
 test('pause freezes the tick, resume advances it', async () => {
   await page.getByTestId('btn-pause').click();
   await waitText('run-state', (t) => t === 'paused');
+  await waitText('pace-achieved', (t) => t === '—');
   await page.waitForTimeout(150); // the last frame before the pause may still be in flight
   const frozen = await text('tick');
   await page.waitForTimeout(600);

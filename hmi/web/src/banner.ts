@@ -1,10 +1,12 @@
 // The top banner: what this screen is showing (SIMULATION / SHADOW / REPLAY — the HMI always
 // says the values are not the plant's), the link state, and the run's state, pace, tick, sim
-// time, tick lateness and controller connections. Rendered at animation-frame rate from the store.
+// time, the pace achieved (marked when a real-time run falls behind it), tick lateness and
+// controller connections. Rendered at animation-frame rate from the store.
 
 import type { LinkState } from './connection.ts';
 import { h, setText } from './element.ts';
 import { formatMicros, formatPace, formatSimTime } from './format.ts';
+import { paceKeeping } from '../../../core/engine/pace-keeping.ts';
 import type { SignalStore } from './signal-store.ts';
 
 const MODE_LABEL: Readonly<Record<string, string>> = { virtual: 'SIMULATION', shadow: 'SHADOW', replay: 'REPLAY' };
@@ -20,6 +22,7 @@ export class Banner {
   readonly #tick = h('span', { 'data-testid': 'tick' }, '—');
   readonly #time = h('span', { 'data-testid': 'sim-time' }, '—');
   readonly #late = h('span', { 'data-testid': 'late-p99' }, '—');
+  readonly #achieved = h('span', { class: 'achieved', 'data-testid': 'pace-achieved', title: 'simulated seconds per wall second' }, '—');
   readonly #plc = h('span', { class: 'plc', 'data-testid': 'controllers' }, '—');
   #link: LinkState = { kind: 'connecting' };
 
@@ -35,6 +38,7 @@ export class Banner {
       field('pace', this.#pace),
       field('tick', this.#tick),
       field('sim time', this.#time),
+      field('x real time', this.#achieved),
       field('tick late p99', this.#late),
       field('controller', this.#plc),
     );
@@ -61,6 +65,10 @@ export class Banner {
     setText(this.#tick, String(store.tick));
     setText(this.#time, formatSimTime(store.time));
     setText(this.#late, formatMicros(st.stats.lateP99));
+    // Only a running real-time run has a pace to keep; otherwise the field shows a dash.
+    const keeping = paceKeeping(st);
+    setText(this.#achieved, keeping === null ? '—' : `${keeping.achieved.toFixed(2)}x${keeping.behind ? ' BEHIND' : ''}`);
+    this.#achieved.dataset['behind'] = String(keeping?.behind ?? false);
     let plc = '';
     let plcOk = true;
     for (const c of st.controllers) {
