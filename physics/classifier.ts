@@ -4,7 +4,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
-import { HEIGHT as HEIGHT_COL, coverAt } from './items.ts';
+import { COVER_EPSILON, HEIGHT as HEIGHT_COL, coverMargin } from './items.ts';
 import type { ItemPool } from './items.ts';
 
 /** Catalog entry for classifiers. */
@@ -30,12 +30,15 @@ const HEIGHT = 1;
 // Float64 columns.
 const C_POSITION = 0; // m from the conveyor start
 const C_THRESHOLD = 1; // m
-const F_COLS = 2;
+const C_SEEN = 2; // cache: height of the item under the curtain when it last looked, m
+const C_REACH = 3; // cache: summed lane travel at which it must look again (-Infinity: next step)
+const F_COLS = 4;
 
 // Int32 columns.
 const C_SIG = 0; // id of the classifier's first signal (high)
 const C_CONVEYOR = 1;
-const I_COLS = 2;
+const C_EPOCH_AT = 2; // cache: the watched lanes' summed epoch when it last looked
+const I_COLS = 3;
 
 /** All classifiers of a line. */
 export class Classifiers {
@@ -60,7 +63,7 @@ export class Classifiers {
     }
     this.#pool = pool;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(classifierKernel, LAYOUT, this.n, this.#pool, this.#f, this.#i, this.#values, coverAt);
+    this.#kernel = ctx.kernel(classifierKernel, LAYOUT, this.n, this.#pool, this.#f, this.#i, this.#values, coverMargin);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
@@ -69,6 +72,7 @@ export class Classifiers {
   }
 
   reset(): void {
+    column(this.#f, C_REACH, this.n).fill(-Infinity);
     this.step();
   }
 
@@ -81,31 +85,50 @@ export class Classifiers {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();
-    else classifierKernel(this.n, this.#pool, this.#f, this.#i, this.#values, coverAt);
+    else classifierKernel(this.n, this.#pool, this.#f, this.#i, this.#values, coverMargin);
   }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
-const LAYOUT = { C_CONVEYOR, C_THRESHOLD, HEIGHT, HEIGHT_COL, HIGH };
+const LAYOUT = { C_CONVEYOR, C_THRESHOLD, C_SEEN, C_REACH, C_EPOCH_AT, COVER_EPSILON, HEIGHT, HEIGHT_COL, HIGH };
 
-/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+/**
+ * The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). As the
+ * photo-eyes do (photoeye.ts), a curtain walks its conveyor's items only when they may have
+ * changed what it sees; otherwise it writes the height it saw then.
+ */
 function classifierKernel(
   n: number,
   pool: ItemPool,
   f: Float64Array,
   ii: Int32Array,
   values: Float64Array,
-  cover: typeof coverAt,
+  cover: typeof coverMargin,
 ): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
-  const convNext = pool.convNext, convLength = pool.convLength;
+  const convNext = pool.convNext, convLength = pool.convLength, travel = pool.travel, epoch = pool.epoch;
   const oHeight = HEIGHT_COL * cap;
   const oThreshold = C_THRESHOLD * n;
   const oConveyor = C_CONVEYOR * n;
+  const oSeen = C_SEEN * n, oReach = C_REACH * n, oEpochAt = C_EPOCH_AT * n;
   for (let i = 0; i < n; i++) {
-    // C_POSITION and C_SIG are column 0 of their buffers.
-    const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + i]!, f, i);
-    const h = s >= 0 ? itemF[oHeight + s]! : 0;
+    const c = ii[oConveyor + i]!;
+    const nc = convNext[c]!;
+    let ep = epoch[c]!;
+    let run = travel[c]!;
+    if (nc >= 0) {
+      ep = (ep + epoch[nc]!) | 0;
+      run += travel[nc]!;
+    }
+    if (ep !== ii[oEpochAt + i] || !(run < f[oReach + i]!)) {
+      // C_POSITION is column 0 of f.
+      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, c, f, i, f, oReach + i);
+      f[oSeen + i] = s >= 0 ? itemF[oHeight + s]! : 0;
+      f[oReach + i] += run - COVER_EPSILON;
+      ii[oEpochAt + i] = ep;
+    }
+    const h = f[oSeen + i]!;
+    // C_SIG is column 0 of ii.
     const b = ii[i]!;
     values[b + HEIGHT] = h;
     values[b + HIGH] = h > f[oThreshold + i]! ? 1 : 0;

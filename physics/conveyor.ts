@@ -259,6 +259,7 @@ function conveyorKernel(
   const itemF = pool.f;
   const ring = pool.ring;
   const slots = pool.slots;
+  const travel = pool.travel;
   const oPerHz = C_PER_HZ * n;
   const oLength = C_LENGTH * n;
   const oSig = C_SIG * n;
@@ -281,6 +282,8 @@ function conveyorKernel(
     const cnt = ring[oCount + c]!;
     if (cnt === 0 || !(v > 0)) continue;
     const dx = v * dt;
+    // No item moves further than its belt ran: the bound item sensors cache against (items.ts coverMargin).
+    travel[c] += dx;
     const len = f[oLength + c]!;
     const nc = ii[oNextConv + c]!;
     // How far the front-most item may go: up to the rear of the last item already on the

@@ -43,6 +43,7 @@ export function alignItemOnConveyor(pool: ItemPool, c: number, front: number, ca
     const target = front < lo ? lo : front > hi ? hi : front;
     if (lo > hi || target === pool.front[s]) return ALIGN_NONE;
     pool.front[s] = target;
+    pool.touch(c);
     return ALIGN_MOVED;
   }
   // A new item goes in at the rear of the ring: only behind the rear-most item.

@@ -88,6 +88,15 @@ export class ItemPool {
   readonly count: Int32Array;
   /** Slot ids, ring by ring. */
   readonly slots: Int32Array;
+  /**
+   * Per lane: how far its belt has run since build, m, added by the conveyor step whenever it
+   * moves items: a bound on how far any item on it moved since a sensor last looked. With
+   * {@link ItemPool.epoch} it lets item sensors skip the walk over items that cannot have
+   * changed what they see (coverMargin below).
+   */
+  readonly travel: Float64Array;
+  /** Per lane: counts every change of its items other than belt travel (added, removed, handed over, moved by a re-sync, cleared). */
+  readonly epoch: Int32Array;
   /** Conveyor geometry: length (m) and index of the next conveyor (-1: none or a bin). */
   readonly convLength: Float64Array;
   readonly convNext: Int32Array;
@@ -115,6 +124,8 @@ export class ItemPool {
     this.#values = values;
     this.#countSig = countSig;
     this.ring = new Int32Array(RING_COLS * n);
+    this.travel = new Float64Array(n);
+    this.epoch = new Int32Array(n);
     const ringStart = column(this.ring, START, n);
     const ringCap = column(this.ring, CAP, n);
     this.count = column(this.ring, COUNT, n);
@@ -155,7 +166,7 @@ export class ItemPool {
 
   /** Every typed array of the pool, for snapshots. */
   state(): (Float64Array | Int32Array | Uint8Array)[] {
-    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open];
+    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open, this.travel, this.epoch];
   }
 
   /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
@@ -170,7 +181,10 @@ export class ItemPool {
     const n = this.conveyors;
     this.ring.fill(0, HEAD * n, (COUNT + 1) * n);
     this.open.fill(1);
-    for (let c = 0; c < n; c++) this.#values[this.#countSig[c]!] = 0;
+    for (let c = 0; c < n; c++) {
+      this.#values[this.#countSig[c]!] = 0;
+      this.touch(c);
+    }
   }
 
   /** Slot id of the k-th item of conveyor c counted from its front (k < count[c]). */
@@ -253,6 +267,7 @@ export class ItemPool {
       }
       ring[COUNT * n + c] = count - 1;
       this.#values[this.#countSig[c]!] = count - 1;
+      this.touch(c);
     }
     const cls = this.cls[s]!;
     this.conveyor[s] = -1;
@@ -310,6 +325,12 @@ export class ItemPool {
     ring[COUNT * n + c] = count + 1;
     this.#values[this.#countSig[c]!] = count + 1;
     this.conveyor[s] = c;
+    this.touch(c);
+  }
+
+  /** Lane c's items changed other than by belt travel: sensors that cached what they saw there look again. */
+  touch(c: number): void {
+    this.epoch[c] = (this.epoch[c]! + 1) | 0;
   }
 
   #popFront(c: number): void {
@@ -321,6 +342,7 @@ export class ItemPool {
     const count = ring[COUNT * n + c]! - 1;
     ring[COUNT * n + c] = count;
     this.#values[this.#countSig[c]!] = count;
+    this.touch(c);
   }
 }
 
@@ -370,6 +392,77 @@ export function coverAt(
     }
   }
   return -1;
+}
+
+/**
+ * Margin (m) below which item sensors re-use what they saw: 1 µm. A sensor skips its walk only
+ * while its lanes ran less than (margin - this) since it looked, so rounding in the summed travel
+ * (ulp 1e-12 m at 10 km of travel) can never let an edge cross unseen.
+ */
+export const COVER_EPSILON = 1e-6;
+
+/**
+ * {@link coverAt} (same slot, same arithmetic), and into `out[oi]` how far the lanes involved
+ * may run before the answer can change (m; Infinity when only a change of lane membership can
+ * change it): the distance of the nearest item behind x to x, and of each covering item's rear
+ * (or the rear hanging back from the next conveyor) to x. Items only move forward, at most as far
+ * as their belt ran (ItemPool.travel); anything else touches the lane's epoch.
+ */
+export function coverMargin(
+  ring: Int32Array,
+  slots: Int32Array,
+  f: Float64Array,
+  n: number,
+  cap: number,
+  convNext: Int32Array,
+  convLength: Float64Array,
+  c: number,
+  xs: Float64Array,
+  xi: number,
+  out: Float64Array,
+  oi: number,
+): number {
+  const x = xs[xi]!;
+  let found = -1;
+  let margin = Infinity;
+  const count = ring[COUNT * n + c]!;
+  if (count > 0) {
+    const start = ring[START * n + c]!;
+    const ringCap = ring[CAP * n + c]!;
+    let j = ring[HEAD * n + c]!;
+    for (let k = 0; k < count; k++) {
+      const s = slots[start + j]!;
+      const front = f[s]!;
+      // Front-most first: the first front behind x is the nearest one.
+      if (front < x) {
+        if (x - front < margin) margin = x - front;
+        break;
+      }
+      const rear = front - f[LENGTH * cap + s]!;
+      if (rear <= x) {
+        if (found < 0) found = s;
+        if (x - rear < margin) margin = x - rear;
+      }
+      if (++j === ringCap) j = 0;
+    }
+  }
+  const nc = convNext[c]!;
+  if (nc >= 0) {
+    const nCount = ring[COUNT * n + nc]!;
+    if (nCount > 0) {
+      let j = ring[HEAD * n + nc]! + nCount - 1;
+      const ringCap = ring[CAP * n + nc]!;
+      if (j >= ringCap) j -= ringCap;
+      const r = slots[ring[START * n + nc]! + j]!;
+      const hang = f[r]! - f[LENGTH * cap + r]! + convLength[c]!;
+      if (hang <= x) {
+        if (found < 0) found = r;
+        if (x - hang < margin) margin = x - hang;
+      }
+    }
+  }
+  out[oi] = margin;
+  return found;
 }
 
 /**

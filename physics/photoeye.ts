@@ -4,7 +4,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { checkPositionOnConveyor, column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
-import { coverAt } from './items.ts';
+import { COVER_EPSILON, coverMargin } from './items.ts';
 import type { ItemPool } from './items.ts';
 
 /** Catalog entry for photo-eyes. */
@@ -22,7 +22,13 @@ export const photoeyeType: ComponentType = {
 // Int32 columns.
 const C_SIG = 0; // id of the `.blocked` signal
 const C_CONVEYOR = 1;
-const I_COLS = 2;
+const C_EPOCH_AT = 2; // the watched lanes' summed epoch when the eye last looked
+const I_COLS = 3;
+
+// Float64 cache columns: column 0 what the eye saw (1 blocked), then the summed lane travel at
+// which it must look again (-Infinity: look on the next step).
+const C_REACH = 1;
+const K_COLS = 2;
 
 /** All photo-eyes of a line. */
 export class Photoeyes {
@@ -30,6 +36,7 @@ export class Photoeyes {
   /** Beam position, m from the conveyor start. */
   readonly #position: Float64Array;
   readonly #i: Int32Array;
+  readonly #cache: Float64Array;
 
   constructor(ctx: BuildContext, pool: ItemPool) {
     const placed = ctx.of('photoeye');
@@ -37,6 +44,7 @@ export class Photoeyes {
     this.n = n;
     this.#position = new Float64Array(n);
     this.#i = new Int32Array(I_COLS * n);
+    this.#cache = new Float64Array(K_COLS * n);
     const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
     for (let e = 0; e < n; e++) {
       const { cfg, path } = placed[e]!;
@@ -46,15 +54,16 @@ export class Photoeyes {
     }
     this.#pool = pool;
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, this.n, this.#pool, this.#position, this.#i, this.#values, coverAt);
+    this.#kernel = ctx.kernel(photoeyeKernel, LAYOUT, this.n, this.#pool, this.#position, this.#i, this.#cache, this.#values, coverMargin);
   }
 
   /** The typed arrays that hold this group's state, for snapshots. */
   state(): (Float64Array | Int32Array)[] {
-    return [this.#i];
+    return [this.#i, this.#cache];
   }
 
   reset(): void {
+    column(this.#cache, C_REACH, this.n).fill(-Infinity);
     this.step();
   }
 
@@ -67,28 +76,48 @@ export class Photoeyes {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();
-    else photoeyeKernel(this.n, this.#pool, this.#position, this.#i, this.#values, coverAt);
+    else photoeyeKernel(this.n, this.#pool, this.#position, this.#i, this.#cache, this.#values, coverMargin);
   }
 }
 
 /** Offsets and constants the kernel needs (it cannot see this module's bindings). */
-const LAYOUT = { C_CONVEYOR };
+const LAYOUT = { C_CONVEYOR, C_EPOCH_AT, C_REACH, COVER_EPSILON };
 
-/** The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+/**
+ * The step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). An eye
+ * walks its conveyor's items only when they may have changed what it sees: its lanes' items
+ * changed (epoch), or the belts ran as far as the nearest item edge was from the beam when it
+ * last looked (coverMargin); otherwise it writes what it saw then, which is what the walk would
+ * find.
+ */
 function photoeyeKernel(
   n: number,
   pool: ItemPool,
   position: Float64Array,
   ii: Int32Array,
+  cache: Float64Array,
   values: Float64Array,
-  cover: typeof coverAt,
+  cover: typeof coverMargin,
 ): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, conveyors = pool.conveyors, cap = pool.capacity;
-  const convNext = pool.convNext, convLength = pool.convLength;
-  const oConveyor = C_CONVEYOR * n;
+  const convNext = pool.convNext, convLength = pool.convLength, travel = pool.travel, epoch = pool.epoch;
+  const oConveyor = C_CONVEYOR * n, oEpochAt = C_EPOCH_AT * n, oReach = C_REACH * n;
   for (let e = 0; e < n; e++) {
-    const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, ii[oConveyor + e]!, position, e);
-    // C_SIG is column 0.
-    values[ii[e]!] = s >= 0 ? 1 : 0;
+    const c = ii[oConveyor + e]!;
+    const nc = convNext[c]!;
+    let ep = epoch[c]!;
+    let run = travel[c]!;
+    if (nc >= 0) {
+      ep = (ep + epoch[nc]!) | 0;
+      run += travel[nc]!;
+    }
+    // C_SIG and C_OUT are column 0.
+    if (ep !== ii[oEpochAt + e] || !(run < cache[oReach + e]!)) {
+      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, c, position, e, cache, oReach + e);
+      cache[e] = s >= 0 ? 1 : 0;
+      cache[oReach + e] += run - COVER_EPSILON;
+      ii[oEpochAt + e] = ep;
+    }
+    values[ii[e]!] = cache[e]!;
   }
 }
