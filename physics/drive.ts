@@ -110,7 +110,15 @@ const C_WEAR = 26; // state
 const C_VIB0 = 27; // mm/s per pu speed
 const C_VIB_W = 28; // mm/s per pu speed per unit wear
 const C_INV_FR = 29; // 1 / ratedFrequency
-const F_COLS = 30;
+// Steady state (see the kernel): what the last full step computed, valid while C_STEADY is 1.
+const C_U_SEEN = 30; // command, Hz (signed)
+const C_ITEMS_SEEN = 31; // items on the driven conveyors
+const C_P_SEEN = 32; // kW
+const C_I_SEEN = 33; // A
+const C_R2_SEEN = 34; // (I/In)^2
+const C_PU_SEEN = 35; // speed, pu
+const C_WINC = 36; // wear added per step
+const F_COLS = 37;
 
 // Int32 columns.
 const C_SIG = 0; // id of the drive's first signal (run)
@@ -120,7 +128,9 @@ const C_EXTRA_TO = 3;
 const C_TRIPPED = 4; // state 0/1
 const C_PREV_RESET = 5; // state: reset command last step
 const C_OVERLOADS = 6; // state: trip count
-const I_COLS = 7;
+const C_STEADY = 7; // 1: the drive is at rest or at its command with the same load, the cache columns hold its step
+const C_RUNNING_SEEN = 8;
+const I_COLS = 9;
 
 /** Speed within this of the command (Hz) snaps onto it, so a stopped drive reaches exactly 0 instead of decaying through subnormals. */
 const SPEED_SNAP = 1e-9;
@@ -214,7 +224,7 @@ export class Drives {
     const n = this.n;
     for (const c of [C_SPEED, C_ENERGY, C_RAMP, C_OL_ACC, C_JAM, C_WEAR]) column(this.#f, c, n).fill(0);
     column(this.#f, C_WEAR_MULT, n).fill(1);
-    for (const c of [C_TRIPPED, C_PREV_RESET, C_OVERLOADS]) column(this.#i, c, n).fill(0);
+    for (const c of [C_TRIPPED, C_PREV_RESET, C_OVERLOADS, C_STEADY]) column(this.#i, c, n).fill(0);
     const ambient = column(this.#f, C_AMBIENT, n);
     column(this.#f, C_TEMP, n).set(ambient);
     this.totalPower[0] = 0;
@@ -228,6 +238,7 @@ export class Drives {
   /** Jam fault on drive d: adds its jamTorque while on. */
   setJam(d: number, on: boolean): void {
     this.#f[C_JAM * this.n + d] = on ? this.#f[C_JAM_TORQUE * this.n + d]! : 0;
+    this.#i[C_STEADY * this.n + d] = 0;
   }
 
   /**
@@ -242,6 +253,7 @@ export class Drives {
   /** Accelerated-wear fault on drive d: the wear rate is multiplied by `mult` (1 = healthy). */
   setWearMultiplier(d: number, mult: number): void {
     this.#f[C_WEAR_MULT * this.n + d] = mult;
+    this.#i[C_STEADY * this.n + d] = 0;
   }
 
   /** The typed arrays that hold this group's state, for snapshots (parameters ride along). */
@@ -274,6 +286,7 @@ const LAYOUT = {
   C_ACCEL_PER_HZ, C_AMBIENT, C_RISE, C_SPEED, C_ENERGY, C_TEMP, C_RAMP_UP, C_RAMP_DOWN, C_RAMP, C_OL_I2, C_OL_TIME,
   C_OL_ACC, C_JAM, C_JAM_TORQUE, C_WEAR_K, C_WEAR_MULT, C_WEAR, C_VIB0, C_VIB_W, C_INV_FR,
   C_SIG, C_LOAD_SIG, C_EXTRA_FROM, C_EXTRA_TO, C_TRIPPED, C_PREV_RESET, C_OVERLOADS, SPEED_SNAP,
+  C_U_SEEN, C_ITEMS_SEEN, C_P_SEEN, C_I_SEEN, C_R2_SEEN, C_PU_SEEN, C_WINC, C_STEADY, C_RUNNING_SEEN,
 };
 
 /** The drives' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
@@ -324,6 +337,8 @@ function driveKernel(
   const oTripped = C_TRIPPED * n;
   const oPrevReset = C_PREV_RESET * n;
   const oOverloads = C_OVERLOADS * n;
+  const oUSeen = C_U_SEEN * n, oItemsSeen = C_ITEMS_SEEN * n, oPSeen = C_P_SEEN * n, oISeen = C_I_SEEN * n;
+  const oR2Seen = C_R2_SEEN * n, oPuSeen = C_PU_SEEN * n, oWinc = C_WINC * n, oSteady = C_STEADY * n, oRunningSeen = C_RUNNING_SEEN * n;
     let total = 0;
     for (let d = 0; d < n; d++) {
       const b = ii[oSig + d]!;
@@ -342,6 +357,39 @@ function driveKernel(
       if (!(sp > 0)) sp = 0;
       else if (sp > maxF) sp = maxF;
       const u = run ? (values[b + REVERSE] !== 0 ? -sp : sp) : 0;
+      const ls = ii[oLoadSig + d]!;
+      let items = ls >= 0 ? values[ls]! : 0;
+      const from = ii[oExtraFrom + d]!;
+      const to = ii[oExtraTo + d]!;
+      // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
+      if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
+      // Steady state: the last full step started with speed and ramp already at this same command
+      // (same sign of zero), under the same load, with the overload relay at rest. This step would
+      // compute the same torque, current and power again, so only the integrators advance, by the
+      // same expressions as below: every value is bit-identical to the full step (golden traces,
+      // test/physics/golden.test.ts), at about half its cost. Most drives of a running line are
+      // here most of the time, at speed or stopped.
+      if (ii[oSteady + d] === 1 && u === f[oUSeen + d] && (u !== 0 || 1 / u === 1 / f[oUSeen + d]!) && items === f[oItemsSeen + d]) {
+        const power = f[oPSeen + d]!;
+        const e = f[oEnergy + d]! + power * dtHours;
+        f[oEnergy + d] = e;
+        const th0 = f[oTemp + d]!;
+        const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * f[oR2Seen + d]! - th0) * f[oKTherm + d]!;
+        f[oTemp + d] = th;
+        const w = f[oWear + d]! + f[oWinc + d]!;
+        f[oWear + d] = w;
+        values[b + SPEED] = f[oSpeed + d]!;
+        values[b + RUNNING] = ii[oRunningSeen + d]!;
+        values[b + CURRENT] = f[oISeen + d]!;
+        values[b + POWER] = power;
+        values[b + ENERGY] = e;
+        values[b + TEMPERATURE] = th;
+        values[b + TRIPPED] = ii[oTripped + d]!;
+        values[b + WEAR] = w;
+        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * f[oPuSeen + d]!;
+        total += power;
+        continue;
+      }
       // VFD ramp: the ramped command r moves towards u by at most one ramp step; away from 0
       // is acceleration, towards 0 deceleration.
       const r0 = f[oRamp + d]!;
@@ -363,12 +411,6 @@ function driveKernel(
       let torque = 0;
       // The VFD keeps modulating while it ramps down after run drops; it stops once the speed is ~0.
       if (run || running) {
-        const ls = ii[oLoadSig + d]!;
-        let items = ls >= 0 ? values[ls]! : 0;
-        const from = ii[oExtraFrom + d]!;
-        const to = ii[oExtraTo + d]!;
-        // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
-        if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
         const acc = (r - s0) * f[oAccelPerHz + d]!;
         torque = f[oBase + d]! + f[oPerItem + d]! * items + f[oJam + d]! + (s0 < 0 ? -acc : acc);
         r2 = f[oI0n2 + d]! + torque * torque;
@@ -396,8 +438,21 @@ function driveKernel(
       f[oTemp + d] = th;
       const pu = sa * f[oInvFr + d]!;
       // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md).
-      const w = f[oWear + d]! + f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
+      const winc = f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
+      const w = f[oWear + d]! + winc;
       f[oWear + d] = w;
+      // Steady from the next step on when this one started at the command (see above).
+      if (s0 === u && r0 === u && (u !== 0 || (1 / s0 === 1 / u && 1 / r0 === 1 / u)) && ol === 0 && !(r2 > f[oOlI2 + d]!)) {
+        ii[oSteady + d] = 1;
+        f[oUSeen + d] = u;
+        f[oItemsSeen + d] = items;
+        f[oPSeen + d] = power;
+        f[oISeen + d] = current;
+        f[oR2Seen + d] = r2;
+        f[oPuSeen + d] = pu;
+        f[oWinc + d] = winc;
+        ii[oRunningSeen + d] = running ? 1 : 0;
+      } else ii[oSteady + d] = 0;
       values[b + SPEED] = s;
       values[b + RUNNING] = running ? 1 : 0;
       values[b + CURRENT] = current;
