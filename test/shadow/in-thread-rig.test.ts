@@ -69,10 +69,20 @@ for (const f of FAULTS) {
 test('steady evaluation allocates nothing measurable (60 simulated s, 6000 advances)', async () => {
   const { rig: r } = await rig();
   r.run(60);
-  const before = process.memoryUsage().heapUsed;
-  r.run(60);
-  const grown = process.memoryUsage().heapUsed - before;
-  assert.ok(grown < 1024 * 1024, `heap grew ${grown} bytes`);
+  // Up to three rounds, the first under 1 MB passes (as gc-rounds.ts does for the GC counts): on
+  // a loaded machine V8 can deliver an optimised loop late, and until then doubles are boxed
+  // (seen once in a full suite run: 14 MB in one round). A quiet round grows ~0.8 MB, about 13
+  // bytes of short-lived garbage per step somewhere in the rig's compare and alarm path (the same
+  // at the start of this session; the model's own step allocates nothing, physics/allocation
+  // tests): not yet traced, so the bound stays at 1 MB per simulated minute.
+  const grew: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const before = process.memoryUsage().heapUsed;
+    r.run(60);
+    grew.push(process.memoryUsage().heapUsed - before);
+    if (grew[round]! < 1024 * 1024) break;
+  }
+  assert.ok(grew[grew.length - 1]! < 1024 * 1024, `heap grew ${grew.join(', ')} bytes per round`);
 });
 
 test('a dead feed: exactly one communication alarm, no deviation, comparisons suppressed', async () => {
