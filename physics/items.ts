@@ -106,8 +106,8 @@ export class ItemPool {
   /** Where each conveyor's item count is published: written through on every change, so no per-step pass is needed. */
   readonly #values: Float64Array;
   readonly #countSig: Int32Array;
-  /** Holds the position for {@link ItemPool.coverAt} (see {@link coverAt} on why it is not an argument). */
-  readonly #probe = new Float64Array(1);
+  /** The position and the margin for {@link ItemPool.coverAt} (see {@link coverMargin} on why they are not numbers). */
+  readonly #probe = new Float64Array(2);
 
   /**
    * @param convLength length of each conveyor, m
@@ -311,7 +311,7 @@ export class ItemPool {
    */
   coverAt(c: number, x: number): number {
     this.#probe[0] = x;
-    return coverAt(this.ring, this.slots, this.f, this.conveyors, this.capacity, this.convNext, this.convLength, c, this.#probe, 0);
+    return coverMargin(this.ring, this.slots, this.f, this.conveyors, this.capacity, this.convNext, this.convLength, c, this.#probe, 0, this.#probe, 1);
   }
 
   #pushBack(c: number, s: number): void {
@@ -347,54 +347,6 @@ export class ItemPool {
 }
 
 /**
- * {@link ItemPool.coverAt} on the pool's arrays, for step loops that hoist them once per step
- * instead of loading them from the pool for every sensor. The position is `xs[xi]`, not a number
- * argument: when V8 does not inline this call, a double argument is boxed, one allocation per call.
- */
-export function coverAt(
-  ring: Int32Array,
-  slots: Int32Array,
-  f: Float64Array,
-  n: number,
-  cap: number,
-  convNext: Int32Array,
-  convLength: Float64Array,
-  c: number,
-  xs: Float64Array,
-  xi: number,
-): number {
-  const x = xs[xi]!;
-  // FRONT is column 0, so f[s] is an item's front.
-  const count = ring[COUNT * n + c]!;
-  if (count > 0) {
-    const start = ring[START * n + c]!;
-    const ringCap = ring[CAP * n + c]!;
-    let j = ring[HEAD * n + c]!;
-    for (let k = 0; k < count; k++) {
-      const s = slots[start + j]!;
-      const front = f[s]!;
-      // Front-most first: once a front is behind x, every later item is too.
-      if (front < x) break;
-      if (front - f[LENGTH * cap + s]! <= x) return s;
-      if (++j === ringCap) j = 0;
-    }
-  }
-  const nc = convNext[c]!;
-  if (nc >= 0) {
-    const nCount = ring[COUNT * n + nc]!;
-    if (nCount > 0) {
-      // The rear-most item of the next conveyor may still hang back over this one.
-      let j = ring[HEAD * n + nc]! + nCount - 1;
-      const ringCap = ring[CAP * n + nc]!;
-      if (j >= ringCap) j -= ringCap;
-      const r = slots[ring[START * n + nc]! + j]!;
-      if (f[r]! - f[LENGTH * cap + r]! + convLength[c]! <= x) return r;
-    }
-  }
-  return -1;
-}
-
-/**
  * Margin (m) below which item sensors re-use what they saw: 1 µm. A sensor skips its walk only
  * while its lanes ran less than (margin - this) since it looked, so rounding in the summed travel
  * (ulp 1e-12 m at 10 km of travel) can never let an edge cross unseen.
@@ -402,11 +354,15 @@ export function coverAt(
 export const COVER_EPSILON = 1e-6;
 
 /**
- * {@link coverAt} (same slot, same arithmetic), and into `out[oi]` how far the lanes involved
- * may run before the answer can change (m; Infinity when only a change of lane membership can
- * change it): the distance of the nearest item behind x to x, and of each covering item's rear
+ * {@link ItemPool.coverAt} on the pool's arrays, for step loops that hoist them once per step:
+ * the slot of the front-most item covering position `xs[xi]` (rear <= x <= front), else the rear
+ * of the item on the next conveyor hanging back over x, else -1. Also writes into `out[oi]` how
+ * far the lanes involved may run before the answer can change (m; Infinity when only a change of
+ * lane membership can change it): the distance of the nearest item behind x to x, and of each covering item's rear
  * (or the rear hanging back from the next conveyor) to x. Items only move forward, at most as far
- * as their belt ran (ItemPool.travel); anything else touches the lane's epoch.
+ * as their belt ran (ItemPool.travel); anything else touches the lane's epoch. Position and
+ * margin travel in arrays, not as numbers: when V8 does not inline this call, a double argument
+ * or result is boxed, one allocation per call.
  */
 export function coverMargin(
   ring: Int32Array,

@@ -11,7 +11,7 @@ import type { ComponentConfig } from './model.ts';
 import { column, readChoice, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
 import type { ItemPool } from './items.ts';
-import { coverAt, reachedSince } from './items.ts';
+import { coverMargin, reachedSince } from './items.ts';
 
 /** What distinguishes one kind of point station. */
 export interface PointStationSpec {
@@ -61,6 +61,8 @@ export class PointStations {
   readonly #i: Int32Array;
   /** Scratch: slots of the items that reached the point this step. */
   readonly #seen: Int32Array;
+  /** Scratch for coverMargin's margin (unused here: a station looks every step). */
+  readonly #margin = new Float64Array(1);
 
   constructor(ctx: BuildContext, pool: ItemPool, spec: PointStationSpec) {
     this.#seen = new Int32Array(Math.max(1, pool.capacity));
@@ -86,7 +88,7 @@ export class PointStations {
     this.#attribute = spec.attribute;
     this.#whileCovered = spec.whileCovered;
     this.#dtHours = ctx.dt / 3600;
-    this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.totalPower, this.#dtHours, coverAt, reachedSince);
+    this.#kernel = ctx.kernel(pointStationKernel, LAYOUT, this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.#margin, this.totalPower, this.#dtHours, coverMargin, reachedSince);
   }
 
   reset(values: Float64Array): void {
@@ -118,7 +120,7 @@ export class PointStations {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();
-    else pointStationKernel(this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.totalPower, this.#dtHours, coverAt, reachedSince);
+    else pointStationKernel(this.n, this.#f, this.#i, this.#pool, this.#values, this.#attribute, this.#whileCovered, this.#seen, this.#margin, this.totalPower, this.#dtHours, coverMargin, reachedSince);
   }
 }
 
@@ -135,9 +137,10 @@ function pointStationKernel(
   attribute: number,
   whileCovered: boolean,
   seen: Int32Array,
+  margin: Float64Array,
   totalPower: Float64Array,
   dtHours: number,
-  cover: typeof coverAt,
+  cover: typeof coverMargin,
   reached: typeof reachedSince,
 ): void {
   const ring = pool.ring, slots = pool.slots, itemF = pool.f, lanes = pool.conveyors, cap = pool.capacity, serial = pool.serial;
@@ -149,7 +152,7 @@ function pointStationKernel(
     const c = ii[C_CONV * n + k]!;
     let working = on && !whileCovered;
     if (on && pool.count[c]! > 0) {
-      if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k) >= 0) working = true;
+      if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k, margin, 0) >= 0) working = true;
       const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
       for (let q = 0; q < m; q++) {
         const s = seen[q]!;
