@@ -60,6 +60,12 @@ const I_POS = 8; // ring position
 const I_FILLED = 9; // samples in the ring
 const I_PRIMED = 10; // first evaluation done
 const I_COLS = 11;
+// The evaluation's clock (#clock): time, step since the last evaluation, last time (s). In an
+// array, not passed to the rule methods as numbers: a double argument to a call V8 does not
+// inline is boxed, and a profile of the shadow rig found ~11 bytes per physics step of such boxes.
+const C_T = 0;
+const C_DT = 1;
+const C_LAST_T = 2;
 
 export class CompareEngine {
   readonly rules: readonly CompareRule[];
@@ -71,7 +77,7 @@ export class CompareEngine {
   readonly #i: Int32Array;
   readonly #ringM: Float64Array;
   readonly #ringR: Float64Array;
-  #lastT = Number.NaN;
+  readonly #clock = new Float64Array(3).fill(Number.NaN);
 
   /** @throws TwinloopError SIG_UNKNOWN naming the rule whose signal (or measured twin) is missing */
   constructor(rules: readonly CompareRule[], resolve: (signal: string) => number) {
@@ -145,32 +151,36 @@ export class CompareEngine {
       this.#i[i + I_FAULT] = EdgeFault.NONE;
       this.active[k] = 0;
     }
-    this.#lastT = Number.NaN;
+    this.#clock[C_LAST_T] = Number.NaN;
   }
 
   /** Evaluate every rule at time `t` (s, the twin's clock). Allocation-free. */
   evaluate(v: Float64Array, t: number): void {
-    const dt = Number.isNaN(this.#lastT) ? 0 : t - this.#lastT;
-    this.#lastT = t;
+    const clock = this.#clock;
+    const last = clock[C_LAST_T]!;
+    clock[C_DT] = Number.isNaN(last) ? 0 : t - last;
+    clock[C_T] = t;
+    clock[C_LAST_T] = t;
     const n = this.rules.length;
     const ii = this.#i;
     for (let k = 0; k < n; k++) {
       const fo = k * F_COLS;
       const io = k * I_COLS;
-      const m = v[ii[io + I_MODEL]!]!;
-      const r = v[ii[io + I_MEAS]!]!;
       const kind = ii[io + I_KIND]!;
       let on = 0;
-      if (kind === ANALOG) on = this.#analog(fo, io, m, r, dt);
-      else if (kind === DISCRETE) on = this.#discrete(fo, io, m, r, t);
-      else on = this.#windowed(fo, io, m, r, t, kind === ENERGY);
+      if (kind === ANALOG) on = this.#analog(fo, io, v);
+      else if (kind === DISCRETE) on = this.#discrete(fo, io, v);
+      else on = this.#windowed(fo, io, v, kind === ENERGY);
       if (on === 1 && this.active[k] === 0) this.activations[k]!++;
       this.active[k] = on;
     }
   }
 
-  #analog(fo: number, io: number, m: number, r: number, dt: number): number {
+  #analog(fo: number, io: number, v: Float64Array): number {
     const f = this.#f;
+    const m = v[this.#i[io + I_MODEL]!]!;
+    const r = v[this.#i[io + I_MEAS]!]!;
+    const dt = this.#clock[C_DT]!;
     if (this.#i[io + I_PRIMED] === 0) {
       this.#i[io + I_PRIMED] = 1;
       f[fo + F_FM] = m;
@@ -198,9 +208,12 @@ export class CompareEngine {
     return f[fo + F_SINCE]! > 0 && f[fo + F_SINCE]! >= f[fo + F_PERSIST]! ? 1 : 0;
   }
 
-  #discrete(fo: number, io: number, m: number, r: number, t: number): number {
+  #discrete(fo: number, io: number, v: Float64Array): number {
     const f = this.#f;
     const ii = this.#i;
+    const m = v[ii[io + I_MODEL]!]!;
+    const r = v[ii[io + I_MEAS]!]!;
+    const t = this.#clock[C_T]!;
     const mb = m !== 0 ? 1 : 0;
     const rb = r !== 0 ? 1 : 0;
     if (ii[io + I_PRIMED] === 0) {
@@ -217,16 +230,16 @@ export class CompareEngine {
     // Rising and falling edges are matched separately: a model edge meets a pending measured
     // edge of the same direction, or waits for one (and the other way round).
     if ((edges & 1) !== 0) {
-      if (mb === 1 && pm === 0) this.#edge(fo, fo + F_SINCE, fo + F_PEND_R, t, -1);
-      if (rb === 1 && pr === 0) this.#edge(fo, fo + F_PEND_R, fo + F_SINCE, t, 1);
-      this.#timeout(fo, io, fo + F_SINCE, EdgeFault.MISSING, t, 1);
-      this.#timeout(fo, io, fo + F_PEND_R, EdgeFault.EXTRA, t, -1);
+      if (mb === 1 && pm === 0) this.#edge(fo, fo + F_SINCE, fo + F_PEND_R, -1);
+      if (rb === 1 && pr === 0) this.#edge(fo, fo + F_PEND_R, fo + F_SINCE, 1);
+      this.#timeout(fo, io, fo + F_SINCE, EdgeFault.MISSING, 1);
+      this.#timeout(fo, io, fo + F_PEND_R, EdgeFault.EXTRA, -1);
     }
     if ((edges & 2) !== 0) {
-      if (mb === 0 && pm === 1) this.#edge(fo, fo + F_PM_FALL, fo + F_PR_FALL, t, -1);
-      if (rb === 0 && pr === 1) this.#edge(fo, fo + F_PR_FALL, fo + F_PM_FALL, t, 1);
-      this.#timeout(fo, io, fo + F_PM_FALL, EdgeFault.MISSING, t, 1);
-      this.#timeout(fo, io, fo + F_PR_FALL, EdgeFault.EXTRA, t, -1);
+      if (mb === 0 && pm === 1) this.#edge(fo, fo + F_PM_FALL, fo + F_PR_FALL, -1);
+      if (rb === 0 && pr === 1) this.#edge(fo, fo + F_PR_FALL, fo + F_PM_FALL, 1);
+      this.#timeout(fo, io, fo + F_PM_FALL, EdgeFault.MISSING, 1);
+      this.#timeout(fo, io, fo + F_PR_FALL, EdgeFault.EXTRA, -1);
     }
     return t - f[fo + F_FAIL_T]! < f[fo + F_B]! ? 1 : 0;
   }
@@ -236,8 +249,9 @@ export class CompareEngine {
    * A match teaches the rule the steady lag of the line behind the model (I/O latency, slow
    * drift of a model without item re-sync): `sign` is +1 for a measured edge, -1 for a model one.
    */
-  #edge(fo: number, own: number, other: number, t: number, sign: number): void {
+  #edge(fo: number, own: number, other: number, sign: number): void {
     const f = this.#f;
+    const t = this.#clock[C_T]!;
     const pending = f[other]!;
     if (Number.isNaN(pending)) {
       f[own] = t;
@@ -254,8 +268,9 @@ export class CompareEngine {
    * A pending edge older than the window (shifted by the learned lag, toward the side that is
    * late) is unmatched: record it as the rule's fault. `side` +1: a model edge waiting.
    */
-  #timeout(fo: number, io: number, slot: number, fault: number, t: number, side: number): void {
+  #timeout(fo: number, io: number, slot: number, fault: number, side: number): void {
     const f = this.#f;
+    const t = this.#clock[C_T]!;
     const since = f[slot]!;
     const shift = side * f[fo + F_BIAS]!;
     if (Number.isNaN(since) || t - since <= f[fo + F_A]! + (shift > 0 ? shift : 0)) return;
@@ -269,9 +284,12 @@ export class CompareEngine {
     f[slot] = Number.NaN;
   }
 
-  #windowed(fo: number, io: number, m: number, r: number, t: number, energy: boolean): number {
+  #windowed(fo: number, io: number, v: Float64Array, energy: boolean): number {
     const f = this.#f;
     const ii = this.#i;
+    const m = v[ii[io + I_MODEL]!]!;
+    const r = v[ii[io + I_MEAS]!]!;
+    const t = this.#clock[C_T]!;
     if (t < f[fo + F_NEXT]!) return this.active[io / I_COLS]!;
     const period = f[fo + F_TAU]!;
     f[fo + F_NEXT] = (f[fo + F_NEXT] === -Infinity ? t : f[fo + F_NEXT]!) + period;

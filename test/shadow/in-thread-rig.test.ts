@@ -71,10 +71,11 @@ test('steady evaluation allocates nothing measurable (60 simulated s, 6000 advan
   r.run(60);
   // Up to three rounds, the first under 1 MB passes (as gc-rounds.ts does for the GC counts): on
   // a loaded machine V8 can deliver an optimised loop late, and until then doubles are boxed
-  // (seen once in a full suite run: 14 MB in one round). A quiet round grows ~0.8 MB, about 13
-  // bytes of short-lived garbage per step somewhere in the rig's compare and alarm path (the same
-  // at the start of this session; the model's own step allocates nothing, physics/allocation
-  // tests): not yet traced, so the bound stays at 1 MB per simulated minute.
+  // (seen once in a full suite run: 14 MB in one round). A quiet round grows ~0.5 MB: ~8 bytes of
+  // short-lived garbage per physics step, which a sampling heap profile (with collected objects)
+  // puts in MaintenanceEngine.evaluate and the rig's own run loop; the compare engine's boxed
+  // doubles (~11 B per step) are gone. The model's step allocates nothing (physics allocation
+  // tests), so the bound stays at 1 MB per simulated minute.
   const grew: number[] = [];
   for (let round = 0; round < 3; round++) {
     const before = process.memoryUsage().heapUsed;
