@@ -3,7 +3,7 @@
 // balance of free air delivered and consumed; power and energy follow the loaded/unloaded state.
 
 import type { BuildContext, ComponentType } from './component.ts';
-import { PhasePower } from './time-slice.ts';
+import { PhasePower, phaseFrom } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
 
@@ -131,14 +131,17 @@ export class Compressors {
   readonly #m: number;
   readonly #dt: number;
   readonly #values: Float64Array;
-  readonly #kernel: KernelSlot<[tick: number]>;
+  readonly #kernel: KernelSlot<[phase: number, k0: number, k1: number]>;
 
   /** Integrate the receivers of this tick's phase over their slice: dp/dt = P_ATM (Q_in - Q_out) / V. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
     if (this.n === 0) return;
     const own = this.#kernel.own;
-    if (own !== null) own(tick);
-    else compressorKernel(this.n, this.#m, this.#f, this.#i, this.demand, this.#values, this.#power, this.totalPower, this.#dt, this.#dtHours, tick);
+    const phase = tick % this.#m;
+    const k0 = phaseFrom(this.n, this.#m, phase);
+    const k1 = phaseFrom(this.n, this.#m, phase + 1);
+    if (own !== null) own(phase, k0, k1);
+    else compressorKernel(this.n, this.#m, this.#f, this.#i, this.demand, this.#values, this.#power, this.totalPower, this.#dt, this.#dtHours, phase, k0, k1);
   }
 }
 
@@ -157,15 +160,12 @@ function compressorKernel(
   totalPower: Float64Array,
   dt: number,
   dtHours: number,
-  tick: number,
+  phase: number,
+  k0: number,
+  k1: number,
 ): void {
-  const phase = tick % m;
-  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
-  const q = Math.ceil(n / m);
-  const from = phase * q < n ? phase * q : n;
-  const to = from + q < n ? from + q : n;
   let total = 0;
-  for (let k = from; k < to; k++) {
+  for (let k = k0; k < k1; k++) {
     const b = ii[C_SIG * n + k]!;
     const enabled = values[b + ENABLE] !== 0;
     let p = f[C_P * n + k]!;

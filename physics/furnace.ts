@@ -7,7 +7,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
-import { PhasePower } from './time-slice.ts';
+import { PhasePower, phaseFrom } from './time-slice.ts';
 import type { ItemPool } from './items.ts';
 import { CAP, COUNT, DWELL, HEAD, LENGTH, START, TEMP } from './items.ts';
 import type { Pumps } from './pump.ts';
@@ -143,7 +143,7 @@ export class Furnaces {
     this.#values = ctx.values;
     this.#dtHours = dt / 3600;
     this.#scratch = new Float64Array(1);
-    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, this.n, this.#m, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems);
+    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems);
   }
 
   /** Heater-lost fault: heater power x (1 - severity). */
@@ -176,14 +176,17 @@ export class Furnaces {
   readonly #values: Float64Array;
   readonly #dtHours: number;
   readonly #scratch: Float64Array;
-  readonly #kernel: KernelSlot<[tick: number]>;
+  readonly #kernel: KernelSlot<[phase: number, k0: number, k1: number]>;
 
   /** Step the furnaces of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
     if (this.n === 0) return;
     const own = this.#kernel.own;
-    if (own !== null) own(tick);
-    else furnaceKernel(this.n, this.#m, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems, tick);
+    const phase = tick % this.#m;
+    const k0 = phaseFrom(this.n, this.#m, phase);
+    const k1 = phaseFrom(this.n, this.#m, phase + 1);
+    if (own !== null) own(phase, k0, k1);
+    else furnaceKernel(this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems, phase, k0, k1);
   }
 }
 
@@ -193,7 +196,6 @@ const LAYOUT = { POWER_CMD, TEMPERATURE, HEATER_POWER, ENERGY, LOAD, COOLING, IT
 /** The furnaces' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
 function furnaceKernel(
   n: number,
-  m: number,
   f: Float64Array,
   ii: Int32Array,
   buf: Float64Array,
@@ -204,15 +206,12 @@ function furnaceKernel(
   dtHours: number,
   scratch: Float64Array,
   heat: typeof furnaceHeatItems,
-  tick: number,
+  phase: number,
+  k0: number,
+  k1: number,
 ): void {
-  const phase = tick % m;
-  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
-  const q = Math.ceil(n / m);
-  const from = phase * q < n ? phase * q : n;
-  const to = from + q < n ? from + q : n;
   let total = 0;
-  for (let k = from; k < to; k++) {
+  for (let k = k0; k < k1; k++) {
     const b = ii[C_SIG * n + k]!;
     let u = values[b + POWER_CMD]! / 100;
     if (!(u > 0)) u = 0;

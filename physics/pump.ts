@@ -5,7 +5,7 @@
 // an empty suction tank stops the flow. Cavitation (a fault) cuts flow and head.
 
 import type { BuildContext, ComponentType } from './component.ts';
-import { PhasePower } from './time-slice.ts';
+import { PhasePower, phaseFrom } from './time-slice.ts';
 import { column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
 import { RHO_G_BAR } from './tank.ts';
@@ -137,14 +137,17 @@ export class Pumps {
   readonly #outflow: Float64Array;
   readonly #values: Float64Array;
   readonly #dtHours: number;
-  readonly #kernel: KernelSlot<[tick: number]>;
+  readonly #kernel: KernelSlot<[phase: number, k0: number, k1: number]>;
 
   /** Step the pumps of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
     if (this.n === 0) return;
     const own = this.#kernel.own;
-    if (own !== null) own(tick);
-    else pumpKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, this.#power, this.totalPower, this.#dtHours, tick);
+    const phase = tick % this.#m;
+    const k0 = phaseFrom(this.n, this.#m, phase);
+    const k1 = phaseFrom(this.n, this.#m, phase + 1);
+    if (own !== null) own(phase, k0, k1);
+    else pumpKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, this.#power, this.totalPower, this.#dtHours, phase, k0, k1);
   }
 }
 
@@ -163,17 +166,14 @@ function pumpKernel(
   power: PhasePower,
   totalPower: Float64Array,
   dtHours: number,
-  tick: number,
+  phase: number,
+  k0: number,
+  k1: number,
 ): void {
-  const phase = tick % m;
   const oN = C_N * n, oK = C_K * n, oQ = C_Q * n, oH = C_H * n, oP = C_P * n, oCav = C_CAV * n, oE = C_ENERGY * n;
   const oSig = C_SIG * n, oFrom = C_FROM * n, oTo = C_TO * n, oFromLevel = C_FROM_LEVEL * n;
-  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
-  const q = Math.ceil(n / m);
-  const from = phase * q < n ? phase * q : n;
-  const to = from + q < n ? from + q : n;
   let total = 0;
-  for (let k = from; k < to; k++) {
+  for (let k = k0; k < k1; k++) {
     const b = ii[oSig + k]!;
     let sp = values[b + SETPOINT]! / 100;
     if (!(sp > 0)) sp = 0;

@@ -18,7 +18,7 @@ export function processTicks(dt: number, processPeriod: number | undefined): num
 /**
  * First element of phase `phase`'s block: blocks of ceil(n / m) consecutive elements, so with
  * n <= m element k is alone in phase k. Integers only (see PhasePower on doubles crossing calls).
- * The compiled kernels inline the same two lines (they see only their LAYOUT).
+ * Each sliced group's step() calls it and hands its kernel the block.
  * @example
  * for (let k = phaseFrom(n, m, tick % m); k < phaseFrom(n, m, (tick % m) + 1); k++) step(k);
  */

@@ -3,6 +3,7 @@
 // the supply pressure minus the back pressure. Takes from its `from` tank (none: a supply at
 // supplyPressure) and delivers into its `to` tank (none: a drain).
 
+import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
@@ -108,14 +109,17 @@ export class Valves {
   readonly #inflow: Float64Array;
   readonly #outflow: Float64Array;
   readonly #values: Float64Array;
-  readonly #kernel: KernelSlot<[tick: number]>;
+  readonly #kernel: KernelSlot<[k0: number, k1: number]>;
 
   /** Step the valves of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
   step(tick: number): void {
     if (this.n === 0) return;
     const own = this.#kernel.own;
-    if (own !== null) own(tick);
-    else valveKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, tick);
+    const phase = tick % this.#m;
+    const k0 = phaseFrom(this.n, this.#m, phase);
+    const k1 = phaseFrom(this.n, this.#m, phase + 1);
+    if (own !== null) own(k0, k1);
+    else valveKernel(this.n, this.#m, this.#f, this.#i, this.#inflow, this.#outflow, this.#values, k0, k1);
   }
 }
 
@@ -131,14 +135,10 @@ function valveKernel(
   inflow: Float64Array,
   outflow: Float64Array,
   values: Float64Array,
-  tick: number,
+  k0: number,
+  k1: number,
 ): void {
-  const phase = tick % m;
-  // This phase's block of the slice (time-slice.ts phaseFrom, inlined: a compiled kernel sees only its LAYOUT).
-  const q = Math.ceil(n / m);
-  const from = phase * q < n ? phase * q : n;
-  const to = from + q < n ? from + q : n;
-  for (let k = from; k < to; k++) {
+  for (let k = k0; k < k1; k++) {
     const b = ii[C_SIG * n + k]!;
     let u = ii[C_PROP * n + k] === 1 ? values[b + COMMAND]! / 100 : values[b + OPEN] !== 0 ? 1 : 0;
     if (!(u > 0)) u = 0;
