@@ -110,15 +110,14 @@ const C_WEAR = 26; // state
 const C_VIB0 = 27; // mm/s per pu speed
 const C_VIB_W = 28; // mm/s per pu speed per unit wear
 const C_INV_FR = 29; // 1 / ratedFrequency
-// Steady state (see the kernel): what the last full step computed, valid while C_STEADY is 1.
-const C_U_SEEN = 30; // command, Hz (signed)
-const C_ITEMS_SEEN = 31; // items on the driven conveyors
-const C_P_SEEN = 32; // kW
-const C_I_SEEN = 33; // A
-const C_R2_SEEN = 34; // (I/In)^2
-const C_PU_SEEN = 35; // speed, pu
-const C_WINC = 36; // wear added per step
-const F_COLS = 37;
+// Steady state (see the kernel): what the last full step computed, valid while C_STEADY is 1
+// (the command is the speed then, C_SPEED).
+const C_ITEMS_SEEN = 30; // items on the driven conveyors
+const C_P_SEEN = 31; // kW
+const C_I_SEEN = 32; // A
+const C_R2_SEEN = 33; // (I/In)^2
+const C_WINC = 34; // wear added per step
+const F_COLS = 35;
 
 // Int32 columns.
 const C_SIG = 0; // id of the drive's first signal (run)
@@ -129,8 +128,7 @@ const C_TRIPPED = 4; // state 0/1
 const C_PREV_RESET = 5; // state: reset command last step
 const C_OVERLOADS = 6; // state: trip count
 const C_STEADY = 7; // 1: the drive is at rest or at its command with the same load, the cache columns hold its step
-const C_RUNNING_SEEN = 8;
-const I_COLS = 9;
+const I_COLS = 8;
 
 /** Speed within this of the command (Hz) snaps onto it, so a stopped drive reaches exactly 0 instead of decaying through subnormals. */
 const SPEED_SNAP = 1e-9;
@@ -286,7 +284,7 @@ const LAYOUT = {
   C_ACCEL_PER_HZ, C_AMBIENT, C_RISE, C_SPEED, C_ENERGY, C_TEMP, C_RAMP_UP, C_RAMP_DOWN, C_RAMP, C_OL_I2, C_OL_TIME,
   C_OL_ACC, C_JAM, C_JAM_TORQUE, C_WEAR_K, C_WEAR_MULT, C_WEAR, C_VIB0, C_VIB_W, C_INV_FR,
   C_SIG, C_LOAD_SIG, C_EXTRA_FROM, C_EXTRA_TO, C_TRIPPED, C_PREV_RESET, C_OVERLOADS, SPEED_SNAP,
-  C_U_SEEN, C_ITEMS_SEEN, C_P_SEEN, C_I_SEEN, C_R2_SEEN, C_PU_SEEN, C_WINC, C_STEADY, C_RUNNING_SEEN,
+  C_ITEMS_SEEN, C_P_SEEN, C_I_SEEN, C_R2_SEEN, C_WINC, C_STEADY,
 };
 
 /** The drives' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
@@ -337,8 +335,8 @@ function driveKernel(
   const oTripped = C_TRIPPED * n;
   const oPrevReset = C_PREV_RESET * n;
   const oOverloads = C_OVERLOADS * n;
-  const oUSeen = C_U_SEEN * n, oItemsSeen = C_ITEMS_SEEN * n, oPSeen = C_P_SEEN * n, oISeen = C_I_SEEN * n;
-  const oR2Seen = C_R2_SEEN * n, oPuSeen = C_PU_SEEN * n, oWinc = C_WINC * n, oSteady = C_STEADY * n, oRunningSeen = C_RUNNING_SEEN * n;
+  const oItemsSeen = C_ITEMS_SEEN * n, oPSeen = C_P_SEEN * n, oISeen = C_I_SEEN * n;
+  const oR2Seen = C_R2_SEEN * n, oWinc = C_WINC * n, oSteady = C_STEADY * n;
     let total = 0;
     for (let d = 0; d < n; d++) {
       const b = ii[oSig + d]!;
@@ -363,13 +361,15 @@ function driveKernel(
       const to = ii[oExtraTo + d]!;
       // Guarded: an inner loop on the common path measured 2.5x slower even when empty.
       if (to !== from) for (let j = from; j < to; j++) items += values[extraIds[j]!]!;
-      // Steady state: the last full step started with speed and ramp already at this same command
-      // (same sign of zero), under the same load, with the overload relay at rest. This step would
-      // compute the same torque, current and power again, so only the integrators advance, by the
-      // same expressions as below: every value is bit-identical to the full step (golden traces,
-      // test/physics/golden.test.ts), at about half its cost. Most drives of a running line are
-      // here most of the time, at speed or stopped.
-      if (ii[oSteady + d] === 1 && u === f[oUSeen + d] && (u !== 0 || 1 / u === 1 / f[oUSeen + d]!) && items === f[oItemsSeen + d]) {
+      // Steady state: the last full step started with speed and ramp already at its command (same
+      // sign of zero), which is this step's command, under the same load, with the overload relay
+      // at rest. This step would compute the same torque, current and power again, so only the
+      // integrators advance, by the same expressions as below: every value is bit-identical to
+      // the full step (golden traces, test/physics/golden.test.ts), at about half its cost. Most
+      // drives of a running line are here most of the time, at speed or stopped.
+      const s1 = f[oSpeed + d]!;
+      if (ii[oSteady + d] === 1 && u === s1 && (u !== 0 || 1 / u === 1 / s1) && items === f[oItemsSeen + d]) {
+        const sa1 = s1 < 0 ? -s1 : s1;
         const power = f[oPSeen + d]!;
         const e = f[oEnergy + d]! + power * dtHours;
         f[oEnergy + d] = e;
@@ -378,15 +378,15 @@ function driveKernel(
         f[oTemp + d] = th;
         const w = f[oWear + d]! + f[oWinc + d]!;
         f[oWear + d] = w;
-        values[b + SPEED] = f[oSpeed + d]!;
-        values[b + RUNNING] = ii[oRunningSeen + d]!;
+        values[b + SPEED] = s1;
+        values[b + RUNNING] = sa1 > f[oRunThreshold + d]! ? 1 : 0;
         values[b + CURRENT] = f[oISeen + d]!;
         values[b + POWER] = power;
         values[b + ENERGY] = e;
         values[b + TEMPERATURE] = th;
         values[b + TRIPPED] = ii[oTripped + d]!;
         values[b + WEAR] = w;
-        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * f[oPuSeen + d]!;
+        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * (sa1 * f[oInvFr + d]!);
         total += power;
         continue;
       }
@@ -444,14 +444,11 @@ function driveKernel(
       // Steady from the next step on when this one started at the command (see above).
       if (s0 === u && r0 === u && (u !== 0 || (1 / s0 === 1 / u && 1 / r0 === 1 / u)) && ol === 0 && !(r2 > f[oOlI2 + d]!)) {
         ii[oSteady + d] = 1;
-        f[oUSeen + d] = u;
         f[oItemsSeen + d] = items;
         f[oPSeen + d] = power;
         f[oISeen + d] = current;
         f[oR2Seen + d] = r2;
-        f[oPuSeen + d] = pu;
         f[oWinc + d] = winc;
-        ii[oRunningSeen + d] = running ? 1 : 0;
       } else ii[oSteady + d] = 0;
       values[b + SPEED] = s;
       values[b + RUNNING] = running ? 1 : 0;
