@@ -12,7 +12,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { spawnWorker } from '../core/engine/spawn-worker.ts';
+import { workerResult } from './timing.ts';
 import type { BareResult } from './bare-worker.ts';
 import type { PacedResult } from './paced-worker.ts';
 import { Model, lineSignals } from '../physics/model.ts';
@@ -243,16 +243,6 @@ export function measure(line: LineFile): Row {
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 5);
 const PACED_ROUNDS = 2;
 
-function inWorker<T>(module: string, workerData: object): Promise<T> {
-  const w = spawnWorker(new URL(module, import.meta.url), { workerData });
-  return new Promise<T>((resolve, reject) => {
-    w.once('message', (r: T) => {
-      void w.terminate().then(() => resolve(r));
-    });
-    w.once('error', reject);
-  });
-}
-
 /**
  * The plant line with its process slice, 10k and 100k components, paced at 1 kHz in a worker
  * as the physics worker paces a run (bench/paced-worker.ts), alternating with the bare worker
@@ -265,8 +255,8 @@ async function pacedBench(log: (line: string) => void): Promise<void> {
   for (const size of MIXED_SIZES) {
     const line = { ...mixedLine(size), processPeriod: PROCESS_PERIOD };
     for (let r = 1; r <= PACED_ROUNDS; r++) {
-      const b = await inWorker<BareResult>('./bare-worker.ts', { seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
-      const p = await inWorker<PacedResult>('./paced-worker.ts', { line, seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
+      const b = await workerResult<BareResult>(new URL('./bare-worker.ts', import.meta.url), { seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
+      const p = await workerResult<PacedResult>(new URL('./paced-worker.ts', import.meta.url), { line, seconds: PACED_SECONDS, spinMs: 0.3, periodMs: 1 });
       log(
         `${String(line.components.length).padStart(10)}  ${String(r).padStart(5)}  ${`${b.p50.toFixed(0)}/${b.p99.toFixed(0)}`.padStart(12)}  ${`${p.p50.toFixed(0)}/${p.p99.toFixed(0)}/${p.max.toFixed(0)}`.padStart(16)}  ${String(p.overruns).padStart(8)}  ${p.realTime.toFixed(3).padStart(11)}  ${`${p.stepP50.toFixed(0)}/${p.stepP99.toFixed(0)}`.padStart(15)}`,
       );

@@ -15,7 +15,7 @@ import { loadLineFile } from '../core/config/line-file.ts';
 import { Lockstep } from '../core/engine/lockstep.ts';
 import { createServer } from '../hmi/server/server.ts';
 import type { BareResult } from './bare-worker.ts';
-import { spawnWorker } from '../core/engine/spawn-worker.ts';
+import { workerResult } from './timing.ts';
 
 const LINE = 'examples/sorting.yaml';
 const CONTROLLER = { name: 'plc1', protocol: 'sim', program: 'sorting', cycleMs: 10 } as const;
@@ -27,12 +27,7 @@ function cpuMs(): number {
 
 async function bare(seconds: number): Promise<BareResult & { cpu: number }> {
   const c0 = cpuMs();
-  const w = spawnWorker(new URL('./bare-worker.ts', import.meta.url), { workerData: { seconds, spinMs: 0.3, periodMs: 1 } });
-  const r = await new Promise<BareResult>((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
-  await w.terminate();
+  const r = await workerResult<BareResult>(new URL('./bare-worker.ts', import.meta.url), { seconds, spinMs: 0.3, periodMs: 1 });
   return { ...r, cpu: (cpuMs() - c0) / (seconds * 1000) };
 }
 
