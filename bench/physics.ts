@@ -8,7 +8,8 @@
 // measured in the same run: a bare first-order update over a Float64Array of the same count, in two
 // forms: a plain function given its arrays, and the same loop compiled for its arrays the way the
 // model's kernels are (physics/kernel.ts), the tighter of the two and the one the target is read against.
-// Runs alone with `node --import tsx bench/physics.ts`.
+// Also paces the sliced plant line at 1 kHz in a worker as the physics worker does
+// (paced-worker.ts), beside the bare worker loop. Runs alone with `node --import tsx bench/physics.ts`.
 
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
