@@ -15,8 +15,10 @@ const MAGIC = 0x4e534c54; // 'TLSN' little-endian
  * sliced types stepped in blocks (time-slice.ts). A version-1 snapshot of the same line has the
  * same array count and sizes but another meaning, so it is refused by its version (SNAPSHOT_INVALID
  * "version 1, expected 2"), not restored into the wrong signals.
+ * 3: sources keep where their lane must have run before they look for room again (two more
+ * state columns), so a version-2 snapshot is refused by its version rather than by its sizes.
  */
-const VERSION = 2;
+const VERSION = 3;
 
 function align8(n: number): number {
   return (n + 7) & ~7;

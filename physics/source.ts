@@ -6,6 +6,7 @@ import type { BuildContext, CheckContext, ComponentType, ReferenceIssue } from '
 import { column, readNumber } from './component.ts';
 import type { ComponentConfig } from './model.ts';
 import type { ItemPool } from './items.ts';
+import { COVER_EPSILON } from './items.ts';
 import { nextExponential, nextUniform, streamSeed } from './rng.ts';
 
 /** One item class a source makes. */
@@ -84,7 +85,8 @@ const C_MEAN_INTERVAL = 1; // s
 const C_ITEM_LENGTH = 2; // m
 const C_ROOM = 3; // m: the last item's rear must be this far from the belt start (itemLength + minGap)
 const C_TEMP = 4; // °C of new items
-const F_COLS = 5;
+const C_REACH = 5; // cache: belt travel of its lane at which room may appear (-Infinity: look next step)
+const F_COLS = 6;
 
 // Int32 columns.
 const C_SIG = 0; // id of the source's first signal (created)
@@ -92,7 +94,8 @@ const C_CONVEYOR = 1;
 const C_CREATED = 2; // state
 const C_CLASS_FROM = 3; // classes: entries [from, to) of the class tables
 const C_CLASS_TO = 4;
-const I_COLS = 5;
+const C_EPOCH_AT = 5; // cache: its lane's epoch when it found no room
+const I_COLS = 6;
 
 /** All sources of a line. */
 export class Sources {
@@ -110,6 +113,8 @@ export class Sources {
   /** Geometry of the item being placed: front, length, height (m). */
   readonly #geometry = new Float64Array(4);
   readonly #dt: number;
+  /** Lanes below this are belts (lanes.ts), whose travel the pool keeps. */
+  readonly #belts: number;
   /** Items created by all sources, in an array so snapshots see it. */
   readonly #total = new Int32Array(1);
 
@@ -123,6 +128,7 @@ export class Sources {
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
     this.#dt = ctx.dt;
+    this.#belts = ctx.of('conveyor').length;
     const meanInterval = column(this.#f, C_MEAN_INTERVAL, n), itemLength = column(this.#f, C_ITEM_LENGTH, n), room = column(this.#f, C_ROOM, n);
     const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
     const classFrom = column(this.#i, C_CLASS_FROM, n), classTo = column(this.#i, C_CLASS_TO, n);
@@ -168,6 +174,7 @@ export class Sources {
     const n = this.n;
     this.#total[0] = 0;
     column(this.#i, C_CREATED, n).fill(0);
+    column(this.#f, C_REACH, n).fill(-Infinity);
     for (let i = 0; i < n; i++) {
       this.#rng[i] = streamSeed(this.#seed, i);
       this.#f[C_DUE * n + i] = nextExponential(this.#rng, i, this.#f[C_MEAN_INTERVAL * n + i]!);
@@ -185,10 +192,20 @@ export class Sources {
     const n = this.n;
     const time = tick * this.#dt;
     const f = this.#f;
-    const oDue = C_DUE * n;
+    const ii = this.#i;
+    const travel = this.#pool.travel;
+    const epoch = this.#pool.epoch;
+    const oDue = C_DUE * n, oConveyor = C_CONVEYOR * n, oReach = C_REACH * n, oEpochAt = C_EPOCH_AT * n;
     for (let i = 0; i < n; i++) {
       // Almost every step nothing is due: keep that path to one load.
-      if (time >= f[oDue + i]!) this.#place(values, i, tick);
+      if (time >= f[oDue + i]!) {
+        // Blocked for room on a belt: the last item's rear moves no further than the belt runs,
+        // and anything else that changes the lane bumps its epoch (items.ts), so there is no room
+        // yet while both say so. It draws nothing while blocked, so skipping the look changes no value.
+        const c = ii[oConveyor + i]!;
+        if (travel[c]! < f[oReach + i]! && epoch[c] === ii[oEpochAt + i]) continue;
+        this.#place(values, i, tick);
+      }
     }
   }
 
@@ -202,8 +219,9 @@ export class Sources {
     const c = ii[C_CONVEYOR * n + i]!;
     const r = pool.rearmost(c);
     let blocked = 1;
+    const room = f[C_ROOM * n + i]!;
     // A gated lane (a roller conveyor's first zone) may be closed even with room on it.
-    if (pool.open[c] === 1 && (r < 0 || pool.front[r]! - pool.length[r]! >= f[C_ROOM * n + i]!)) {
+    if (pool.open[c] === 1 && (r < 0 || pool.front[r]! - pool.length[r]! >= room)) {
       const u = nextUniform(this.#rng, i);
       const to = ii[C_CLASS_TO * n + i]!;
       // The last class also takes u at or above a cumulative sum a rounding short of 1.
@@ -224,6 +242,11 @@ export class Sources {
         // The next interval starts at this placement, so a blocked source never bursts.
         f[C_DUE * n + i] = time + nextExponential(this.#rng, i, f[C_MEAN_INTERVAL * n + i]!);
       }
+    } else if (r >= 0 && c < this.#belts) {
+      // No room on a belt (its travel is kept; a roller conveyor's is not): look again once the
+      // belt may have run the missing distance, less a margin against rounding in the summed travel.
+      f[C_REACH * n + i] = pool.travel[c]! + (room - (pool.front[r]! - pool.length[r]!)) - COVER_EPSILON;
+      ii[C_EPOCH_AT * n + i] = pool.epoch[c]!;
     }
     values[ii[C_SIG * n + i]! + BLOCKED] = blocked;
   }

@@ -3,7 +3,8 @@
 // after every step of long runs, that each of them reports exactly what a walk over every item
 // would: items entering, leaving, diverted, handed over and hanging back across a belt end,
 // accumulating behind a stopped belt, jams, slip, re-sync moves, snapshot/restore and reset,
-// on the model's shared code and on its own compiled kernels.
+// on the model's shared code and on its own compiled kernels. Sources skip their look for room
+// the same way (source.ts): a blocked source must never stay blocked once its belt has room.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -110,15 +111,36 @@ function reported(r: Rig, w: Watched): number[] {
 interface Counts {
   changes: number;
   hangs: number;
+  /** Steps that ended with a source blocked for room. */
+  blocked?: number;
+}
+
+/** Sources of the line on belts, with the room each needs behind the last item (itemLength + minGap). */
+function sourcesOf(line: LineFile): { id: string; conveyor: string; room: number }[] {
+  return line.components.flatMap((cfg) => {
+    if (cfg.type !== 'source') return [];
+    const room = ((cfg['itemLength'] as number | undefined) ?? 0.2) + ((cfg['minGap'] as number | undefined) ?? 0.3);
+    return [{ id: cfg.id, conveyor: cfg['conveyor'] as string, room }];
+  });
 }
 
 function check(r: Rig, line: LineFile, steps: number, each: (k: number) => void, counts: Counts): void {
   const sensors = sensorsOf(line);
+  const sources = sourcesOf(line);
   const prev = new Map<string, string>();
   for (let k = 0; k < steps; k++) {
     each(k);
     r.model.step();
-    const want = expected(line, sensors, r.model.inspectItems(), counts);
+    const items = r.model.inspectItems();
+    const want = expected(line, sensors, items, counts);
+    for (const s of sources) {
+      if (r.get(`${s.id}.blocked`) !== 1) continue;
+      // Blocked means due without room: the last item's rear must still be short of the room.
+      let rear = Infinity;
+      for (const it of items) if (it.conveyor === s.conveyor && it.front - it.length < rear) rear = it.front - it.length;
+      if (!(rear < s.room)) assert.unreachable(`tick ${r.model.tick}: ${s.id} reports blocked, but its belt has room (last rear at ${rear} m, needs ${s.room} m)`);
+      counts.blocked = (counts.blocked ?? 0) + 1;
+    }
     for (const w of sensors) {
       const got = reported(r, w);
       if (got.join() !== want.get(w.id)!.join()) {
@@ -147,7 +169,7 @@ for (const compiled of [false, true]) {
     const line = watchedLine();
     const r = rig(line);
     if (compiled) r.model.compileKernels();
-    const counts = { changes: 0, hangs: 0 };
+    const counts: Counts = { changes: 0, hangs: 0 };
     let jam = -1;
     let slip = -1;
     check(r, line, 30_000, (k) => {
@@ -159,18 +181,21 @@ for (const compiled of [false, true]) {
       // Shadow re-sync: move the nearest item, or place one, now and then.
       if (k % 1_777 === 0) r.model.alignItem('c1', 1.49 + (k % 3) * 0.01, 0.3);
       if (k % 2_333 === 0) r.model.alignItem('c2', 0.6, 0.5);
+      // ...and pull the item just placed forward, which makes room for the source at once (the lane's epoch, not its travel).
+      if (k % 1_111 === 0) r.model.alignItem('c1', 0.6, 0.45);
     }, counts);
     // The run saw plenty of edges, and items hanging back over c1's end (a cache that never
     // changes its answer, or ignores the next belt, would fail above).
     assert.ok(counts.changes > 200, `${counts.changes} sensor changes`);
     assert.ok(counts.hangs > 100, `${counts.hangs} sensor-steps covered from the next belt`);
+    assert.ok((counts.blocked ?? 0) > 1000, `${counts.blocked} steps with the source blocked`);
   });
 
   test(`sensors match the items after snapshot/restore and reset (${path})`, () => {
     const line = watchedLine();
     const a = rig(line);
     if (compiled) a.model.compileKernels();
-    const counts = { changes: 0, hangs: 0 };
+    const counts: Counts = { changes: 0, hangs: 0 };
     check(a, line, 6_000, (k) => driveWatched(a, k), counts);
     const snap = a.model.snapshot();
     check(a, line, 3_000, (k) => driveWatched(a, 6_000 + k), counts);
@@ -190,7 +215,7 @@ for (const compiled of [false, true]) {
 test('the demo line: every sensor matches the items over two simulated minutes with its pusher cycling', () => {
   const line = sortingLine();
   const r = rig(line);
-  const counts = { changes: 0, hangs: 0 };
+  const counts: Counts = { changes: 0, hangs: 0 };
   check(r, line, 120_000, (k) => {
     r.set('m1.run', 1);
     r.set('m1.setpoint', 50);
