@@ -8,7 +8,7 @@
 
 import { TwinloopError } from '../core/errors.ts';
 import type { FaultInfo, SignalFaultKind } from './fault-spec.ts';
-import { streamSeed, uniformPair } from './rng.ts';
+import { nextNormal, streamSeed } from './rng.ts';
 
 /** Faults the table holds at once (signal and component together). */
 export const FAULT_CAPACITY = 64;
@@ -53,8 +53,8 @@ export class FaultTable {
   readonly #info: (FaultInfo | undefined)[] = new Array<FaultInfo | undefined>(FAULT_CAPACITY).fill(undefined);
   readonly #dt: number;
   readonly #seed: number;
-  /** Scratch for a pair of uniform draws (see uniformPair). */
-  readonly #u = new Float64Array(2);
+  /** Scratch for a Gaussian draw (see nextNormal). */
+  readonly #u = new Float64Array(1);
 
   constructor(dt: number, seed: number) {
     this.#dt = dt;
@@ -219,8 +219,8 @@ export class FaultTable {
         break;
       case NOISE: {
         const u = this.#u;
-        uniformPair(this.#rng, s, u);
-        y = x + v * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
+        nextNormal(this.#rng, s, u);
+        y = x + v * u[0]!;
         break;
       }
       case WIREBREAK:

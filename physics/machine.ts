@@ -9,7 +9,7 @@ import type { Bins } from './bin.ts';
 import type { ItemPool } from './items.ts';
 import { COUNT } from './items.ts';
 import { OUTLET_PARAM, passOn, resolveOutlet } from './outlet.ts';
-import { streamSeed, uniformPair } from './rng.ts';
+import { nextNormal, streamSeed, uniformPair } from './rng.ts';
 
 /** First random stream of machines (stream 0x30000 + machine index): apart from sources, transmitters, faults. */
 export const MACHINE_STREAM = 0x30000;
@@ -217,10 +217,8 @@ export class Machines {
     } else if (dist === DIST_NORMAL) {
       const bound = f[C_TRUNC * n + k]! * spread;
       for (let r = 0; r < MAX_REDRAWS; r++) {
-        uniformPair(this.#rng, k, u);
-        // Box-Muller; 1 - u lies in (0, 1], so the logarithm is finite.
-        const z = Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!);
-        t = mean + spread * z;
+        nextNormal(this.#rng, k, u);
+        t = mean + spread * u[0]!;
         if (Math.abs(t - mean) <= bound) break;
         t = mean;
       }

@@ -4,14 +4,14 @@
 // The noise is redrawn at the transmitter's update rate (`noiseUpdate`, 10 ms by default: real
 // transmitters refresh their output at 10-100 Hz), not at every physics step: the reading
 // still follows the measured signal every step (every slice step with a processPeriod, when it
-// samples and holds: time-slice.ts), and a Gaussian draw per step (two uniforms, a log, a sqrt
-// and a cos) was the largest single cost of a plant's step.
+// samples and holds: time-slice.ts). Draws come from the ziggurat of rng.ts (a Box-Muller draw
+// per step, two uniforms, a log, a sqrt and a cos, was the largest single cost of a plant's step).
 
 import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
-import { streamSeed } from './rng.ts';
+import { ZIGGURAT_K, ZIGGURAT_W, normalSlow, streamSeed } from './rng.ts';
 
 /** Random streams of transmitters start here, clear of the sources' streams (0, 1, ...). */
 const STREAM_BASE = 0x10000;
@@ -82,7 +82,7 @@ export class Transmitters {
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, this.n, this.#f, this.#i, this.#rng, this.#values);
+    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, this.n, this.#f, this.#i, this.#rng, this.#values, ZIGGURAT_K, ZIGGURAT_W, normalSlow, this.#z);
     const f = this.#f;
     for (let k = 0; k < n; k++) {
       const { cfg, path } = placed[k]!;
@@ -122,6 +122,8 @@ export class Transmitters {
   }
 
   readonly #values: Float64Array;
+  /** Scratch for a draw on the ziggurat's rare path (normalSlow). */
+  readonly #z = new Float64Array(1);
   readonly #kernel: KernelSlot<[from: number, to: number, steps: number]>;
 
   /** Update transmitters from .. to - 1, `steps` physics steps after their last update. */
@@ -129,7 +131,7 @@ export class Transmitters {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(from, to, steps);
-    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, from, to, steps);
+    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, ZIGGURAT_K, ZIGGURAT_W, normalSlow, this.#z, from, to, steps);
   }
 }
 
@@ -143,12 +145,16 @@ function transmitterKernel(
   ii: Int32Array,
   rng: Uint32Array,
   values: Float64Array,
+  zk: Int32Array,
+  zw: Float64Array,
+  slow: typeof normalSlow,
+  z: Float64Array,
   from: number,
   to: number,
   steps: number,
 ): void {
-  // The mulberry32 pair of rng.ts inlined (same sequence), so the
-  // noisy path makes no call: a profile of the plant mix showed this loop as its largest cost.
+  // The ziggurat's fast path of rng.ts (nextNormal) inlined, same sequence, so about 99 % of
+  // noisy samples make no call: a profile of the plant mix showed this loop as its largest cost.
   const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
   const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
   for (let k = from; k < to; k++) {
@@ -156,17 +162,18 @@ function transmitterKernel(
     const sd = f[oNoise + k]!;
     if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {
       ii[oLeft + k] = ii[oHold + k]!;
-      let a = (rng[k]! + 0x6d2b79f5) >>> 0;
+      const a = (rng[k]! + 0x6d2b79f5) >>> 0;
+      rng[k] = a;
       let t = Math.imul(a ^ (a >>> 15), a | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const u0 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      a = (a + 0x6d2b79f5) >>> 0;
-      rng[k] = a;
-      t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const u1 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      // Box-Muller; 1 - u0 lies in (0, 1], so the logarithm is finite.
-      f[oHeld + k] = sd * Math.sqrt(-2 * Math.log(1 - u0)) * Math.cos(2 * Math.PI * u1);
+      t ^= t >>> 14;
+      const iz = t & 127;
+      const hz = t >> 7;
+      if ((hz < 0 ? -hz : hz) < zk[iz]!) f[oHeld + k] = sd * (hz * zw[iz]!);
+      else {
+        slow(rng, k, iz, hz, z);
+        f[oHeld + k] = sd * z[0]!;
+      }
     }
     if (sd > 0) x += f[oHeld + k]!;
     const lo = f[oMin + k]!;
