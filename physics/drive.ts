@@ -8,6 +8,7 @@
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
+import { phaseFrom } from './time-slice.ts';
 
 /** Catalog entry: parameters (defaults for a 0.37 kW conveyor gearmotor) and signals. */
 export const driveType: ComponentType = {
@@ -82,7 +83,7 @@ const VIBRATION = 13;
 // Float64 columns: parameters folded at build into the factors the loop needs, then state.
 const C_MAX_F = 0;
 const C_K_SPEED = 1; // 1 - e^(-dt/tau)
-const C_K_THERM = 2; // 1 - e^(-dt/thermalTau)
+const C_K_THERM = 2; // 1 - e^(-m dt/thermalTau): over one process slice of m steps (time-slice.ts)
 const C_RUN_THRESHOLD = 3; // Hz, 1 % of rated frequency
 const C_I0N2 = 4; // (noLoadCurrent / ratedCurrent)^2
 const C_RATED_I = 5; // A
@@ -179,7 +180,7 @@ export class Drives {
       // Exact discretisation of tau*ds/dt = u - s over one step: s += (u - s)(1 - e^(-dt/tau)).
       // expm1 keeps the factor accurate when dt << tau.
       kSpeed[d] = -Math.expm1(-ctx.dt / num('tau'));
-      kTherm[d] = -Math.expm1(-ctx.dt / num('thermalTau'));
+      kTherm[d] = -Math.expm1(-(ctx.dt * ctx.processTicks) / num('thermalTau'));
       runThreshold[d] = 0.01 * fr;
       i0n2[d] = (num('noLoadCurrent') / rated) ** 2;
       ratedI[d] = rated;
@@ -198,7 +199,8 @@ export class Drives {
       this.#f[C_OL_I2 * n + d] = num('overloadCurrent') ** 2;
       this.#f[C_OL_TIME * n + d] = num('overloadTime');
       this.#f[C_JAM_TORQUE * n + d] = num('jamTorque');
-      this.#f[C_WEAR_K * n + d] = (num('wearRate') * ctx.dt) / 3600;
+      // Per process slice, like the thermal factor: wear advances on the drive's slice steps.
+      this.#f[C_WEAR_K * n + d] = (num('wearRate') * ctx.dt * ctx.processTicks) / 3600;
       this.#f[C_WEAR_MULT * n + d] = 1;
       this.#f[C_VIB0 * n + d] = num('vibrationBase');
       this.#f[C_VIB_W * n + d] = num('vibrationPerWear');
@@ -214,6 +216,7 @@ export class Drives {
     this.#values = ctx.values;
     this.#dt = ctx.dt;
     this.#dtHours = ctx.dt / 3600;
+    this.#m = ctx.processTicks;
     this.#kernel = ctx.kernel(driveKernel, LAYOUT, this.n, this.#f, this.#i, this.#extraIds, this.#values, this.totalPower, this.#dt, this.#dtHours);
   }
 
@@ -262,18 +265,26 @@ export class Drives {
   readonly #values: Float64Array;
   readonly #dt: number;
   readonly #dtHours: number;
-  readonly #kernel: KernelSlot<[]>;
+  /** Steps per process slice (time-slice.ts): the slow integrators' period. */
+  readonly #m: number;
+  readonly #kernel: KernelSlot<[k0: number, k1: number]>;
 
   /**
    * Advance every drive one step from its run/setpoint actuators and the item counts its
    * conveyors published by the end of the last step. Sums their power into {@link Drives.totalPower}.
+   * Winding temperature, bearing wear and vibration change over minutes to months: with a process
+   * slice of m steps, each drive advances them on one step in m, over m steps (the block of its
+   * phase: time-slice.ts); speed, current, power, energy and the overload relay every step.
    * On the model's own compiled kernel once it has one (kernel.ts).
    */
-  step(): void {
+  step(tick: number): void {
     if (this.n === 0) return;
+    const m = this.#m;
+    const k0 = phaseFrom(this.n, m, tick % m);
+    const k1 = phaseFrom(this.n, m, (tick % m) + 1);
     const own = this.#kernel.own;
-    if (own !== null) own();
-    else driveKernel(this.n, this.#f, this.#i, this.#extraIds, this.#values, this.totalPower, this.#dt, this.#dtHours);
+    if (own !== null) own(k0, k1);
+    else driveKernel(this.n, this.#f, this.#i, this.#extraIds, this.#values, this.totalPower, this.#dt, this.#dtHours, k0, k1);
   }
 }
 
@@ -297,6 +308,8 @@ function driveKernel(
   totalPower: Float64Array,
   dt: number,
   dtHours: number,
+  k0: number,
+  k1: number,
 ): void {
   // Column offsets as locals: computed once per call, not per access.
   const oAccelPerHz = C_ACCEL_PER_HZ * n;
@@ -373,20 +386,22 @@ function driveKernel(
         const power = f[oPSeen + d]!;
         const e = f[oEnergy + d]! + power * dtHours;
         f[oEnergy + d] = e;
-        const th0 = f[oTemp + d]!;
-        const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * f[oR2Seen + d]! - th0) * f[oKTherm + d]!;
-        f[oTemp + d] = th;
-        const w = f[oWear + d]! + f[oWinc + d]!;
-        f[oWear + d] = w;
+        if (d >= k0 && d < k1) {
+          const th0 = f[oTemp + d]!;
+          const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * f[oR2Seen + d]! - th0) * f[oKTherm + d]!;
+          f[oTemp + d] = th;
+          const w = f[oWear + d]! + f[oWinc + d]!;
+          f[oWear + d] = w;
+          values[b + TEMPERATURE] = th;
+          values[b + WEAR] = w;
+          values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * (sa1 * f[oInvFr + d]!);
+        }
         values[b + SPEED] = s1;
         values[b + RUNNING] = sa1 > f[oRunThreshold + d]! ? 1 : 0;
         values[b + CURRENT] = f[oISeen + d]!;
         values[b + POWER] = power;
         values[b + ENERGY] = e;
-        values[b + TEMPERATURE] = th;
         values[b + TRIPPED] = ii[oTripped + d]!;
-        values[b + WEAR] = w;
-        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * (sa1 * f[oInvFr + d]!);
         total += power;
         continue;
       }
@@ -432,15 +447,21 @@ function driveKernel(
       const current = f[oRatedI + d]! * Math.sqrt(r2);
       const e = f[oEnergy + d]! + power * dtHours;
       f[oEnergy + d] = e;
-      const th0 = f[oTemp + d]!;
-      // Exact discretisation of the first-order thermal model towards ambient + rise (I/In)^2.
-      const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * r2 - th0) * f[oKTherm + d]!;
-      f[oTemp + d] = th;
       const pu = sa * f[oInvFr + d]!;
-      // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md).
+      // Bearing wear: Lundberg-Palmgren-like, rate ~ speed x load^2 (docs/physics.md), per slice.
       const winc = f[oWearK + d]! * f[oWearMult + d]! * pu * torque * torque;
-      const w = f[oWear + d]! + winc;
-      f[oWear + d] = w;
+      if (d >= k0 && d < k1) {
+        const th0 = f[oTemp + d]!;
+        // Exact discretisation of the first-order thermal model towards ambient + rise (I/In)^2,
+        // over the slice, with this step's current held through it.
+        const th = th0 + (f[oAmbient + d]! + f[oRise + d]! * r2 - th0) * f[oKTherm + d]!;
+        f[oTemp + d] = th;
+        const w = f[oWear + d]! + winc;
+        f[oWear + d] = w;
+        values[b + TEMPERATURE] = th;
+        values[b + WEAR] = w;
+        values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * pu;
+      }
       // Steady from the next step on when this one started at the command (see above).
       if (s0 === u && r0 === u && (u !== 0 || (1 / s0 === 1 / u && 1 / r0 === 1 / u)) && ol === 0 && !(r2 > f[oOlI2 + d]!)) {
         ii[oSteady + d] = 1;
@@ -455,10 +476,7 @@ function driveKernel(
       values[b + CURRENT] = current;
       values[b + POWER] = power;
       values[b + ENERGY] = e;
-      values[b + TEMPERATURE] = th;
       values[b + TRIPPED] = ii[oTripped + d]!;
-      values[b + WEAR] = w;
-      values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * pu;
       total += power;
     }
     totalPower[0] = total;

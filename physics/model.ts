@@ -340,7 +340,7 @@ export class Model {
     if (this.#tick + 1 >= this.#nextFaultTick) this.#armLineFaults(this.#tick + 1);
     const faults = this.#faults;
     faults.pre(v, this.#tick);
-    this.#drives.step();
+    this.#drives.step(this.#tick);
     this.#conveyors.step();
     this.#rollers.step();
     this.#machines.step(v);

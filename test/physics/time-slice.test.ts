@@ -1,5 +1,6 @@
 // The process time slice (processPeriod): tanks, pumps, valves, compressors, furnaces, quality
-// gates and transmitters stepping every m physics steps, a 1/m share of each type per step.
+// gates and transmitters stepping every m physics steps, a 1/m share of each type per step, and
+// the slow states of drives (winding temperature, bearing wear, vibration).
 // The closed forms still hold (to within one slice where an event lands on a slice step),
 // volume and energy are conserved, every item is still judged, snapshots continue
 // bit-identically, and a period that is not a whole number of steps is refused with its path.
@@ -163,6 +164,53 @@ test('quality gates judge every item with a slice (the same items as every step)
   assert.ok(Math.abs(slice.exited - every.exited) <= 1, `${slice.exited} vs ${every.exited}`);
   // The zone and the items warm in 10 ms steps instead of 1 ms: the verdicts agree but for items near the limit.
   assert.ok(Math.abs(slice.reject - every.reject) <= 2, `rejects ${slice.reject} vs ${every.reject}`);
+});
+
+test('drives: temperature, wear and vibration in the slice follow the every-step model; speed, current, energy and overload trips unchanged', () => {
+  // Five drives (phases 0-4 of a 100 ms slice) running, reversing, stopping and one jammed into
+  // an overload trip (its conveyor jammed), next to the same line stepped without a slice. What acts within a step
+  // (speed, current, power, energy, the relay) must match bit for bit; the winding temperature
+  // may lag by one slice of its rise: rise x (I/In)^2 x slice / thermalTau.
+  const drives: ComponentConfig[] = [0, 1, 2, 3, 4].map((k) => ({ id: `m${k}`, type: 'drive', thermalTau: 5, rampUp: 0.5, rampDown: 0.3, overloadTime: 2, wearRate: 0.5 }));
+  drives.push({ id: 'c4', type: 'conveyor', length: 2, drive: 'm4' });
+  const a = rig({ name: 'steps', dt: 0.001, components: drives });
+  const b = rig(sliced(drives, 0.1));
+  const both = (name: string, v: number): void => {
+    a.set(name, v);
+    b.set(name, v);
+  };
+  const exact = ['speed', 'running', 'current', 'power', 'energy', 'tripped', 'overloads'];
+  let maxDt = 0;
+  let trips = 0;
+  let jam = [-1, -1];
+  for (let k = 0; k < 30_000; k++) {
+    for (let d = 0; d < 5; d++) {
+      both(`m${d}.run`, (k + d * 2_000) % 9_000 < 7_000 ? 1 : 0);
+      both(`m${d}.setpoint`, 20 + 7 * d + (k % 6_000 < 3_000 ? 0 : 15));
+      both(`m${d}.reverse`, d === 3 && k % 10_000 > 5_000 ? 1 : 0);
+      both(`m${d}.reset`, k % 4_000 < 10 ? 1 : 0);
+    }
+    if (k === 2_000) jam = [a, b].map((r) => r.model.injectFault({ target: 'component', component: 'c4', kind: 'jam' }).id);
+    if (k === 12_000) [a, b].forEach((r, i) => r.model.clearFault(jam[i]!));
+    a.model.step();
+    b.model.step();
+    for (let d = 0; d < 5; d++) {
+      for (const s of exact) {
+        if (!Object.is(a.get(`m${d}.${s}`), b.get(`m${d}.${s}`))) assert.unreachable(`tick ${k}: m${d}.${s} ${a.get(`m${d}.${s}`)} vs ${b.get(`m${d}.${s}`)} sliced`);
+      }
+      maxDt = Math.max(maxDt, Math.abs(a.get(`m${d}.temperature`) - b.get(`m${d}.temperature`)));
+    }
+    trips += a.get('m4.tripped');
+  }
+  assert.ok(trips > 0, 'the jam tripped m4');
+  // (I/In)^2 stays below the jam's (0.3 + 2.5)^2 + (0.65/1.05)^2: one slice of the rise at that current.
+  const bound = 60 * (2.8 ** 2 + (0.65 / 1.05) ** 2) * (0.1 / 5);
+  assert.ok(maxDt > 0 && maxDt < bound, `temperature apart by at most ${maxDt} K (one slice of rise: ${bound} K)`);
+  for (let d = 0; d < 5; d++) {
+    close(b.get(`m${d}.wear`), a.get(`m${d}.wear`), 0.01, `m${d} wear`);
+    close(b.get(`m${d}.temperature`), a.get(`m${d}.temperature`), 0.01, `m${d} temperature`);
+    assert.ok(a.get(`m${d}.wear`) > 0, `m${d} wore`);
+  }
 });
 
 test('a sliced model continues bit-identically from a snapshot', () => {
