@@ -32,9 +32,14 @@ const PATTERN = 7;
 const PROCESS_PERIOD = 0.01;
 /** Pushers flip their command every this many steps (between timed rounds). */
 const FLIP_STEPS = 250;
-/** Steps that fill the 2 m belts at 2 m/s to a steady item count, and the time allowed for it. */
-const FILL_STEPS = 1000;
-const WARMUP_MS = 1200;
+/**
+ * Steps to a running line, and the time allowed for it: the drives ramp for 1 s and settle
+ * (tau 0.15 s) to their command 3.4 s later, when they take their steady-state path (drive.ts);
+ * by then the 2 m belts at 2 m/s hold a steady item count. A 1 s warm-up (before the sixth
+ * session) timed every drive still settling: at 10k, drives 20 instead of 13-15 µs per step.
+ */
+const FILL_STEPS = 5000;
+const WARMUP_MS = 10_000;
 /** Timed rounds alternate model and baseline; at most this many, within this much time. */
 const MAX_ROUNDS = 15;
 const MEASURE_MS = 1500;
