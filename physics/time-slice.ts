@@ -1,7 +1,9 @@
 // The process time slice. Tanks, pumps, valves, compressors and furnaces have time constants of
 // seconds to hours, transmitters and quality gates are sampling instruments, so a line may step
 // them every `processPeriod` instead of every physics step, as a SIMIT model runs its process
-// parts in a slower time slice or a PLC its analog handling in a slower task. Each type's elements are spread over the slice's m phases
+// parts in a slower time slice or a PLC its analog handling in a slower task. Drives step every
+// step but advance their winding temperature, wear and vibration in the slice (drive.ts).
+// Each type's elements are spread over the slice's m phases
 // (phase p = tick % m steps the block of elements phaseFrom(n, m, p) .. phaseFrom(n, m, p + 1) - 1):
 // every step does 1/m of the work, so no single step carries the whole slice and the tick's
 // deadline sees no burst. Blocks of consecutive elements, not every m-th one: a step then walks
