@@ -60,9 +60,9 @@ const ZIG_V = 9.91256303526217e-3;
 const ZIG_SCALE = 16777216;
 
 /** Per layer: |position| below this is inside the layer's rectangle under the curve (fast path). */
-export const ZIGGURAT_K = new Int32Array(ZIG_LAYERS);
+const ZIGGURAT_K = new Int32Array(ZIG_LAYERS);
 /** Per layer: position -> x. */
-export const ZIGGURAT_W = new Float64Array(ZIG_LAYERS);
+const ZIGGURAT_W = new Float64Array(ZIG_LAYERS);
 /** Per layer: the density exp(-x^2/2) at the layer's right edge. */
 const ZIG_F = new Float64Array(ZIG_LAYERS);
 {
@@ -90,7 +90,7 @@ const ZIG_F = new Float64Array(ZIG_LAYERS);
  * writes the standard normal value to out[0] (a double returned from a call V8 does not inline
  * would be boxed).
  */
-export function normalSlow(state: Uint32Array, i: number, iz: number, hz: number, out: Float64Array): void {
+function normalSlow(state: Uint32Array, i: number, iz: number, hz: number, out: Float64Array): void {
   for (;;) {
     if (iz === 0) {
       // The tail beyond ZIG_R (Marsaglia 1964); 1 - u lies in (0, 1], so the logarithms are finite.
@@ -122,10 +122,7 @@ export function normalSlow(state: Uint32Array, i: number, iz: number, hz: number
   }
 }
 
-/**
- * Standard normal draw from stream `i`, written to out[0] (for step loops: nothing is boxed).
- * Step kernels inline the fast path (see transmitter.ts) with the same sequence.
- */
+/** Standard normal draw from stream `i`, written to out[0] (for step loops: nothing is boxed). */
 export function nextNormal(state: Uint32Array, i: number, out: Float64Array): void {
   const a = (state[i]! + 0x6d2b79f5) >>> 0;
   state[i] = a;

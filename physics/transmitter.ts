@@ -11,7 +11,7 @@ import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { readNumber, stringOf } from './component.ts';
 import type { KernelSlot } from './kernel.ts';
-import { ZIGGURAT_K, ZIGGURAT_W, normalSlow, streamSeed } from './rng.ts';
+import { nextNormal, streamSeed } from './rng.ts';
 
 /** Random streams of transmitters start here, clear of the sources' streams (0, 1, ...). */
 const STREAM_BASE = 0x10000;
@@ -82,7 +82,7 @@ export class Transmitters {
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
     this.#values = ctx.values;
-    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, this.n, this.#f, this.#i, this.#rng, this.#values, ZIGGURAT_K, ZIGGURAT_W, normalSlow, this.#z);
+    this.#kernel = ctx.kernel(transmitterKernel, LAYOUT, this.n, this.#f, this.#i, this.#rng, this.#values, nextNormal, this.#z);
     const f = this.#f;
     for (let k = 0; k < n; k++) {
       const { cfg, path } = placed[k]!;
@@ -122,7 +122,7 @@ export class Transmitters {
   }
 
   readonly #values: Float64Array;
-  /** Scratch for a draw on the ziggurat's rare path (normalSlow). */
+  /** Scratch for a Gaussian draw (nextNormal writes it). */
   readonly #z = new Float64Array(1);
   readonly #kernel: KernelSlot<[from: number, to: number, steps: number]>;
 
@@ -131,7 +131,7 @@ export class Transmitters {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own(from, to, steps);
-    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, ZIGGURAT_K, ZIGGURAT_W, normalSlow, this.#z, from, to, steps);
+    else transmitterKernel(this.n, this.#f, this.#i, this.#rng, this.#values, nextNormal, this.#z, from, to, steps);
   }
 }
 
@@ -145,16 +145,12 @@ function transmitterKernel(
   ii: Int32Array,
   rng: Uint32Array,
   values: Float64Array,
-  zk: Int32Array,
-  zw: Float64Array,
-  slow: typeof normalSlow,
+  normal: typeof nextNormal,
   z: Float64Array,
   from: number,
   to: number,
   steps: number,
 ): void {
-  // The ziggurat's fast path of rng.ts (nextNormal) inlined, same sequence, so about 99 % of
-  // noisy samples make no call: a profile of the plant mix showed this loop as its largest cost.
   const oSrc = C_SRC * n, oSig = C_SIG * n, oNoise = C_NOISE * n, oMin = C_MIN * n, oMax = C_MAX * n, oRes = C_RES * n, oMa = C_MA_PER * n;
   const oHeld = C_HELD * n, oHold = C_HOLD * n, oLeft = C_LEFT * n;
   for (let k = from; k < to; k++) {
@@ -162,18 +158,10 @@ function transmitterKernel(
     const sd = f[oNoise + k]!;
     if (sd > 0 && (ii[oLeft + k] -= steps) <= 0) {
       ii[oLeft + k] = ii[oHold + k]!;
-      const a = (rng[k]! + 0x6d2b79f5) >>> 0;
-      rng[k] = a;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      t ^= t >>> 14;
-      const iz = t & 127;
-      const hz = t >> 7;
-      if ((hz < 0 ? -hz : hz) < zk[iz]!) f[oHeld + k] = sd * (hz * zw[iz]!);
-      else {
-        slow(rng, k, iz, hz, z);
-        f[oHeld + k] = sd * z[0]!;
-      }
+      // The ziggurat (rng.ts): a compare and a multiply for ~99 % of draws, so the call is cheap
+      // where Box-Muller's log, sqrt and cos made this loop the plant mix's largest cost.
+      normal(rng, k, z);
+      f[oHeld + k] = sd * z[0]!;
     }
     if (sd > 0) x += f[oHeld + k]!;
     const lo = f[oMin + k]!;
