@@ -167,10 +167,10 @@ test('quality gates judge every item with a slice (the same items as every step)
 });
 
 test('drives: temperature, wear and vibration in the slice follow the every-step model; speed, current, energy and overload trips unchanged', () => {
-  // Five drives (phases 0-4 of a 100 ms slice) running, reversing, stopping and one jammed into
-  // an overload trip (its conveyor jammed), next to the same line stepped without a slice. What acts within a step
-  // (speed, current, power, energy, the relay) must match bit for bit; the winding temperature
-  // may lag by one slice of its rise: rise x (I/In)^2 x slice / thermalTau.
+  // Five drives (phases 0-4 of a 100 ms slice) running, reversing and stopping, one of them
+  // driving a conveyor that jams into an overload trip, next to the same line stepped without a
+  // slice. What acts within a step (speed, current, power, energy, the relay) must match bit for
+  // bit; the winding temperature may lag by one slice of its rise: rise x (I/In)^2 x slice / thermalTau.
   const drives: ComponentConfig[] = [0, 1, 2, 3, 4].map((k) => ({ id: `m${k}`, type: 'drive', thermalTau: 5, rampUp: 0.5, rampDown: 0.3, overloadTime: 2, wearRate: 0.5 }));
   drives.push({ id: 'c4', type: 'conveyor', length: 2, drive: 'm4' });
   const a = rig({ name: 'steps', dt: 0.001, components: drives });
@@ -203,8 +203,9 @@ test('drives: temperature, wear and vibration in the slice follow the every-step
     trips += a.get('m4.tripped');
   }
   assert.ok(trips > 0, 'the jam tripped m4');
-  // (I/In)^2 stays below the jam's (0.3 + 2.5)^2 + (0.65/1.05)^2: one slice of the rise at that current.
-  const bound = 60 * (2.8 ** 2 + (0.65 / 1.05) ** 2) * (0.1 / 5);
+  // (I/In)^2 = (I0/In)^2 + T^2 stays below (0.65/1.05)^2 + (base 0.3 + jam 2.5 + acceleration 0.5)^2:
+  // one slice of the rise at that current.
+  const bound = 60 * ((0.65 / 1.05) ** 2 + 3.3 ** 2) * (0.1 / 5);
   assert.ok(maxDt > 0 && maxDt < bound, `temperature apart by at most ${maxDt} K (one slice of rise: ${bound} K)`);
   for (let d = 0; d < 5; d++) {
     close(b.get(`m${d}.wear`), a.get(`m${d}.wear`), 0.01, `m${d} wear`);
