@@ -30,6 +30,9 @@ export class MaintenanceEngine {
   readonly #period: Float64Array;
   readonly #next: Float64Array;
   readonly #ring: Float64Array;
+  /** The evaluation's time (s), and the last fit: slope per sample, value at the newest sample. */
+  readonly #t = new Float64Array(1);
+  readonly #fit = new Float64Array(2);
 
   /** @throws TwinloopError SIG_UNKNOWN naming the rule */
   constructor(rules: readonly MaintenanceRule[], resolve: (signal: string) => number) {
@@ -73,52 +76,49 @@ export class MaintenanceEngine {
 
   /** Evaluate at time t (s). Allocation-free. */
   evaluate(v: Float64Array, t: number): void {
+    // Most calls sample nothing: this loop stays small, and the sampling and the regression run
+    // in methods of their own, each optimised on its own work (a double that crosses a call goes
+    // through #t, not an argument, so it is not boxed).
+    this.#t[0] = t;
     for (let k = 0; k < this.rules.length; k++) {
       if (t < this.#next[k]!) continue;
-      this.#next[k] = (this.#next[k] === -Infinity ? t : this.#next[k]!) + this.#period[k]!;
-      const x = v[this.#ids[k]!]!;
-      const size = this.#size[k]!;
-      const base = this.#base[k]!;
-      const pos = this.#pos[k]!;
-      const old = this.#ring[base + pos]!;
-      this.#ring[base + pos] = x;
-      this.#pos[k] = (pos + 1) % size;
-      const filled = (this.#filled[k] = Math.min(size, this.#filled[k]! + 1));
-      const r = this.rules[k]!;
-      if (r.kind === 'count') {
-        this.slope[k] = x;
-        if (filled < size) {
-          this.active[k] = 0;
-          continue;
-        }
-        this.figure[k] = x - old;
-        this.active[k] = x - old > r.max ? 1 : 0;
-        continue;
-      }
-      if (filled < Math.max(4, size * MIN_FILL)) continue;
-      // Least squares over the filled samples, oldest first; x axis in sample periods.
-      const period = this.#period[k]!;
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let sxy = 0;
-      const start = filled < size ? 0 : this.#pos[k]!;
-      for (let j = 0; j < filled; j++) {
-        const y = this.#ring[base + ((start + j) % size)]!;
-        sx += j;
-        sy += y;
-        sxx += j * j;
-        sxy += j * y;
-      }
-      const den = filled * sxx - sx * sx;
-      const b = den !== 0 ? (filled * sxy - sx * sy) / den : 0; // per sample
-      const now = (sy - b * sx) / filled + b * (filled - 1);
-      const perS = b / period;
-      this.slope[k] = perS * 3600;
-      // Condition signals rise toward their limit (temperature, vibration): time = gap / slope.
-      this.figure[k] = Math.max(x, now) >= r.limit ? 0 : perS > 0 ? (r.limit - now) / perS : Infinity;
-      this.active[k] = this.figure[k]! <= r.horizonS ? 1 : 0;
+      this.#sample(v, k);
     }
+  }
+
+  /** Rule k is due at time #t[0]: take its sample and update its figures. */
+  #sample(v: Float64Array, k: number): void {
+    const t = this.#t[0]!;
+    this.#next[k] = (this.#next[k] === -Infinity ? t : this.#next[k]!) + this.#period[k]!;
+    const x = v[this.#ids[k]!]!;
+    const size = this.#size[k]!;
+    const base = this.#base[k]!;
+    const pos = this.#pos[k]!;
+    const old = this.#ring[base + pos]!;
+    this.#ring[base + pos] = x;
+    this.#pos[k] = (pos + 1) % size;
+    const filled = (this.#filled[k] = Math.min(size, this.#filled[k]! + 1));
+    const r = this.rules[k]!;
+    if (r.kind === 'count') {
+      this.slope[k] = x;
+      if (filled < size) {
+        this.active[k] = 0;
+        return;
+      }
+      this.figure[k] = x - old;
+      this.active[k] = x - old > r.max ? 1 : 0;
+      return;
+    }
+    if (filled < Math.max(4, size * MIN_FILL)) return;
+    const fit = this.#fit;
+    leastSquares(this.#ring, base, filled < size ? 0 : this.#pos[k]!, filled, size, fit);
+    const b = fit[0]!; // per sample
+    const now = fit[1]!;
+    const perS = b / this.#period[k]!;
+    this.slope[k] = perS * 3600;
+    // Condition signals rise toward their limit (temperature, vibration): time = gap / slope.
+    this.figure[k] = Math.max(x, now) >= r.limit ? 0 : perS > 0 ? (r.limit - now) / perS : Infinity;
+    this.active[k] = this.figure[k]! <= r.horizonS ? 1 : 0;
   }
 
   /** Operator texts of rule k (allocates: on transitions only). */
@@ -137,4 +137,26 @@ export class MaintenanceEngine {
       cause: `maintenance rule ${r.name}: trend ${this.slope[k]!.toFixed(2)}/h over ${r.windowS} s, forecast within the ${r.horizonS} s horizon`,
     };
   }
+}
+
+/**
+ * Least squares over `filled` samples of a ring (base, size), oldest at `start`, x in sample
+ * periods from 0: out[0] = slope per sample, out[1] = the fitted value at the newest sample.
+ */
+function leastSquares(ring: Float64Array, base: number, start: number, filled: number, size: number, out: Float64Array): void {
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let j = 0; j < filled; j++) {
+    const y = ring[base + ((start + j) % size)]!;
+    sx += j;
+    sy += y;
+    sxx += j * j;
+    sxy += j * y;
+  }
+  const den = filled * sxx - sx * sx;
+  const b = den !== 0 ? (filled * sxy - sx * sy) / den : 0;
+  out[0] = b;
+  out[1] = (sy - b * sx) / filled + b * (filled - 1);
 }

@@ -71,11 +71,14 @@ test('steady evaluation allocates nothing measurable (60 simulated s, 6000 advan
   r.run(60);
   // Up to three rounds, the first under 1 MB passes (as gc-rounds.ts does for the GC counts): on
   // a loaded machine V8 can deliver an optimised loop late, and until then doubles are boxed
-  // (seen once in a full suite run: 14 MB in one round). A quiet round grows ~0.5 MB: ~8 bytes of
-  // short-lived garbage per physics step, which a sampling heap profile (with collected objects)
-  // puts in MaintenanceEngine.evaluate and the rig's own run loop; the compare engine's boxed
-  // doubles (~11 B per step) are gone. The model's step allocates nothing (physics allocation
-  // tests), so the bound stays at 1 MB per simulated minute.
+  // (seen once in a full suite run: 14 MB in one round). A quiet round grows ~0.25 MB: ~4 bytes
+  // of short-lived garbage per physics step in a sampling heap profile (with collected objects):
+  // the time handed to the twin's advance() and its reporters as a double (~16 B per I/O cycle),
+  // and rare paths the demo line runs unoptimised (a sensor's look, a source's placement). The
+  // compare engine's boxed doubles (~11 B per step) and the maintenance rules' sampling and
+  // regression (~3 B per step, run in the interpreter until V8 optimised them) are gone. The
+  // model's step allocates nothing (physics allocation tests), so the bound stays at 1 MB per
+  // simulated minute.
   const grew: number[] = [];
   for (let round = 0; round < 3; round++) {
     const before = process.memoryUsage().heapUsed;
