@@ -129,7 +129,7 @@ export class Conveyors {
       laneCap[l] = lanes[l]!.capacity;
       laneCount[l] = ctx.signal(lanes[l]!.cfg.id, 'items');
     }
-    this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap);
+    this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap, n);
     const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE_SPEED_SIG, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
     this.#dt = ctx.dt;
     this.#onLeave = (c: number): void => this.#leave(c);

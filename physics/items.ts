@@ -91,10 +91,13 @@ export class ItemPool {
   /**
    * Per lane: how far its belt has run since build, m, added by the conveyor step whenever it
    * moves items: a bound on how far any item on it moved since a sensor last looked. With
-   * {@link ItemPool.epoch} it lets item sensors skip the walk over items that cannot have
-   * changed what they see (coverMargin below).
+   * {@link ItemPool.epoch} it lets item sensors and blocked sources skip the walk over items that
+   * cannot have changed what they see (coverMargin below). Kept for belts only, lanes below
+   * {@link ItemPool.belts}: roller conveyors and stations move their items without it.
    */
   readonly travel: Float64Array;
+  /** Lanes below this are belts, whose {@link ItemPool.travel} bounds how far their items moved. */
+  readonly belts: number;
   /** Per lane: counts every change of its items other than belt travel (added, removed, handed over, moved by a re-sync, cleared). */
   readonly epoch: Int32Array;
   /** Conveyor geometry: length (m) and index of the next conveyor (-1: none or a bin). */
@@ -115,10 +118,12 @@ export class ItemPool {
    * @param minItemLength shortest item any source makes, m; bounds how many items fit a conveyor
    * @param values the model's value array, and `countSig` the id of each conveyor's item count in it
    * @param laneCap per lane, a fixed capacity (stations) or 0 (continuous: from length and minItemLength); default all 0
+   * @param belts how many lanes, from the first, are belts (lanes.ts puts them first); default all
    */
-  constructor(convLength: Float64Array, convNext: Int32Array, minItemLength: number, values: Float64Array, countSig: Int32Array, laneCap?: Int32Array) {
+  constructor(convLength: Float64Array, convNext: Int32Array, minItemLength: number, values: Float64Array, countSig: Int32Array, laneCap?: Int32Array, belts?: number) {
     const n = convLength.length;
     this.conveyors = n;
+    this.belts = belts ?? n;
     this.convLength = convLength;
     this.convNext = convNext;
     this.#values = values;

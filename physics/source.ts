@@ -113,8 +113,6 @@ export class Sources {
   /** Geometry of the item being placed: front, length, height (m). */
   readonly #geometry = new Float64Array(4);
   readonly #dt: number;
-  /** Lanes below this are belts (lanes.ts), whose travel the pool keeps. */
-  readonly #belts: number;
   /** Items created by all sources, in an array so snapshots see it. */
   readonly #total = new Int32Array(1);
 
@@ -128,7 +126,6 @@ export class Sources {
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
     this.#dt = ctx.dt;
-    this.#belts = ctx.of('conveyor').length;
     const meanInterval = column(this.#f, C_MEAN_INTERVAL, n), itemLength = column(this.#f, C_ITEM_LENGTH, n), room = column(this.#f, C_ROOM, n);
     const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
     const classFrom = column(this.#i, C_CLASS_FROM, n), classTo = column(this.#i, C_CLASS_TO, n);
@@ -242,7 +239,7 @@ export class Sources {
         // The next interval starts at this placement, so a blocked source never bursts.
         f[C_DUE * n + i] = time + nextExponential(this.#rng, i, f[C_MEAN_INTERVAL * n + i]!);
       }
-    } else if (r >= 0 && c < this.#belts) {
+    } else if (r >= 0 && c < pool.belts) {
       // No room on a belt (its travel is kept; a roller conveyor's is not): look again once the
       // belt may have run the missing distance, less a margin against rounding in the summed travel.
       f[C_REACH * n + i] = pool.travel[c]! + (room - (pool.front[r]! - pool.length[r]!)) - COVER_EPSILON;
