@@ -105,7 +105,7 @@ const C_OL_TIME = 20; // s
 const C_OL_ACC = 21; // state: s spent above pick-up (counts down below it)
 const C_JAM = 22; // fault: pu of torque added (jamTorque while jammed, else 0)
 const C_JAM_TORQUE = 23; // pu
-const C_WEAR_K = 24; // wear per (pu speed x pu torque^2) per step
+const C_WEAR_K = 24; // wear per (pu speed x pu torque^2) per process slice (one step without a slice)
 const C_WEAR_MULT = 25; // fault: wear-rate multiplier, 1 when healthy
 const C_WEAR = 26; // state
 const C_VIB0 = 27; // mm/s per pu speed
@@ -117,7 +117,7 @@ const C_ITEMS_SEEN = 30; // items on the driven conveyors
 const C_P_SEEN = 31; // kW
 const C_I_SEEN = 32; // A
 const C_R2_SEEN = 33; // (I/In)^2
-const C_WINC = 34; // wear added per step
+const C_WINC = 34; // wear added per process slice
 const F_COLS = 35;
 
 // Int32 columns.
