@@ -122,7 +122,7 @@ function classifierKernel(
     }
     if (ep !== ii[oEpochAt + i] || !(run < f[oReach + i]!)) {
       // C_POSITION is column 0 of f.
-      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, c, f, i, f, oReach + i);
+      const s = cover(ring, slots, itemF, pool.offset, conveyors, cap, convNext, convLength, c, f, i, f, oReach + i);
       f[oSeen + i] = s >= 0 ? itemF[oHeight + s]! : 0;
       f[oReach + i] += run - COVER_EPSILON;
       ii[oEpochAt + i] = ep;

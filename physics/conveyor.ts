@@ -197,6 +197,8 @@ export class Conveyors {
     const nc = this.#i[C_NEXT_CONV * n + c]!;
     const bin = this.#i[C_NEXT_BIN * n + c]!;
     const gated = this.#i[C_NEXT_GATED * n + c]!;
+    // Positions are written below (held at the end, or carried over to the next belt).
+    pool.normalize(c);
     while (pool.count[c]! > 0) {
       const s = pool.at(c, 0);
       const x = front[s]!;
@@ -260,6 +262,7 @@ function conveyorKernel(
   const ring = pool.ring;
   const slots = pool.slots;
   const travel = pool.travel;
+  const offset = pool.offset;
   const oPerHz = C_PER_HZ * n;
   const oLength = C_LENGTH * n;
   const oSig = C_SIG * n;
@@ -292,13 +295,25 @@ function conveyorKernel(
     const start = ring[oStart + c]!;
     const cap = ring[oCap + c]!;
     const head = ring[oHead + c]!;
+    const h = slots[start + head]!;
     if (nc >= 0 && ring[oCount + nc]! > 0) {
       const r = pool.rearmost(nc);
-      limit = len + itemF[r]! - itemF[oItemLength + r]!;
-    } else if (ii[oNextGated + c]! >= 0 && !pool.accepts(ii[oNextGated + c]!, slots[start + head]!)) {
+      limit = len + (itemF[r]! + offset[nc]!) - itemF[oItemLength + r]!;
+    } else if (ii[oNextGated + c]! >= 0 && !pool.accepts(ii[oNextGated + c]!, h)) {
       // A station or roller conveyor that cannot take the item holds it at the end.
       limit = len;
     }
+    const off = offset[c]!;
+    if (itemF[h]! + off + dx <= limit) {
+      // The front-most item runs free, so every item behind it moves as far (none was in the
+      // way of the one behind it, and none is now): one add for the lane (ItemPool.offset).
+      const moved = off + dx;
+      offset[c] = moved;
+      if (itemF[h]! + moved > len) leave(c);
+      continue;
+    }
+    // Held back: item by item, each stopping where the one ahead of it ends.
+    if (off !== 0) pool.normalize(c);
     let j = head;
     // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
     for (let k = 0; k < cnt; k++) {
@@ -312,6 +327,6 @@ function conveyorKernel(
       limit = x - itemF[oItemLength + s]!;
       if (++j === cap) j = 0;
     }
-    if (itemF[slots[start + head]!]! > len) leave(c);
+    if (itemF[h]! > len) leave(c);
   }
 }

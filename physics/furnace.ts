@@ -273,10 +273,11 @@ function furnaceHeatItems(n: number, f: Float64Array, ii: Int32Array, pool: Item
     const dt = f[C_DT * n + k]!;
     const start = ring[START * conv + c]!;
     const ringCap = ring[CAP * conv + c]!;
+    const off = pool.offset[c]!;
     let j = ring[HEAD * conv + c]!;
     for (let m = 0; m < count; m++) {
       const s = slots[start + j]!;
-      const centre = itemF[s]! - 0.5 * itemF[LENGTH * cap + s]!;
+      const centre = itemF[s]! + off - 0.5 * itemF[LENGTH * cap + s]!;
       if (++j === ringCap) j = 0;
       // Front-most first: centres only decrease.
       if (centre < lo) break;

@@ -87,7 +87,7 @@ export class ItemMimic {
         continue;
       }
       const c = pool.conveyor[s]!;
-      const along = pool.front[s]! - pool.length[s]! / 2;
+      const along = pool.frontOf(c, s) - pool.length[s]! / 2;
       values[this.#alive[s]!] = 1;
       values[this.#x[s]!] = this.#x0[c]! + this.#dx[c]! * along;
       values[this.#y[s]!] = this.#y0[c]! + this.#dy[c]! * along;

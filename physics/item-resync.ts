@@ -21,6 +21,8 @@ export const ALIGN_PLACED = 2;
 export function alignItemOnConveyor(pool: ItemPool, c: number, front: number, captureM: number, geometry: Float64Array, cls: number): number {
   const count = pool.count[c]!;
   const len = pool.convLength[c]!;
+  // Positions are read and may be written here: as plain fronts (ItemPool.offset).
+  pool.normalize(c);
   let best = -1;
   let bestD = Infinity;
   for (let k = 0; k < count; k++) {

@@ -45,7 +45,10 @@ export function ringCapacity(length: number, minItemLength: number): number {
   return Number.isFinite(minItemLength) ? Math.floor(length / minItemLength) + 2 : 1;
 }
 
-/** Item slots and per-conveyor ordering. Positions are of the item's front, m from its conveyor's start. */
+/**
+ * Item slots and per-conveyor ordering. Positions are of the item's front, m from its
+ * conveyor's start: the FRONT column plus the lane's {@link ItemPool.offset} (see there on why).
+ */
 export class ItemPool {
   /** Number of item slots. */
   readonly capacity: number;
@@ -53,7 +56,10 @@ export class ItemPool {
   readonly conveyors: number;
   /** Item fields FRONT, LENGTH, HEIGHT as columns; step loops index `col * capacity + slot`. */
   readonly f: Float64Array;
-  /** Front of the item, m from the start of its conveyor (column view of `f`). */
+  /**
+   * Front of the item less its lane's {@link ItemPool.offset}, m (column view of `f`): the front
+   * itself is `front[s] + offset[conveyor[s]]`. Read through {@link ItemPool.frontOf} off the step loops.
+   */
   readonly front: Float64Array;
   /** Extent along the belt, m. */
   readonly length: Float64Array;
@@ -98,6 +104,19 @@ export class ItemPool {
   readonly travel: Float64Array;
   /** Lanes below this are belts, whose {@link ItemPool.travel} bounds how far their items moved. */
   readonly belts: number;
+  /**
+   * Per lane: how far all its items moved together since their FRONT entries were last written,
+   * m; an item's front is FRONT + offset. A belt whose front-most item runs free moves every item
+   * by the same distance, so its step adds that distance here once instead of to each item
+   * (conveyor.ts). A step that holds an item back, every write of a position (an item added,
+   * handed over, held at the end, re-synced) and a pusher's divert first fold the offset into the
+   * items ({@link ItemPool.normalize}), which leaves every front where it was, bit for bit. So a
+   * position is written exactly (an item held at the end is at the length itself), and only free
+   * runs round differently from adding each step to each item (by ~1e-16 m; a crossing that lands
+   * on an exact edge, such as a source's room, may fall one step apart). Always 0 on roller
+   * conveyors and stations, which move their items themselves.
+   */
+  readonly offset: Float64Array;
   /** Per lane: counts every change of its items other than belt travel (added, removed, handed over, moved by a re-sync, cleared). */
   readonly epoch: Int32Array;
   /** Conveyor geometry: length (m) and index of the next conveyor (-1: none or a bin). */
@@ -130,6 +149,7 @@ export class ItemPool {
     this.#countSig = countSig;
     this.ring = new Int32Array(RING_COLS * n);
     this.travel = new Float64Array(n);
+    this.offset = new Float64Array(n);
     this.epoch = new Int32Array(n);
     const ringStart = column(this.ring, START, n);
     const ringCap = column(this.ring, CAP, n);
@@ -171,7 +191,7 @@ export class ItemPool {
 
   /** Every typed array of the pool, for snapshots. */
   state(): (Float64Array | Int32Array | Uint8Array)[] {
-    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open, this.travel, this.epoch];
+    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open, this.travel, this.epoch, this.offset];
   }
 
   /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
@@ -186,6 +206,7 @@ export class ItemPool {
     const n = this.conveyors;
     this.ring.fill(0, HEAD * n, (COUNT + 1) * n);
     this.open.fill(1);
+    this.offset.fill(0);
     for (let c = 0; c < n; c++) {
       this.#values[this.#countSig[c]!] = 0;
       this.touch(c);
@@ -200,6 +221,31 @@ export class ItemPool {
     let j = ring[HEAD * n + c]! + k;
     if (j >= cap) j -= cap;
     return this.slots[ring[START * n + c]! + j]!;
+  }
+
+  /** Front of item slot s on lane c, m from the lane's start. */
+  frontOf(c: number, s: number): number {
+    return this.f[s]! + this.offset[c]!;
+  }
+
+  /**
+   * Fold lane c's offset into its items' FRONT entries: each becomes the front it stood for
+   * (the same sum its readers compute, so no front moves), and the offset 0.
+   */
+  normalize(c: number): void {
+    const off = this.offset[c]!;
+    if (off === 0) return;
+    const n = this.conveyors;
+    const ring = this.ring;
+    const count = ring[COUNT * n + c]!;
+    const start = ring[START * n + c]!;
+    const cap = ring[CAP * n + c]!;
+    let j = ring[HEAD * n + c]!;
+    for (let k = 0; k < count; k++) {
+      this.f[this.slots[start + j]!] += off;
+      if (++j === cap) j = 0;
+    }
+    this.offset[c] = 0;
   }
 
   /** Slot id of the rear-most item of conveyor c, or -1 when it is empty. */
@@ -218,6 +264,7 @@ export class ItemPool {
     const n = this.conveyors;
     const meta = this.#meta;
     if (meta[0] === 0 || this.ring[COUNT * n + c]! === this.ring[CAP * n + c]!) return -1;
+    this.normalize(c);
     const s = this.#free[--meta[0]!]!;
     const cap = this.capacity;
     this.f[FRONT * cap + s] = geometry[gi]!;
@@ -243,6 +290,8 @@ export class ItemPool {
   transferFront(c: number, to: number): boolean {
     const n = this.conveyors;
     if (this.ring[COUNT * n + to]! === this.ring[CAP * n + to]!) return false;
+    this.normalize(c);
+    this.normalize(to);
     const s = this.at(c, 0);
     this.#popFront(c);
     this.f[FRONT * this.capacity + s] -= this.convLength[c]!;
@@ -295,7 +344,7 @@ export class ItemPool {
     if (this.laneKind[to] === LANE_STATION || count === 0) return true;
     const r = this.rearmost(to);
     const cap = this.capacity;
-    return this.f[r]! - this.f[LENGTH * cap + r]! >= this.f[LENGTH * cap + s]!;
+    return this.f[r]! + this.offset[to]! - this.f[LENGTH * cap + r]! >= this.f[LENGTH * cap + s]!;
   }
 
   /**
@@ -305,6 +354,7 @@ export class ItemPool {
   handOver(from: number, to: number): void {
     const s = this.at(from, 0);
     this.#popFront(from);
+    this.normalize(to);
     const cap = this.capacity;
     this.f[FRONT * cap + s] = this.laneKind[to] === LANE_STATION ? 0 : this.f[LENGTH * cap + s]!;
     this.#pushBack(to, s);
@@ -316,7 +366,7 @@ export class ItemPool {
    */
   coverAt(c: number, x: number): number {
     this.#probe[0] = x;
-    return coverMargin(this.ring, this.slots, this.f, this.conveyors, this.capacity, this.convNext, this.convLength, c, this.#probe, 0, this.#probe, 1);
+    return coverMargin(this.ring, this.slots, this.f, this.offset, this.conveyors, this.capacity, this.convNext, this.convLength, c, this.#probe, 0, this.#probe, 1);
   }
 
   #pushBack(c: number, s: number): void {
@@ -373,6 +423,7 @@ export function coverMargin(
   ring: Int32Array,
   slots: Int32Array,
   f: Float64Array,
+  offset: Float64Array,
   n: number,
   cap: number,
   convNext: Int32Array,
@@ -390,10 +441,11 @@ export function coverMargin(
   if (count > 0) {
     const start = ring[START * n + c]!;
     const ringCap = ring[CAP * n + c]!;
+    const off = offset[c]!;
     let j = ring[HEAD * n + c]!;
     for (let k = 0; k < count; k++) {
       const s = slots[start + j]!;
-      const front = f[s]!;
+      const front = f[s]! + off;
       // Front-most first: the first front behind x is the nearest one.
       if (front < x) {
         if (x - front < margin) margin = x - front;
@@ -415,7 +467,7 @@ export function coverMargin(
       const ringCap = ring[CAP * n + nc]!;
       if (j >= ringCap) j -= ringCap;
       const r = slots[ring[START * n + nc]! + j]!;
-      const hang = f[r]! - f[LENGTH * cap + r]! + convLength[c]!;
+      const hang = f[r]! + offset[nc]! - f[LENGTH * cap + r]! + convLength[c]!;
       if (hang <= x) {
         if (found < 0) found = r;
         if (x - hang < margin) margin = x - hang;
@@ -440,6 +492,7 @@ export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: nu
   if (count === 0) return 0;
   const x = xs[xi]!;
   const slots = pool.slots, f = pool.f, serial = pool.serial;
+  const off = pool.offset[c]!;
   const oLen = LENGTH * pool.capacity;
   const start = ring[START * n + c]!;
   const ringCap = ring[CAP * n + c]!;
@@ -449,7 +502,7 @@ export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: nu
   // Skip the items whose centre is still short of the point.
   for (; k >= 0; k--) {
     const s = slots[start + j]!;
-    if (f[s]! - 0.5 * f[oLen + s]! >= x) break;
+    if (f[s]! + off - 0.5 * f[oLen + s]! >= x) break;
     if (--j < 0) j = ringCap - 1;
   }
   // Then the run of unseen ones, rear to front; written back front-most first.

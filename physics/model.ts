@@ -652,7 +652,7 @@ export class Model {
         const q = pool.quality[s];
         out.push({
           conveyor: this.#laneIds[c]!,
-          front: pool.front[s]!,
+          front: pool.frontOf(c, s),
           length: pool.length[s]!,
           height: pool.height[s]!,
           className: this.#classNames[pool.cls[s]!] ?? '',

@@ -115,7 +115,7 @@ function photoeyeKernel(
     }
     // C_SIG (ii) and what the eye saw (cache) are column 0 of their buffers.
     if (ep !== ii[oEpochAt + e] || !(run < cache[oReach + e]!)) {
-      const s = cover(ring, slots, itemF, conveyors, cap, convNext, convLength, c, position, e, cache, oReach + e);
+      const s = cover(ring, slots, itemF, pool.offset, conveyors, cap, convNext, convLength, c, position, e, cache, oReach + e);
       cache[e] = s >= 0 ? 1 : 0;
       cache[oReach + e] += run - COVER_EPSILON;
       ii[oEpochAt + e] = ep;

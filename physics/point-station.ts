@@ -152,7 +152,7 @@ function pointStationKernel(
     const c = ii[C_CONV * n + k]!;
     let working = on && !whileCovered;
     if (on && pool.count[c]! > 0) {
-      if (whileCovered && cover(ring, slots, itemF, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k, margin, 0) >= 0) working = true;
+      if (whileCovered && cover(ring, slots, itemF, pool.offset, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k, margin, 0) >= 0) working = true;
       const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
       for (let q = 0; q < m; q++) {
         const s = seen[q]!;

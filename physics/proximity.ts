@@ -100,7 +100,7 @@ const LAYOUT = { C_LO, C_HI, C_SEEN, C_REACH, C_SIG, C_CONV, C_CLASS, C_EPOCH_AT
  * lo, a seen item's rear passing hi); otherwise it writes what it saw then.
  */
 function proximityKernel(n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array): void {
-  const ring = pool.ring, slots = pool.slots, itemF = pool.f, cls = pool.cls, travel = pool.travel, epoch = pool.epoch;
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, cls = pool.cls, travel = pool.travel, epoch = pool.epoch, offset = pool.offset;
   const conv = pool.conveyors, cap = pool.capacity;
   const oLo = C_LO * n, oHi = C_HI * n, oSig = C_SIG * n, oConv = C_CONV * n, oClass = C_CLASS * n;
   const oSeen = C_SEEN * n, oReach = C_REACH * n, oEpochAt = C_EPOCH_AT * n;
@@ -117,11 +117,12 @@ function proximityKernel(n: number, f: Float64Array, ii: Int32Array, pool: ItemP
       const count = ring[oCount + c]!;
       const start = ring[oStart + c]!;
       const ringCap = ring[oCap + c]!;
+      const off = offset[c]!;
       let j = ring[oHead + c]!;
       for (let m = 0; m < count; m++) {
         const s = slots[start + j]!;
         if (++j === ringCap) j = 0;
-        const front = itemF[s]!;
+        const front = itemF[s]! + off;
         // Front-most first: the first front behind the range is the nearest to reach it.
         if (front < lo) {
           if (lo - front < margin) margin = lo - front;

@@ -145,12 +145,15 @@ export class Pushers {
     const pool = this.#pool;
     const front = pool.front, length = pool.length;
     const c = this.#i[C_CONVEYOR * n + p]!;
+    // Removing items from the middle: the lanes' positions as plain fronts (ItemPool.offset).
+    pool.normalize(c);
     const bin = this.#i[C_BIN * n + p]!;
     const lo = this.#f[C_LO * n + p]!;
     const hi = this.#f[C_HI * n + p]!;
     // An item handed over to the next conveyor can still have its centre on this one.
     const nc = pool.convNext[c]!;
     if (nc >= 0 && pool.count[nc]! > 0) {
+      pool.normalize(nc);
       const k = pool.count[nc]! - 1;
       const r = pool.at(nc, k);
       const centre = front[r]! - 0.5 * length[r]! + pool.convLength[c]!;

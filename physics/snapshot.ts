@@ -17,8 +17,10 @@ const MAGIC = 0x4e534c54; // 'TLSN' little-endian
  * "version 1, expected 2"), not restored into the wrong signals.
  * 3: sources keep where their lane must have run before they look for room again (two more
  * state columns), so a version-2 snapshot is refused by its version rather than by its sizes.
+ * 4: item fronts are kept relative to a per-lane offset (items.ts ItemPool.offset, one more
+ * array): a version-3 snapshot's fronts would be read without it.
  */
-const VERSION = 3;
+const VERSION = 4;
 
 function align8(n: number): number {
   return (n + 7) & ~7;

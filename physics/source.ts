@@ -218,7 +218,7 @@ export class Sources {
     let blocked = 1;
     const room = f[C_ROOM * n + i]!;
     // A gated lane (a roller conveyor's first zone) may be closed even with room on it.
-    if (pool.open[c] === 1 && (r < 0 || pool.front[r]! - pool.length[r]! >= room)) {
+    if (pool.open[c] === 1 && (r < 0 || pool.frontOf(c, r) - pool.length[r]! >= room)) {
       const u = nextUniform(this.#rng, i);
       const to = ii[C_CLASS_TO * n + i]!;
       // The last class also takes u at or above a cumulative sum a rounding short of 1.
@@ -242,7 +242,7 @@ export class Sources {
     } else if (r >= 0 && c < pool.belts) {
       // No room on a belt (its travel is kept; a roller conveyor's is not): look again once the
       // belt may have run the missing distance, less a margin against rounding in the summed travel.
-      f[C_REACH * n + i] = pool.travel[c]! + (room - (pool.front[r]! - pool.length[r]!)) - COVER_EPSILON;
+      f[C_REACH * n + i] = pool.travel[c]! + (room - (pool.frontOf(c, r) - pool.length[r]!)) - COVER_EPSILON;
       ii[C_EPOCH_AT * n + i] = pool.epoch[c]!;
     }
     values[ii[C_SIG * n + i]! + BLOCKED] = blocked;

@@ -122,6 +122,56 @@ test('items are counted into the bin when their front passes the end', () => {
   assert.is(r.get('k.wrong'), 0);
 });
 
+test('a free belt moves its items together: each front advances by v dt per step, spacing kept exactly', () => {
+  // The belt adds each step's run to one lane offset instead of to every item (items.ts
+  // ItemPool.offset): fronts must still advance by v dt per step, and the distances between
+  // items, which no step changes, stay exactly what they were.
+  const r = rig(twoBelts({ rate: 5, minGap: 0.1 }));
+  start(r, ['m1', 'm2']);
+  runUntil(r, () => r.get('a.items') >= 3, 60_000);
+  const onA = (): number[] => r.model.inspectItems().filter((i) => i.conveyor === 'a').map((i) => i.front);
+  const first = onA();
+  const gaps = first.slice(1).map((x, k) => first[k]! - x);
+  let prev = first;
+  for (let k = 0; k < 200; k++) {
+    r.run(1);
+    const now = onA();
+    if (now.length !== prev.length) break;
+    for (let j = 0; j < now.length; j++) assert.ok(Math.abs(now[j]! - prev[j]! - 0.0005) < 1e-12, `item ${j} moved ${now[j]! - prev[j]!} m`);
+    prev = now;
+  }
+  const last = onA().slice(0, first.length);
+  last.slice(1).forEach((x, k) => assert.ok(Math.abs(last[k]! - x - gaps[k]!) < 1e-12, `gap ${k}: ${last[k]! - x} vs ${gaps[k]}`));
+});
+
+test('an item held at the end of a belt stands at the belt length exactly: a photo-eye there sees it', () => {
+  // The machine takes the first item and works on it for 100 s; the next item on the belt is
+  // held with its front at the end, written as the length itself (never as an offset sum that
+  // could round a hair short of it), so an eye at exactly 2 m is blocked the whole time.
+  const line: LineFile = {
+    name: 'held',
+    dt: 0.001,
+    seed: 3,
+    components: [
+      { id: 'm1', type: 'drive', ...INSTANT },
+      { id: 'a', type: 'conveyor', length: 2, beltSpeed: 0.5, drive: 'm1', next: 'mc' },
+      { id: 's', type: 'source', conveyor: 'a', rate: 5, minGap: 0.1, itemLength: 0.2 },
+      { id: 'mc', type: 'machine', cycleTime: 100 },
+      { id: 'pe', type: 'photoeye', conveyor: 'a', position: 2 },
+    ],
+  };
+  const r = rig(line);
+  start(r, ['m1']);
+  runUntil(r, () => r.get('mc.items') === 1, 60_000);
+  runUntil(r, () => r.model.inspectItems().some((i) => i.conveyor === 'a' && i.front === 2), 10_000);
+  for (let k = 0; k < 2_000; k++) {
+    r.run(1);
+    const held = r.model.inspectItems().filter((i) => i.conveyor === 'a')[0]!;
+    assert.is(held.front, 2);
+    assert.is(r.get('pe.blocked'), 1);
+  }
+});
+
 test('a conveyor without next drops items and counts them', () => {
   const line: LineFile = {
     name: 'drop',

@@ -71,15 +71,15 @@ test('a snapshot of another line is refused; the model is unchanged', () => {
   assert.is(a.model.tick, 1000);
 });
 
-test('a snapshot of an older format (version 1: signals in file order; 2: no source look-ahead) is refused by its version', () => {
+test('a snapshot of an older format (version 1: signals in file order; 2: no source look-ahead; 3: no item offsets) is refused by its version', () => {
   const a = rig(furnace);
   a.run(10);
   const old = a.model.snapshot();
   // Same arrays, same sizes: only the version says the value array is in another order.
   const before = hashValues(a.values);
-  for (const version of [1, 2]) {
+  for (const version of [1, 2, 3]) {
     new DataView(old.buffer, old.byteOffset).setUint32(4, version, true);
-    assert.throws(() => a.model.restore(old), (e: unknown) => isTwinloopError(e, 'SNAPSHOT_INVALID') && new RegExp(`version ${version}, expected 3`).test((e as Error).message));
+    assert.throws(() => a.model.restore(old), (e: unknown) => isTwinloopError(e, 'SNAPSHOT_INVALID') && new RegExp(`version ${version}, expected 4`).test((e as Error).message));
     assert.is(hashValues(a.values), before);
   }
 });
