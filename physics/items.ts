@@ -484,11 +484,15 @@ export function coverMargin(
  * slots into `out` front-most first and returns how many. Walks from the rear-most item forward,
  * so it costs the items short of the point plus the new ones, not every item already past it.
  * Relies on serials increasing from front to rear (items enter lanes only at the rear).
+ * Also writes into `margin[mi]` how far the lane may run before another item's centre reaches
+ * the point (m; Infinity when none is short of it): as {@link coverMargin}, for a caller that
+ * looks again only then or when the lane's epoch moves.
  */
-export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: number, last: number, out: Int32Array): number {
+export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: number, last: number, out: Int32Array, margin: Float64Array, mi: number): number {
   const n = pool.conveyors;
   const ring = pool.ring;
   const count = ring[COUNT * n + c]!;
+  margin[mi] = Infinity;
   if (count === 0) return 0;
   const x = xs[xi]!;
   const slots = pool.slots, f = pool.f, serial = pool.serial;
@@ -499,12 +503,16 @@ export function reachedSince(pool: ItemPool, c: number, xs: Float64Array, xi: nu
   let j = ring[HEAD * n + c]! + count - 1;
   if (j >= ringCap) j -= ringCap;
   let k = count - 1;
-  // Skip the items whose centre is still short of the point.
+  // Skip the items whose centre is still short of the point; the last one skipped is the nearest.
+  let near = Infinity;
   for (; k >= 0; k--) {
     const s = slots[start + j]!;
-    if (f[s]! + off - 0.5 * f[oLen + s]! >= x) break;
+    const centre = f[s]! + off - 0.5 * f[oLen + s]!;
+    if (centre >= x) break;
+    near = x - centre;
     if (--j < 0) j = ringCap - 1;
   }
+  margin[mi] = near;
   // Then the run of unseen ones, rear to front; written back front-most first.
   let m = 0;
   for (; k >= 0; k--) {

@@ -153,7 +153,7 @@ function pointStationKernel(
     let working = on && !whileCovered;
     if (on && pool.count[c]! > 0) {
       if (whileCovered && cover(ring, slots, itemF, pool.offset, lanes, cap, pool.convNext, pool.convLength, c, f, C_POS * n + k, margin, 0) >= 0) working = true;
-      const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen);
+      const m = reached(pool, c, f, C_POS * n + k, ii[C_LAST * n + k]!, seen, margin, 0);
       for (let q = 0; q < m; q++) {
         const s = seen[q]!;
         ii[C_LAST * n + k] = serial[s]!;

@@ -18,7 +18,8 @@ const MAGIC = 0x4e534c54; // 'TLSN' little-endian
  * 3: sources keep where their lane must have run before they look for room again (two more
  * state columns), so a version-2 snapshot is refused by its version rather than by its sizes.
  * 4: item fronts are kept relative to a per-lane offset (items.ts ItemPool.offset, one more
- * array): a version-3 snapshot's fronts would be read without it.
+ * array), and quality gates keep where their lane must have run before they look again (two more
+ * state columns): a version-3 snapshot's fronts would be read without the offset.
  */
 const VERSION = 4;
 

@@ -4,6 +4,7 @@
 import { phaseFrom } from './time-slice.ts';
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readNumber } from './component.ts';
+import type { KernelSlot } from './kernel.ts';
 
 /** Water: density kg/m³, gravity m/s²; pressure of a column h (m) in bar is h x RHO_G_BAR. */
 export const RHO = 1000;
@@ -88,6 +89,7 @@ export class Tanks {
       f[C_L0 * n + k] = Math.min(num('initialLevel'), h);
       this.#sig[k] = ctx.signal(cfg.id, 'level');
     }
+    this.#kernel = ctx.kernel(tankKernel, LAYOUT, n, this.#m, f, this.#sig, this.inflow, this.outflow, ctx.values, this.#dt);
   }
 
   /** Signal id of tank k's level. */
@@ -108,48 +110,82 @@ export class Tanks {
     return [this.#f, this.inflow, this.outflow];
   }
 
+  readonly #kernel: KernelSlot<[k0: number, k1: number]>;
+
   /**
    * Tanks of this tick's phase: level += (sum of Q_in - sum of Q_out) dt / area, clamped to
-   * [0, height]; what passes the rim is spilled.
+   * [0, height]; what passes the rim is spilled. On the model's own compiled kernel once it has
+   * one (kernel.ts); `values` is the model's array the kernel was built on.
    */
   step(values: Float64Array, tick: number): void {
     const n = this.n;
-    const f = this.#f;
-    const dt = this.#dt;
+    if (n === 0) return;
     const m = this.#m;
-    const inflow = this.inflow;
-    const outflow = this.outflow;
-    const to = phaseFrom(n, m, (tick % m) + 1);
-    for (let k = phaseFrom(n, m, tick % m); k < to; k++) {
-      let l = f[C_LEVEL * n + k]! + (inflow[k]! - outflow[k]!) * dt * f[C_INV_AREA * n + k]!;
-      const h = f[C_HEIGHT * n + k]!;
-      if (l > h) {
-        f[C_SPILL * n + k] += (l - h) * f[C_AREA * n + k]!;
-        l = h;
-      } else if (l < 0) l = 0;
-      f[C_LEVEL * n + k] = l;
-      this.#writeOne(values, k, m);
-      inflow[k] = 0;
-      outflow[k] = 0;
-    }
+    const phase = tick % m;
+    const k0 = phaseFrom(n, m, phase);
+    const k1 = phaseFrom(n, m, phase + 1);
+    const own = this.#kernel.own;
+    if (own !== null) own(k0, k1);
+    else tankKernel(n, m, this.#f, this.#sig, this.inflow, this.outflow, values, this.#dt, k0, k1);
   }
 
   #write(values: Float64Array): void {
-    for (let k = 0; k < this.n; k++) this.#writeOne(values, k, 1);
-  }
-
-  /** Tank k's signals; its in/outflow sums stand for `steps` steps. Integers only cross this call (see PhasePower). */
-  #writeOne(values: Float64Array, k: number, steps: number): void {
     const n = this.n;
     const f = this.#f;
-    const b = this.#sig[k]!;
-    const l = f[C_LEVEL * n + k]!;
+    for (let k = 0; k < n; k++) {
+      const b = this.#sig[k]!;
+      const l = f[C_LEVEL * n + k]!;
+      values[b + LEVEL] = l;
+      values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
+      values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
+      values[b + VOLUME] = l * f[C_AREA * n + k]!;
+      values[b + INFLOW] = this.inflow[k]! * 3600;
+      values[b + OUTFLOW] = this.outflow[k]! * 3600;
+      values[b + OVERFLOW] = f[C_SPILL * n + k]!;
+    }
+  }
+}
+
+/** Offsets the tank kernel needs (it cannot see this module's constants). */
+const LAYOUT = { C_AREA, C_HEIGHT, C_HIGH, C_INV_AREA, C_LEVEL, C_LOW, C_SPILL, HIGH, INFLOW, LEVEL, LOW, OUTFLOW, OVERFLOW, VOLUME };
+
+/**
+ * The tanks' step over the block k0 .. k1 - 1 of this tick's phase: the model's shared code, or
+ * its own compiled copy (specialize(), kernel.ts). Their in/outflow sums stand for m steps.
+ */
+function tankKernel(
+  n: number,
+  m: number,
+  f: Float64Array,
+  sig: Int32Array,
+  inflow: Float64Array,
+  outflow: Float64Array,
+  values: Float64Array,
+  dt: number,
+  k0: number,
+  k1: number,
+): void {
+  const oLevel = C_LEVEL * n, oInvArea = C_INV_AREA * n, oArea = C_AREA * n, oHeight = C_HEIGHT * n;
+  const oHigh = C_HIGH * n, oLow = C_LOW * n, oSpill = C_SPILL * n;
+  for (let k = k0; k < k1; k++) {
+    const qin = inflow[k]!;
+    const qout = outflow[k]!;
+    let l = f[oLevel + k]! + (qin - qout) * dt * f[oInvArea + k]!;
+    const h = f[oHeight + k]!;
+    if (l > h) {
+      f[oSpill + k] += (l - h) * f[oArea + k]!;
+      l = h;
+    } else if (l < 0) l = 0;
+    f[oLevel + k] = l;
+    const b = sig[k]!;
     values[b + LEVEL] = l;
-    values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
-    values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
-    values[b + VOLUME] = l * f[C_AREA * n + k]!;
-    values[b + INFLOW] = (this.inflow[k]! / steps) * 3600;
-    values[b + OUTFLOW] = (this.outflow[k]! / steps) * 3600;
-    values[b + OVERFLOW] = f[C_SPILL * n + k]!;
+    values[b + HIGH] = l >= f[oHigh + k]! ? 1 : 0;
+    values[b + LOW] = l <= f[oLow + k]! ? 1 : 0;
+    values[b + VOLUME] = l * f[oArea + k]!;
+    values[b + INFLOW] = (qin / m) * 3600;
+    values[b + OUTFLOW] = (qout / m) * 3600;
+    values[b + OVERFLOW] = f[oSpill + k]!;
+    inflow[k] = 0;
+    outflow[k] = 0;
   }
 }

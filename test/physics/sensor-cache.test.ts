@@ -4,7 +4,8 @@
 // would: items entering, leaving, diverted, handed over and hanging back across a belt end,
 // accumulating behind a stopped belt, jams, slip, re-sync moves, snapshot/restore and reset,
 // on the model's shared code and on its own compiled kernels. Sources skip their look for room
-// the same way (source.ts): a blocked source must never stay blocked once its belt has room.
+// the same way (source.ts): a blocked source must never stay blocked once its belt has room. So
+// do quality gates (quality.ts): an item whose centre has reached a gate must have been judged.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,6 +45,7 @@ function watchedLine(): LineFile {
     { id: 'px2', type: 'proximity', conveyor: 'c1', position: 2, range: 0.05 },
     { id: 'px3', type: 'proximity', conveyor: 'c2', position: 1.9, range: 0 },
     { id: 'pu1', type: 'pusher', conveyor: 'c1', position: 2.2, width: 0.3, extendTime: 0.2, retractTime: 0.2, bin: 'bPush' },
+    { id: 'q1', type: 'quality', conveyor: 'c1', position: 1.6, attribute: 'height', min: 0.1 },
   ];
   return { name: 'watched', dt: 0.001, seed: 7, components };
 }
@@ -113,6 +115,13 @@ interface Counts {
   hangs: number;
   /** Steps that ended with a source blocked for room. */
   blocked?: number;
+  /** Item-steps with an item's centre at or past a quality gate (each must have been judged). */
+  judged?: number;
+}
+
+/** Quality gates of the line on belts: conveyor and position. */
+function gatesOf(line: LineFile): { id: string; conveyor: string; position: number }[] {
+  return line.components.flatMap((cfg) => (cfg.type === 'quality' ? [{ id: cfg.id, conveyor: cfg['conveyor'] as string, position: cfg['position'] as number }] : []));
 }
 
 /** Sources of the line on belts, with the room each needs behind the last item (itemLength + minGap). */
@@ -127,6 +136,7 @@ function sourcesOf(line: LineFile): { id: string; conveyor: string; room: number
 function check(r: Rig, line: LineFile, steps: number, each: (k: number) => void, counts: Counts): void {
   const sensors = sensorsOf(line);
   const sources = sourcesOf(line);
+  const gates = gatesOf(line);
   const prev = new Map<string, string>();
   for (let k = 0; k < steps; k++) {
     each(k);
@@ -140,6 +150,14 @@ function check(r: Rig, line: LineFile, steps: number, each: (k: number) => void,
       for (const it of items) if (it.conveyor === s.conveyor && it.front - it.length < rear) rear = it.front - it.length;
       if (!(rear < s.room)) assert.unreachable(`tick ${r.model.tick}: ${s.id} reports blocked, but its belt has room (last rear at ${rear} m, needs ${s.room} m)`);
       counts.blocked = (counts.blocked ?? 0) + 1;
+    }
+    // No process slice here: a gate looks every step, so every item whose centre has reached it is judged.
+    for (const g of gates) {
+      for (const it of items) {
+        if (it.conveyor !== g.conveyor || it.front - it.length / 2 < g.position) continue;
+        if (it.quality === 'unknown') assert.unreachable(`tick ${r.model.tick}: ${g.id} has not judged the item with its centre at ${it.front - it.length / 2} m`);
+        counts.judged = (counts.judged ?? 0) + 1;
+      }
     }
     for (const w of sensors) {
       const got = reported(r, w);
@@ -189,6 +207,7 @@ for (const compiled of [false, true]) {
     assert.ok(counts.changes > 200, `${counts.changes} sensor changes`);
     assert.ok(counts.hangs > 100, `${counts.hangs} sensor-steps covered from the next belt`);
     assert.ok((counts.blocked ?? 0) > 1000, `${counts.blocked} steps with the source blocked`);
+    assert.ok((counts.judged ?? 0) > 10_000, `${counts.judged} item-steps past the quality gate`);
   });
 
   test(`sensors match the items after snapshot/restore and reset (${path})`, () => {
