@@ -142,8 +142,7 @@ export class Furnaces {
     this.#pool = pool;
     this.#values = ctx.values;
     this.#dtHours = dt / 3600;
-    this.#scratch = new Float64Array(1);
-    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems);
+    this.#kernel = ctx.kernel(furnaceKernel, LAYOUT, this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours);
   }
 
   /** Heater-lost fault: heater power x (1 - severity). */
@@ -175,7 +174,6 @@ export class Furnaces {
   readonly #pool: ItemPool;
   readonly #values: Float64Array;
   readonly #dtHours: number;
-  readonly #scratch: Float64Array;
   readonly #kernel: KernelSlot<[phase: number, k0: number, k1: number]>;
 
   /** Step the furnaces of this tick's phase of the process slice. On the model's own compiled kernel once it has one (kernel.ts). */
@@ -186,7 +184,7 @@ export class Furnaces {
     const k0 = phaseFrom(this.n, this.#m, phase);
     const k1 = phaseFrom(this.n, this.#m, phase + 1);
     if (own !== null) own(phase, k0, k1);
-    else furnaceKernel(this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, this.#scratch, furnaceHeatItems, phase, k0, k1);
+    else furnaceKernel(this.n, this.#f, this.#i, this.#buf, this.#pool, this.#values, this.#power, this.totalPower, this.#dtHours, phase, k0, k1);
   }
 }
 
@@ -204,12 +202,13 @@ function furnaceKernel(
   power: PhasePower,
   totalPower: Float64Array,
   dtHours: number,
-  scratch: Float64Array,
-  heat: typeof furnaceHeatItems,
   phase: number,
   k0: number,
   k1: number,
 ): void {
+  const ring = pool.ring, slots = pool.slots, itemF = pool.f, offset = pool.offset, conv = pool.conveyors, cap = pool.capacity;
+  const oCount = COUNT * conv, oStart = START * conv, oCap = CAP * conv, oHead = HEAD * conv;
+  const oLen = LENGTH * cap, oTemp = TEMP * cap, oDwell = DWELL * cap;
   let total = 0;
   for (let k = k0; k < k1; k++) {
     const b = ii[C_SIG * n + k]!;
@@ -229,9 +228,39 @@ function furnaceKernel(
     }
     const t0 = f[C_T * n + k]!;
     const c = ii[C_CONV * n + k]!;
-    scratch[0] = 0;
-    if (c >= 0) heat(n, f, ii, pool, values, scratch, k, c);
-    const load = scratch[0]!;
+    // Heat the items whose centre is in the zone towards the zone temperature (exact
+    // first-order step); the power they take up (kW) is the zone's load.
+    let load = 0;
+    if (c >= 0) {
+      const count = ring[oCount + c]!;
+      let inZone = 0;
+      if (count > 0) {
+        const lo = f[C_START * n + k]!;
+        const hi = f[C_END * n + k]!;
+        const kItem = f[C_K_ITEM * n + k]!;
+        const dtItem = f[C_DT * n + k]!;
+        const start = ring[oStart + c]!;
+        const ringCap = ring[oCap + c]!;
+        const off = offset[c]!;
+        let j = ring[oHead + c]!;
+        for (let q = 0; q < count; q++) {
+          const s = slots[start + j]!;
+          const centre = itemF[s]! + off - 0.5 * itemF[oLen + s]!;
+          if (++j === ringCap) j = 0;
+          // Front-most first: centres only decrease.
+          if (centre < lo) break;
+          if (centre > hi) continue;
+          const ti = itemF[oTemp + s]!;
+          const d = (t0 - ti) * kItem;
+          itemF[oTemp + s] = ti + d;
+          itemF[oDwell + s] += dtItem;
+          load += d;
+          inZone++;
+        }
+        load *= f[C_MC_DT * n + k]!;
+      }
+      values[b + ITEMS] = inZone;
+    }
     const cs = ii[C_COOL_SIG * n + k]!;
     let cooling = 0;
     if (cs >= 0) {
@@ -253,44 +282,4 @@ function furnaceKernel(
   }
   power.parts[phase] = total;
   power.sumInto(totalPower);
-}
-
-/**
- * Heat the items whose centre is in furnace k's zone on conveyor c towards the zone
- * temperature (exact first-order step); the power they took up (kW) goes to scratch[0] (a double
- * returned from a call V8 does not inline is boxed, one allocation per step).
- */
-function furnaceHeatItems(n: number, f: Float64Array, ii: Int32Array, pool: ItemPool, values: Float64Array, scratch: Float64Array, k: number, c: number): void {
-  const ring = pool.ring, slots = pool.slots, itemF = pool.f, conv = pool.conveyors, cap = pool.capacity;
-  const t = f[C_T * n + k]!;
-  const count = ring[COUNT * conv + c]!;
-  let inZone = 0;
-  let load = 0;
-  if (count > 0) {
-    const lo = f[C_START * n + k]!;
-    const hi = f[C_END * n + k]!;
-    const kItem = f[C_K_ITEM * n + k]!;
-    const dt = f[C_DT * n + k]!;
-    const start = ring[START * conv + c]!;
-    const ringCap = ring[CAP * conv + c]!;
-    const off = pool.offset[c]!;
-    let j = ring[HEAD * conv + c]!;
-    for (let m = 0; m < count; m++) {
-      const s = slots[start + j]!;
-      const centre = itemF[s]! + off - 0.5 * itemF[LENGTH * cap + s]!;
-      if (++j === ringCap) j = 0;
-      // Front-most first: centres only decrease.
-      if (centre < lo) break;
-      if (centre > hi) continue;
-      const ti = itemF[TEMP * cap + s]!;
-      const d = (t - ti) * kItem;
-      itemF[TEMP * cap + s] = ti + d;
-      itemF[DWELL * cap + s] += dt;
-      load += d;
-      inZone++;
-    }
-    load *= f[C_MC_DT * n + k]!;
-  }
-  values[ii[C_SIG * n + k]! + ITEMS] = inZone;
-  scratch[0] = load;
 }
