@@ -46,7 +46,7 @@ const F_COLS = 4;
 
 // Int32 columns.
 const C_SIG = 0; // id of the conveyor's first signal (speed)
-const C_DRIVE_SPEED_SIG = 1;
+const C_DRIVE = 1; // index of the conveyor's drive
 const C_NEXT_CONV = 2; // next conveyor index, or -1
 const C_NEXT_BIN = 3; // next bin index, or -1
 const C_DROPPED = 4;
@@ -72,8 +72,10 @@ export class Conveyors {
    * @param values the model's value array (item counts are written through by the pool)
    * @param lanes every lane of the pool (lanes.ts): this group's belts first, then the lanes of
    *   roller conveyors and stations, whose item counts are their `.items` signals
+   * @param driveSpeed each drive's speed after this step's drive step (Drives.speed): the value
+   *   of its `.speed` signal, which the drives write just before the belts step
    */
-  constructor(ctx: BuildContext, bins: Bins, minItemLength: number, values: Float64Array, lanes: readonly Lane[]) {
+  constructor(ctx: BuildContext, bins: Bins, minItemLength: number, values: Float64Array, lanes: readonly Lane[], driveSpeed: Float64Array) {
     const placed = ctx.of('conveyor');
     const n = placed.length;
     this.n = n;
@@ -84,7 +86,7 @@ export class Conveyors {
     const perHz = column(this.#f, C_PER_HZ, n);
     const length = column(this.#f, C_LENGTH, n);
     const sig = column(this.#i, C_SIG, n);
-    const driveSpeedSig = column(this.#i, C_DRIVE_SPEED_SIG, n);
+    const drive = column(this.#i, C_DRIVE, n);
     const nextConv = column(this.#i, C_NEXT_CONV, n).fill(-1);
     const nextBin = column(this.#i, C_NEXT_BIN, n).fill(-1);
     const nextGated = column(this.#i, C_NEXT_GATED, n).fill(-1);
@@ -103,7 +105,7 @@ export class Conveyors {
       const d = drives[ctx.indexOf(driveId)]!;
       // The belt runs at beltSpeed when its drive runs at the drive's rated frequency.
       perHz[c] = beltSpeed / readNumber(d.cfg, driveType, 'ratedFrequency', d.path);
-      driveSpeedSig[c] = ctx.signal(driveId, 'speed');
+      drive[c] = ctx.indexOf(driveId);
       sig[c] = ctx.signal(cfg.id, 'speed');
       countSig[c] = ctx.signal(cfg.id, 'items');
       const next = cfg['next'];
@@ -130,10 +132,11 @@ export class Conveyors {
       laneCount[l] = ctx.signal(lanes[l]!.cfg.id, 'items');
     }
     this.items = new ItemPool(laneLength, laneNext, minItemLength, values, laneCount, laneCap, n);
-    const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE_SPEED_SIG, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
+    const layout = { SPEED, C_PER_HZ, C_LENGTH, C_SIG, C_DRIVE, C_NEXT_CONV, C_JAM, C_NEXT_GATED, C_GRIP, START, CAP, HEAD, COUNT, LENGTH };
     this.#dt = ctx.dt;
     this.#onLeave = (c: number): void => this.#leave(c);
-    this.#kernel = ctx.kernel(conveyorKernel, layout, this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#dt, this.#onLeave);
+    this.#driveSpeed = driveSpeed;
+    this.#kernel = ctx.kernel(conveyorKernel, layout, this.n, this.#f, this.#i, this.#order, this.items, this.#values, driveSpeed, this.#dt, this.#onLeave);
   }
 
   /** Empty belts, counters to zero, faults cleared. */
@@ -173,6 +176,7 @@ export class Conveyors {
   }
 
   readonly #dt: number;
+  readonly #driveSpeed: Float64Array;
   readonly #onLeave: (c: number) => void;
   readonly #kernel: KernelSlot<[]>;
 
@@ -185,7 +189,7 @@ export class Conveyors {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();
-    else conveyorKernel(this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#dt, this.#onLeave);
+    else conveyorKernel(this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#driveSpeed, this.#dt, this.#onLeave);
   }
 
   /** Items past the end of conveyor c: hand over, deliver or drop, front-most first. */
@@ -255,6 +259,7 @@ function conveyorKernel(
   order: Int32Array,
   pool: ItemPool,
   values: Float64Array,
+  driveSpeed: Float64Array,
   dt: number,
   leave: (c: number) => void,
 ): void {
@@ -266,7 +271,7 @@ function conveyorKernel(
   const oPerHz = C_PER_HZ * n;
   const oLength = C_LENGTH * n;
   const oSig = C_SIG * n;
-  const oDriveSpeedSig = C_DRIVE_SPEED_SIG * n;
+  const oDrive = C_DRIVE * n;
   const oNextConv = C_NEXT_CONV * n;
   const oJam = C_JAM * n;
   const oNextGated = C_NEXT_GATED * n;
@@ -280,7 +285,7 @@ function conveyorKernel(
   const oItemLength = LENGTH * pool.capacity;
   for (let o = 0; o < n; o++) {
     const c = order[o]!;
-    const v = ii[oJam + c] === 1 ? 0 : values[ii[oDriveSpeedSig + c]!]! * f[oPerHz + c]! * f[oGrip + c]!;
+    const v = ii[oJam + c] === 1 ? 0 : driveSpeed[ii[oDrive + c]!]! * f[oPerHz + c]! * f[oGrip + c]!;
     values[ii[oSig + c]! + SPEED] = v;
     const cnt = ring[oCount + c]!;
     if (cnt === 0 || !(v > 0)) continue;
@@ -293,7 +298,6 @@ function conveyorKernel(
     // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
     let limit = Infinity;
     const start = ring[oStart + c]!;
-    const cap = ring[oCap + c]!;
     const head = ring[oHead + c]!;
     const h = slots[start + head]!;
     if (nc >= 0 && ring[oCount + nc]! > 0) {
@@ -314,6 +318,7 @@ function conveyorKernel(
     }
     // Held back: item by item, each stopping where the one ahead of it ends.
     if (off !== 0) pool.normalize(c);
+    const cap = ring[oCap + c]!;
     let j = head;
     // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
     for (let k = 0; k < cnt; k++) {

@@ -273,7 +273,7 @@ export class Model {
     }
     this.#bins = new Bins(ctx, work);
     this.#drives = new Drives(ctx);
-    this.#conveyors = new Conveyors(ctx, this.#bins, minItemLength, work, lanes);
+    this.#conveyors = new Conveyors(ctx, this.#bins, minItemLength, work, lanes, this.#drives.speed);
     const pool = this.#conveyors.items;
     this.#sources = new Sources(ctx, pool, this.seed);
     this.#pushers = new Pushers(ctx, pool, this.#bins);
