@@ -268,6 +268,7 @@ function conveyorKernel(
   const slots = pool.slots;
   const travel = pool.travel;
   const offset = pool.offset;
+  const headSlot = pool.headSlot;
   const oPerHz = C_PER_HZ * n;
   const oLength = C_LENGTH * n;
   const oSig = C_SIG * n;
@@ -297,9 +298,7 @@ function conveyorKernel(
     // How far the front-most item may go: up to the rear of the last item already on the
     // next conveyor (it may cross over by that much), unbounded into a bin or off the end.
     let limit = Infinity;
-    const start = ring[oStart + c]!;
-    const head = ring[oHead + c]!;
-    const h = slots[start + head]!;
+    const h = headSlot[c]!;
     if (nc >= 0 && ring[oCount + nc]! > 0) {
       const r = pool.rearmost(nc);
       limit = len + (itemF[r]! + offset[nc]!) - itemF[oItemLength + r]!;
@@ -318,7 +317,9 @@ function conveyorKernel(
     }
     // Held back: item by item, each stopping where the one ahead of it ends.
     if (off !== 0) pool.normalize(c);
+    const start = ring[oStart + c]!;
     const cap = ring[oCap + c]!;
+    const head = ring[oHead + c]!;
     let j = head;
     // FRONT is column 0 of the item buffer, so itemF[s] is an item's front.
     for (let k = 0; k < cnt; k++) {

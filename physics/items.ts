@@ -94,6 +94,8 @@ export class ItemPool {
   readonly count: Int32Array;
   /** Slot ids, ring by ring. */
   readonly slots: Int32Array;
+  /** Per lane: slot id of its front-most item (the ring's head), -1 when empty; kept by the ring operations. */
+  readonly headSlot: Int32Array;
   /**
    * Per lane: how far its belt has run since build, m, added by the conveyor step whenever it
    * moves items: a bound on how far any item on it moved since a sensor last looked. With
@@ -150,6 +152,7 @@ export class ItemPool {
     this.ring = new Int32Array(RING_COLS * n);
     this.travel = new Float64Array(n);
     this.offset = new Float64Array(n);
+    this.headSlot = new Int32Array(n);
     this.epoch = new Int32Array(n);
     const ringStart = column(this.ring, START, n);
     const ringCap = column(this.ring, CAP, n);
@@ -191,7 +194,7 @@ export class ItemPool {
 
   /** Every typed array of the pool, for snapshots. */
   state(): (Float64Array | Int32Array | Uint8Array)[] {
-    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open, this.travel, this.epoch, this.offset];
+    return [this.f, this.cls, this.conveyor, this.alive, this.serial, this.quality, this.ring, this.slots, this.#free, this.#meta, this.open, this.travel, this.epoch, this.offset, this.headSlot];
   }
 
   /** Remove every item; the free list gets a fixed order so runs after reset repeat exactly. */
@@ -207,6 +210,7 @@ export class ItemPool {
     this.ring.fill(0, HEAD * n, (COUNT + 1) * n);
     this.open.fill(1);
     this.offset.fill(0);
+    this.headSlot.fill(-1);
     for (let c = 0; c < n; c++) {
       this.#values[this.#countSig[c]!] = 0;
       this.touch(c);
@@ -377,6 +381,7 @@ export class ItemPool {
     let j = ring[HEAD * n + c]! + count;
     if (j >= cap) j -= cap;
     this.slots[ring[START * n + c]! + j] = s;
+    if (count === 0) this.headSlot[c] = s;
     ring[COUNT * n + c] = count + 1;
     this.#values[this.#countSig[c]!] = count + 1;
     this.conveyor[s] = c;
@@ -396,6 +401,7 @@ export class ItemPool {
     ring[HEAD * n + c] = h;
     const count = ring[COUNT * n + c]! - 1;
     ring[COUNT * n + c] = count;
+    this.headSlot[c] = count > 0 ? this.slots[ring[START * n + c]! + h]! : -1;
     this.#values[this.#countSig[c]!] = count;
     this.touch(c);
   }

@@ -1,5 +1,6 @@
 // The item pool on its own: ring order across wrap-around, removal from the middle, coverage
-// lookups including the rear of an item handed over, and the item counts written through.
+// lookups including the rear of an item handed over, the item counts written through, and the
+// per-lane head slot and offset the belt step reads.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -82,6 +83,54 @@ test('add refuses when a ring is full', () => {
   const { p } = pool();
   for (let i = 0; i < 7; i++) assert.ok(add(p, 0, 1 - 0.1 * i, 0.05, 0.1, 0) >= 0);
   assert.is(add(p, 0, 0.2, 0.2, 0.1, 0), -1);
+});
+
+test('headSlot is always the front-most item of each lane (-1 when empty), through every ring operation', () => {
+  const { p } = pool();
+  // A fixed pseudo-random sequence of adds, hand-overs, removals (front and middle) and clears.
+  let seed = 12345;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const check = (at: string): void => {
+    for (let c = 0; c < 2; c++) {
+      const want = p.count[c]! > 0 ? p.at(c, 0) : -1;
+      if (p.headSlot[c] !== want) assert.unreachable(`${at}: lane ${c} headSlot ${p.headSlot[c]}, front-most item ${want}`);
+    }
+  };
+  check('new');
+  let ops = 0;
+  for (let i = 0; i < 5000; i++) {
+    const r = rnd();
+    const c = rnd() < 0.5 ? 0 : 1;
+    if (r < 0.45) add(p, c, 0.2, 0.2, 0.1, 0);
+    else if (r < 0.65 && p.count[0]! > 0) p.transferFront(0, 1);
+    else if (r < 0.8 && p.count[c]! > 0) p.removeAt(c, 0);
+    else if (r < 0.95 && p.count[c]! > 1) p.removeAt(c, 1 + Math.floor(rnd() * (p.count[c]! - 1)));
+    else if (r >= 0.995) p.clear();
+    else continue;
+    ops++;
+    check(`op ${i}`);
+  }
+  assert.ok(ops > 3000, `${ops} operations`);
+});
+
+test('normalize folds a lane offset into its fronts without moving any front', () => {
+  const { p } = pool();
+  add(p, 1, 0.9, 0.2, 0.1, 0);
+  add(p, 1, 0.4, 0.2, 0.1, 0);
+  p.offset[1] = 0.123456789;
+  const before = [0, 1].map((k) => p.frontOf(1, p.at(1, k)));
+  p.normalize(1);
+  assert.is(p.offset[1], 0);
+  assert.equal([0, 1].map((k) => p.frontOf(1, p.at(1, k))), before);
+  assert.equal(fronts(p, 1), before);
+  // Adding to a lane first folds its offset in, so the new item's front is written exactly.
+  p.offset[1] = 0.5;
+  add(p, 1, 0.2, 0.2, 0.1, 0);
+  assert.is(p.offset[1], 0);
+  assert.is(p.frontOf(1, p.at(1, 2)), 0.2);
 });
 
 test.run();
