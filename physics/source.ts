@@ -7,6 +7,7 @@ import { column, readNumber } from './component.ts';
 import type { ComponentConfig } from './model.ts';
 import type { ItemPool } from './items.ts';
 import { COVER_EPSILON } from './items.ts';
+import type { KernelSlot } from './kernel.ts';
 import { nextExponential, nextUniform, streamSeed } from './rng.ts';
 
 /** One item class a source makes. */
@@ -115,6 +116,9 @@ export class Sources {
   readonly #dt: number;
   /** Items created by all sources, in an array so snapshots see it. */
   readonly #total = new Int32Array(1);
+  /** Scratch: the sources due this step that may have room, in index order, and how many (#dueCount[0]). */
+  readonly #due: Int32Array;
+  readonly #dueCount = new Int32Array(1);
 
   constructor(ctx: BuildContext, pool: ItemPool, seed: number) {
     const placed = ctx.of('source');
@@ -125,6 +129,7 @@ export class Sources {
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
+    this.#due = new Int32Array(n);
     this.#dt = ctx.dt;
     const meanInterval = column(this.#f, C_MEAN_INTERVAL, n), itemLength = column(this.#f, C_ITEM_LENGTH, n), room = column(this.#f, C_ROOM, n);
     const sig = column(this.#i, C_SIG, n), conveyor = column(this.#i, C_CONVEYOR, n);
@@ -154,7 +159,10 @@ export class Sources {
     this.#cumProb = Float64Array.from(cum);
     this.#classIdx = Int32Array.from(idx);
     this.#classHeight = Float64Array.from(heights);
+    this.#kernel = ctx.kernel(sourceScanKernel, { C_DUE, C_CONVEYOR, C_REACH, C_EPOCH_AT }, n, this.#f, this.#i, pool.travel, pool.epoch, this.#due, this.#dueCount, this.#dt);
   }
+
+  readonly #kernel: KernelSlot<[tick: number]>;
 
   /** Items created by all sources since reset. */
   get total(): number {
@@ -187,23 +195,16 @@ export class Sources {
    */
   step(values: Float64Array, tick: number): void {
     const n = this.n;
-    const time = tick * this.#dt;
-    const f = this.#f;
-    const ii = this.#i;
-    const travel = this.#pool.travel;
-    const epoch = this.#pool.epoch;
-    const oDue = C_DUE * n, oConveyor = C_CONVEYOR * n, oReach = C_REACH * n, oEpochAt = C_EPOCH_AT * n;
-    for (let i = 0; i < n; i++) {
-      // Almost every step nothing is due: keep that path to one load.
-      if (time >= f[oDue + i]!) {
-        // Blocked for room on a belt: the last item's rear moves no further than the belt runs,
-        // and anything else that changes the lane bumps its epoch (items.ts), so there is no room
-        // yet while both say so. It draws nothing while blocked, so skipping the look changes no value.
-        const c = ii[oConveyor + i]!;
-        if (travel[c]! < f[oReach + i]! && epoch[c] === ii[oEpochAt + i]) continue;
-        this.#place(values, i, tick);
-      }
-    }
+    if (n === 0) return;
+    // First the scan (a compiled kernel, kernel.ts), then the placements: a loop with a call or a
+    // store in it, as a method, reloads its typed arrays' headers on every pass, which made this
+    // loop of one compare per source cost ~4 ns a source.
+    const own = this.#kernel.own;
+    if (own !== null) own(tick);
+    else sourceScanKernel(n, this.#f, this.#i, this.#pool.travel, this.#pool.epoch, this.#due, this.#dueCount, this.#dt, tick);
+    const due = this.#due;
+    const m = this.#dueCount[0]!;
+    for (let k = 0; k < m; k++) this.#place(values, due[k]!, tick);
   }
 
   /** Source i is due at step `tick`: place an item if the belt start has room, else report blocked. */
@@ -247,4 +248,39 @@ export class Sources {
     }
     values[ii[C_SIG * n + i]! + BLOCKED] = blocked;
   }
+}
+
+/**
+ * The sources' scan: the model's shared code, or its own compiled copy (specialize(), kernel.ts).
+ * Lists in `due` (count in `count[0]`), in index order, the sources whose next arrival is due at
+ * the end of step `tick` and that may have room.
+ */
+function sourceScanKernel(
+  n: number,
+  f: Float64Array,
+  ii: Int32Array,
+  travel: Float64Array,
+  epoch: Int32Array,
+  due: Int32Array,
+  count: Int32Array,
+  dt: number,
+  tick: number,
+): void {
+  const time = tick * dt;
+  const oDue = C_DUE * n, oConveyor = C_CONVEYOR * n, oReach = C_REACH * n, oEpochAt = C_EPOCH_AT * n;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    // Almost every step nothing is due: keep that path to one load.
+    if (time >= f[oDue + i]!) {
+      // Blocked for room on a belt: the last item's rear moves no further than the belt runs,
+      // and anything else that changes the lane bumps its epoch (items.ts), so there is no room
+      // yet while both say so. It draws nothing while blocked, so skipping the look changes no
+      // value. (A placement earlier in this step's list only takes room, so a skip decided
+      // before it still holds.)
+      const c = ii[oConveyor + i]!;
+      if (travel[c]! < f[oReach + i]! && epoch[c] === ii[oEpochAt + i]) continue;
+      due[m++] = i;
+    }
+  }
+  count[0] = m;
 }
