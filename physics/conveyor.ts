@@ -136,7 +136,8 @@ export class Conveyors {
     this.#dt = ctx.dt;
     this.#onLeave = (c: number): void => this.#leave(c);
     this.#driveSpeed = driveSpeed;
-    this.#kernel = ctx.kernel(conveyorKernel, layout, this.n, this.#f, this.#i, this.#order, this.items, this.#values, driveSpeed, this.#dt, this.#onLeave);
+    const p = this.items;
+    this.#kernel = ctx.kernel(conveyorKernel, layout, this.n, this.#f, this.#i, this.#order, p, p.f, p.ring, p.slots, p.travel, p.offset, p.headSlot, this.#values, driveSpeed, this.#dt, this.#onLeave);
   }
 
   /** Empty belts, counters to zero, faults cleared. */
@@ -189,7 +190,10 @@ export class Conveyors {
     if (this.n === 0) return;
     const own = this.#kernel.own;
     if (own !== null) own();
-    else conveyorKernel(this.n, this.#f, this.#i, this.#order, this.items, this.#values, this.#driveSpeed, this.#dt, this.#onLeave);
+    else {
+      const p = this.items;
+      conveyorKernel(this.n, this.#f, this.#i, this.#order, p, p.f, p.ring, p.slots, p.travel, p.offset, p.headSlot, this.#values, this.#driveSpeed, this.#dt, this.#onLeave);
+    }
   }
 
   /** Items past the end of conveyor c: hand over, deliver or drop, front-most first. */
@@ -251,24 +255,29 @@ function downstreamFirst(next: Int32Array): Int32Array {
 }
 
 
-/** The conveyors' step: the model's shared code, or its own compiled copy (specialize(), kernel.ts). */
+/**
+ * The conveyors' step: the model's shared code, or its own compiled copy (specialize(),
+ * kernel.ts). The pool's arrays come bound like the group's own (`itemF` .. `headSlot`, the
+ * pool's fixed arrays), not read off `pool`: as locals, V8 reloaded their headers after every
+ * store in the loop.
+ */
 function conveyorKernel(
   n: number,
   f: Float64Array,
   ii: Int32Array,
   order: Int32Array,
   pool: ItemPool,
+  itemF: Float64Array,
+  ring: Int32Array,
+  slots: Int32Array,
+  travel: Float64Array,
+  offset: Float64Array,
+  headSlot: Int32Array,
   values: Float64Array,
   driveSpeed: Float64Array,
   dt: number,
   leave: (c: number) => void,
 ): void {
-  const itemF = pool.f;
-  const ring = pool.ring;
-  const slots = pool.slots;
-  const travel = pool.travel;
-  const offset = pool.offset;
-  const headSlot = pool.headSlot;
   const oPerHz = C_PER_HZ * n;
   const oLength = C_LENGTH * n;
   const oSig = C_SIG * n;
