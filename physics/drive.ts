@@ -243,6 +243,14 @@ export class Drives {
     }
   }
 
+  /**
+   * Every drive takes a full step next, which writes all its outputs: for when something outside
+   * the model wrote into them (a released force), since a steady drive writes only its energy.
+   */
+  invalidate(): void {
+    column(this.#i, C_STEADY, this.n).fill(0);
+  }
+
   /** Jam fault on drive d: adds its jamTorque while on. */
   setJam(d: number, on: boolean): void {
     this.#f[C_JAM * this.n + d] = on ? this.#f[C_JAM_TORQUE * this.n + d]! : 0;
@@ -365,6 +373,8 @@ function driveKernel(
       if (rst === 1 && ii[oPrevReset + d] === 0 && ii[oTripped + d] === 1) {
         ii[oTripped + d] = 0;
         f[oOlAcc + d] = 0;
+        // A full step, which writes the cleared relay (a steady step does not write it).
+        ii[oSteady + d] = 0;
       }
       ii[oPrevReset + d] = rst;
       const tripped = ii[oTripped + d] === 1;
@@ -387,6 +397,12 @@ function driveKernel(
       // integrators advance, by the same expressions as below: every value is bit-identical to
       // the full step (golden traces, test/physics/golden.test.ts), at about half its cost. Most
       // drives of a running line are here most of the time, at speed or stopped.
+      // Speed, running, current, power and tripped are not written again: the full step that
+      // made the drive steady wrote exactly these numbers, and nothing in a step changes them.
+      // Signal faults put the true value back before each step (faults.ts); a force writes its
+      // own value around each step, and when it is released the engine calls
+      // Model.signalsOverwritten(), which makes every drive take a full step (invalidate()).
+      // Writing them anyway cost a quarter of a steady step.
       const s1 = f[oSpeed + d]!;
       if (ii[oSteady + d] === 1 && u === s1 && (u !== 0 || 1 / u === 1 / s1) && items === f[oItemsSeen + d]) {
         const sa1 = s1 < 0 ? -s1 : s1;
@@ -403,12 +419,7 @@ function driveKernel(
           values[b + WEAR] = w;
           values[b + VIBRATION] = (f[oVib0 + d]! + f[oVibW + d]! * w) * (sa1 * f[oInvFr + d]!);
         }
-        values[b + SPEED] = s1;
-        values[b + RUNNING] = sa1 > f[oRunThreshold + d]! ? 1 : 0;
-        values[b + CURRENT] = f[oISeen + d]!;
-        values[b + POWER] = power;
         values[b + ENERGY] = e;
-        values[b + TRIPPED] = ii[oTripped + d]!;
         total += power;
         continue;
       }

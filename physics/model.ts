@@ -378,6 +378,16 @@ export class Model {
   }
 
   /**
+   * Something outside the model wrote into the model's outputs in the value array (a force the
+   * engine released): every component writes all of its outputs again at the next step. Needed
+   * because a drive at steady state writes only its energy (drive.ts); the values are the same
+   * as if nothing had been written.
+   */
+  signalsOverwritten(): void {
+    this.#drives.invalidate();
+  }
+
+  /**
    * Back to the initial state, re-seeded: the same actuator trace gives the identical trace
    * again. Writes every signal of the line, actuators included (to 0, the state a controller
    * starts from), so a command left over from before the reset cannot leak into the new run.

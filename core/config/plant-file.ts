@@ -291,13 +291,21 @@ export function parsePlantFile(file: string, text: string, baseDir = process.cwd
 
 /**
  * Tags whose signal is not in the run's catalog (the lead's engine calls this once the line is
- * loaded). Same issue format as the schema errors.
+ * loaded), and read tags (controller -> twin) onto a signal the model itself writes (`modelKind`:
+ * the line model's kind of a signal, undefined for a controller-only one): the model would
+ * overwrite the controller's value, or, for a drive at steady state, keep it. Same issue format
+ * as the schema errors.
  */
-export function checkPlantSignals(file: string, plant: PlantFile, known: (signal: string) => boolean): ConfigIssue[] {
+export function checkPlantSignals(file: string, plant: PlantFile, known: (signal: string) => boolean, modelKind: (signal: string) => string | undefined = () => undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   plant.controllers.forEach((c, ci) =>
     c.tags.forEach((t, ti) => {
-      if (!known(t.signal)) issues.push({ file, path: `controllers[${ci}].tags[${ti}].signal`, message: `unknown signal ${JSON.stringify(t.signal)}` });
+      const path = `controllers[${ci}].tags[${ti}].signal`;
+      if (!known(t.signal)) issues.push({ file, path, message: `unknown signal ${JSON.stringify(t.signal)}` });
+      else if (t.direction === 'read') {
+        const kind = modelKind(t.signal);
+        if (kind !== undefined && kind !== 'actuator') issues.push({ file, path, message: `read tags drive the model's actuators; ${t.signal} is a model ${kind} (the model writes it): map it as a write tag` });
+      }
     }),
   );
   return issues;

@@ -8,6 +8,7 @@ import { isErrorCode, TwinloopError } from '../errors.ts';
 import { SignalTable } from '../signals.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import type { LineFile } from '../../physics/model.ts';
+import { lineSignals } from '../../physics/model.ts';
 import type { TagMapping } from '../exchange.ts';
 import { programTagMap, runSignals } from './run-catalog.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
@@ -438,7 +439,8 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   if (plant) {
     // Controller outputs unknown to the model became state signals in defs; sensors must exist.
     const known = new Set(defs.map((d) => d.name));
-    const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s));
+    const modelKinds = new Map(lineSignals(line).map((d) => [d.name, d.kind] as const));
+    const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s), (s) => modelKinds.get(s));
     if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
   }
   // One actuator ring for all network controllers: their exchanges all run on this thread.

@@ -108,6 +108,8 @@ export class Lockstep {
         this.#nForced--;
         this.#forcedIds[k] = this.#forcedIds[this.#nForced]!;
         this.#forcedValues[k] = this.#forcedValues[this.#nForced]!;
+        // The forced value is still in the table: the model writes its own at the next step.
+        this.model.signalsOverwritten();
         return true;
       }
     }

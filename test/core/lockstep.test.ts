@@ -1,5 +1,5 @@
 // The demo line and its built-in controller, lock-stepped in-thread: determinism for a seed,
-// reset, and ten simulated minutes in which every item ends in the right bin.
+// reset, ten simulated minutes in which every item ends in the right bin, and a released force.
 import { test } from 'uvu';
 import { gcRounds } from '../gc-rounds.ts';
 import * as assert from 'uvu/assert';
@@ -46,6 +46,51 @@ test('reset reproduces the first trace', async () => {
   a.ls.reset();
   assert.is(a.ls.tick, 0);
   assert.is(trace(a.ls, 30_000), first);
+});
+
+test('a released force on a model output: the model writes its own value at the next step, as if never forced', async () => {
+  // A drive at steady state writes only its energy (physics/drive.ts); release tells the model its
+  // outputs were overwritten, so the forced number cannot stay in the table. No controller: the
+  // drive runs on its actuators as set here, and is long steady when the force is released.
+  const line: LineFile = {
+    name: 'force',
+    dt: 0.001,
+    components: [
+      { id: 'm1', type: 'drive' },
+      { id: 'c1', type: 'conveyor', length: 2, drive: 'm1' },
+    ],
+  };
+  const make = async () => {
+    const defs = runSignals(line, []);
+    const ls = await Lockstep.create(line, defs, null, []);
+    const id = (n: string) => defs.findIndex((d) => d.name === n);
+    ls.values[id('m1.run')] = 1;
+    ls.values[id('m1.setpoint')] = 50;
+    return { ls, id };
+  };
+  const a = await make();
+  const b = await make();
+  a.ls.run(6000);
+  b.ls.run(6000);
+  const current = a.id('m1.current');
+  const speed = a.id('m1.speed');
+  a.ls.force(current, 99);
+  a.ls.force(speed, 12);
+  a.ls.run(500);
+  b.ls.run(500);
+  assert.is(a.ls.values[current], 99);
+  assert.is(a.ls.values[speed], 12);
+  a.ls.release(current);
+  a.ls.release(speed);
+  a.ls.run(1);
+  b.ls.run(1);
+  assert.ok(b.ls.values[current]! > 0 && b.ls.values[speed] === 50);
+  assert.is(a.ls.values[current], b.ls.values[current]);
+  assert.is(a.ls.values[speed], b.ls.values[speed]);
+  // Everything else ran on unaffected (the belt reads the drive's own speed, not the forced signal).
+  a.ls.run(1000);
+  b.ls.run(1000);
+  assert.equal(Array.from(a.ls.values), Array.from(b.ls.values));
 });
 
 test('ten simulated minutes: every item sorted into the right bin, none lost', async () => {

@@ -1,9 +1,12 @@
 // Plant files are refused before anything connects, with every problem at once: the file, the
 // path inside it, what was expected and the line. The demo plant loads and normalises.
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
 import { loadPlantFile, parsePlantFile, checkPlantSignals, plantSchema } from '../../core/config/plant-file.ts';
+import { loadLineFile } from '../../core/config/line-file.ts';
+import { lineSignals } from '../../physics/model.ts';
 import { ConfigError, type ConfigIssue } from '../../core/config/config-error.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import type { NetworkTag } from '../../core/network-exchange.ts';
@@ -184,6 +187,19 @@ test('checkPlantSignals names tags whose signal the line does not have', () => {
   assert.is(issues.length, 1);
   assert.match(issues[0]!.path, 'controllers[0].tags[');
   assert.match(issues[0]!.message, 'unknown signal "hs1.high"');
+});
+
+test('checkPlantSignals refuses a read tag onto a signal the model writes (the examples map none)', () => {
+  const line = loadLineFile('examples/sorting.yaml');
+  const kinds = new Map(lineSignals(line).map((d) => [d.name, d.kind] as const));
+  for (const f of ['examples/sorting-opcua.yaml', 'examples/sorting-s7.yaml', 'examples/sorting-ads.yaml']) {
+    const p = loadPlantFile(f);
+    assert.equal(checkPlantSignals(f, p, () => true, (s) => kinds.get(s)), [], f);
+  }
+  const p = parsePlantFile('plant.yaml', readFileSync('examples/sorting-opcua.yaml', 'utf8').replace(/signal: m1\.run\b/, 'signal: m1.speed'), 'examples');
+  const issues = checkPlantSignals('plant.yaml', p, () => true, (s) => kinds.get(s));
+  assert.is(issues.length, 1);
+  assert.match(issues[0]!.message, "read tags drive the model's actuators; m1.speed is a model sensor");
 });
 
 test.run();

@@ -78,6 +78,33 @@ test('a jam stops the items and trips the overload after overloadTime; only a re
   close(r.get('m.speed'), 50, 1e-6, 'runs again after reset');
 });
 
+test('a reset with run off clears the trip of a drive standing still (its steady step writes no relay state)', () => {
+  const r = rig(
+    line({ overloadTime: 0.5 }, [
+      { id: 'c', type: 'conveyor', length: 10, beltSpeed: 0.5, drive: 'm' },
+      { id: 's', type: 'source', conveyor: 'c', rate: 5, minGap: 0.2, itemLength: 0.2 },
+    ]),
+  );
+  r.set('m.run', 1);
+  r.set('m.setpoint', 50);
+  r.run(3000);
+  const id = r.model.injectFault({ target: 'component', component: 'c', kind: 'jam' }).id;
+  runUntil(r, () => r.get('m.tripped') === 1, 5000);
+  r.model.clearFault(id);
+  // Run off, coasted to a standstill: the drive has been at steady state (at rest) for long.
+  r.set('m.run', 0);
+  r.run(6000);
+  assert.is(r.get('m.speed'), 0);
+  assert.is(r.get('m.tripped'), 1);
+  r.set('m.reset', 1);
+  r.run(1);
+  assert.is(r.get('m.tripped'), 0, 'the cleared relay is written the step the reset rises');
+  r.set('m.reset', 0);
+  r.run(100);
+  assert.is(r.get('m.tripped'), 0);
+  assert.is(r.get('m.speed'), 0);
+});
+
 test('a short overload does not trip: the relay forgets at the rate it remembers', () => {
   // Run 1 s, then off: the drive stays energised (over pick-up at 1.5 pu) until its speed
   // falls below 0.5 Hz, 0.15 ln(50 / 0.5) = 0.69 s later: 1.69 s over, < 2 s. Off for 3 s drains
