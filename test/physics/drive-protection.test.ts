@@ -11,6 +11,20 @@ function line(drive: Record<string, unknown> = {}, extra: ComponentConfig[] = []
   return { name: 'drive', dt: 0.001, components: [{ id: 'm', type: 'drive', ...drive }, ...extra] };
 }
 
+/** Drive m on a 10 m belt c fed with items, run at 50 Hz for 3 s (steady). */
+function runningBelt(overloadTime: number): ReturnType<typeof rig> {
+  const r = rig(
+    line({ overloadTime }, [
+      { id: 'c', type: 'conveyor', length: 10, beltSpeed: 0.5, drive: 'm' },
+      { id: 's', type: 'source', conveyor: 'c', rate: 5, minGap: 0.2, itemLength: 0.2 },
+    ]),
+  );
+  r.set('m.run', 1);
+  r.set('m.setpoint', 50);
+  r.run(3000);
+  return r;
+}
+
 test('ramp: the command rises at ratedFrequency / rampUp; speed lags it', () => {
   // rampUp 2 s: 50 Hz / 2 s = 25 Hz/s = 0.025 Hz per 1 ms step. After 1000 steps the ramped
   // command is 25 Hz; with tau 1e-6 s (k = 1 - e^-1000 = 1) the speed equals it.
@@ -45,15 +59,8 @@ test('reverse: negative speed of the same magnitude, same power', () => {
 });
 
 test('a jam stops the items and trips the overload after overloadTime; only a reset clears it', () => {
-  const r = rig(
-    line({ overloadTime: 2 }, [
-      { id: 'c', type: 'conveyor', length: 10, beltSpeed: 0.5, drive: 'm' },
-      { id: 's', type: 'source', conveyor: 'c', rate: 5, minGap: 0.2, itemLength: 0.2 },
-    ]),
-  );
-  r.set('m.run', 1);
-  r.set('m.setpoint', 50);
-  r.run(3000); // steady: current sqrt(0.65² + (1.05 (0.3 + 0.02 n))²) < 1.2 x 1.05 A
+  // Steady after 3 s: current sqrt(0.65² + (1.05 (0.3 + 0.02 n))²) < 1.2 x 1.05 A.
+  const r = runningBelt(2);
   assert.is(r.get('m.tripped'), 0);
   const items = r.model.inspectItems().map((i) => i.front);
   const id = r.model.injectFault({ target: 'component', component: 'c', kind: 'jam' }).id;
@@ -79,15 +86,7 @@ test('a jam stops the items and trips the overload after overloadTime; only a re
 });
 
 test('a reset with run off clears the trip of a drive standing still (its steady step writes no relay state)', () => {
-  const r = rig(
-    line({ overloadTime: 0.5 }, [
-      { id: 'c', type: 'conveyor', length: 10, beltSpeed: 0.5, drive: 'm' },
-      { id: 's', type: 'source', conveyor: 'c', rate: 5, minGap: 0.2, itemLength: 0.2 },
-    ]),
-  );
-  r.set('m.run', 1);
-  r.set('m.setpoint', 50);
-  r.run(3000);
+  const r = runningBelt(0.5);
   const id = r.model.injectFault({ target: 'component', component: 'c', kind: 'jam' }).id;
   runUntil(r, () => r.get('m.tripped') === 1, 5000);
   r.model.clearFault(id);
