@@ -21,12 +21,10 @@ export const ALIGN_PLACED = 2;
 export function alignItemOnConveyor(pool: ItemPool, c: number, front: number, captureM: number, geometry: Float64Array, cls: number): number {
   const count = pool.count[c]!;
   const len = pool.convLength[c]!;
-  // Positions are read and may be written here: as plain fronts (ItemPool.offset).
-  pool.normalize(c);
   let best = -1;
   let bestD = Infinity;
   for (let k = 0; k < count; k++) {
-    const d = Math.abs(pool.front[pool.at(c, k)]! - front);
+    const d = Math.abs(pool.frontOf(c, pool.at(c, k)) - front);
     if (d < bestD) {
       bestD = d;
       best = k;
@@ -38,20 +36,19 @@ export function alignItemOnConveyor(pool: ItemPool, c: number, front: number, ca
     let hi = len;
     if (best > 0) {
       const a = pool.at(c, best - 1);
-      hi = Math.min(hi, pool.front[a]! - pool.length[a]!);
+      hi = Math.min(hi, pool.frontOf(c, a) - pool.length[a]!);
     }
     let lo = 0;
-    if (best < count - 1) lo = pool.front[pool.at(c, best + 1)]! + pool.length[s]!;
+    if (best < count - 1) lo = pool.frontOf(c, pool.at(c, best + 1)) + pool.length[s]!;
     const target = front < lo ? lo : front > hi ? hi : front;
-    if (lo > hi || target === pool.front[s]) return ALIGN_NONE;
-    pool.front[s] = target;
-    pool.touch(c);
+    if (lo > hi || target === pool.frontOf(c, s)) return ALIGN_NONE;
+    pool.setFront(c, s, target);
     return ALIGN_MOVED;
   }
   // A new item goes in at the rear of the ring: only behind the rear-most item.
   if (count > 0) {
     const r = pool.at(c, count - 1);
-    if (front > pool.front[r]! - pool.length[r]!) return ALIGN_NONE;
+    if (front > pool.frontOf(c, r) - pool.length[r]!) return ALIGN_NONE;
   }
   geometry[0] = front;
   return pool.add(c, geometry, 0, cls) >= 0 ? ALIGN_PLACED : ALIGN_NONE;

@@ -110,9 +110,9 @@ export class ItemPool {
    * Per lane: how far all its items moved together since their FRONT entries were last written,
    * m; an item's front is FRONT + offset. A belt whose front-most item runs free moves every item
    * by the same distance, so its step adds that distance here once instead of to each item
-   * (conveyor.ts). A step that holds an item back, every write of a position (an item added,
-   * handed over, held at the end, re-synced) and a pusher's divert first fold the offset into the
-   * items ({@link ItemPool.normalize}), which leaves every front where it was, bit for bit. So a
+   * (conveyor.ts). A step that holds an item back and every write of a position (an item added,
+   * handed over, held at the end, re-synced: {@link ItemPool.setFront}) first fold the offset into
+   * the items ({@link ItemPool.normalize}), which leaves every front where it was, bit for bit. So a
    * position is written exactly (an item held at the end is at the length itself), and only free
    * runs round differently from adding each step to each item (by ~1e-16 m; a crossing that lands
    * on an exact edge, such as a source's room, may fall one step apart). Always 0 on roller
@@ -230,6 +230,16 @@ export class ItemPool {
   /** Front of item slot s on lane c, m from the lane's start. */
   frontOf(c: number, s: number): number {
     return this.f[s]! + this.offset[c]!;
+  }
+
+  /**
+   * Put item slot s of lane c at front x (m) and tell the lane's sensors (a shadow re-sync). The
+   * lane's offset is folded in first, so x is written exactly.
+   */
+  setFront(c: number, s: number, x: number): void {
+    this.normalize(c);
+    this.f[s] = x;
+    this.touch(c);
   }
 
   /**

@@ -143,26 +143,23 @@ export class Pushers {
   #divert(p: number): void {
     const n = this.n;
     const pool = this.#pool;
-    const front = pool.front, length = pool.length;
+    const length = pool.length;
     const c = this.#i[C_CONVEYOR * n + p]!;
-    // Removing items from the middle: the lanes' positions as plain fronts (ItemPool.offset).
-    pool.normalize(c);
     const bin = this.#i[C_BIN * n + p]!;
     const lo = this.#f[C_LO * n + p]!;
     const hi = this.#f[C_HI * n + p]!;
     // An item handed over to the next conveyor can still have its centre on this one.
     const nc = pool.convNext[c]!;
     if (nc >= 0 && pool.count[nc]! > 0) {
-      pool.normalize(nc);
       const k = pool.count[nc]! - 1;
       const r = pool.at(nc, k);
-      const centre = front[r]! - 0.5 * length[r]! + pool.convLength[c]!;
+      const centre = pool.frontOf(nc, r) - 0.5 * length[r]! + pool.convLength[c]!;
       if (centre >= lo && centre <= hi) this.#bins.receive(bin, pool.removeAt(nc, k));
     }
     let k = 0;
     while (k < pool.count[c]!) {
       const s = pool.at(c, k);
-      const centre = front[s]! - 0.5 * length[s]!;
+      const centre = pool.frontOf(c, s) - 0.5 * length[s]!;
       // Front-most first and items never overlap, so centres only decrease from here.
       if (centre < lo) break;
       if (centre <= hi) this.#bins.receive(bin, pool.removeAt(c, k));
