@@ -103,7 +103,8 @@ export class Tanks {
     column(this.#f, C_SPILL, n).fill(0);
     this.inflow.fill(0);
     this.outflow.fill(0);
-    this.#write(values);
+    // Every tank's signals: a step of all of them with no flow in or out leaves each level as set.
+    tankKernel(n, this.#m, this.#f, this.#sig, this.inflow, this.outflow, values, this.#dt, 0, n);
   }
 
   state(): Float64Array[] {
@@ -127,22 +128,6 @@ export class Tanks {
     const own = this.#kernel.own;
     if (own !== null) own(k0, k1);
     else tankKernel(n, m, this.#f, this.#sig, this.inflow, this.outflow, values, this.#dt, k0, k1);
-  }
-
-  #write(values: Float64Array): void {
-    const n = this.n;
-    const f = this.#f;
-    for (let k = 0; k < n; k++) {
-      const b = this.#sig[k]!;
-      const l = f[C_LEVEL * n + k]!;
-      values[b + LEVEL] = l;
-      values[b + HIGH] = l >= f[C_HIGH * n + k]! ? 1 : 0;
-      values[b + LOW] = l <= f[C_LOW * n + k]! ? 1 : 0;
-      values[b + VOLUME] = l * f[C_AREA * n + k]!;
-      values[b + INFLOW] = this.inflow[k]! * 3600;
-      values[b + OUTFLOW] = this.outflow[k]! * 3600;
-      values[b + OVERFLOW] = f[C_SPILL * n + k]!;
-    }
   }
 }
 
