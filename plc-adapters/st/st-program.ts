@@ -1,0 +1,242 @@
+// A compiled ST program as the built-in controller runs it: the ControlProgram contract (process
+// images in and out around one scan), PLC run/stop states with the fault that stopped it, the
+// scan clock, and the online access engineers know from CODESYS and TwinCAT: read, write and
+// force any variable by its path (`SORTING.fifo.count`, `GVL.speed`, `MAIN.axes[2].pos`).
+
+import { TwinloopError } from '../../core/errors.ts';
+import type { ControlProgram, ImageEntry, ProgramIo } from '../sim/program.ts';
+import type { CompiledModule } from './compile.ts';
+import type { Site } from './emitter.ts';
+import { children, resolvePath, type VarNode, type VarPlace } from './var-path.ts';
+import { formatValue, parseValue, readPlace, writePlace, type StValue } from './var-access.ts';
+import { Runtime, StFault, type FaultKind } from './runtime.ts';
+
+export type { StValue };
+
+/** One row of the online view: a variable with its value as an IEC literal. */
+export interface OnlineVar extends VarNode {
+  /** The value (scalars only). */
+  readonly value?: string;
+  readonly forced: boolean;
+}
+
+/** What stopped the controller, as the HMI and /api/health show it. */
+export interface StFaultInfo {
+  readonly kind: FaultKind;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly pou: string;
+  /** The scan (0-based since start or reset) in which it happened. */
+  readonly scan: number;
+}
+
+interface Module {
+  readonly buf: ArrayBuffer;
+  readonly STR: string[];
+  init(): void;
+  input(i: Float64Array): void;
+  output(q: Float64Array): void;
+  cycle(): void;
+  readonly programs: Readonly<Record<string, () => void>>;
+}
+
+interface Force {
+  readonly path: string;
+  readonly place: VarPlace;
+  readonly value: StValue;
+}
+
+export class StProgram implements ControlProgram {
+  readonly name: string;
+  readonly io: ProgramIo;
+  readonly compiled: CompiledModule;
+  readonly #rt: Runtime;
+  readonly #m: Module;
+  #run: () => void;
+  #status: 'run' | 'stop' = 'run';
+  #fault: StFaultInfo | null = null;
+  #clock = 0;
+  #scans = 0;
+  readonly #forces = new Map<string, Force>();
+
+  constructor(compiled: CompiledModule) {
+    this.compiled = compiled;
+    this.name = compiled.name;
+    this.#rt = new Runtime(compiled.sites, compiled.watchdogMs);
+    this.#m = compiled.factory(this.#rt) as Module;
+    this.#run = this.#m.cycle;
+    const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, ...(v.located ? { aliases: [v.located] } : {}) });
+    this.io = { inputs: compiled.generated.inputs.map(entry), outputs: compiled.generated.outputs.map(entry) };
+    this.#m.init();
+  }
+
+  get status(): 'run' | 'stop' {
+    return this.#status;
+  }
+
+  get fault(): StFaultInfo | null {
+    return this.#fault;
+  }
+
+  get scans(): number {
+    return this.#scans;
+  }
+
+  /** Controller time in ms (scans x cycle). */
+  get clockMs(): number {
+    return this.#clock;
+  }
+
+  /** The runtime (unit tests read its assertion failures and finished flag). */
+  get runtime(): Runtime {
+    return this.#rt;
+  }
+
+  /** Run only this PROGRAM each scan (unit tests run one TEST_ program at a time). */
+  select(program: string): void {
+    const fn = this.#m.programs[program.toUpperCase()];
+    if (!fn) throw new TwinloopError('PLC_TAG_UNKNOWN', `program ${this.name} has no PROGRAM ${program}`);
+    this.#run = fn;
+  }
+
+  /** Names of the declared programs (upper case). */
+  get programNames(): string[] {
+    return Object.keys(this.#m.programs);
+  }
+
+  scan(i: Float64Array, q: Float64Array, cycleMs: number): void {
+    if (this.#status === 'stop') {
+      // Output policy in STOP: every output goes to 0 (FALSE), as a PLC's outputs do by default.
+      q.fill(0);
+      return;
+    }
+    const rt = this.#rt;
+    rt.clock = this.#clock;
+    rt.scan = this.#scans;
+    rt.deadline = performance.now() + rt.watchdogMs;
+    this.#m.input(i);
+    if (this.#forces.size > 0) this.#applyForces();
+    try {
+      this.#run();
+    } catch (err) {
+      if (!(err instanceof StFault)) throw err;
+      this.#stop(err);
+      q.fill(0);
+      return;
+    }
+    if (this.#forces.size > 0) this.#applyForces();
+    this.#m.output(q);
+    this.#clock += cycleMs;
+    this.#scans++;
+  }
+
+  #stop(err: StFault): void {
+    const site: Site = this.#rt.sites[err.site] ?? { file: this.compiled.files[0] ?? '', line: 0, col: 0, pou: '' };
+    this.#status = 'stop';
+    this.#fault = { kind: err.kind, message: err.message, file: site.file, line: site.line, col: site.col, pou: site.pou, scan: this.#scans };
+  }
+
+  /** Cold restart: initial values, clock 0, RUN; forces stay (as an engineer set them). */
+  reset(): void {
+    this.#m.init();
+    this.#status = 'run';
+    this.#fault = null;
+    this.#clock = 0;
+    this.#scans = 0;
+    this.#rt.finished = false;
+    this.#rt.failures.length = 0;
+  }
+
+  /** Read a variable by path; a struct, array or FB instance reads as its path's children list. */
+  read(path: string): StValue {
+    return readPlace(this.#m.buf, this.#m.STR, this.#place(path));
+  }
+
+  /** Does this path name a variable? */
+  has(path: string): boolean {
+    try {
+      this.#place(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Write a variable once (it may change again in the next scan). */
+  write(path: string, value: StValue): void {
+    writePlace(this.#m.buf, this.#m.STR, this.#place(path), value);
+  }
+
+  /** The value as the online view prints it (`TRUE`, `T#1s500ms`, `Red`, `'text'`). */
+  format(path: string): string {
+    const p = this.#place(path);
+    return formatValue(p, readPlace(this.#m.buf, this.#m.STR, p));
+  }
+
+  /** The online view of a path's children (no path: the programs and globals), with values. */
+  online(path?: string): OnlineVar[] {
+    return children(this.compiled.decl, path).map((n) => ({
+      ...n,
+      ...(n.kind === 'scalar' ? { value: this.format(n.path) } : {}),
+      forced: this.isForced(n.path),
+    }));
+  }
+
+  /** Write (once) or force a variable from text typed by a person (`TRUE`, `T#2s`, `Red`, `42`). */
+  set(path: string, text: string, force: boolean): void {
+    const value = parseValue(this.#place(path), text);
+    if (force) this.force(path, value);
+    else this.write(path, value);
+  }
+
+  /** Force a variable: written before and after every scan until released. */
+  force(path: string, value: StValue): void {
+    const place = this.#place(path);
+    writePlace(this.#m.buf, this.#m.STR, place, value); // refuses a bad value before it is kept
+    this.#forces.set(path.toUpperCase(), { path, place, value });
+  }
+
+  release(path?: string): void {
+    if (path === undefined) this.#forces.clear();
+    else this.#forces.delete(path.toUpperCase());
+  }
+
+  get forces(): { path: string; value: StValue }[] {
+    return [...this.#forces.values()].map((f) => ({ path: f.path, value: f.value }));
+  }
+
+  isForced(path: string): boolean {
+    return this.#forces.has(path.toUpperCase());
+  }
+
+  #applyForces(): void {
+    for (const f of this.#forces.values()) writePlace(this.#m.buf, this.#m.STR, f.place, f.value);
+  }
+
+  #place(path: string): VarPlace {
+    return resolvePath(this.compiled.decl, path);
+  }
+
+  /** The whole memory and clock, for snapshots of a run (programs without STRING variables). */
+  saveState(): Float64Array {
+    if (this.compiled.generated.hasStrings) throw new TwinloopError('SNAPSHOT_UNSUPPORTED', `program ${this.name} has STRING variables, which snapshots do not hold yet`);
+    const mem = new Float64Array(this.#m.buf);
+    const s = new Float64Array(mem.length + 3);
+    s[0] = this.#clock;
+    s[1] = this.#scans;
+    s[2] = this.#status === 'stop' ? 1 : 0;
+    s.set(mem, 3);
+    return s;
+  }
+
+  restoreState(s: Float64Array): void {
+    const mem = new Float64Array(this.#m.buf);
+    if (s.length !== mem.length + 3) throw new TwinloopError('SNAPSHOT_INVALID', `program ${this.name}: snapshot state has ${s.length} values, expected ${mem.length + 3}`);
+    this.#clock = s[0]!;
+    this.#scans = s[1]!;
+    this.#status = s[2] ? 'stop' : 'run';
+    mem.set(s.subarray(3));
+  }
+}
