@@ -55,6 +55,8 @@ export const ErrorCodes = {
   ALARM_UNKNOWN: 'no alarm has this id',
   ALARM_STATE: 'the alarm is in a state that does not allow this action (e.g. acknowledging an acknowledged alarm)',
   ALARM_INVALID: 'an alarm action or alarm option is malformed (empty note, shelve duration out of range)',
+  ST_COMPILE: 'a Structured Text program (or its PLCopen XML / TwinCAT import) does not compile; the message lists every error as file:line:col',
+  ST_TEST: 'an ST unit test file is malformed (no TEST_ program, a {uses} file that does not exist)',
   ALARM_JOURNAL: 'the alarm journal cannot be opened or written; operator actions are refused until it can',
 } as const;
 

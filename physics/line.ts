@@ -40,6 +40,8 @@ export interface LineFile {
   processPeriod?: number;
   /** The built-in controller program this line is made for (used when no plant file or --program says otherwise). */
   program?: string;
+  /** Binding of an ST program's I/O: signal name -> program variable (`pe1.blocked: SORTING.pe1`). */
+  io?: Record<string, string>;
   /** Drawing scale, px per m. */
   layout?: { scale?: number };
   components: ComponentConfig[];

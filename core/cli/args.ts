@@ -12,6 +12,7 @@ export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 usage:
   twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused] [--no-record]
   twinloop validate FILE...
+  twinloop check FILE|DIR... [--emit]
   twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR]
   twinloop sweep [FILE] [--param PATH=V1,V2,...]... [--minutes M] [--out DIR]
   twinloop compare BASELINE_DIR CANDIDATE_DIR
@@ -24,7 +25,9 @@ commands:
   start      run the line with the built-in controller and serve the HMI
              (default line: examples/sorting.yaml, http://127.0.0.1:8080)
   validate   check line files against the published schema; exit 1 on any error
-  test       run scenario files (pool of worker threads); JUnit XML + HTML reports; exit 1 on failure
+  check      compile Structured Text (.st, PLCopen XML, TwinCAT files) without running it;
+             errors as file:line:col; exit 1 on any error (--emit prints the generated code)
+  test       run scenario files and ST unit tests (*.test.st); JUnit XML + HTML reports; exit 1 on failure
   sweep      what-if grid over line parameters: throughput, energy, rejects, wear per point
   compare    KPI differences and first divergence of each signal between two result folders
   export-csv a time range of a recording (<data>/recordings) as CSV
@@ -34,7 +37,9 @@ commands:
 options:
   --line FILE      line file (YAML)
   --plant FILE     plant file: controllers and tag map (starts the soft PLC it names)
-  --program P      built-in controller program (default: the line file's program, else sorting)
+  --program P      controller program: an ST file, several joined by commas, or a folder (also
+                   PLCopen XML, TwinCAT .TcPOU/.TcGVL/.TcDUT); a built-in name (sorting, ...);
+                   or none (no controller). Default: the line file's program, else none
   --host ADDR      address to listen on (default 127.0.0.1; the HMI can write to PLCs)
   --port N         HTTP port (default 8080; 0 = any free port)
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible

@@ -6,6 +6,7 @@ import { loadLineFile } from '../config/line-file.ts';
 import { ConfigError, formatIssue } from '../config/config-error.ts';
 import { lineSignals } from '../../physics/model.ts';
 import { startRun } from '../engine/engine.ts';
+import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
 import { createServer } from '../../hmi/server/server.ts';
 import { userCommand } from './user-command.ts';
 import { startLiveRecording, takeFlag } from '../recording/live-recording.ts';
@@ -36,7 +37,7 @@ async function start(args: StartArgs): Promise<void> {
   const run = await startRun({
     ...(args.line !== undefined ? { linePath: args.line } : {}),
     ...(args.plant !== undefined ? { plantPath: args.plant } : {}),
-    ...(args.program !== undefined ? { controller: { name: 'plc1', protocol: 'sim', program: args.program, cycleMs: 10 } } : {}),
+    ...(args.program !== undefined ? { controller: { name: 'plc1', protocol: 'sim', program: absoluteSpec(args.program, process.cwd()), cycleMs: 10 } } : {}),
     pace: args.pace,
     autoStart: !args.paused,
     logger: log,
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     test: async () => (await import('./test-command.ts')).testCommand,
     sweep: async () => (await import('./sweep-command.ts')).sweepCommand,
     compare: async () => (await import('./compare-command.ts')).compareCommand,
+    check: async () => (await import('./check-command.ts')).checkCommand,
   };
   const scenarioCommand = scenarioCommands[process.argv[2] ?? ''];
   if (scenarioCommand) {

@@ -6,11 +6,15 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UsageError } from './args.ts';
 import { runSuite, scenarioFiles } from '../scenario/suite.ts';
+import { runStTestFile, stTestFiles } from '../scenario/st-unit-tests.ts';
+import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
 
 export const TEST_USAGE = `usage: twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR] [--quiet]
 
-  FILE|DIR      scenario files (YAML); a folder means its *.yaml files
-  --program P   built-in program to test instead of each file's (e.g. a candidate version)
+  FILE|DIR      scenario files (YAML) and ST unit tests (*.test.st); a folder means its
+                *.yaml files and the *.test.st files under it
+  --program P   program to test instead of each file's (e.g. a candidate version): an ST
+                file, several joined by commas, a folder, or a built-in name
   --threads N   pool threads (default: ${availableParallelism()}, the available parallelism)
   --serial      run in this thread, one after the other
   --out DIR     reports and result directories (default scenario-results)
@@ -38,13 +42,17 @@ export async function testCommand(argv: readonly string[], out: NodeJS.WriteStre
   if (positionals.length === 0) throw new UsageError(`test needs scenario files or folders\n${TEST_USAGE}`);
   const threads = values.serial ? 1 : values.threads !== undefined ? Number(values.threads) : availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(values.threads)}`);
-  const files = scenarioFiles(positionals);
-  if (files.length === 0) throw new UsageError(`no scenario files (*.yaml) in ${positionals.join(' ')}`);
+  const files = scenarioFiles(positionals.filter((p) => !/\.test\.st$/i.test(p)));
+  const unitFiles = stTestFiles(positionals);
+  if (files.length === 0 && unitFiles.length === 0) throw new UsageError(`no scenario files (*.yaml) or ST unit tests (*.test.st) in ${positionals.join(' ')}`);
   const outDir = values.out ?? 'scenario-results';
-  out.write(`twinloop test: ${files.length} scenario(s), ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, files.length)} threads`}${values.program ? `, program ${values.program}` : ''}\n`);
+  const program = values.program !== undefined ? absoluteSpec(values.program, process.cwd()) : undefined;
+  const parts = [files.length ? `${files.length} scenario(s)` : '', unitFiles.length ? `${unitFiles.length} ST unit test file(s)` : ''].filter(Boolean);
+  out.write(`twinloop test: ${parts.join(' and ')}, ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, Math.max(1, files.length))} threads`}${values.program ? `, program ${values.program}` : ''}\n`);
   const suite = await runSuite(files, {
     threads,
-    ...(values.program !== undefined ? { program: values.program } : {}),
+    extra: () => unitFiles.flatMap((f) => runStTestFile(f, program)),
+    ...(program !== undefined ? { program } : {}),
     outDir,
     ...(values.quiet ? {} : { progress: out }),
   });

@@ -2,6 +2,8 @@
 // cross-references (drives, conveyors and bins that exist). Refused before anything starts.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
 import type { SchemaObject } from 'ajv';
 import { checkReferences, type LineFile } from '../../physics/model.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
@@ -26,6 +28,8 @@ function lineValidator(): SchemaValidator {
 export function validateLine(src: YamlSource): LineFile {
   lineValidator().assert(src);
   const line = src.data as LineFile;
+  // A program given as a path is relative to the line file.
+  if (line.program !== undefined) line.program = absoluteSpec(line.program, dirname(resolve(src.file)));
   const issues: ConfigIssue[] = checkReferences(line).map((r) => {
     const segs = r.path.split(/\.|\[|\]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const at = src.lineOf(segs);

@@ -14,6 +14,7 @@ import { parseYaml, readYaml, type YamlSource } from './yaml-document.ts';
 import type { MaintenanceRule, ShadowSection } from '../shadow/rules.ts';
 import { checkShadowRaw, checkSoftLineRaw, normaliseMaintenance, normaliseShadow, normaliseSoftLineFaults, type RawMaintenanceRule, type RawShadow, type RawSoftLine, type SoftLine } from '../shadow/shadow-config.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
 
 export const PLANT_SCHEMA_URL = new URL('./plant.schema.json', import.meta.url);
 
@@ -236,10 +237,11 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
       cycleMs: c.cycleMs ?? 10,
       readOnly: (c.readOnly ?? false) || (c.mode ?? raw.mode) === 'shadow',
       mode: c.mode ?? raw.mode ?? 'virtual',
-      ...(c.softLine !== undefined ? { softLine: { ...c.softLine, line: abs(c.softLine.line), program: c.softLine.program ?? DEFAULT_PROGRAM, faults: normaliseSoftLineFaults(c.softLine.faults) } } : {}),
+      ...(c.softLine !== undefined ? { softLine: { ...c.softLine, line: abs(c.softLine.line), program: absoluteSpec(c.softLine.program ?? DEFAULT_PROGRAM, baseDir), faults: normaliseSoftLineFaults(c.softLine.faults) } } : {}),
       refreshMs: c.refreshMs ?? 1000,
-      ...(c.program !== undefined ? { program: c.program } : {}),
-      ...(c.softPlc !== undefined ? { softPlc: c.softPlc } : {}),
+      // Program paths (ST files, folders) are relative to the plant file.
+      ...(c.program !== undefined ? { program: absoluteSpec(c.program, baseDir) } : {}),
+      ...(c.softPlc !== undefined ? { softPlc: { ...c.softPlc, program: absoluteSpec(c.softPlc.program, baseDir) } } : {}),
       ...(c.protocol === 'opcua'
         ? {
             opcua: {

@@ -13,6 +13,7 @@ import type { TagMapping } from '../exchange.ts';
 import { programTagMap, runSignals } from './run-catalog.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { isSourceSpec, NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -26,7 +27,7 @@ import { ActuatorRing } from './actuator-ring.ts';
 import type { AlarmSink } from '../alarms/alarm-sink.ts';
 import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
-import type { LayoutEntry, Pace, RunControl, RunState, RunStatus } from './run-control.ts';
+import type { LayoutEntry, Pace, ProgramOnline, ProgramState, RunControl, RunState, RunStatus } from './run-control.ts';
 import { layoutOf } from './layout.ts';
 import { PaceWatch } from './pace-keeping.ts';
 
@@ -71,8 +72,8 @@ const PACE_WATCH_MS = 1000;
 const DEFAULT_CONTROLLER: ControllerConfig = { name: 'plc1', protocol: 'sim', program: DEFAULT_PROGRAM, cycleMs: 10 };
 
 /** The tag map of a controller's built-in program (default: the default program), when no plant file names one. */
-export function defaultTagMap(controller: ControllerConfig): TagMapping[] {
-  return programTagMap(controller.program ?? DEFAULT_PROGRAM);
+export function defaultTagMap(controller: ControllerConfig, line?: LineFile): TagMapping[] {
+  return programTagMap(controller.program ?? DEFAULT_PROGRAM, line);
 }
 
 export { runSignals };
@@ -119,6 +120,10 @@ class Run implements RunControl {
   readonly #pending = new Map<number, (r: WorkerReply) => void>();
   readonly #faults = new Map<number, FaultInfo>();
   readonly #forced = new Map<string, number>();
+  /** The ST program's state as the worker last reported it (RUN until told otherwise). */
+  #program: ProgramState | null = null;
+  readonly #isSt: boolean;
+  readonly #programForces = new Map<string, { path: string; text: string }>();
 
   /** The network controllers (OPC UA, ADS, S7) of the run, each with its exchange. */
   readonly #networks: readonly NetworkCoupling[];
@@ -141,6 +146,8 @@ class Run implements RunControl {
     this.#port = port;
     this.#networks = networks;
     this.#lockstep = lockstep;
+    this.#isSt = lockstep !== null && lockstep.protocol === 'sim' && isSourceSpec(lockstep.program ?? DEFAULT_PROGRAM);
+    if (this.#isSt) this.#program = { name: lockstep!.program!, status: 'run', fault: null };
     port.on('message', (r: WorkerReply) => {
       const done = this.#pending.get(r.id);
       this.#pending.delete(r.id);
@@ -158,6 +165,12 @@ class Run implements RunControl {
       });
     });
     worker.on('message', (m: WorkerMessage) => {
+      if (m.t === 'program') {
+        this.#program = m.status;
+        const f = m.status.fault;
+        if (f) this.#log.error({ program: m.status.name, kind: f.kind, at: `${f.file}:${f.line}:${f.col}`, pou: f.pou, scan: f.scan }, `controller program in STOP: ${f.message}; its outputs are 0, the line runs on (reset restarts it)`);
+        else this.#log.info({ program: m.status.name }, 'controller program in RUN');
+      }
       if (m.t === 'error') {
         this.#failure = new TwinloopError('WORKER_FAILED', `physics worker failed: ${m.message}`);
         this.#log.error({ code: m.code, stack: m.stack }, `physics worker failed: ${m.message}`);
@@ -247,6 +260,31 @@ class Run implements RunControl {
       state: state === 'failed' || state === 'stopped' ? 'disconnected' : 'connected',
       cycleMs: controller.cycleMs ?? 10,
       cycles,
+      ...(this.#program ? { program: this.#program } : {}),
+    };
+  }
+
+  /** The ST program's online view (requests answered by the worker between ticks). */
+  get program(): ProgramOnline | undefined {
+    if (!this.#isSt) return undefined;
+    const forces = this.#programForces;
+    return {
+      children: async (path?: string) => {
+        const r = await this.#request({ t: 'program-vars', path: path ?? null });
+        return r.ok ? (r.vars ?? []) : [];
+      },
+      set: async (path: string, text: string, force: boolean) => {
+        await this.#request({ t: 'program-set', path, text, force });
+        if (force) forces.set(path.toUpperCase(), { path, text });
+        this.#log.info({ path, value: text, simTime: this.table.time }, force ? 'program variable forced' : 'program variable written');
+      },
+      release: async (path?: string) => {
+        await this.#request({ t: 'program-release', path: path ?? null });
+        if (path === undefined) forces.clear();
+        else forces.delete(path.toUpperCase());
+        this.#log.info({ path: path ?? '(all)', simTime: this.table.time }, 'program force released');
+      },
+      forces: () => [...forces.values()],
     };
   }
 
@@ -431,10 +469,13 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   // Shadow mode runs the twin on the main thread against the real PLC (core/shadow/shadow-run.ts).
   if (plant && isShadowPlant(plant)) return ShadowRun.start({ plant, line, sink: options.alarmSink ?? new LogAlarmSink(log), logger: log, startSoftLine: options.startSoftPlc ?? true });
   const plan = plant ? planController(plant) : null;
-  // Without a plant file or an explicit controller: the program the line file names, else sorting.
-  const lineController = line.program !== undefined ? { ...DEFAULT_CONTROLLER, program: line.program } : DEFAULT_CONTROLLER;
-  const lockstep = plan ? plan.lockstep : (options.controller ?? lineController);
-  const tagMap = plan ? plan.tagMap : defaultTagMap(lockstep ?? lineController);
+  // Without a plant file or an explicit controller: the program the line file names, else none
+  // (the line runs without a controller, driven by forces).
+  const lineController = { ...DEFAULT_CONTROLLER, program: line.program ?? NO_PROGRAM };
+  const chosen = options.controller ?? lineController;
+  const lockstep = plan ? plan.lockstep : chosen.protocol === 'sim' && chosen.program === NO_PROGRAM ? null : chosen;
+  const tagMap = plan ? plan.tagMap : lockstep ? defaultTagMap(lockstep, line) : [];
+  if (!plan && lockstep === null) log.info({ line: line.name }, 'no controller program: the line runs driven by forces (--program FILE.st, or program: in the line file)');
   const defs = runSignals(line, tagMap);
   if (plant) {
     // Controller outputs unknown to the model became state signals in defs; sensors must exist.
@@ -447,7 +488,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   const ring = plan && plan.networks.length > 0 ? new ActuatorRing() : null;
   const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!)) : [];
   const first = networks[0]?.controller;
-  const controller: ControllerConfig = lockstep ?? { name: first!.name, protocol: first!.protocol, cycleMs: first!.cycleMs };
+  const controller: ControllerConfig = lockstep ?? (first ? { name: first.name, protocol: first.protocol, cycleMs: first.cycleMs } : { name: 'none', protocol: 'none', program: NO_PROGRAM, cycleMs: 10 });
   const table = SignalTable.create(defs);
   const ctrl = new ControlBlock();
   const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });

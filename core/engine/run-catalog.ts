@@ -7,17 +7,56 @@ import type { TagMapping } from '../exchange.ts';
 import type { SignalDef } from '../signals.ts';
 import { TwinloopError } from '../errors.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
-import { programs } from '../../plc-adapters/sim/sim-adapter.ts';
+import { isSourceSpec, loadProgram, NO_PROGRAM, programs } from '../../plc-adapters/sim/program-source.ts';
+import { closest } from '../../plc-adapters/st/symbols.ts';
 
-/** The tag map of a built-in program when no plant file gives one: address = signal name. */
-export function programTagMap(program: string): TagMapping[] {
-  const factory = programs[program];
-  if (!factory) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${program}"; known: ${Object.keys(programs).join(', ')}`);
-  const io = factory().io;
-  return [
-    ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
-    ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
-  ];
+/**
+ * The tag map of a built-in controller's program when no plant file gives one. A TypeScript
+ * program's image addresses are signal names. An ST program is bound by the line file's `io:`
+ * block (signal -> program variable; the direction follows from the variable: a PROGRAM's
+ * VAR_INPUT or an `AT %I` variable is an input, VAR_OUTPUT or `AT %Q` an output); types are
+ * checked here, before anything starts.
+ * @throws TwinloopError CFG_INVALID naming both sides of a bad binding; ST_COMPILE
+ */
+export function programTagMap(program: string, line?: LineFile): TagMapping[] {
+  if (program === NO_PROGRAM) return [];
+  if (!isSourceSpec(program) && !programs[program]) throw new TwinloopError('CFG_INVALID', `unknown built-in program "${program}"; known: ${Object.keys(programs).join(', ')}`);
+  const io = loadProgram(program).io;
+  if (!isSourceSpec(program)) {
+    return [
+      ...io.outputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'read' as const })),
+      ...io.inputs.map((e) => ({ signal: e.address, address: e.address, type: e.type, direction: 'write' as const })),
+    ];
+  }
+  const binding = line?.io ?? {};
+  const signals = new Map(line ? lineSignals(line).map((d) => [d.name, d] as const) : []);
+  const out: TagMapping[] = [];
+  const problems: string[] = [];
+  for (const [signal, variable] of Object.entries(binding)) {
+    const up = variable.toUpperCase();
+    const match = (e: { address: string; aliases?: readonly string[] }) => e.address.toUpperCase() === up || (e.aliases ?? []).some((a) => a.toUpperCase() === up);
+    const input = io.inputs.find(match);
+    const output = io.outputs.find(match);
+    const entry = input ?? output;
+    if (!entry) {
+      const names = [...io.inputs, ...io.outputs].map((e) => e.address);
+      const c = closest(variable, names);
+      problems.push(`io.${signal}: ${variable} is not an input or output of the program (a PROGRAM's VAR_INPUT/VAR_OUTPUT or an AT %I/%Q variable)${c ? `; did you mean ${c}?` : names.length ? `; its I/O: ${names.join(', ')}` : ''}`);
+      continue;
+    }
+    const def = signals.get(signal);
+    if (line && !def && input) {
+      problems.push(`io.${signal}: no such signal in line ${line.name}${closest(signal, signals.keys()) ? `; did you mean ${closest(signal, signals.keys())}?` : ''}`);
+      continue;
+    }
+    if (def && def.type !== entry.type) {
+      problems.push(`io.${signal}: the signal is ${def.type} but ${entry.address} is ${entry.type === 'bool' ? 'BOOL' : entry.type === 'int' ? 'an integer' : 'REAL/LREAL'}`);
+      continue;
+    }
+    out.push({ signal, address: entry.address, type: entry.type, direction: input ? 'write' : 'read' });
+  }
+  if (problems.length > 0) throw new TwinloopError('CFG_INVALID', `program ${program}:\n  ${problems.join('\n  ')}`);
+  return out;
 }
 
 /**

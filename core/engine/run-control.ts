@@ -1,6 +1,7 @@
 // The public face of a running twin, as the HMI server and the CLI see it. The engine
 // (core/engine/engine.ts) implements it; the server depends only on this file.
 
+import type { OnlineVar, StFaultInfo } from '../../plc-adapters/st/st-program.ts';
 import type { SignalTable } from '../signals.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 
@@ -34,6 +35,16 @@ export interface ControllerStatus {
   readonly state: ConnectionState;
   readonly cycleMs: number;
   readonly cycles: number;
+  /** The built-in controller's ST program: RUN or STOP, and the fault that stopped it. */
+  readonly program?: ProgramState;
+}
+
+/** An ST program's run state as /api/health and the HMI show it. */
+export interface ProgramState {
+  readonly name: string;
+  readonly status: 'run' | 'stop';
+  /** What stopped it (kind, message, file:line:col, POU, scan), null in RUN. */
+  readonly fault: StFaultInfo | null;
 }
 
 export interface RunStatus {
@@ -83,6 +94,20 @@ export interface RunControl {
   injectFault?(spec: FaultSpec): Promise<FaultInfo>;
   clearFault?(id: number): Promise<void>;
   faults?(): readonly FaultInfo[];
+  /** The built-in ST program's online view; absent when the controller is not an ST program. */
+  readonly program?: ProgramOnline;
   /** Resolves once the run is stopped and its worker has exited. */
   close(): Promise<void>;
+}
+
+/** Online access to a running ST program, as CODESYS and TwinCAT offer it. */
+export interface ProgramOnline {
+  /** The instance tree below `path` (no path: programs and globals), with current values. */
+  children(path?: string): Promise<OnlineVar[]>;
+  /** Write once, or force (held every scan until released), a value typed as text. */
+  set(path: string, text: string, force: boolean): Promise<void>;
+  /** Release one force, or all. */
+  release(path?: string): Promise<void>;
+  /** Active forces. */
+  forces(): readonly { path: string; text: string }[];
 }

@@ -6,6 +6,7 @@ import type { TagMapping } from '../exchange.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { FaultInfo } from '../../physics/fault-spec.ts';
+import type { ProgramState } from './run-control.ts';
 
 export interface WorkerInit {
   readonly line: LineFile;
@@ -33,4 +34,6 @@ export interface WorkerInit {
 /** Messages the worker posts (only at start, on failure and at exit: never per tick). */
 export type WorkerMessage =
   | { t: 'ready'; faults: FaultInfo[]; priority: string; tid: number | null }
-  | { t: 'error'; code: string; message: string; stack?: string };
+  | { t: 'error'; code: string; message: string; stack?: string }
+  /** The ST program went to STOP (a runtime fault) or back to RUN (reset): posted on change only. */
+  | { t: 'program'; status: ProgramState };

@@ -17,6 +17,8 @@ import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import { ActuatorRing } from './actuator-ring.ts';
 import { currentThreadId } from './thread-scheduling.ts';
 import { TwinloopError } from '../errors.ts';
+import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
+import { StProgram } from '../../plc-adapters/st/st-program.ts';
 
 /** The fault methods of a model that has them (the component library adds them). */
 interface FaultCapable {
@@ -111,6 +113,7 @@ async function main(init: WorkerInit): Promise<void> {
     }
     stats.cycles = run.exchange?.cycles ?? 0;
     ctrl.writeStats(stats);
+    reportProgram();
     statsAt = now;
     statsTick = run.tick;
     statsTime = run.time;
@@ -132,6 +135,24 @@ async function main(init: WorkerInit): Promise<void> {
     for (const id of markedBad) table.setQuality(id, Quality.BAD);
   }
 
+  const adapter = run.exchange?.adapter;
+  const program = adapter instanceof SimAdapter && adapter.program instanceof StProgram ? adapter.program : null;
+  function stProgram(): StProgram {
+    if (program === null) throw new TwinloopError('HMI_UNSUPPORTED', 'the controller does not run an ST program (no online view)');
+    return program;
+  }
+  let programStatus = 'run';
+  let programFaultScan = -1;
+  /** Tell the main thread when the ST program goes to STOP or back to RUN (never per tick). */
+  function reportProgram(): void {
+    if (program === null) return;
+    const fault = program.fault;
+    if (program.status === programStatus && (fault?.scan ?? -1) === programFaultScan) return;
+    programStatus = program.status;
+    programFaultScan = fault?.scan ?? -1;
+    post({ t: 'program', status: { name: program.name, status: program.status, fault } });
+  }
+
   function answer(req: WorkerRequest): WorkerReply {
     try {
       switch (req.t) {
@@ -142,6 +163,14 @@ async function main(init: WorkerInit): Promise<void> {
         case 'release':
           run.release(req.signal);
           publish();
+          return { id: req.id, ok: true };
+        case 'program-vars':
+          return { id: req.id, ok: true, vars: stProgram().online(req.path ?? undefined) };
+        case 'program-set':
+          stProgram().set(req.path, req.text, req.force);
+          return { id: req.id, ok: true };
+        case 'program-release':
+          stProgram().release(req.path ?? undefined);
           return { id: req.id, ok: true };
         case 'list-faults':
           return { id: req.id, ok: true, faults: faultCapable(run.model) ? [...run.model.faults()] : [] };

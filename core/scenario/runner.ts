@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { Lockstep } from '../engine/lockstep.ts';
 import { TwinloopError } from '../errors.ts';
 import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { StProgram } from '../../plc-adapters/st/st-program.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
@@ -79,6 +80,15 @@ export interface RunOptions {
 export function setProgramParams(adapter: SteppableAdapter | undefined, params: Readonly<Record<string, number>>): void {
   if (Object.keys(params).length === 0) return;
   if (!(adapter instanceof SimAdapter)) throw new TwinloopError('CFG_INVALID', 'program parameters need a built-in controller');
+  if (adapter.program instanceof StProgram) {
+    // ST: a variable by path (`FURNACE.hearthHz`), or by name in the first program that has it.
+    const st = adapter.program;
+    for (const [k, v] of Object.entries(params)) {
+      const path = k.includes('.') ? k : (st.programNames.map((p) => `${p}.${k}`).find((p) => st.has(p)) ?? k);
+      st.write(path, v);
+    }
+    return;
+  }
   const program = adapter.program as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(params)) {
     if (typeof program[k] !== 'number') throw new TwinloopError('CFG_INVALID', `program ${adapter.program.name} has no numeric parameter ${k}`);

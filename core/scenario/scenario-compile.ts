@@ -121,7 +121,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
   } else {
     const program = options.program ?? s.program ?? line.program ?? DEFAULT_PROGRAM;
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
-    tagMap = programTagMap(program);
+    tagMap = programTagMap(program, line);
   }
   const defs = runSignals(line, tagMap);
   const ids = new Map(defs.map((d, i) => [d.name, i] as const));

@@ -40,6 +40,8 @@ export interface SuiteOptions {
   /** Progress output (default: none). */
   readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly title?: string;
+  /** Results run elsewhere (ST unit tests) to report with the scenarios. */
+  readonly extra?: () => ScenarioResult[];
 }
 
 export interface SuiteResult {
@@ -83,9 +85,12 @@ class Progress {
 
 export async function runSuite(files: readonly string[], options: SuiteOptions): Promise<SuiteResult> {
   const t0 = performance.now();
-  const progress = new Progress(options.progress, files.length);
+  const extra = options.extra?.() ?? [];
+  const progress = new Progress(options.progress, files.length + extra.length);
+  for (const r of extra) progress.finished(r);
   const tasks = files.map((file) => ({ file, ...(options.program !== undefined ? { program: options.program } : {}) }));
-  const results: ScenarioResult[] = new Array(files.length);
+  const scenarioResults: ScenarioResult[] = new Array(files.length);
+  const results = scenarioResults;
   if (options.threads <= 1) {
     for (let k = 0; k < tasks.length; k++) {
       results[k] = await runScenarioTask(tasks[k]!);
@@ -93,7 +98,7 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
       // Let a terminal repaint and signals be handled between scenarios.
       await new Promise<void>((r) => setImmediate(r));
     }
-  } else {
+  } else if (tasks.length > 0) {
     const pool = new ScenarioPool(Math.min(options.threads, tasks.length));
     try {
       await Promise.all(
@@ -107,7 +112,8 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
     }
   }
   const wallMs = performance.now() - t0;
-  const count = (s: string): number => results.filter((r) => r.status === s).length;
+  const all = [...extra, ...scenarioResults];
+  const count = (s: string): number => all.filter((r) => r.status === s).length;
   let junitPath: string | undefined;
   let htmlPath: string | undefined;
   if (options.outDir !== undefined) {
@@ -116,8 +122,8 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
     const title = options.title ?? `twinloop scenarios${options.program ? ` (program ${options.program})` : ''}`;
     junitPath = join(dir, 'junit.xml');
     htmlPath = join(dir, 'report.html');
-    writeFileSync(junitPath, junitXml(results, title, wallMs));
-    writeFileSync(htmlPath, htmlReport(results, title, wallMs));
+    writeFileSync(junitPath, junitXml(all, title, wallMs));
+    writeFileSync(htmlPath, htmlReport(all, title, wallMs));
     const used = new Set<string>();
     for (const r of results) {
       let name = dirName(r.name);
@@ -126,5 +132,5 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
       if (r.status !== 'error') writeResultDir(join(dir, 'runs', name), r, 'scenario');
     }
   }
-  return { results, wallMs, passed: count('passed'), failed: count('failed'), errors: count('error'), ...(junitPath ? { junitPath } : {}), ...(htmlPath ? { htmlPath } : {}) };
+  return { results: all, wallMs, passed: count('passed'), failed: count('failed'), errors: count('error'), ...(junitPath ? { junitPath } : {}), ...(htmlPath ? { htmlPath } : {}) };
 }

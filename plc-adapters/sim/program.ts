@@ -10,6 +10,8 @@ import { TwinloopError } from '../../core/errors.ts';
 export interface ImageEntry {
   readonly address: string;
   readonly type: SignalType;
+  /** Other addresses of the same entry (an ST variable's located address, `%IX0.0`). */
+  readonly aliases?: readonly string[];
 }
 
 export interface ProgramIo {

@@ -5,27 +5,27 @@
 
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, SteppableAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
-import type { ControlProgram, ProgramFactory } from './program.ts';
-import { SortingProgram } from './sorting-program.ts';
-import { FurnaceProgram } from './furnace-program.ts';
-import { AssemblyProgram } from './assembly-program.ts';
-import { SortingBrokenProgram } from './sorting-broken-program.ts';
+import type { ControlProgram, ImageEntry } from './program.ts';
+import { loadProgram, programs } from './program-source.ts';
 
-/** Built-in programs by name (a factory map; add a program here to make it selectable). */
+export { programs };
+
 /** The program a built-in controller runs when nothing names one (the demo line's). */
 export const DEFAULT_PROGRAM = 'sorting';
 
-export const programs: Readonly<Record<string, ProgramFactory>> = {
-  sorting: () => new SortingProgram(),
-  furnace: () => new FurnaceProgram(),
-  assembly: () => new AssemblyProgram(),
-  'sorting-broken': () => new SortingBrokenProgram(),
-};
-
 export interface SimAdapterOptions {
+  /** A program spec (built-in name, ST file(s) or folder; see program-source.ts) or a program. */
   readonly program: string | ControlProgram;
   /** Scan period in ms (default 10). */
   readonly cycleMs?: number;
+}
+
+/** An image entry by address: exact, then ignoring case (IEC names are case-insensitive), then a located alias. */
+function findEntry(image: readonly ImageEntry[], address: string): number {
+  const exact = image.findIndex((e) => e.address === address);
+  if (exact >= 0) return exact;
+  const up = address.toUpperCase();
+  return image.findIndex((e) => e.address.toUpperCase() === up || (e.aliases ?? []).some((a) => a.toUpperCase() === up));
 }
 
 class SimBatch implements TagBatch {
@@ -55,11 +55,7 @@ export class SimAdapter implements SteppableAdapter {
 
   constructor(options: SimAdapterOptions) {
     if (typeof options.program === 'string') {
-      const factory = programs[options.program];
-      if (!factory) {
-        throw new TwinloopError('PLC_NOT_CONNECTED', `unknown built-in program "${options.program}"; known: ${Object.keys(programs).join(', ')}`);
-      }
-      this.program = factory();
+      this.program = loadProgram(options.program);
     } else {
       this.program = options.program;
     }
@@ -92,7 +88,7 @@ export class SimAdapter implements SteppableAdapter {
     const index = new Int32Array(tags.length);
     tags.forEach((tag, k) => {
       const image = tag.direction === 'read' ? this.program.io.outputs : this.program.io.inputs;
-      const at = image.findIndex((e) => e.address === tag.address);
+      const at = findEntry(image, tag.address);
       if (at < 0) {
         const side = tag.direction === 'read' ? 'output' : 'input';
         throw new TwinloopError('PLC_TAG_UNKNOWN', `tag ${tag.address}: not an ${side} of program ${this.program.name}; its ${side}s: ${image.map((e) => e.address).join(', ')}`);

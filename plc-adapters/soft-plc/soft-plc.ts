@@ -4,7 +4,7 @@
 
 import { TwinloopError } from '../../core/errors.ts';
 import { DeadlineGrid } from '../../core/engine/deadline-grid.ts';
-import { programs } from '../sim/sim-adapter.ts';
+import { isSourceSpec, loadProgram, programs } from '../sim/program-source.ts';
 import type { ControlProgram } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcServer } from './soft-plc-server.ts';
 import { softPlcServers } from './servers.ts';
@@ -43,10 +43,12 @@ const MAX_CATCH_UP = 5;
 
 /** Start a soft PLC: program + scan timer + protocol server on 127.0.0.1. */
 export async function startSoftPlc(options: SoftPlcOptions): Promise<SoftPlc> {
-  const program = typeof options.program === 'string' ? programs[options.program]?.() : options.program;
-  if (!program) {
+  if (typeof options.program === 'string' && !isSourceSpec(options.program) && !programs[options.program]) {
     throw new TwinloopError('CFG_INVALID', `unknown built-in program "${String(options.program)}"; known: ${Object.keys(programs).join(', ')}`);
   }
+  // A built-in TypeScript program or Structured Text: its PROGRAM inputs and outputs (and located
+  // variables) are the image the server exposes, by name and type.
+  const program = typeof options.program === 'string' ? loadProgram(options.program) : options.program;
   const make = softPlcServers[options.protocol];
   const server = options.server ?? make?.();
   if (!server) {

@@ -9,6 +9,7 @@ import type { Emitter } from './emitter.ts';
 import { convertCode, explicitExists } from './convert.ts';
 import { BOOL, commonType, DINT, ELEMENTARY, INT, isNumeric, LREAL, REAL, repr, stringType, TIME, type Type, UINT, VOID } from './types.ts';
 import { num, type Val, val, wrap } from './values.ts';
+import { BAD } from './values.ts';
 
 type Builtin = (e: Emitter, args: Val[], pos: Pos, call: CallExpr) => Val;
 
@@ -20,7 +21,6 @@ interface Spec {
   readonly gen: Builtin;
 }
 
-const BAD = val(DINT, '0');
 
 function real1(fn: string): Spec {
   return {

@@ -36,6 +36,8 @@ export class Declarations {
   readonly enumValues = new Map<string, EnumType[]>();
   readonly #typeDecls = new Map<string, TypeDecl>();
   readonly #resolving = new Set<string>();
+  /** Constants of the POU being laid out (for array bounds). */
+  #localConsts: Map<string, VarInfo> = new Map();
   /** Next free byte of static memory. */
   top = 0;
 
@@ -161,6 +163,13 @@ export class Declarations {
     const p = pou.ast!;
     let at = 0;
     let align = 8;
+    // The POU's own constants may size its arrays (ARRAY[0..SIZE - 1]).
+    const outer = this.#localConsts;
+    this.#localConsts = new Map();
+    for (const block of p.vars) {
+      if (!block.constant) continue;
+      for (const d of block.decls) for (const n of d.names) this.#localConsts.set(n.name.toUpperCase(), { name: n.name, section: block.section, type: INT, offset: 0, constant: true, retain: false, byRef: false, external: false, init: d.init, at: null, pos: n.pos });
+    }
     if (p.kind === 'function') {
       pou.returnType = p.returnType ? this.resolve(p.returnType) : VOID;
       if (pou.returnType.k === 'fb') this.diag.error(p.returnType!.pos, 'ST_TYPE', `a function cannot return a function block instance`);
@@ -220,6 +229,7 @@ export class Declarations {
     pou.frame.size = alignUp(Math.max(at, 1), 8);
     pou.frame.align = align;
     pou.laidOut = true;
+    this.#localConsts = outer;
     this.#resolving.delete(key);
   }
 
@@ -398,7 +408,7 @@ export class Declarations {
       }
       case 'name': {
         const key = e.name.toUpperCase();
-        const v = locals?.get(key) ?? this.globals.get(key);
+        const v = locals?.get(key) ?? this.#localConsts.get(key) ?? this.globals.get(key);
         if (v && v.constant && v.init !== null && v.init.kind !== 'arrayInit' && v.init.kind !== 'structInit') return this.constInt(v.init, locals);
         const en = this.enumValues.get(key);
         if (en && en.length === 1) return BigInt(en[0]!.values.get(key)!);

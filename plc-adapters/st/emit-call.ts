@@ -11,10 +11,10 @@ import { hint } from './declarations.ts';
 import { coerce, expr, zero } from './emit-expr.ts';
 import type { Emitter } from './emitter.ts';
 import type { PouInfo, VarInfo } from './symbols.ts';
-import { DINT, repr, VOID } from './types.ts';
+import { repr, VOID } from './types.ts';
 import { addrOf, at, load, type Place, store, type Val, val } from './values.ts';
+import { BAD } from './values.ts';
 
-const BAD = val(DINT, '0');
 
 /** A call in an expression: a function (builtin or user) with a value. */
 export function callExpr(e: Emitter, c: CallExpr): Val {
@@ -108,7 +108,7 @@ function builtin(e: Emitter, name: string, params: readonly string[], min: numbe
     e.diag.error(c.pos, 'ST_ARGS', variadic ? `${name} takes at least ${min} arguments, got ${given.length}` : `${name} takes ${min === params.length ? '' : 'at least '}${min} argument${min === 1 ? '' : 's'} (${params.join(', ')}), got ${given.length}`);
     return BAD;
   }
-  if (given.includes(BAD)) return BAD;
+  if (given.some((g) => g.error)) return BAD;
   return gen(e, given, c.pos, c);
 }
 

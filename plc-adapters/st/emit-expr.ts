@@ -9,10 +9,10 @@ import { hint } from './declarations.ts';
 import { implicit } from './convert.ts';
 import type { Emitter } from './emitter.ts';
 import { at, big, load, num, type Place, type Val, val, wrap } from './values.ts';
+import { BAD } from './values.ts';
 import { BOOL, commonType, DINT, intRange, type IntType, isNumeric, LINT, LREAL, LTIME, REAL, repr, stride, TIME, type Type, ULINT, VOID } from './types.ts';
 import { stringType } from './types.ts';
 
-const BAD: Val = val(DINT, '0');
 
 export function expr(e: Emitter, x: Expr): Val {
   switch (x.kind) {
@@ -118,14 +118,15 @@ function intLiteral(e: Emitter, value: bigint, type: string | null, pos: Pos): V
 
 /** Convert a value for a context of type `to`, reporting a clear error when it does not convert. */
 export function coerce(e: Emitter, v: Val, to: Type, pos: Pos, what: string): string {
-  if (v === BAD) return zero(to);
+  if (v.error) return zero(to);
   const r = implicit(v, to);
   if (r === null) {
-    e.diag.error(pos, 'ST_TYPE', `${what}: cannot ${what.startsWith('assign') ? 'assign' : 'use'} ${v.t.name} ${what.startsWith('assign') ? 'to' : 'as'} ${to.name}${conversionHint(v.t, to)}`);
+    const msg = what.startsWith('assignment') ? `cannot assign ${v.t.name} to ${to.name}` : `${what}: cannot use ${v.t.name} as ${to.name}`;
+    e.diag.error(pos, 'ST_TYPE', `${msg}${conversionHint(v.t, to)}`);
     return zero(to);
   }
   if ('error' in r) {
-    e.diag.error(pos, 'ST_RANGE', `${what}: ${r.error}`);
+    e.diag.error(pos, 'ST_RANGE', what.startsWith('assignment') ? r.error : `${what}: ${r.error}`);
     return zero(to);
   }
   return r.code;
@@ -151,7 +152,7 @@ export function zero(t: Type): string {
 }
 
 function unary(e: Emitter, op: '-' | '+' | 'NOT', v: Val, pos: Pos): Val {
-  if (v === BAD) return BAD;
+  if (v.error) return BAD;
   if (op === 'NOT') {
     if (v.t.k === 'bool') return val(BOOL, `(${v.code} ? 0 : 1)`, typeof v.value === 'boolean' ? !v.value : null);
     if (v.t.k === 'int' && (v.t.bitString || v.flex)) {
@@ -181,7 +182,7 @@ function paren(code: string): string {
 function binary(e: Emitter, x: BinaryExpr): Val {
   const a = expr(e, x.left);
   const b = expr(e, x.right);
-  if (a === BAD || b === BAD) return BAD;
+  if (a.error || b.error) return BAD;
   const op = x.op;
   if (op === 'AND' || op === 'OR' || op === 'XOR' || op === 'AND_THEN' || op === 'OR_ELSE') return logical(e, op, a, b, x.pos);
   if (a.flex && b.flex) return folded(e, op, a, b, x.pos);
@@ -381,7 +382,7 @@ export function indexPlace(e: Emitter, p: Place, indices: readonly Expr[], pos: 
   for (let d = t.dims.length - 1; d >= 0; d--) {
     const dim = t.dims[d]!;
     const iv = expr(e, indices[d]!);
-    if (iv === BAD) return null;
+    if (iv.error) return null;
     if (iv.t.k !== 'int' && !iv.flex) {
       e.diag.error(indices[d]!.pos, 'ST_TYPE', `an array index must be an integer, got ${iv.t.name}`);
       return null;

@@ -114,6 +114,7 @@ function caseStmt(e: Emitter, s: CaseStmt, ind: string): string {
     const v = expr(e, x);
     let k: bigint | null = null;
     if (typeof v.value === 'bigint') k = v.value;
+    else k = e.decl.constInt(x, e.pou.vars);
     if (k === null) {
       e.diag.error(x.pos, 'ST_TYPE', 'a CASE label must be a constant');
       return null;

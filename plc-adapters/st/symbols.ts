@@ -75,7 +75,8 @@ export class Diagnostics {
 export function closest(name: string, known: Iterable<string>): string | null {
   const n = name.toUpperCase();
   let best: string | null = null;
-  let bestD = Math.max(2, Math.floor(n.length / 3)) + 1;
+  // At most a third of the name may differ (and never all of it): `x` suggests nothing.
+  let bestD = Math.min(Math.max(1, Math.floor(n.length / 3)), n.length - 1) + 1;
   for (const k of known) {
     const d = distance(n, k.toUpperCase());
     if (d < bestD) {

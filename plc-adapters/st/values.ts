@@ -25,7 +25,12 @@ export interface Val {
   /** Known value (constant folding, range checks, CASE labels). */
   readonly value: bigint | number | boolean | string | null;
   readonly place: Place | null;
+  /** The value of an expression that already failed (its error is reported; say nothing more). */
+  readonly error?: true;
 }
+
+/** Stands for an expression whose error was reported; further checks stay silent about it. */
+export const BAD: Val = { t: { k: 'int', name: 'DINT', bits: 32, signed: true, bitString: false, size: 4, align: 4 }, code: '0', flex: null, value: null, place: null, error: true };
 
 export function val(t: Type, code: string, value: Val['value'] = null, flex: Val['flex'] = null): Val {
   return { t, code, flex, value, place: null };
