@@ -17,6 +17,7 @@ import { lineSignals, type LineFile } from '../../physics/model.ts';
 import { COMPONENT_FAULT_TARGET, type ComponentFaultKind, type FaultSpec, type SignalFaultKind } from '../../physics/fault-spec.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { compileSpec, isSourceSpec } from '../../plc-adapters/sim/program-source.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { applyOverrides, type OverrideValue } from './line-overrides.ts';
 import { stepKind, type ScenarioDoc } from './scenario-file.ts';
@@ -123,6 +124,7 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
     tagMap = programTagMap(program, line);
   }
+  tagMap.push(...programVariableTags(controller, line, tagMap, s));
   const defs = runSignals(line, tagMap);
   const ids = new Map(defs.map((d, i) => [d.name, i] as const));
   const modelSignals = new Set(lineSignals(line).map((d) => d.name));
@@ -268,4 +270,26 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
     ...(initial ? { initial } : {}),
     ...(network ? { network } : {}),
   };
+}
+
+/**
+ * Program variables a scenario names (`expect: SORTING.step == 2`): with an ST program in the
+ * built-in controller, every dotted name in the scenario that is no signal but a scalar variable
+ * of the program becomes a read tag, so conditions see it like a controller output.
+ */
+function programVariableTags(controller: ControllerConfig, line: LineFile, tagMap: readonly TagMapping[], scenario: unknown): TagMapping[] {
+  if (controller.protocol !== 'sim' || controller.program === undefined || !isSourceSpec(controller.program)) return [];
+  const program = compileSpec(controller.program).program;
+  if (program === null) return [];
+  const known = new Set([...lineSignals(line).map((d) => d.name), ...tagMap.map((t) => t.signal)]);
+  const out: TagMapping[] = [];
+  for (const m of JSON.stringify(scenario).matchAll(/[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+(?:,\s*\d+)*\])+/g)) {
+    const name = m[0];
+    if (known.has(name)) continue;
+    const type = program.signalType(name);
+    if (type === null) continue;
+    known.add(name);
+    out.push({ signal: name, address: name, type, direction: 'read' });
+  }
+  return out;
 }

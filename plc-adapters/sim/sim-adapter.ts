@@ -7,6 +7,7 @@ import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, SteppableAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
 import type { ControlProgram, ImageEntry } from './program.ts';
 import { loadProgram, programs } from './program-source.ts';
+import { StProgram } from '../st/st-program.ts';
 
 export { programs };
 
@@ -18,6 +19,13 @@ export interface SimAdapterOptions {
   readonly program: string | ControlProgram;
   /** Scan period in ms (default 10). */
   readonly cycleMs?: number;
+}
+
+function grow(a: Float64Array, n: number): Float64Array {
+  if (a.length >= n) return a;
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
 }
 
 /** An image entry by address: exact, then ignoring case (IEC names are case-insensitive), then a located alias. */
@@ -49,8 +57,8 @@ export class SimAdapter implements SteppableAdapter {
   // during a scan. Keeping both gives real scan semantics (inputs frozen during a scan).
   readonly #inTerminals: Float64Array;
   readonly #inImage: Float64Array;
-  readonly #outImage: Float64Array;
-  readonly #outTerminals: Float64Array;
+  #outImage: Float64Array;
+  #outTerminals: Float64Array;
   #scans = 0;
 
   constructor(options: SimAdapterOptions) {
@@ -88,7 +96,14 @@ export class SimAdapter implements SteppableAdapter {
     const index = new Int32Array(tags.length);
     tags.forEach((tag, k) => {
       const image = tag.direction === 'read' ? this.program.io.outputs : this.program.io.inputs;
-      const at = findEntry(image, tag.address);
+      let at = findEntry(image, tag.address);
+      // An ST program can watch any variable as an extra output (scenario conditions on
+      // program variables, a plant file's read tag on an internal variable).
+      if (at < 0 && tag.direction === 'read' && this.program instanceof StProgram && this.program.signalType(tag.address) !== null) {
+        at = this.program.watch(tag.address);
+        this.#outImage = grow(this.#outImage, image.length);
+        this.#outTerminals = grow(this.#outTerminals, image.length);
+      }
       if (at < 0) {
         const side = tag.direction === 'read' ? 'output' : 'input';
         throw new TwinloopError('PLC_TAG_UNKNOWN', `tag ${tag.address}: not an ${side} of program ${this.program.name}; its ${side}s: ${image.map((e) => e.address).join(', ')}`);

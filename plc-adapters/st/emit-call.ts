@@ -58,7 +58,7 @@ function call(e: Emitter, c: CallExpr, statement: boolean): CallResult {
   const inst = e.place(c.callee);
   if (inst === null) return { kind: 'value', value: BAD };
   if (inst.t.k !== 'fb') {
-    e.diag.error(c.pos, 'ST_TYPE', `${describe(c.callee)} is a ${inst.t.name}, not a function block instance; it cannot be called`);
+    e.diag.error(c.pos, 'ST_TYPE', `${describe(c.callee)} is of type ${inst.t.name}, not a function block instance; it cannot be called`);
     return { kind: 'value', value: BAD };
   }
   return { kind: 'stmt', code: fbCall(e, inst, c) };

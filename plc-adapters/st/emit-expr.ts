@@ -121,8 +121,10 @@ export function coerce(e: Emitter, v: Val, to: Type, pos: Pos, what: string): st
   if (v.error) return zero(to);
   const r = implicit(v, to);
   if (r === null) {
-    const msg = what.startsWith('assignment') ? `cannot assign ${v.t.name} to ${to.name}` : `${what}: cannot use ${v.t.name} as ${to.name}`;
-    e.diag.error(pos, 'ST_TYPE', `${msg}${conversionHint(v.t, to)}`);
+    const from = typeName(v);
+    const msg = what.startsWith('assignment') ? `cannot assign ${from} to ${to.name}` : `${what}: cannot use ${from} as ${to.name}`;
+    const enumHint = to.k === 'enum' && v.t !== to ? `; use one of its values (${[...to.spelled.values()].slice(0, 6).join(', ')})` : '';
+    e.diag.error(pos, 'ST_TYPE', `${msg}${enumHint || conversionHint(v.t, to)}`);
     return zero(to);
   }
   if ('error' in r) {
@@ -130,6 +132,11 @@ export function coerce(e: Emitter, v: Val, to: Type, pos: Pos, what: string): st
     return zero(to);
   }
   return r.code;
+}
+
+/** A value's type for messages: untyped literals are "an integer" / "a real number". */
+export function typeName(v: Val): string {
+  return v.flex === 'int' ? 'an integer' : v.flex === 'real' ? 'a real number' : v.t.name;
 }
 
 function conversionHint(from: Type, to: Type): string {
@@ -308,7 +315,7 @@ function timeArith(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {
     return val(TIME, op === '*' ? `Math.trunc(${paren(a.code)} * ${paren(cb)}) | 0` : `idiv(${a.code}, ${cb}, ${site}) | 0`);
   }
   if (b.t.k === 'time' && a.t.k !== 'time' && op === '*' && (isNumeric(a.t) || a.flex)) return timeArith(e, op, b, a, pos);
-  e.diag.error(pos, 'ST_TYPE', `'${op}' is not defined for ${a.t.name} and ${b.t.name} (TIME takes TIME + TIME, TIME - TIME, TIME * number, TIME / number)`);
+  e.diag.error(pos, 'ST_TYPE', `'${op}' is not defined for ${typeName(a)} and ${typeName(b)} (TIME takes TIME + TIME, TIME - TIME, TIME * number, TIME / number)`);
   return BAD;
 }
 

@@ -38,6 +38,12 @@ export const SECTIONS: ReadonlyMap<TokenType, string> = new Map(
   ['VAR', 'VAR_INPUT', 'VAR_OUTPUT', 'VAR_IN_OUT', 'VAR_TEMP', 'VAR_GLOBAL', 'VAR_EXTERNAL', 'VAR_STAT', 'VAR_INST'].map((w) => [KW[w] as TokenType, w]),
 );
 
+/** Closers of statement blocks: a wrong one (END_WHILE in a FOR) closes the innermost such block. */
+const STATEMENT_CLOSERS: ReadonlySet<TokenType> = new Set([KW.END_IF, KW.END_CASE, KW.END_FOR, KW.END_WHILE, KW.END_REPEAT]);
+
+/** Closers of POUs: any of them ends the open POU (a wrong one is reported by the POU). */
+const POU_CLOSERS: ReadonlySet<TokenType> = new Set([KW.END_PROGRAM, KW.END_FUNCTION_BLOCK, KW.END_FUNCTION]);
+
 /** Tokens that start something a list never contains: the list ends there and its owner decides. */
 const BLOCK_STARTS: ReadonlySet<TokenType> = new Set([KW.PROGRAM, KW.FUNCTION_BLOCK, KW.FUNCTION, KW.TYPE, L.Configuration, ...SECTIONS.keys()]);
 
@@ -114,7 +120,8 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   /** Where a token starts; tokens invented by recovery (and EOF) sit just after the last real one. */
   protected pos(t: IToken): Pos {
     if (t.startOffset >= 0 && t.tokenType !== EOF) return { file: this.#file, line: this.mapLine(t.startLine ?? 1), col: t.startColumn ?? 1 };
-    const p = this.#problem(t, '');
+    // A token invented by recovery stands where the parser was when it was missed.
+    const p = this.#problem(t.isInsertedInRecovery ? this.LA(1) : t, '');
     return { file: this.#file, line: this.mapLine(p.line), col: p.col };
   }
 
@@ -179,6 +186,13 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     if (!open || end?.tokenType === open.closer) return;
     const found = end ?? this.LA(1);
     this.report(found, `expected ${label(open.closer)} to close the ${open.name} at ${this.where(open.opener)}, found ${describe(found)}`);
+    if (end === undefined && this.#substitutes(found.tokenType)) this.SKIP_TOKEN();
+  }
+
+  /** Whether `t` is a statement closer that no open block expects, standing in for the innermost one's. */
+  #substitutes(t: TokenType): boolean {
+    const innermost = this.#open[this.#open.length - 1];
+    return STATEMENT_CLOSERS.has(t) && !this.#isOpen(t) && innermost !== undefined && STATEMENT_CLOSERS.has(innermost.closer);
   }
 
   /** Reports a missing UNTIL and the like: `expected UNTIL in the REPEAT at 3:1, found ...`. */
@@ -206,8 +220,10 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     // An unterminated string swallowed the ';' and has been reported already.
     const quiet = this.reportedAt(next) || this.LA(0).tokenType === L.OpenString;
     if (!quiet) this.report(next, `expected ';' after the ${what}, found ${describe(next)}`);
+    // Directly inside a CASE the next label may follow on the same line: `1: x := 1 2: ...`.
+    const kind = this.#open[this.#open.length - 1]?.closer === KW.END_CASE ? 'caseBody' : 'statements';
     const line = this.LA(0).endLine;
-    while (this.LA(1).tokenType !== EOF && this.LA(1).startLine === line && !this.#stops(this.LA(1).tokenType, 'statements')) {
+    while (this.LA(1).startLine === line && !this.#stops(this.LA(1).tokenType, kind) && !(kind === 'caseBody' && this.atCaseLabel())) {
       if (this.LA(1).tokenType === L.Semi) {
         this.SKIP_TOKEN();
         break;
@@ -223,7 +239,8 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     if (t === KW.ELSE) return this.#isOpen(KW.END_IF) || this.#isOpen(KW.END_CASE);
     if (t === KW.ELSIF) return this.#isOpen(KW.END_IF);
     if (t === KW.UNTIL) return this.#isOpen(KW.END_REPEAT);
-    return this.#isOpen(t);
+    if (POU_CLOSERS.has(t)) return this.#open.some((b) => POU_CLOSERS.has(b.closer));
+    return this.#isOpen(t) || this.#substitutes(t);
   }
 
   /**

@@ -7,13 +7,22 @@
 // parsing goes on after it, so one run reports all errors of a file. With errors, the AST is a
 // best effort (broken statements dropped, broken expressions replaced by a NameExpr named '').
 
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken, TokenType } from 'chevrotain';
 import type { CaseLabel, CaseStmt, CompilationUnit, Diagnostic, GlobalVars, IfStmt, Pou, SourceFile, Stmt, TopItem, TypeRef, VarBlock } from './ast.ts';
 import * as L from './lexer.ts';
 import { KW, tokenize } from './lexer.ts';
 import { describe } from './parser-errors.ts';
-import { type Problem } from './parser-base.ts';
+import { gated, sepBy, type Problem } from './parser-base.ts';
 import { DeclarationParser } from './parser-declarations.ts';
+
+/** The part of a POU before its variable blocks. */
+interface PouHead {
+  readonly kind: Pou['kind'];
+  readonly kw: IToken;
+  readonly name: IToken;
+  readonly returnType: TypeRef | null;
+  readonly ext: string | null;
+}
 
 class StParser extends DeclarationParser {
   #items: TopItem[] = [];
@@ -42,102 +51,97 @@ class StParser extends DeclarationParser {
     this.MANY(() => this.SUBRULE(this.topItem));
   });
 
-  readonly topItem = this.RULE('topItem', () => {
-    this.OR([
-      { ALT: () => this.#add(this.SUBRULE(this.pou)) },
-      {
-        ALT: () => {
-          const types = this.SUBRULE(this.typeBlock);
-          this.ACTION(() => types.forEach((t) => this.#add(t)));
-        },
+  readonly topItem = this.RULE('topItem', () => this.OR(this.#topAlts));
+
+  readonly #topAlts: IOrAlt<void>[] = [
+    { ALT: () => this.#add(this.SUBRULE(this.pou)) },
+    {
+      ALT: () => {
+        const types = this.SUBRULE(this.typeBlock);
+        if (!this.RECORDING_PHASE) types.forEach((t) => this.#add(t));
       },
-      {
-        ALT: () => {
-          const kw = this.LA(1);
-          this.#addGlobals(kw, this.SUBRULE(this.varBlock));
-        },
+    },
+    {
+      ALT: () => {
+        const kw = this.LA(1);
+        this.#addGlobals(kw, this.SUBRULE(this.varBlock));
       },
-      {
-        ALT: () => {
-          const c = this.CONSUME(L.Configuration);
-          this.ACTION(() => {
-            const word = /^\s*(\w+)/.exec(c.image)?.[1]?.toUpperCase() ?? 'CONFIGURATION';
-            this.report(c, `${word} is not supported; programs run in declaration order`);
-          });
-        },
+    },
+    {
+      ALT: () => {
+        const c = this.CONSUME(L.Configuration);
+        if (this.RECORDING_PHASE) return;
+        const word = /^\s*(\w+)/.exec(c.image)?.[1]?.toUpperCase() ?? 'CONFIGURATION';
+        this.report(c, `${word} is not supported; programs run in declaration order`);
       },
-    ]);
-  });
+    },
+  ];
 
   /** PROGRAM, FUNCTION_BLOCK or FUNCTION with its variable blocks, body and END_ keyword. */
   readonly pou = this.RULE(
     'pou',
     (): Pou | null => {
-      const head = this.OR([
-        {
-          ALT: () => {
-            const kw = this.CONSUME(KW.PROGRAM);
-            return { kind: 'program' as const, kw, name: this.CONSUME(L.Identifier), returnType: null, ext: null };
-          },
-        },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(KW.FUNCTION_BLOCK);
-            this.MANY(() =>
-              this.OR2([
-                { ALT: () => this.CONSUME(KW.PUBLIC) },
-                { ALT: () => this.CONSUME(KW.PRIVATE) },
-                { ALT: () => this.CONSUME(KW.PROTECTED) },
-                { ALT: () => this.CONSUME(KW.INTERNAL) },
-                { ALT: () => this.CONSUME(KW.ABSTRACT) },
-                { ALT: () => this.CONSUME(KW.FINAL) },
-              ]),
-            );
-            const name = this.CONSUME2(L.Identifier);
-            const ext = this.OPTION(() => {
-              this.CONSUME(KW.EXTENDS);
-              return this.CONSUME3(L.Identifier);
-            });
-            this.OPTION2(() => {
-              this.CONSUME(KW.IMPLEMENTS);
-              this.AT_LEAST_ONE_SEP({ SEP: L.Comma, DEF: () => this.CONSUME4(L.Identifier) });
-            });
-            return { kind: 'functionBlock' as const, kw, name, returnType: null, ext: ext?.image ?? null };
-          },
-        },
-        {
-          ALT: () => {
-            const kw = this.CONSUME(KW.FUNCTION);
-            const name = this.CONSUME5(L.Identifier);
-            const returnType = this.OPTION3(() => {
-              this.CONSUME(L.Colon);
-              return this.SUBRULE(this.typeRef);
-            });
-            return { kind: 'function' as const, kw, name, returnType: (returnType ?? null) as TypeRef | null, ext: null };
-          },
-        },
-      ]);
+      const head = this.OR(this.#headAlts);
       const closer = head.kind === 'program' ? KW.END_PROGRAM : head.kind === 'functionBlock' ? KW.END_FUNCTION_BLOCK : KW.END_FUNCTION;
-      return this.block(head.kw, closer, () => {
+      return this.block(head.kw, closer as TokenType, () => {
         const vars: VarBlock[] = [];
-        this.MANY2(() => {
+        this.MANY(() => {
           const b = this.SUBRULE(this.varBlock);
           if (b) vars.push(b);
         });
         const body = this.SUBRULE(this.statementList);
         // Any POU closer ends this POU (END_FUNCTION after a PROGRAM is reported, but still closes it).
-        const end = this.OPTION4(() =>
-          this.OR3([{ ALT: () => this.CONSUME(KW.END_PROGRAM) }, { ALT: () => this.CONSUME(KW.END_FUNCTION_BLOCK) }, { ALT: () => this.CONSUME(KW.END_FUNCTION) }]),
-        );
-        return this.ACTION(() => {
-          this.checkEnd(end);
-          const endTok = end ?? this.LA(1);
-          return { kind: head.kind, name: head.name.image, pos: this.pos(head.name), returnType: head.returnType, extends: head.ext, vars, body, end: this.pos(endTok) };
-        }) as Pou | null;
+        const end = this.OPTION(() => this.OR2(this.#pouEndAlts));
+        if (this.RECORDING_PHASE) return null;
+        this.checkEnd(end);
+        const endTok = end ?? this.LA(1);
+        return { kind: head.kind, name: head.name.image, pos: this.pos(head.name), returnType: head.returnType, extends: head.ext, vars, body, end: this.pos(endTok) };
       });
     },
     { recoveryValueFunc: () => null },
   );
+
+  readonly #headAlts: IOrAlt<PouHead>[] = [
+    {
+      ALT: () => {
+        const kw = this.CONSUME(KW.PROGRAM);
+        return { kind: 'program', kw, name: this.CONSUME(L.Identifier), returnType: null, ext: null };
+      },
+    },
+    {
+      ALT: () => {
+        const kw = this.CONSUME(KW.FUNCTION_BLOCK);
+        this.MANY2(() => this.OR3(this.#modifierAlts));
+        const name = this.CONSUME2(L.Identifier);
+        const ext = this.OPTION2(() => {
+          this.CONSUME(KW.EXTENDS);
+          return this.CONSUME3(L.Identifier);
+        });
+        this.OPTION3(() => {
+          this.CONSUME(KW.IMPLEMENTS);
+          this.AT_LEAST_ONE_SEP(sepBy(L.Comma, () => this.CONSUME4(L.Identifier)));
+        });
+        return { kind: 'functionBlock', kw, name, returnType: null, ext: ext?.image ?? null };
+      },
+    },
+    {
+      ALT: () => {
+        const kw = this.CONSUME(KW.FUNCTION);
+        const name = this.CONSUME5(L.Identifier);
+        const returnType = this.OPTION4(() => {
+          this.CONSUME(L.Colon);
+          return this.SUBRULE(this.typeRef);
+        });
+        return { kind: 'function', kw, name, returnType: returnType ?? null, ext: null };
+      },
+    },
+  ];
+
+  readonly #modifierAlts: IOrAlt<IToken>[] = ['PUBLIC', 'PRIVATE', 'PROTECTED', 'INTERNAL', 'ABSTRACT', 'FINAL'].map((w) => ({
+    ALT: () => this.CONSUME(KW[w] as TokenType),
+  }));
+
+  readonly #pouEndAlts: IOrAlt<IToken>[] = [KW.END_PROGRAM, KW.END_FUNCTION_BLOCK, KW.END_FUNCTION].map((t) => ({ ALT: () => this.CONSUME(t as TokenType) }));
 
   #add(item: TopItem | null | undefined): void {
     if (!item || this.RECORDING_PHASE) return;
@@ -175,33 +179,39 @@ class StParser extends DeclarationParser {
   #statements(caseBody: boolean): Stmt[] {
     const out: Stmt[] = [];
     for (;;) {
-      this.MANY({
-        GATE: () => !caseBody || !this.atCaseLabel(),
-        DEF: () => {
-          const s = this.SUBRULE(this.statement);
+      if (caseBody) {
+        this.MANY(
+          gated(
+            () => !this.atCaseLabel(),
+            () => {
+              const s = this.SUBRULE(this.statement);
+              if (s) out.push(s);
+            },
+          ),
+        );
+      } else {
+        this.MANY2(() => {
+          const s = this.SUBRULE2(this.statement);
           if (s) out.push(s);
-        },
-      });
+        });
+      }
       if (this.RECORDING_PHASE || !this.skipJunk(caseBody ? 'caseBody' : 'statements')) break;
     }
     return out;
   }
 
-  readonly statement = this.RULE(
-    'statement',
-    (): Stmt | null =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.assignOrCall) },
-        { ALT: () => this.SUBRULE(this.ifStmt) },
-        { ALT: () => this.SUBRULE(this.caseStmt) },
-        { ALT: () => this.SUBRULE(this.forStmt) },
-        { ALT: () => this.SUBRULE(this.whileStmt) },
-        { ALT: () => this.SUBRULE(this.repeatStmt) },
-        { ALT: () => this.SUBRULE(this.jumpStmt) },
-        { ALT: (): Stmt => ({ kind: 'empty', pos: this.pos(this.CONSUME(L.Semi)) }) },
-      ]),
-    { recoveryValueFunc: () => null },
-  );
+  readonly statement = this.RULE('statement', (): Stmt | null => this.OR(this.#statementAlts), { recoveryValueFunc: () => null });
+
+  readonly #statementAlts: IOrAlt<Stmt | null>[] = [
+    { ALT: () => this.SUBRULE(this.assignOrCall) },
+    { ALT: () => this.SUBRULE(this.ifStmt) },
+    { ALT: () => this.SUBRULE(this.caseStmt) },
+    { ALT: () => this.SUBRULE(this.forStmt) },
+    { ALT: () => this.SUBRULE(this.whileStmt) },
+    { ALT: () => this.SUBRULE(this.repeatStmt) },
+    { ALT: () => this.SUBRULE(this.jumpStmt) },
+    { ALT: () => ({ kind: 'empty', pos: this.pos(this.CONSUME(L.Semi)) }) },
+  ];
 
   /** `target := value;` or a call `fb(IN := x);` — both start with a variable. */
   readonly assignOrCall = this.RULE('assignOrCall', (): Stmt | null => {
@@ -213,21 +223,18 @@ class StParser extends DeclarationParser {
       return this.SUBRULE(this.expression);
     });
     const semi = this.OPTION2(() => this.CONSUME(L.Semi));
-    return (
-      this.ACTION((): Stmt | null => {
-        if (value === undefined && target.kind !== 'call') {
-          const found = semi ?? this.LA(1);
-          const text = this.sourceText(first, last);
-          this.report(found, `expected ':=' after ${text ? `'${text}'` : 'the variable'}, found ${describe(found)}`);
-          this.checkSemi(semi, 'statement');
-          return null;
-        }
-        this.checkSemi(semi, 'statement');
-        const pos = this.pos(first);
-        if (value !== undefined) return { kind: 'assign', target, value, pos };
-        return target.kind === 'call' ? { kind: 'call', call: target, pos } : null;
-      }) ?? null
-    );
+    if (this.RECORDING_PHASE) return null;
+    if (value === undefined && target.kind !== 'call') {
+      const found = semi ?? this.LA(1);
+      const text = this.sourceText(first, last);
+      this.report(found, `expected ':=' after ${text ? `'${text}'` : 'the variable'}, found ${describe(found)}`);
+      this.checkSemi(semi, 'statement');
+      return null;
+    }
+    this.checkSemi(semi, 'statement');
+    const pos = this.pos(first);
+    if (value !== undefined) return { kind: 'assign', target, value, pos };
+    return target.kind === 'call' ? { kind: 'call', call: target, pos } : null;
   });
 
   readonly ifStmt = this.RULE('ifStmt', (): IfStmt => {
@@ -261,7 +268,7 @@ class StParser extends DeclarationParser {
       this.MANY(() => {
         const first = this.LA(1);
         const labels: CaseLabel[] = [];
-        this.AT_LEAST_ONE_SEP({ SEP: L.Comma, DEF: () => labels.push(this.SUBRULE(this.caseLabel)) });
+        this.AT_LEAST_ONE_SEP(sepBy(L.Comma, () => labels.push(this.SUBRULE(this.caseLabel))));
         this.CONSUME(L.Colon);
         cases.push({ labels, body: this.SUBRULE(this.caseBody), pos: this.pos(first) });
       });
@@ -293,14 +300,14 @@ class StParser extends DeclarationParser {
     return this.block(kw, KW.END_FOR, () => {
       const v = this.CONSUME(L.Identifier);
       // `FOR i = 1 TO ...` is a common slip: report it and read on as if it were `:=`.
-      const assign = this.OR([{ ALT: () => this.CONSUME(L.Assign) }, { ALT: () => this.CONSUME(L.Eq) }]);
-      this.ACTION(() => assign.tokenType === L.Eq && this.report(assign, "expected ':=' after the FOR variable, found '='"));
+      const assign = this.OR(this.#forAssignAlts);
+      if (assign.tokenType === L.Eq && !this.RECORDING_PHASE) this.report(assign, "expected ':=' after the FOR variable, found '='");
       const from = this.SUBRULE(this.expression);
       const to = this.OPTION3(() => {
         this.CONSUME(KW.TO);
         return this.SUBRULE2(this.expression);
       });
-      this.ACTION(() => this.checkInBlock(to, KW.TO));
+      this.checkInBlock(to, KW.TO);
       const by = this.OPTION(() => {
         this.CONSUME(KW.BY);
         return this.SUBRULE3(this.expression);
@@ -311,6 +318,8 @@ class StParser extends DeclarationParser {
       return { kind: 'for', variable: v.image, variablePos: this.pos(v), from, to: to ?? this.placeholder(v), by: by ?? null, body, pos: this.pos(kw) };
     });
   });
+
+  readonly #forAssignAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(L.Assign) }, { ALT: () => this.CONSUME(L.Eq) }];
 
   readonly whileStmt = this.RULE('whileStmt', (): Stmt => {
     const kw = this.CONSUME(KW.WHILE);
@@ -331,7 +340,7 @@ class StParser extends DeclarationParser {
         this.CONSUME(KW.UNTIL);
         return this.SUBRULE(this.expression);
       });
-      this.ACTION(() => this.checkInBlock(until, KW.UNTIL));
+      this.checkInBlock(until, KW.UNTIL);
       this.#endBlock(this.OPTION2(() => this.CONSUME(KW.END_REPEAT)));
       return { kind: 'repeat', body, until: until ?? this.placeholder(this.LA(1)), pos: this.pos(kw) };
     });
@@ -339,12 +348,16 @@ class StParser extends DeclarationParser {
 
   /** EXIT; CONTINUE; RETURN; */
   readonly jumpStmt = this.RULE('jumpStmt', (): Stmt => {
-    const t = this.OR([{ ALT: () => this.CONSUME(KW.EXIT) }, { ALT: () => this.CONSUME(KW.CONTINUE) }, { ALT: () => this.CONSUME(KW.RETURN) }]);
-    const semi = this.OPTION(() => this.CONSUME(L.Semi));
-    this.ACTION(() => this.checkSemi(semi, 'statement'));
+    const t = this.OR(this.#jumpAlts);
+    this.checkSemi(
+      this.OPTION(() => this.CONSUME(L.Semi)),
+      'statement',
+    );
     const kind = t.tokenType === KW.EXIT ? 'exit' : t.tokenType === KW.CONTINUE ? 'continue' : 'return';
     return { kind, pos: this.pos(t) };
   });
+
+  readonly #jumpAlts: IOrAlt<IToken>[] = [KW.EXIT, KW.CONTINUE, KW.RETURN].map((t) => ({ ALT: () => this.CONSUME(t as TokenType) }));
 
   /** END_IF etc.; the `;` after it is optional (CODESYS accepts both) and taken here, not as an empty statement. */
   #endBlock(end: IToken | undefined): void {

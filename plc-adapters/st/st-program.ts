@@ -10,6 +10,38 @@ import type { Site } from './emitter.ts';
 import { children, resolvePath, type VarNode, type VarPlace } from './var-path.ts';
 import { formatValue, parseValue, readPlace, writePlace, type StValue } from './var-access.ts';
 import { Runtime, StFault, type FaultKind } from './runtime.ts';
+import { view } from './types.ts';
+
+function signalTypeOf(p: VarPlace): ImageEntry['type'] | null {
+  if (p.bit >= 0) return 'bool';
+  switch (p.type.k) {
+    case 'bool':
+      return 'bool';
+    case 'int':
+    case 'enum':
+    case 'time':
+      return 'int';
+    case 'real':
+      return 'real';
+    default:
+      return null;
+  }
+}
+
+function viewOf(buf: ArrayBuffer, name: string): { [k: number]: number | bigint } {
+  switch (name) {
+    case 'U8': return new Uint8Array(buf);
+    case 'I8': return new Int8Array(buf);
+    case 'U16': return new Uint16Array(buf);
+    case 'I16': return new Int16Array(buf);
+    case 'U32': return new Uint32Array(buf);
+    case 'I32': return new Int32Array(buf);
+    case 'F32': return new Float32Array(buf);
+    case 'F64': return new Float64Array(buf);
+    case 'I64': return new BigInt64Array(buf);
+    default: return new BigUint64Array(buf);
+  }
+}
 
 export type { StValue };
 
@@ -57,9 +89,12 @@ export class StProgram implements ControlProgram {
   #run: () => void;
   #status: 'run' | 'stop' = 'run';
   #fault: StFaultInfo | null = null;
-  #clock = 0;
   #scans = 0;
   readonly #forces = new Map<string, Force>();
+  /** Variables watched as extra outputs (scenario conditions on program variables). */
+  readonly #watches: { cells: { [k: number]: number | bigint }; index: number; bit: number }[] = [];
+  readonly #outputs: ImageEntry[];
+  #fixedOutputs: number;
 
   constructor(compiled: CompiledModule) {
     this.compiled = compiled;
@@ -68,7 +103,9 @@ export class StProgram implements ControlProgram {
     this.#m = compiled.factory(this.#rt) as Module;
     this.#run = this.#m.cycle;
     const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, ...(v.located ? { aliases: [v.located] } : {}) });
-    this.io = { inputs: compiled.generated.inputs.map(entry), outputs: compiled.generated.outputs.map(entry) };
+    this.#outputs = compiled.generated.outputs.map(entry);
+    this.#fixedOutputs = this.#outputs.length;
+    this.io = { inputs: compiled.generated.inputs.map(entry), outputs: this.#outputs };
     this.#m.init();
   }
 
@@ -86,7 +123,7 @@ export class StProgram implements ControlProgram {
 
   /** Controller time in ms (scans x cycle). */
   get clockMs(): number {
-    return this.#clock;
+    return this.#rt.times[0]!;
   }
 
   /** The runtime (unit tests read its assertion failures and finished flag). */
@@ -113,9 +150,11 @@ export class StProgram implements ControlProgram {
       return;
     }
     const rt = this.#rt;
-    rt.clock = this.#clock;
+    const times = rt.times;
     rt.scan = this.#scans;
-    rt.deadline = performance.now() + rt.watchdogMs;
+    // The watchdog's deadline is set by its first check in this scan (after a few thousand loop
+    // iterations): reading the clock here would cost a boxed double every scan.
+    times[1] = NaN;
     this.#m.input(i);
     if (this.#forces.size > 0) this.#applyForces();
     try {
@@ -128,7 +167,13 @@ export class StProgram implements ControlProgram {
     }
     if (this.#forces.size > 0) this.#applyForces();
     this.#m.output(q);
-    this.#clock += cycleMs;
+    for (let k = 0; k < this.#watches.length; k++) {
+      const w = this.#watches[k]!;
+      const v = w.cells[w.index]!;
+      const n = typeof v === 'bigint' ? Number(v) : v;
+      q[this.#fixedOutputs + k] = w.bit < 0 ? n : (n / 2 ** w.bit) & 1;
+    }
+    times[0] += cycleMs;
     this.#scans++;
   }
 
@@ -143,7 +188,7 @@ export class StProgram implements ControlProgram {
     this.#m.init();
     this.#status = 'run';
     this.#fault = null;
-    this.#clock = 0;
+    this.#rt.times[0] = 0;
     this.#scans = 0;
     this.#rt.finished = false;
     this.#rt.failures.length = 0;
@@ -152,6 +197,31 @@ export class StProgram implements ControlProgram {
   /** Read a variable by path; a struct, array or FB instance reads as its path's children list. */
   read(path: string): StValue {
     return readPlace(this.#m.buf, this.#m.STR, this.#place(path));
+  }
+
+  /**
+   * Watch a scalar variable as one more output (appended to io.outputs), so scenario conditions
+   * and plant tag maps can read any variable, not only the program's VAR_OUTPUTs.
+   * @returns its index in io.outputs
+   * @throws TwinloopError PLC_TAG_UNKNOWN / PLC_TAG_TYPE
+   */
+  watch(path: string): number {
+    const place = this.#place(path);
+    const type = signalTypeOf(place);
+    if (type === null) throw new TwinloopError('PLC_TAG_TYPE', `${path} is ${place.type.name}; only BOOL, integer, REAL and TIME variables can be watched`);
+    const v = view(place.type);
+    this.#watches.push({ cells: viewOf(this.#m.buf, v.array), index: place.addr >> v.shift, bit: place.bit });
+    this.#outputs.push({ address: path, type });
+    return this.#outputs.length - 1;
+  }
+
+  /** The signal type a scalar variable maps to (bool, int, real), or null for other types. */
+  signalType(path: string): ImageEntry['type'] | null {
+    try {
+      return signalTypeOf(this.#place(path));
+    } catch {
+      return null;
+    }
   }
 
   /** Does this path name a variable? */
@@ -224,7 +294,7 @@ export class StProgram implements ControlProgram {
     if (this.compiled.generated.hasStrings) throw new TwinloopError('SNAPSHOT_UNSUPPORTED', `program ${this.name} has STRING variables, which snapshots do not hold yet`);
     const mem = new Float64Array(this.#m.buf);
     const s = new Float64Array(mem.length + 3);
-    s[0] = this.#clock;
+    s[0] = this.#rt.times[0]!;
     s[1] = this.#scans;
     s[2] = this.#status === 'stop' ? 1 : 0;
     s.set(mem, 3);
@@ -234,7 +304,7 @@ export class StProgram implements ControlProgram {
   restoreState(s: Float64Array): void {
     const mem = new Float64Array(this.#m.buf);
     if (s.length !== mem.length + 3) throw new TwinloopError('SNAPSHOT_INVALID', `program ${this.name}: snapshot state has ${s.length} values, expected ${mem.length + 3}`);
-    this.#clock = s[0]!;
+    this.#rt.times[0] = s[0]!;
     this.#scans = s[1]!;
     this.#status = s[2] ? 'stop' : 'run';
     mem.set(s.subarray(3));
