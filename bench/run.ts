@@ -20,6 +20,7 @@ const suites: [string, () => Promise<Suite>][] = [
   ['s7', async () => (await import('./s7.ts')).s7Bench],
   ['recording', async () => (await import('./recording.ts')).recordingBench],
   ['scenarios', async () => (await import('./scenarios.ts')).scenariosBench],
+  ['st', async () => (await import('./st.ts')).stBench],
   ['shadow', async () => (await import('./shadow.ts')).shadowBench],
 ];
 if (only && !suites.some(([name]) => name === only)) {

@@ -209,7 +209,8 @@ async function main(init: WorkerInit): Promise<void> {
     const seq = ctrl.pending(lastSeq);
     if (seq === 0) return;
     lastSeq = seq;
-    switch (ctrl.command) {
+    const command = ctrl.command;
+    switch (command) {
       case Command.PAUSE:
         running = false;
         break;
@@ -249,7 +250,10 @@ async function main(init: WorkerInit): Promise<void> {
         break;
     }
     ctrl.setState(stop ? WorkerState.STOPPED : running ? WorkerState.RUNNING : WorkerState.PAUSED);
-    writeStats(performance.now());
+    // Requests (forces, faults, the program's online view) change no statistic; measuring here
+    // would cut the rate interval short, and the HMI's online view sends several a second, so
+    // the achieved pace would read as "behind" while the run keeps it.
+    if (command !== Command.REQUESTS) writeStats(performance.now());
     ctrl.ack(seq);
   }
 

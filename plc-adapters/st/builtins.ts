@@ -4,10 +4,11 @@
 // CTU, ...) are not here: they are written in ST (stdlib.ts) and compiled with the program.
 
 import type { CallExpr, Pos } from './ast.ts';
-import { coerce, zero } from './emit-expr.ts';
+import { coerce, flexInt, zero } from './emit-expr.ts';
 import type { Emitter } from './emitter.ts';
 import { convertCode, explicitExists } from './convert.ts';
-import { BOOL, commonType, DINT, ELEMENTARY, INT, isNumeric, LREAL, REAL, repr, stringType, TIME, type Type, UINT, VOID } from './types.ts';
+import { CLOCK_ADDRESS } from './declarations.ts';
+import { BOOL, commonType, DINT, ELEMENTARY, INT, isNumeric, LINT, LREAL, REAL, repr, stringType, TIME, type Type, UINT, VOID } from './types.ts';
 import { num, type Val, val, wrap } from './values.ts';
 import { BAD } from './values.ts';
 
@@ -35,6 +36,18 @@ function real1(fn: string): Spec {
   };
 }
 
+/** All arguments untyped integer constants: their values (the call folds to a constant). */
+function constants(args: Val[]): bigint[] | null {
+  return args.every((a) => a.flex === 'int' && typeof a.value === 'bigint') ? args.map((a) => a.value as bigint) : null;
+}
+
+/** An untyped integer whose value is one of `values` (a selection among literals). */
+function flexRange(code: string, values: bigint[], t: Type): Val {
+  const lo = values.reduce((a, b) => (a < b ? a : b));
+  const hi = values.reduce((a, b) => (a > b ? a : b));
+  return { t, code, flex: 'int', value: null, place: null, range: [lo, hi] };
+}
+
 function typeError(e: Emitter, pos: Pos, fn: string, want: string, got: Val): Val {
   e.diag.error(pos, 'ST_TYPE', `${fn} needs ${want}, got ${got.t.name}`);
   return BAD;
@@ -60,6 +73,8 @@ function minMax(fn: 'MIN' | 'MAX'): Spec {
     params: ['*'],
     min: 2,
     gen: (e, args, pos) => {
+      const k = constants(args);
+      if (k) return flexInt(e, k.reduce((a, b) => (fn === 'MAX' ? (a >= b ? a : b) : a <= b ? a : b)), pos);
       const t = common(e, args, pos, fn);
       if (t === null) return BAD;
       const cs = args.map((a) => coerce(e, a, t, pos, `argument of ${fn}`));
@@ -176,9 +191,12 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
     params: ['G', 'IN0', 'IN1'],
     min: 3,
     gen: (e, [g, a, b], pos) => {
+      const k = constants([a!, b!]);
+      if (k && typeof g!.value === 'boolean') return flexInt(e, g!.value ? k[1]! : k[0]!, pos);
+      const cg = coerce(e, g!, BOOL, pos, 'G of SEL');
+      if (k) return flexRange(`(${cg} ? ${a!.t === b!.t ? b!.code : coerce(e, b!, LINT, pos, 'IN1 of SEL')} : ${a!.t === b!.t ? a!.code : coerce(e, a!, LINT, pos, 'IN0 of SEL')})`, k, a!.t === b!.t ? a!.t : LINT);
       const t = common(e, [a!, b!], pos, 'SEL');
       if (t === null) return BAD;
-      const cg = coerce(e, g!, BOOL, pos, 'G of SEL');
       if (t.k === 'array' || t.k === 'struct' || t.k === 'fb') return typeError(e, pos, 'SEL', 'elementary values', a!);
       return val(t, `(${cg} ? ${coerce(e, b!, t, pos, 'IN1 of SEL')} : ${coerce(e, a!, t, pos, 'IN0 of SEL')})`);
     },
@@ -189,6 +207,8 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
     params: ['MN', 'IN', 'MX'],
     min: 3,
     gen: (e, [mn, x, mx], pos) => {
+      const k = constants([mn!, x!, mx!]);
+      if (k) return flexInt(e, k[1]! < k[0]! ? k[0]! : k[1]! > k[2]! ? k[2]! : k[1]!, pos);
       const t = common(e, [mn!, x!, mx!], pos, 'LIMIT');
       if (t === null) return BAD;
       const [a, b, c] = [mn!, x!, mx!].map((v) => coerce(e, v, t, pos, 'argument of LIMIT'));
@@ -202,7 +222,10 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
     params: ['*'],
     min: 2,
     gen: (e, [k, ...ins], pos) => {
-      const t = common(e, ins, pos, 'MUX');
+      const kc = constants([k!, ...ins]);
+      if (kc) return flexInt(e, kc[1 + Math.min(ins.length - 1, Math.max(0, Number(kc[0])))]!, pos);
+      const ki = constants(ins);
+      const t = ki ? (ins.every((v) => v.t === ins[0]!.t) ? ins[0]!.t : LINT) : common(e, ins, pos, 'MUX');
       if (t === null) return BAD;
       const ck = int(e, k!, pos, 'K of MUX');
       const cs = ins.map((v) => coerce(e, v, t, pos, 'argument of MUX'));
@@ -211,6 +234,7 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
       const tk = e.temp();
       let code = cs[cs.length - 1]!;
       for (let i = cs.length - 2; i >= 0; i--) code = `(${tk} === ${i} ? ${cs[i]} : ${code})`;
+      if (ki) return flexRange(`(${tk} = ${ck}, ${code})`, ki, t);
       return val(t, `(${tk} = ${ck}, ${code})`);
     },
   }],
@@ -269,7 +293,7 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
     },
   }],
   // The scan clock for the standard timers (stdlib.ts): milliseconds of controller time.
-  ['__CLOCK', { params: [], min: 0, gen: () => val(TIME, 'clockMs()') }],
+  ['__CLOCK', { params: [], min: 0, gen: () => val(TIME, `I32[${CLOCK_ADDRESS >> 2}]`) }],
 ]);
 
 /**

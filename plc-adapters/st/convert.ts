@@ -22,6 +22,12 @@ export function implicit(v: Val, to: Type): { code: string } | { error: string }
     if (to.k === 'real') return { code: num(to === REAL ? Math.fround(Number(v.value)) : Number(v.value)) };
     return null;
   }
+  if (v.flex === 'int' && v.range !== undefined && to.k === 'int') {
+    const r = intRange(to);
+    if (v.range[0] < r.lo || v.range[1] > r.hi) return { error: `values up to ${v.range[1]} do not fit ${to.name} (${r.lo}..${r.hi})` };
+    return { code: to.bits === 64 ? (repr(v.t) === 'big' ? v.code : `BigInt(${v.code})`) : repr(v.t) === 'big' ? `Number(${v.code})` : v.code };
+  }
+  if (v.flex === 'int' && v.range !== undefined && to.k === 'real') return { code: repr(v.t) === 'big' ? `Number(${v.code})` : v.code };
   if (v.flex === 'real' && typeof v.value === 'number' && to.k === 'real') {
     return { code: num(to === REAL ? Math.fround(v.value) : v.value) };
   }

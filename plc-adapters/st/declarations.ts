@@ -22,6 +22,12 @@ import {
 } from './types.ts';
 
 /** Function blocks of the standard library (their ST source is in stdlib.ts). */
+/**
+ * Where the scan clock sits in a program's memory: controller milliseconds as a 32-bit TIME,
+ * written before every scan, read by the standard timers (__CLOCK) as a plain memory cell.
+ */
+export const CLOCK_ADDRESS = 0;
+
 export const STANDARD_FBS = ['TON', 'TOF', 'TP', 'CTU', 'CTD', 'CTUD', 'R_TRIG', 'F_TRIG', 'SR', 'RS'];
 
 export class Declarations {
@@ -38,8 +44,8 @@ export class Declarations {
   readonly #resolving = new Set<string>();
   /** Constants of the POU being laid out (for array bounds). */
   #localConsts: Map<string, VarInfo> = new Map();
-  /** Next free byte of static memory. */
-  top = 0;
+  /** Next free byte of static memory; bytes 0..7 hold the scan clock (CLOCK_ADDRESS). */
+  top = 8;
 
   constructor(diag: Diagnostics) {
     this.diag = diag;
@@ -167,7 +173,7 @@ export class Declarations {
     const outer = this.#localConsts;
     this.#localConsts = new Map();
     for (const block of p.vars) {
-      if (!block.constant) continue;
+      if (!block.constant || block.section === 'VAR_EXTERNAL') continue;
       for (const d of block.decls) for (const n of d.names) this.#localConsts.set(n.name.toUpperCase(), { name: n.name, section: block.section, type: INT, offset: 0, constant: true, retain: false, byRef: false, external: false, init: d.init, at: null, pos: n.pos });
     }
     if (p.kind === 'function') {
@@ -337,11 +343,14 @@ export class Declarations {
       t = this.#enum(decl.name, def);
     } else {
       const base = this.resolve(def);
-      // An alias with a subrange or a plain rename keeps the underlying type but its own name
-      // in messages is not needed: IEC treats an alias as the same type.
-      t = base;
+      // IEC treats an alias as the same type. One with its own initial value
+      // (TYPE Speed : INT := 100;) needs its own type object to carry that default.
+      t = decl.init !== null && base.k === 'int' ? { ...base, name: decl.name } : base;
     }
-    if (decl.init !== null) this.typeInits.set(key, decl.init);
+    if (decl.init !== null) {
+      if (t.k === 'int' || t.k === 'enum' || t.k === 'real' || t.k === 'bool' || t.k === 'time') this.typeDefaults.set(t, decl.init);
+      else this.diag.error(decl.pos, 'ST_UNSUPPORTED', `an initial value on type ${decl.name} (${t.name}) is not supported; give it on the variables`);
+    }
     this.types.set(key, t);
     this.#resolving.delete(key);
     return t;
@@ -349,8 +358,8 @@ export class Declarations {
 
   /** Field declarations of struct types (for their default initial values). */
   readonly structInits = new Map<StructType, readonly import('./ast.ts').VarDecl[]>();
-  /** `TYPE T : INT := 5;` initial values by upper-cased type name. */
-  readonly typeInits = new Map<string, import('./ast.ts').Initializer>();
+  /** Initial values declared on a type (`TYPE T : INT := 5;`, `TYPE E : (A, B) := B;`). */
+  readonly typeDefaults = new Map<Type, import('./ast.ts').Initializer>();
 
   #enum(name: string, def: Extract<TypeRef, { kind: 'enum' }>): EnumType {
     const values = new Map<string, number>();
@@ -408,7 +417,8 @@ export class Declarations {
       }
       case 'name': {
         const key = e.name.toUpperCase();
-        const v = locals?.get(key) ?? this.#localConsts.get(key) ?? this.globals.get(key);
+        const local = locals?.get(key);
+        const v = (local && !local.external ? local : undefined) ?? this.#localConsts.get(key) ?? this.globals.get(key);
         if (v && v.constant && v.init !== null && v.init.kind !== 'arrayInit' && v.init.kind !== 'structInit') return this.constInt(v.init, locals);
         const en = this.enumValues.get(key);
         if (en && en.length === 1) return BigInt(en[0]!.values.get(key)!);

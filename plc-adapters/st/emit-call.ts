@@ -299,11 +299,11 @@ function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean):
   }
   const callCode = `${fn.js}(${js.join(', ')})`;
   if (after.length > 0) {
-    if (!statement) {
-      e.diag.error(c.pos, 'ST_UNSUPPORTED', `output arguments (=>) of function ${fn.name} are only supported when it is called as a statement`);
-      return BAD;
-    }
-    return val(VOID, `${callCode}; ${after.join(' ')}`);
+    if (statement) return val(VOID, `${callCode}; ${after.join(' ')}`);
+    // In an expression: call, copy the outputs, then yield the result (a comma expression).
+    const t = e.temp('r');
+    const copies = after.map((a) => a.replace(/;\s*$/, '')).join(', ');
+    return val(fn.returnType, `(${t} = ${callCode}, ${copies}, ${t})`);
   }
   return val(fn.returnType, callCode);
 }

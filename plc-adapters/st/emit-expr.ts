@@ -91,9 +91,14 @@ export function placeVal(e: Emitter, p: Place, pos: Pos): Val {
   return { t: p.bit >= 0 ? BOOL : p.t, code: load(p), flex: null, value: null, place: p };
 }
 
+/** An untyped integer constant (folded results of literals). */
+export function flexInt(e: Emitter, value: bigint, pos: Pos): Val {
+  return intLiteral(e, value, null, pos);
+}
+
 function intLiteral(e: Emitter, value: bigint, type: string | null, pos: Pos): Val {
   if (type === null) {
-    if (value > 9223372036854775807n) return val(ULINT, big(value), value);
+    if (value > 9223372036854775807n) return { ...val(ULINT, big(value), value), flex: 'int' };
     return { t: value >= -2147483648n && value <= 2147483647n ? DINT : LINT, code: value >= -2147483648n && value <= 2147483647n ? num(Number(value)) : big(value), flex: 'int', value, place: null };
   }
   const t = e.typeByName(type, pos);
@@ -192,7 +197,7 @@ function binary(e: Emitter, x: BinaryExpr): Val {
   if (a.error || b.error) return BAD;
   const op = x.op;
   if (op === 'AND' || op === 'OR' || op === 'XOR' || op === 'AND_THEN' || op === 'OR_ELSE') return logical(e, op, a, b, x.pos);
-  if (a.flex && b.flex) return folded(e, op, a, b, x.pos);
+  if (a.flex && b.flex && a.value !== null && b.value !== null) return folded(e, op, a, b, x.pos);
   if (op === '=' || op === '<>' || op === '<' || op === '<=' || op === '>' || op === '>=') return compare(e, op, a, b, x.pos);
   // TIME arithmetic: TIME +- TIME, TIME */ number.
   if (a.t.k === 'time' || b.t.k === 'time') return timeArith(e, op, a, b, x.pos);
@@ -234,6 +239,7 @@ function binary(e: Emitter, x: BinaryExpr): Val {
 
 /** The type two operands meet in; an untyped literal takes the other side's type. */
 function operandType(e: Emitter, a: Val, b: Val, pos: Pos, op: string): Type | null {
+  if (a.flex && b.flex) return commonType(a.t, b.t) ?? LINT;
   if (a.flex && !b.flex) return a.flex === 'real' && b.t.k === 'int' ? LREAL : b.t;
   if (b.flex && !a.flex) return b.flex === 'real' && a.t.k === 'int' ? LREAL : a.t;
   const t = commonType(a.t, b.t);
@@ -249,8 +255,9 @@ function logical(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {
     if (op === 'AND_THEN') return val(BOOL, `(${a.code} ? ${b.code} : 0)`);
     if (op === 'OR_ELSE') return val(BOOL, `(${a.code} ? 1 : ${b.code})`);
     const js = op === 'AND' ? '&' : op === 'OR' ? '|' : '^';
-    // Both sides are evaluated, as IEC's AND and OR do (no short circuit).
-    return val(BOOL, `(${a.code} ${js} ${b.code})`);
+    // Both sides are evaluated, as IEC's AND and OR do (no short circuit). Operands are
+    // parenthesised: JavaScript's & binds looser than ===, ST's AND tighter than =.
+    return val(BOOL, `(${paren(a.code)} ${js} ${paren(b.code)})`);
   }
   const t = a.flex && !b.flex ? b.t : b.flex && !a.flex ? a.t : commonType(a.t, b.t) ?? a.t;
   if (t.k !== 'int' || (!t.bitString && !(a.flex && b.flex))) {
@@ -264,7 +271,7 @@ function logical(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {
   const ca = coerce(e, a, t, pos, 'operand');
   const cb = coerce(e, b, t, pos, 'operand');
   const js = op === 'AND' ? '&' : op === 'OR' ? '|' : '^';
-  return val(t, t.bits === 64 ? `(${ca} ${js} ${cb})` : wrap(t, `${paren(ca)} ${js} ${paren(cb)}`));
+  return val(t, t.bits === 64 ? `(${paren(ca)} ${js} ${paren(cb)})` : wrap(t, `${paren(ca)} ${js} ${paren(cb)}`));
 }
 
 function compare(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {
@@ -281,16 +288,15 @@ function compare(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {
   const ca = t.k === 'string' || t.k === 'enum' ? a.code : coerce(e, a, t, pos, 'operand');
   const cb = t.k === 'string' || t.k === 'enum' ? b.code : coerce(e, b, t, pos, 'operand');
   if (t.k === 'bool') {
-    if (op === '=') return val(BOOL, `(${ca} ? 1 : 0) === (${cb} ? 1 : 0)`);
-    if (op === '<>') return val(BOOL, `(${ca} ? 1 : 0) !== (${cb} ? 1 : 0)`);
-    return val(BOOL, `(${ca} ? 1 : 0) ${op} (${cb} ? 1 : 0)`);
+    const js = op === '=' ? '===' : op === '<>' ? '!==' : op;
+    return val(BOOL, `((${ca} ? 1 : 0) ${js} (${cb} ? 1 : 0))`);
   }
   if (t.k === 'array' || t.k === 'struct' || t.k === 'fb') {
     e.diag.error(pos, 'ST_TYPE', `cannot compare ${t.name} values`);
     return BAD;
   }
   const js = op === '=' ? '===' : op === '<>' ? '!==' : op;
-  return val(BOOL, `${paren(ca)} ${js} ${paren(cb)}`);
+  return val(BOOL, `(${paren(ca)} ${js} ${paren(cb)})`);
 }
 
 function timeArith(e: Emitter, op: string, a: Val, b: Val, pos: Pos): Val {

@@ -10,6 +10,7 @@ import { expr, indexPlace, placeVal } from './emit-expr.ts';
 import { callExpr } from './emit-call.ts';
 import type { CallExpr } from './ast.ts';
 import { at, num, type Place, type Val, val } from './values.ts';
+import { implicit } from './convert.ts';
 import { Diagnostics, type PouInfo, type VarInfo } from './symbols.ts';
 import { DINT, ELEMENTARY, type EnumType, type Type } from './types.ts';
 
@@ -117,7 +118,14 @@ export class Emitter {
 
   /** Resolve to a place; a value (an enum constant) is an error here. */
   place(x: Expr): Place | null {
-    const r = this.resolve(x);
+    // An lvalue names the variable itself, also a CONSTANT (which then is refused as read-only).
+    this.#wantPlace = true;
+    let r: Place | Val | null;
+    try {
+      r = this.resolve(x);
+    } finally {
+      this.#wantPlace = false;
+    }
     if (r === null) return null;
     if ('code' in r) {
       this.diag.error(x.pos, 'ST_TYPE', 'expected a variable, found a constant');
@@ -129,9 +137,9 @@ export class Emitter {
   #name(name: string, pos: Pos): Place | Val | null {
     const key = name.toUpperCase();
     const own = this.pou.vars.get(key);
-    if (own) return this.varPlace(this.pou, own, null);
+    if (own) return this.#constant(own) ?? this.varPlace(this.pou, own, null);
     const g = this.decl.globals.get(key);
-    if (g) return this.globalPlace(g);
+    if (g) return this.#constant(g) ?? this.globalPlace(g);
     const en = this.decl.enumValues.get(key);
     if (en && en.length > 0) {
       if (en.length > 1) this.diag.warning(pos, 'ST_AMBIGUOUS', `${name} is a value of several enumerations (${en.map((t) => t.name).join(', ')}); qualify it as Type#${name}`);
@@ -147,6 +155,34 @@ export class Emitter {
     this.diag.error(pos, 'ST_UNKNOWN_NAME', `unknown name ${name}${hint(name, known)}`);
     return null;
   }
+
+  /**
+   * A CONSTANT with a constant initial value is used as its value (`step = STEP_CONVEY` compiles
+   * to `step === 0`), not read from memory: the variable still exists for the online view.
+   */
+  #wantPlace = false;
+
+  #constant(v: VarInfo): Val | null {
+    if (this.#wantPlace || !v.constant || v.byRef || v.external || v.init === null || v.init.kind === 'arrayInit' || v.init.kind === 'structInit') return null;
+    if (v.type.k === 'array' || v.type.k === 'struct' || v.type.k === 'fb') return null;
+    if (this.#folding.has(v)) return null; // a constant defined through itself: reported elsewhere
+    this.#folding.add(v);
+    try {
+      const errors = this.diag.list.length;
+      const x = expr(this, v.init);
+      if (x.value === null || x.error || this.diag.list.length !== errors) {
+        this.diag.list.length = errors; // the declaration's own check reports it
+        return null;
+      }
+      const c = implicit(x, v.type);
+      if (c === null || 'error' in c) return null;
+      return val(v.type, c.code, typeof x.value === 'bigint' && v.type.k === 'int' ? x.value : x.value);
+    } finally {
+      this.#folding.delete(v);
+    }
+  }
+
+  readonly #folding = new Set<VarInfo>();
 
   #member(object: Expr, member: string, pos: Pos): Place | Val | null {
     const mk = member.toUpperCase();

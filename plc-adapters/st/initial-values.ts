@@ -12,6 +12,7 @@ import { addrOf, at, num, type Place, store } from './values.ts';
 
 /** Does a zeroed value of this type need initialization code? */
 export function needsInit(e: Emitter, t: Type): boolean {
+  if (e.decl.typeDefaults.has(t)) return true;
   switch (t.k) {
     case 'string':
     case 'fb':
@@ -55,12 +56,18 @@ export function initCode(e: Emitter, p: Place, init: Initializer | null, pos: Po
     return [];
   }
   const v = expr(e, init);
+  if (t.k === 'string' && typeof v.value === 'string' && v.value.length > t.length) {
+    e.diag.error(init.pos, 'ST_RANGE', `the string constant has ${v.value.length} characters; ${t.name} holds ${t.length}`);
+    return [];
+  }
   return [store(p, coerce(e, v, t, init.pos, 'initial value'))];
   void pos;
 }
 
 function defaultInit(e: Emitter, p: Place): string[] {
   const t = p.t;
+  const declared = e.decl.typeDefaults.get(t);
+  if (declared !== undefined) return initCode(e, p, declared, p.caddr !== null ? { file: '', line: 0, col: 0 } : { file: '', line: 0, col: 0 });
   switch (t.k) {
     case 'string':
       return [store(p, "''")];

@@ -30,7 +30,7 @@ function matchBlockComment(text: string, offset: number): CustomPatternMatcherRe
   const c0 = text.charCodeAt(offset);
   const c1 = text.charCodeAt(offset + 1);
   if (c0 === 0x2f && c1 === 0x2a) {
-    // `/* */` does not nest (C style, as CODESYS treats it).
+    // `/* */` does not nest (C style); only `(* *)` does, as in CODESYS.
     const end = text.indexOf('*/', offset + 2);
     return end < 0 ? null : [text.slice(offset, end + 2)];
   }
@@ -68,15 +68,18 @@ function matchUnterminated(text: string, offset: number): CustomPatternMatcherRe
  * contents (TASK, PROGRAM ... WITH ...) never need a grammar.
  */
 function matchConfiguration(text: string, offset: number): CustomPatternMatcherReturn | null {
-  const head = /(CONFIGURATION|RESOURCE)(?![A-Za-z0-9_])/iy;
-  head.lastIndex = offset;
-  const m = head.exec(text);
+  CONFIG_HEAD.lastIndex = offset;
+  const m = CONFIG_HEAD.exec(text);
   if (!m) return null;
-  const end = new RegExp(`END_${m[1]}(?![A-Za-z0-9_])`, 'ig');
+  const end = m[1]?.toUpperCase() === 'RESOURCE' ? RESOURCE_END : CONFIG_END;
   end.lastIndex = offset + m[0].length;
   const e = end.exec(text);
   return [text.slice(offset, e ? e.index + e[0].length : text.length)];
 }
+// Module-level so a match attempt (at every C or R) allocates nothing; lastIndex is set per use.
+const CONFIG_HEAD = /(CONFIGURATION|RESOURCE)(?![A-Za-z0-9_])/iy;
+const CONFIG_END = /END_CONFIGURATION(?![A-Za-z0-9_])/gi;
+const RESOURCE_END = /END_RESOURCE(?![A-Za-z0-9_])/gi;
 
 const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
 const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: Lexer.SKIPPED });
@@ -131,7 +134,7 @@ export const Located = token('Located', /%[IQM][XBWDL]?[0-9]+(?:\.[0-9]+)*/i, 'a
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
-const keywordOps = ['NOT', 'AND', 'OR', 'XOR', 'MOD', 'AND_THEN', 'OR_ELSE'];
+const keywordOps = ['NOT', 'AND', 'OR', 'XOR', 'MOD', 'AND_THEN', 'OR_ELSE'] as const;
 const keywordWords = [
   'PROGRAM', 'END_PROGRAM', 'FUNCTION_BLOCK', 'END_FUNCTION_BLOCK', 'FUNCTION', 'END_FUNCTION',
   'TYPE', 'END_TYPE', 'STRUCT', 'END_STRUCT', 'EXTENDS', 'IMPLEMENTS',
@@ -143,11 +146,13 @@ const keywordWords = [
   'WHILE', 'END_WHILE', 'REPEAT', 'UNTIL', 'END_REPEAT', 'EXIT', 'CONTINUE', 'RETURN',
   'TRUE', 'FALSE',
   ...keywordOps,
-];
+] as const;
 
-/** Keyword token types by their upper-case spelling (`KW.END_IF`). */
-export const KW: Readonly<Record<string, TokenType>> = (() => {
-  const map: Record<string, TokenType> = {};
+export type Keyword = (typeof keywordWords)[number];
+
+/** Keyword token types by their upper-case spelling (`KW.END_IF`); a misspelt key does not compile. */
+export const KW: Readonly<Record<Keyword, TokenType>> = (() => {
+  const map: Partial<Record<Keyword, TokenType>> = {};
   // Longest first: with first-match-wins, END_FUNCTION must not be tried before END_FUNCTION_BLOCK.
   const byLength = [...keywordWords].sort((a, b) => b.length - a.length);
   for (const word of byLength) {
@@ -156,13 +161,13 @@ export const KW: Readonly<Record<string, TokenType>> = (() => {
       pattern: new RegExp(word, 'i'),
       label: word,
       longer_alt: Identifier,
-      ...(keywordOps.includes(word) && word !== 'NOT' ? { categories: [BinaryOperator] } : {}),
+      ...(word !== 'NOT' && (keywordOps as readonly string[]).includes(word) ? { categories: [BinaryOperator] } : {}),
     });
     KEYWORDS.add(t);
     ordered.push(t);
     map[word] = t;
   }
-  return map;
+  return map as Record<Keyword, TokenType>;
 })();
 ordered.push(Identifier);
 

@@ -8,7 +8,7 @@
 // checked here by hand because their messages and recovery matter most.
 
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
-import type { Expr, Pos, SourceFile } from './ast.ts';
+import type { Expr, Pos, SourceFile, VarSection } from './ast.ts';
 import * as L from './lexer.ts';
 import { KW } from './lexer.ts';
 import { describe, label, parserMessages } from './parser-errors.ts';
@@ -30,13 +30,13 @@ interface OpenBlock {
 }
 
 /** What a list holds, which decides what junk is inside it and where it ends. */
-export type ListKind = 'statements' | 'caseBody' | 'declarations';
+type ListKind = 'statements' | 'caseBody' | 'declarations';
 
-export const STATEMENT_KEYWORDS: ReadonlySet<TokenType> = new Set([KW.IF, KW.CASE, KW.FOR, KW.WHILE, KW.REPEAT, KW.EXIT, KW.CONTINUE, KW.RETURN]);
+const STATEMENT_KEYWORDS: ReadonlySet<TokenType> = new Set([KW.IF, KW.CASE, KW.FOR, KW.WHILE, KW.REPEAT, KW.EXIT, KW.CONTINUE, KW.RETURN]);
 
-export const SECTIONS: ReadonlyMap<TokenType, string> = new Map(
-  ['VAR', 'VAR_INPUT', 'VAR_OUTPUT', 'VAR_IN_OUT', 'VAR_TEMP', 'VAR_GLOBAL', 'VAR_EXTERNAL', 'VAR_STAT', 'VAR_INST'].map((w) => [KW[w] as TokenType, w]),
-);
+const SECTION_WORDS = ['VAR', 'VAR_INPUT', 'VAR_OUTPUT', 'VAR_IN_OUT', 'VAR_TEMP', 'VAR_GLOBAL', 'VAR_EXTERNAL', 'VAR_STAT', 'VAR_INST'] as const satisfies readonly VarSection[];
+
+export const SECTIONS: ReadonlyMap<TokenType, VarSection> = new Map(SECTION_WORDS.map((w) => [KW[w], w]));
 
 /** Closers of statement blocks: a wrong one (END_WHILE in a FOR) closes the innermost such block. */
 const STATEMENT_CLOSERS: ReadonlySet<TokenType> = new Set([KW.END_IF, KW.END_CASE, KW.END_FOR, KW.END_WHILE, KW.END_REPEAT]);
@@ -72,12 +72,13 @@ export abstract class ParserBase extends EmbeddedActionsParser {
   #open: OpenBlock[] = [];
 
   constructor() {
-    super(L.allTokens as TokenType[], {
+    super([...L.allTokens], {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: parserMessages,
       // chevrotain's grammar checks call Object.groupBy (Node 22+); on Node 20 they are skipped.
-      // They only report grammar mistakes (ambiguities), which the tests catch on Node 22.
+      // They only find mistakes in the grammar itself (ambiguities), which any run on Node 22+
+      // reports at module load.
       skipValidations: typeof Object.groupBy !== 'function',
     });
   }
@@ -108,19 +109,17 @@ export abstract class ParserBase extends EmbeddedActionsParser {
     return all.sort((a, b) => a.offset - b.offset);
   }
 
-  protected get file(): string {
-    return this.#file;
-  }
-
   /** Maps a line of the text to the line of the user's file (see SourceFile.lines). */
   protected mapLine(line: number): number {
     return this.#lines ? (this.#lines[line - 1] ?? line) : line;
   }
 
-  /** Where a token starts; tokens invented by recovery (and EOF) sit just after the last real one. */
+  /**
+   * Where a token starts. EOF sits just after the last real token; a token invented by recovery
+   * (a missing name) stands where the parser is now, next to where it was missed.
+   */
   protected pos(t: IToken): Pos {
     if (t.startOffset >= 0 && t.tokenType !== EOF) return { file: this.#file, line: this.mapLine(t.startLine ?? 1), col: t.startColumn ?? 1 };
-    // A token invented by recovery stands where the parser was when it was missed.
     const p = this.#problem(t.isInsertedInRecovery ? this.LA(1) : t, '');
     return { file: this.#file, line: this.mapLine(p.line), col: p.col };
   }

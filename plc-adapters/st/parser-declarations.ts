@@ -2,8 +2,8 @@
 // inline enums, POINTER TO), variable blocks with their qualifiers, declarations with located
 // addresses and initial values ([1, 2, 3(0)], (x := 1, y := 2)), and TYPE ... END_TYPE blocks.
 
-import type { IOrAlt, IToken, TokenType } from 'chevrotain';
-import type { ArrayInit, Expr, Initializer, Pos, StructDef, StructInit, TypeDecl, TypeRef, VarBlock, VarDecl, VarSection } from './ast.ts';
+import type { IOrAlt, IToken } from 'chevrotain';
+import type { ArrayInit, Expr, Initializer, Pos, StructDef, StructInit, TypeDecl, TypeRef, VarBlock, VarDecl } from './ast.ts';
 import * as L from './lexer.ts';
 import { KW } from './lexer.ts';
 import { gated, SECTIONS, sepBy } from './parser-base.ts';
@@ -127,7 +127,7 @@ export abstract class DeclarationParser extends ExpressionParser {
       return this.block(kw, KW.END_VAR, () => {
         const decls = this.declarations();
         this.checkEnd(this.OPTION(() => this.CONSUME(KW.END_VAR)));
-        const section = (SECTIONS.get(kw.tokenType) ?? 'VAR') as VarSection;
+        const section = SECTIONS.get(kw.tokenType) ?? 'VAR';
         return { section, constant, retain, persistent, decls, pos: this.pos(kw) };
       });
     },
@@ -135,7 +135,7 @@ export abstract class DeclarationParser extends ExpressionParser {
   );
 
   readonly #sectionAlts: IOrAlt<IToken>[] = [...SECTIONS.keys()].map((t) => ({ ALT: () => this.CONSUME(t) }));
-  readonly #qualifierAlts: IOrAlt<IToken>[] = [KW.CONSTANT, KW.RETAIN, KW.NON_RETAIN, KW.PERSISTENT].map((t) => ({ ALT: () => this.CONSUME(t as TokenType) }));
+  readonly #qualifierAlts: IOrAlt<IToken>[] = [KW.CONSTANT, KW.RETAIN, KW.NON_RETAIN, KW.PERSISTENT].map((t) => ({ ALT: () => this.CONSUME(t) }));
 
   /** `a, b AT %IX0.0 : INT := 5;` */
   readonly varDecl = this.RULE(

@@ -34,6 +34,8 @@ const WANTS: Record<string, string> = {
   initializer: 'an initial value',
   arrayItem: 'an initial value',
   callArg: 'an argument',
+  // The only choice the variable rule can fail is what follows a '.'.
+  variable: "a member name or a bit number after '.'",
   compilationUnit: TOP_LEVEL,
   topItem: TOP_LEVEL,
   varBlock: 'VAR, VAR_INPUT, VAR_OUTPUT, VAR_IN_OUT, VAR_TEMP, VAR_GLOBAL, VAR_EXTERNAL, VAR_STAT or VAR_INST',

@@ -11,12 +11,12 @@ import { ParserBase, sepBy } from './parser-base.ts';
 import * as lit from './parser-literals.ts';
 
 const BINARY: ReadonlyMap<TokenType, BinaryOp> = new Map<TokenType, BinaryOp>([
-  [KW.OR as TokenType, 'OR'],
-  [KW.OR_ELSE as TokenType, 'OR_ELSE'],
-  [KW.XOR as TokenType, 'XOR'],
-  [KW.AND as TokenType, 'AND'],
+  [KW.OR, 'OR'],
+  [KW.OR_ELSE, 'OR_ELSE'],
+  [KW.XOR, 'XOR'],
+  [KW.AND, 'AND'],
   [L.Amp, 'AND'],
-  [KW.AND_THEN as TokenType, 'AND_THEN'],
+  [KW.AND_THEN, 'AND_THEN'],
   [L.Eq, '='],
   [L.NotEq, '<>'],
   [L.Lt, '<'],
@@ -27,7 +27,7 @@ const BINARY: ReadonlyMap<TokenType, BinaryOp> = new Map<TokenType, BinaryOp>([
   [L.Minus, '-'],
   [L.Star, '*'],
   [L.Slash, '/'],
-  [KW.MOD as TokenType, 'MOD'],
+  [KW.MOD, 'MOD'],
   [L.Power, '**'],
 ]);
 

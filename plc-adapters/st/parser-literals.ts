@@ -13,10 +13,13 @@ const BASES: Record<string, { radix: string; digits: RegExp; name: string }> = {
   '16': { radix: '0x', digits: /^[0-9A-Fa-f]+$/, name: 'hexadecimal' },
 };
 
+function clean(digits: string): string {
+  return digits.replace(/_/g, '');
+}
+
 /** `42`, `1_000`, `16#FF_FF`, `2#1010`; null after reporting when the digits do not fit the base. */
 export function intValue(image: string, report: Report): bigint | null {
   const hash = image.indexOf('#');
-  const clean = (s: string): string => s.replace(/_/g, '');
   if (hash < 0) return BigInt(clean(image));
   const base = BASES[image.slice(0, hash)];
   const digits = clean(image.slice(hash + 1));
@@ -50,9 +53,7 @@ export function typedNumber(image: string, pos: Pos, report: Report): Expr {
     return { kind: 'bool', value: false, pos };
   }
   if (upper === 'REAL' || upper === 'LREAL' || isReal(body)) {
-    let value: number;
-    if (isReal(body)) value = Number(body.replace(/_/g, ''));
-    else value = Number(intValue(body, report) ?? 0n);
+    const value = isReal(body) ? Number(clean(body)) : Number(intValue(body, report) ?? 0n);
     return { kind: 'real', value: negative ? -value : value, type, pos };
   }
   const v = intValue(body, report) ?? 0n;
@@ -131,6 +132,15 @@ function daysInMonth(y: number, m: number): number {
   return [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
+/** yyyy-mm-dd in ms since 1970-01-01 UTC, or null when no such day exists. */
+function dayMs(y: string, m: string, d: string): bigint | null {
+  const yy = Number(y);
+  const mm = Number(m);
+  const dd = Number(d);
+  if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth(yy, mm)) return null;
+  return BigInt(daysFromCivil(yy, mm, dd)) * 86_400_000n;
+}
+
 /** hh:mm[:ss[.fff]] in ms since midnight, or null when out of range. */
 function timeOfDayMs(h: string, min: string, s: string | undefined, frac: string | undefined): bigint | null {
   const hh = Number(h);
@@ -151,13 +161,6 @@ export function date(image: string, pos: Pos, report: Report): Expr {
   const prefix = image.slice(0, hash).toUpperCase();
   const body = image.slice(hash + 1);
   const type = prefix === 'D' || prefix === 'DATE' ? 'DATE' : prefix === 'TOD' || prefix === 'TIME_OF_DAY' ? 'TOD' : 'DT';
-  const dayMs = (y: string, m: string, d: string): bigint | null => {
-    const yy = Number(y);
-    const mm = Number(m);
-    const dd = Number(d);
-    if (mm < 1 || mm > 12 || dd < 1 || dd > daysInMonth(yy, mm)) return null;
-    return BigInt(daysFromCivil(yy, mm, dd)) * 86_400_000n;
-  };
   let ms: bigint | null = null;
   if (type === 'DATE') {
     const m = DATE_RE.exec(body);

@@ -7,7 +7,7 @@
 // parsing goes on after it, so one run reports all errors of a file. With errors, the AST is a
 // best effort (broken statements dropped, broken expressions replaced by a NameExpr named '').
 
-import type { IOrAlt, IToken, TokenType } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import type { CaseLabel, CaseStmt, CompilationUnit, Diagnostic, GlobalVars, IfStmt, Pou, SourceFile, Stmt, TopItem, TypeRef, VarBlock } from './ast.ts';
 import * as L from './lexer.ts';
 import { KW, tokenize } from './lexer.ts';
@@ -83,7 +83,7 @@ class StParser extends DeclarationParser {
     (): Pou | null => {
       const head = this.OR(this.#headAlts);
       const closer = head.kind === 'program' ? KW.END_PROGRAM : head.kind === 'functionBlock' ? KW.END_FUNCTION_BLOCK : KW.END_FUNCTION;
-      return this.block(head.kw, closer as TokenType, () => {
+      return this.block(head.kw, closer, () => {
         const vars: VarBlock[] = [];
         this.MANY(() => {
           const b = this.SUBRULE(this.varBlock);
@@ -137,11 +137,9 @@ class StParser extends DeclarationParser {
     },
   ];
 
-  readonly #modifierAlts: IOrAlt<IToken>[] = ['PUBLIC', 'PRIVATE', 'PROTECTED', 'INTERNAL', 'ABSTRACT', 'FINAL'].map((w) => ({
-    ALT: () => this.CONSUME(KW[w] as TokenType),
-  }));
+  readonly #modifierAlts: IOrAlt<IToken>[] = [KW.PUBLIC, KW.PRIVATE, KW.PROTECTED, KW.INTERNAL, KW.ABSTRACT, KW.FINAL].map((t) => ({ ALT: () => this.CONSUME(t) }));
 
-  readonly #pouEndAlts: IOrAlt<IToken>[] = [KW.END_PROGRAM, KW.END_FUNCTION_BLOCK, KW.END_FUNCTION].map((t) => ({ ALT: () => this.CONSUME(t as TokenType) }));
+  readonly #pouEndAlts: IOrAlt<IToken>[] = [KW.END_PROGRAM, KW.END_FUNCTION_BLOCK, KW.END_FUNCTION].map((t) => ({ ALT: () => this.CONSUME(t) }));
 
   #add(item: TopItem | null | undefined): void {
     if (!item || this.RECORDING_PHASE) return;
@@ -357,7 +355,7 @@ class StParser extends DeclarationParser {
     return { kind, pos: this.pos(t) };
   });
 
-  readonly #jumpAlts: IOrAlt<IToken>[] = [KW.EXIT, KW.CONTINUE, KW.RETURN].map((t) => ({ ALT: () => this.CONSUME(t as TokenType) }));
+  readonly #jumpAlts: IOrAlt<IToken>[] = [KW.EXIT, KW.CONTINUE, KW.RETURN].map((t) => ({ ALT: () => this.CONSUME(t) }));
 
   /** END_IF etc.; the `;` after it is optional (CODESYS accepts both) and taken here, not as an empty statement. */
   #endBlock(end: IToken | undefined): void {
@@ -394,7 +392,8 @@ export function parseSt(source: SourceFile): { unit: CompilationUnit; diagnostic
     problems = [{ offset: 0, line: 1, col: 1, message: `internal parser error: ${e instanceof Error ? e.message : String(e)}` }];
   }
   // The tokens after a bad character make no sense to the parser: one message per line is enough.
-  const badLines = new Map(lexed.problems.map((p) => [p.line, p.offset]));
+  const badLines = new Map<number, number>();
+  for (const p of lexed.problems) if (!badLines.has(p.line)) badLines.set(p.line, p.offset);
   const followers = problems.filter((p) => !((badLines.get(p.line) ?? Infinity) < p.offset));
   const all = [...lexed.problems, ...followers].sort((a, b) => a.offset - b.offset);
   const mapLine = (line: number): number => (source.lines ? (source.lines[line - 1] ?? line) : line);

@@ -64,32 +64,30 @@ export class Runtime {
     return Math.trunc(a / b);
   };
 
-  imod = (a: number, b: number, site: number): number => {
-    if (b === 0) throw new StFault('divzero', site, 'MOD by zero');
-    return a % b;
-  };
+  // MOD by zero is 0, not a fault: IEC 61131-3 defines MOD (3rd ed., Table 29) as
+  // IF IN2 = 0 THEN 0 ELSE IN1 - (IN1 / IN2) * IN2.
+  imod = (a: number, b: number, _site: number): number => (b === 0 ? 0 : a % b);
 
   ldiv = (a: bigint, b: bigint, site: number): bigint => {
     if (b === 0n) throw new StFault('divzero', site, 'integer division by zero');
     return a / b;
   };
 
-  lmod = (a: bigint, b: bigint, site: number): bigint => {
-    if (b === 0n) throw new StFault('divzero', site, 'MOD by zero');
-    return a % b;
-  };
+  lmod = (a: bigint, b: bigint, _site: number): bigint => (b === 0n ? 0n : a % b);
 
   fround = Math.fround;
 
   slen = (s: string, n: number): string => (s.length > n ? s.slice(0, n) : s);
 
   /**
-   * REAL to integer: round to nearest, halfway cases away from zero (IEC 61131-3 3rd ed., Table
-   * 22, note: "rounding"; CODESYS: REAL_TO_INT(1.5) = 2, REAL_TO_INT(-1.5) = -2), then the
-   * target's width.
+   * REAL to integer: round to nearest, halfway cases to even (IEC 61131-3 3rd ed., 6.6.2.7.2,
+   * Table 22: conversions from floating point round as IEC 60559 does; REAL_TO_INT(2.5) = 2,
+   * REAL_TO_INT(3.5) = 4), then the target's width.
    */
   realToInt = (x: number, bits: number, signed: boolean): number | bigint => {
-    const r = x < 0 ? -Math.round(-x) : Math.round(x);
+    const fl = Math.floor(x);
+    const diff = x - fl;
+    const r = diff > 0.5 ? fl + 1 : diff < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1;
     if (bits === 64) {
       if (!Number.isFinite(r)) return 0n;
       return signed ? BigInt.asIntN(64, BigInt(r)) : BigInt.asUintN(64, BigInt(r));

@@ -11,6 +11,7 @@ import { children, resolvePath, type VarNode, type VarPlace } from './var-path.t
 import { formatValue, parseValue, readPlace, writePlace, type StValue } from './var-access.ts';
 import { Runtime, StFault, type FaultKind } from './runtime.ts';
 import { view } from './types.ts';
+import { CLOCK_ADDRESS } from './declarations.ts';
 
 function signalTypeOf(p: VarPlace): ImageEntry['type'] | null {
   if (p.bit >= 0) return 'bool';
@@ -91,9 +92,12 @@ export class StProgram implements ControlProgram {
   #fault: StFaultInfo | null = null;
   #scans = 0;
   readonly #forces = new Map<string, Force>();
+  #extras = false;
   /** Variables watched as extra outputs (scenario conditions on program variables). */
   readonly #watches: { cells: { [k: number]: number | bigint }; index: number; bit: number }[] = [];
   readonly #outputs: ImageEntry[];
+  /** The memory's 32-bit view, for the scan clock cell. */
+  readonly #clock: Int32Array;
   #fixedOutputs: number;
 
   constructor(compiled: CompiledModule) {
@@ -102,6 +106,7 @@ export class StProgram implements ControlProgram {
     this.#rt = new Runtime(compiled.sites, compiled.watchdogMs);
     this.#m = compiled.factory(this.#rt) as Module;
     this.#run = this.#m.cycle;
+    this.#clock = new Int32Array(this.#m.buf);
     const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, ...(v.located ? { aliases: [v.located] } : {}) });
     this.#outputs = compiled.generated.outputs.map(entry);
     this.#fixedOutputs = this.#outputs.length;
@@ -152,11 +157,14 @@ export class StProgram implements ControlProgram {
     const rt = this.#rt;
     const times = rt.times;
     rt.scan = this.#scans;
+    this.#clock[CLOCK_ADDRESS >> 2] = times[0]!; // ToInt32: TIME wraps after 24.8 days, as on a PLC
     // The watchdog's deadline is set by its first check in this scan (after a few thousand loop
     // iterations): reading the clock here would cost a boxed double every scan.
     times[1] = NaN;
-    this.#m.input(i);
-    if (this.#forces.size > 0) this.#applyForces();
+    const m = this.#m;
+    const extras = this.#extras;
+    m.input(i);
+    if (extras) this.#applyForces();
     try {
       this.#run();
     } catch (err) {
@@ -165,16 +173,25 @@ export class StProgram implements ControlProgram {
       q.fill(0);
       return;
     }
-    if (this.#forces.size > 0) this.#applyForces();
-    this.#m.output(q);
+    if (extras) this.#applyForces();
+    m.output(q);
+    if (extras) this.#readWatches(q);
+    times[0] += cycleMs;
+    this.#scans++;
+  }
+
+  #readWatches(q: Float64Array): void {
     for (let k = 0; k < this.#watches.length; k++) {
       const w = this.#watches[k]!;
       const v = w.cells[w.index]!;
       const n = typeof v === 'bigint' ? Number(v) : v;
       q[this.#fixedOutputs + k] = w.bit < 0 ? n : (n / 2 ** w.bit) & 1;
     }
-    times[0] += cycleMs;
-    this.#scans++;
+  }
+
+  /** Forces or watches exist: the scan takes its slower path. */
+  #updateExtras(): void {
+    this.#extras = this.#forces.size > 0 || this.#watches.length > 0;
   }
 
   #stop(err: StFault): void {
@@ -212,6 +229,7 @@ export class StProgram implements ControlProgram {
     const v = view(place.type);
     this.#watches.push({ cells: viewOf(this.#m.buf, v.array), index: place.addr >> v.shift, bit: place.bit });
     this.#outputs.push({ address: path, type });
+    this.#updateExtras();
     return this.#outputs.length - 1;
   }
 
@@ -266,11 +284,13 @@ export class StProgram implements ControlProgram {
     const place = this.#place(path);
     writePlace(this.#m.buf, this.#m.STR, place, value); // refuses a bad value before it is kept
     this.#forces.set(path.toUpperCase(), { path, place, value });
+    this.#updateExtras();
   }
 
   release(path?: string): void {
     if (path === undefined) this.#forces.clear();
     else this.#forces.delete(path.toUpperCase());
+    this.#updateExtras();
   }
 
   get forces(): { path: string; value: StValue }[] {
@@ -282,6 +302,7 @@ export class StProgram implements ControlProgram {
   }
 
   #applyForces(): void {
+    if (this.#forces.size === 0) return;
     for (const f of this.#forces.values()) writePlace(this.#m.buf, this.#m.STR, f.place, f.value);
   }
 

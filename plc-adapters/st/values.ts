@@ -27,6 +27,8 @@ export interface Val {
   readonly place: Place | null;
   /** The value of an expression that already failed (its error is reported; say nothing more). */
   readonly error?: true;
+  /** An untyped integer whose value is not known but lies in this range (SEL(g, 10, 20)). */
+  readonly range?: readonly [bigint, bigint];
 }
 
 /** Stands for an expression whose error was reported; further checks stay silent about it. */
@@ -75,15 +77,16 @@ export function store(p: Place, code: string): string {
 
 /** Wrap a JavaScript number or bigint to an integer type's width (two's complement). */
 export function wrap(t: IntType, code: string): string {
+  // Parenthesised whole: the result is an operand of whatever encloses it.
   if (t.bits === 64) return t.signed ? `BigInt.asIntN(64, ${code})` : `BigInt.asUintN(64, ${code})`;
   if (t.signed) {
-    if (t.bits === 8) return `(${code}) << 24 >> 24`;
-    if (t.bits === 16) return `(${code}) << 16 >> 16`;
-    return `(${code}) | 0`;
+    if (t.bits === 8) return `((${code}) << 24 >> 24)`;
+    if (t.bits === 16) return `((${code}) << 16 >> 16)`;
+    return `((${code}) | 0)`;
   }
-  if (t.bits === 8) return `(${code}) & 255`;
-  if (t.bits === 16) return `(${code}) & 65535`;
-  return `(${code}) >>> 0`;
+  if (t.bits === 8) return `((${code}) & 255)`;
+  if (t.bits === 16) return `((${code}) & 65535)`;
+  return `((${code}) >>> 0)`;
 }
 
 /** A JavaScript literal for a number (parenthesised when negative, exact round trip). */
