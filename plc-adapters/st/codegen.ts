@@ -13,6 +13,7 @@ import type { PouInfo, VarInfo } from './symbols.ts';
 import { repr, type Type } from './types.ts';
 import { addrOf, at, load, type Place, store } from './values.ts';
 import { zero } from './emit-expr.ts';
+import { CLOCK_ADDRESS } from './declarations.ts';
 
 /** One process image entry: a program's VAR_INPUT/VAR_OUTPUT or a located variable. */
 export interface IoVar {
@@ -90,7 +91,9 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
     localViews(`function input(i) {\n${inputs.map((v, k) => '  ' + store(v.place, fromImage(v, `i[${k}]`))).join('\n')}\n}`),
     localViews(`function output(q) {\n${outputs.map((v, k) => `  q[${k}] = ${toImage(v)};`).join('\n')}\n}`),
     `function cycle() {\n${cyclic.map((p) => `  ${p.js}();`).join('\n')}\n}`,
-    `return { buf, STR, init, input, output, cycle, programs: { ${pous.filter((p) => p.kind === 'program').map((p) => `${JSON.stringify(p.name.toUpperCase())}: ${p.js}`).join(', ')} } };`,
+    // One call per scan for the usual case (no forces, no watches, all programs).
+    `function scan(i, q, clock) {\n  I32_[${CLOCK_ADDRESS >> 2}] = clock;\n  input(i);\n  cycle();\n  output(q);\n}`,
+    `return { buf, STR, init, input, output, cycle, scan, programs: { ${pous.filter((p) => p.kind === 'program').map((p) => `${JSON.stringify(p.name.toUpperCase())}: ${p.js}`).join(', ')} } };`,
   ].filter((l) => l !== '').join('\n');
   return { js, cyclic, inputs, outputs, size, hasStrings };
 }

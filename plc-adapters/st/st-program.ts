@@ -72,6 +72,7 @@ interface Module {
   input(i: Float64Array): void;
   output(q: Float64Array): void;
   cycle(): void;
+  scan(i: Float64Array, q: Float64Array, clock: number): void;
   readonly programs: Readonly<Record<string, () => void>>;
 }
 
@@ -89,10 +90,14 @@ export class StProgram implements ControlProgram {
   readonly #m: Module;
   #run: () => void;
   #status: 'run' | 'stop' = 'run';
+  /** status === 'stop', as a boolean for the scan's first test. */
+  #stopped = false;
   #fault: StFaultInfo | null = null;
   #scans = 0;
   readonly #forces = new Map<string, Force>();
   #extras = false;
+  /** One PROGRAM selected (unit tests): scans take the path that calls #run. */
+  #selected = false;
   /** Variables watched as extra outputs (scenario conditions on program variables). */
   readonly #watches: { cells: { [k: number]: number | bigint }; index: number; bit: number }[] = [];
   readonly #outputs: ImageEntry[];
@@ -141,6 +146,8 @@ export class StProgram implements ControlProgram {
     const fn = this.#m.programs[program.toUpperCase()];
     if (!fn) throw new TwinloopError('PLC_TAG_UNKNOWN', `program ${this.name} has no PROGRAM ${program}`);
     this.#run = fn;
+    this.#selected = true;
+    this.#updateExtras();
   }
 
   /** Names of the declared programs (upper case). */
@@ -149,7 +156,7 @@ export class StProgram implements ControlProgram {
   }
 
   scan(i: Float64Array, q: Float64Array, cycleMs: number): void {
-    if (this.#status === 'stop') {
+    if (this.#stopped) {
       // Output policy in STOP: every output goes to 0 (FALSE), as a PLC's outputs do by default.
       q.fill(0);
       return;
@@ -157,27 +164,33 @@ export class StProgram implements ControlProgram {
     const rt = this.#rt;
     const times = rt.times;
     rt.scan = this.#scans;
-    this.#clock[CLOCK_ADDRESS >> 2] = times[0]!; // ToInt32: TIME wraps after 24.8 days, as on a PLC
     // The watchdog's deadline is set by its first check in this scan (after a few thousand loop
     // iterations): reading the clock here would cost a boxed double every scan.
     times[1] = NaN;
-    const m = this.#m;
-    const extras = this.#extras;
-    m.input(i);
-    if (extras) this.#applyForces();
     try {
-      this.#run();
+      // The clock cell is a 32-bit TIME: it wraps after 24.8 days, as on a PLC.
+      if (this.#extras) this.#scanWithExtras(i, q, times[0]! | 0);
+      else this.#m.scan(i, q, times[0]! | 0);
     } catch (err) {
       if (!(err instanceof StFault)) throw err;
       this.#stop(err);
       q.fill(0);
       return;
     }
-    if (extras) this.#applyForces();
-    m.output(q);
-    if (extras) this.#readWatches(q);
     times[0] += cycleMs;
     this.#scans++;
+  }
+
+  /** A scan with forces (written before and after the programs) or watched variables. */
+  #scanWithExtras(i: Float64Array, q: Float64Array, clock: number): void {
+    const m = this.#m;
+    this.#clock[CLOCK_ADDRESS >> 2] = clock;
+    m.input(i);
+    this.#applyForces();
+    this.#run();
+    this.#applyForces();
+    m.output(q);
+    this.#readWatches(q);
   }
 
   #readWatches(q: Float64Array): void {
@@ -191,12 +204,13 @@ export class StProgram implements ControlProgram {
 
   /** Forces or watches exist: the scan takes its slower path. */
   #updateExtras(): void {
-    this.#extras = this.#forces.size > 0 || this.#watches.length > 0;
+    this.#extras = this.#selected || this.#forces.size > 0 || this.#watches.length > 0;
   }
 
   #stop(err: StFault): void {
     const site: Site = this.#rt.sites[err.site] ?? { file: this.compiled.files[0] ?? '', line: 0, col: 0, pou: '' };
     this.#status = 'stop';
+    this.#stopped = true;
     this.#fault = { kind: err.kind, message: err.message, file: site.file, line: site.line, col: site.col, pou: site.pou, scan: this.#scans };
   }
 
@@ -204,6 +218,7 @@ export class StProgram implements ControlProgram {
   reset(): void {
     this.#m.init();
     this.#status = 'run';
+    this.#stopped = false;
     this.#fault = null;
     this.#rt.times[0] = 0;
     this.#scans = 0;
@@ -328,6 +343,7 @@ export class StProgram implements ControlProgram {
     this.#rt.times[0] = s[0]!;
     this.#scans = s[1]!;
     this.#status = s[2] ? 'stop' : 'run';
+    this.#stopped = this.#status === 'stop';
     mem.set(s.subarray(3));
   }
 }
