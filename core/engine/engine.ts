@@ -147,7 +147,8 @@ class Run implements RunControl {
     this.#networks = networks;
     this.#lockstep = lockstep;
     this.#isSt = lockstep !== null && lockstep.protocol === 'sim' && isSourceSpec(lockstep.program ?? DEFAULT_PROGRAM);
-    if (this.#isSt) this.#program = { name: lockstep!.program!, status: 'run', fault: null };
+    // Named as the compiler names it (the first file's base name) until the worker reports.
+    if (this.#isSt) this.#program = { name: lockstep!.program!.split(',')[0]!.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, ''), status: 'run', fault: null };
     port.on('message', (r: WorkerReply) => {
       const done = this.#pending.get(r.id);
       this.#pending.delete(r.id);

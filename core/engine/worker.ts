@@ -141,7 +141,8 @@ async function main(init: WorkerInit): Promise<void> {
     if (program === null) throw new TwinloopError('HMI_UNSUPPORTED', 'the controller does not run an ST program (no online view)');
     return program;
   }
-  let programStatus = 'run';
+  // '' until the first report, so the main thread learns the program's name and state at start.
+  let programStatus = '';
   let programFaultScan = -1;
   /** Tell the main thread when the ST program goes to STOP or back to RUN (never per tick). */
   function reportProgram(): void {

@@ -19,6 +19,9 @@ const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number
   ['HMI_BAD_REQUEST', 400],
   ['USER_INVALID', 400],
   ['SIG_TYPE', 400],
+  // A program variable path or value typed by a person (online view): the request was wrong.
+  ['PLC_TAG_UNKNOWN', 400],
+  ['PLC_TAG_TYPE', 400],
   ['AUTH_REQUIRED', 401],
   ['AUTH_BAD_CREDENTIALS', 401],
   ['AUTH_FORBIDDEN', 403],

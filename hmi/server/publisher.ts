@@ -218,6 +218,7 @@ export class Publisher {
 function statusKey(s: RunStatus): string {
   const pace = s.pace.kind === 'realtime' ? `realtime:${s.pace.factor}` : s.pace.kind;
   let ctl = '';
-  for (const c of s.controllers) ctl += `${c.name}=${c.state};`;
+  // An ST program going to STOP (or back to RUN) is news at once, not within the second.
+  for (const c of s.controllers) ctl += `${c.name}=${c.state}${c.program ? `/${c.program.status}` : ''};`;
   return `${s.state}|${s.mode}|${pace}|${ctl}`;
 }

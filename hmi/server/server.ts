@@ -1,5 +1,5 @@
 // The HMI server: one fastify instance serving the REST API (health, signals, layout, line
-// schema, run control, forces, faults, login, users, audit), the live WebSocket fed by the frame
+// schema, run control, forces, faults, the ST program's online view, login, users, audit), the live WebSocket fed by the frame
 // publisher, and the built page. Every route is in the role matrix (access.ts) and checked by
 // the auth hook; privileged actions are audited before they act. It depends on the engine only
 // through RunControl; it never owns the run (the caller starts and closes it).
@@ -31,6 +31,7 @@ import { DenialBudget } from './denial-budget.ts';
 import { faultRoutes } from './fault-routes.ts';
 import { forceRoutes } from './force-routes.ts';
 import { healthRoutes } from './health.ts';
+import { programRoutes } from './program-routes.ts';
 import { installErrorHandlers } from './http-errors.ts';
 import { layoutRoutes } from './layout.ts';
 import { Publisher } from './publisher.ts';
@@ -187,6 +188,7 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   signalRoutes(app, run, catalog);
   forceRoutes(app, ctx);
   faultRoutes(app, ctx);
+  programRoutes(app, ctx);
   layoutRoutes(app, run);
   schemaRoutes(app);
   runRoutes(app, ctx);

@@ -114,7 +114,11 @@ export function parseValue(p: VarPlace, text: string): StValue {
     if (u === 'FALSE' || u === '0') return false;
     throw bad('TRUE or FALSE');
   }
-  if (t.k === 'string') return text;
+  if (t.k === 'string') {
+    // A quoted literal as the online view prints it ('text', with $' and $$) or plain text.
+    const q = /^'((?:[^'$]|\$.)*)'$/s.exec(s);
+    return q ? q[1]!.replace(/\$(.)/g, (_m, c: string) => (c === 'N' || c === 'n' || c === 'L' || c === 'l' ? '\n' : c === 'T' || c === 't' ? '\t' : c === 'R' || c === 'r' ? '\r' : c)) : text;
+  }
   if (t.k === 'real') {
     const v = Number(s.replace(/^L?REAL#/i, '').replace(/_/g, ''));
     if (s === '' || !Number.isFinite(v)) throw bad('a number');

@@ -54,6 +54,10 @@ const SAMPLES: Record<string, (allowed: boolean) => Promise<Sample> | Sample> = 
   'POST /api/signals/:name/force': () => ({ path: '/api/signals/pe2.blocked/force', body: { value: 0, confirm: true } }),
   'DELETE /api/signals/:name/force': () => ({ path: '/api/signals/pe2.blocked/force', headers: { 'x-twinloop-confirm': 'true' } }),
   'POST /api/faults': () => ({ path: '/api/faults', body: { target: 'signal', signal: 'pe2.blocked', kind: 'stuck', value: 0, confirm: true } }),
+  'GET /api/program': () => ({ path: '/api/program' }),
+  'GET /api/program/vars': () => ({ path: '/api/program/vars?path=MAIN' }),
+  'POST /api/program/vars': () => ({ path: '/api/program/vars', body: { path: 'MAIN.x', value: '1', confirm: true } }),
+  'DELETE /api/program/forces': () => ({ path: '/api/program/forces', headers: { 'x-twinloop-confirm': 'true' } }),
   'GET /api/recordings': () => ({ path: '/api/recordings' }),
   'GET /api/recordings/:id': () => ({ path: '/api/recordings/none' }),
   'GET /api/recordings/:id/frame': () => ({ path: '/api/recordings/none/frame?t=0' }),
@@ -197,7 +201,10 @@ test('HTTP: every route x every identity', async () => {
       assert.is(!denied, allowed, cell);
       if (denied) assert.is(res.status, code === 'AUTH_REQUIRED' ? 401 : 403, cell);
       else {
-        const missing = (rule.url.includes('force') && typeof run.force !== 'function') || (rule.url.includes('fault') && typeof run.injectFault !== 'function');
+        const missing =
+          (rule.url.startsWith('/api/program/') && run.program === undefined) || // the demo line runs no ST program
+          (rule.url.includes('/force') && typeof run.force !== 'function') ||
+          (rule.url.includes('fault') && typeof run.injectFault !== 'function');
         assert.ok(res.status < 500 || (res.status === 501 && missing), cell);
       }
       cells++;

@@ -1,6 +1,7 @@
 // The soft PLC as a separate process (plc-adapters/soft-plc/main.ts) running the demo's
 // sorting program behind OPC UA: the demo plant file's tag map is accepted by the real server
 // (addresses and types), and the program's scan is seen through the wire.
+import { resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSoftPlcProcess, type SoftPlcProcess } from '../../core/engine/soft-plc-process.ts';
@@ -40,6 +41,39 @@ test('the sorting soft PLC process serves the demo tag map; its scan runs behind
       return v[at('m1.run')] === 1 && v[at('m2.setpoint')] === 50 && q.every((x) => x === 0);
     }, 3000, 'the program conveying at 50 Hz');
     assert.is(v[at('ctl.fault')], 0);
+  } finally {
+    await inFlight;
+    await a.close();
+  }
+});
+
+test('an ST program runs as the soft PLC: its PROGRAM inputs and outputs are OPC UA nodes by name and type', async () => {
+  await plc?.close();
+  plc = await startSoftPlcProcess({ program: resolve('examples/programs/sorting.st'), protocol: 'opcua' });
+  const { endpoint, addresses } = plc;
+  assert.is(addresses['SORTING.m1Run'], 'ns=1;s=SORTING.m1Run');
+  assert.is(addresses['SORTING.pe1'], 'ns=1;s=SORTING.pe1');
+  const a = new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'poll' });
+  let inFlight: Promise<unknown> = Promise.resolve();
+  try {
+    await a.connect();
+    const outs = await a.prepare([
+      { address: addresses['SORTING.m1Run']!, type: 'bool', direction: 'read' },
+      { address: addresses['SORTING.m2Setpoint']!, type: 'real', direction: 'read' },
+      { address: addresses['SORTING.ctlFault']!, type: 'bool', direction: 'read' },
+    ]);
+    const ins = await a.prepare([
+      { address: addresses['SORTING.m2Running']!, type: 'bool', direction: 'write' },
+      { address: addresses['SORTING.pu1Retracted']!, type: 'bool', direction: 'write' },
+    ]);
+    await a.write(ins, Float64Array.of(1, 1));
+    const v = new Float64Array(3);
+    const q = new Uint8Array(3);
+    await until(() => {
+      inFlight = a.read(outs, v, q).catch(() => undefined);
+      return v[0] === 1 && v[1] === 50 && q.every((x) => x === 0);
+    }, 3000, 'sorting.st conveying at 50 Hz behind OPC UA');
+    assert.is(v[2], 0);
   } finally {
     await inFlight;
     await a.close();

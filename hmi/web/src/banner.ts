@@ -1,11 +1,14 @@
 // The top banner: what this screen is showing (SIMULATION / SHADOW / REPLAY — the HMI always
 // says the values are not the plant's), the link state, and the run's state, pace, tick, sim
-// time, the pace achieved (marked when a real-time run falls behind it), tick lateness and
-// controller connections. Rendered at animation-frame rate from the store.
+// time, the pace achieved (marked when a real-time run falls behind it), tick lateness,
+// controller connections, and an ST program's RUN/STOP (STOP in red with where it faulted).
+// Rendered at animation-frame rate from the store.
 
+import type { RunStatus } from '../../../core/engine/run-control.ts';
 import type { LinkState } from './connection.ts';
 import { h, setText } from './element.ts';
 import { formatMicros, formatPace, formatSimTime } from './format.ts';
+import { baseName } from './program-api.ts';
 import { paceKeeping } from '../../../core/engine/pace-keeping.ts';
 import type { SignalStore } from './signal-store.ts';
 
@@ -24,6 +27,8 @@ export class Banner {
   readonly #late = h('span', { 'data-testid': 'late-p99' }, '—');
   readonly #achieved = h('span', { class: 'achieved', 'data-testid': 'pace-achieved', title: 'simulated seconds per wall second' }, '—');
   readonly #plc = h('span', { class: 'plc', 'data-testid': 'controllers' }, '—');
+  readonly #program = h('span', { class: 'prog-state', 'data-testid': 'banner-program' });
+  readonly #programField: HTMLElement;
   #link: LinkState = { kind: 'connecting' };
 
   constructor() {
@@ -42,6 +47,10 @@ export class Banner {
       field('tick late p99', this.#late),
       field('controller', this.#plc),
     );
+    // Shown only when the controller runs an ST program.
+    this.#programField = field('program', this.#program);
+    this.#programField.hidden = true;
+    this.root.append(this.#programField);
   }
 
   setLink(link: LinkState): void {
@@ -77,5 +86,18 @@ export class Banner {
     }
     setText(this.#plc, plc || 'none');
     this.#plc.dataset['ok'] = String(plcOk);
+    this.#renderProgram(st.controllers);
+  }
+
+  #renderProgram(controllers: RunStatus['controllers']): void {
+    const p = controllers.find((c) => c.program !== undefined)?.program;
+    this.#programField.hidden = p === undefined;
+    if (p === undefined) return;
+    const f = p.fault;
+    // STOP says where, so whoever watches knows at a glance which line of which file stopped it.
+    setText(this.#program, p.status === 'run' ? 'RUN' : f !== null ? `STOP ${baseName(f.file)}:${f.line}:${f.col}` : 'STOP');
+    this.#program.dataset['status'] = p.status;
+    const title = f !== null ? `${p.name} in STOP: ${f.message} at ${f.file}:${f.line}:${f.col} (${f.pou}, scan ${f.scan}). Reset restarts it.` : `${p.name}: ${p.status.toUpperCase()}`;
+    if (this.#program.title !== title) this.#program.title = title;
   }
 }

@@ -21,6 +21,7 @@ import { Trend } from './trend.ts';
 import { userBox } from './user-box.ts';
 import { isReplayRoute, replayLink, startReplayPage, watchReplayRoute } from './replay-page.ts';
 import { isScenarioRoute, scenarioLink, startScenarioPage, watchScenarioRoute } from './scenario-page.ts';
+import { isProgramRoute, programLink, startProgramPage, watchProgramRoute } from './program-page.ts';
 
 const TREND_REDRAW_MS = 250;
 // While the link is down, how often to ask whether the session is still valid (it may have
@@ -38,6 +39,9 @@ watchReplayRoute();
 // #scenarios: the scenario page owns the document likewise.
 if (isScenarioRoute()) await startScenarioPage(session);
 watchScenarioRoute();
+// #program: the ST program's online view owns the document likewise.
+if (isProgramRoute()) await startProgramPage(session);
+watchProgramRoute();
 
 const store = new SignalStore();
 const banner = new Banner();
@@ -53,6 +57,7 @@ if (force !== undefined) controls.root.append(force.root);
 
 banner.root.append(replayLink());
 banner.root.append(scenarioLink());
+banner.root.append(programLink());
 banner.root.append(userBox(session));
 document.body.dataset['role'] = session.role ?? '';
 document.body.append(banner.root, controls.root, h('main', { class: 'grid' }, mimic.root, live.root), trend.root);

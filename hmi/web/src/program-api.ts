@@ -1,0 +1,54 @@
+// The page's side of the ST program's online view: its state and forces, the variables below a
+// path (values as IEC literal text), and the engineer's write / force / release, which carry
+// `confirm: true` (the page asks first). The server checks role, path, value and mode again.
+
+import type { ProgramState } from '../../../core/engine/run-control.ts';
+import type { OnlineVar } from '../../../plc-adapters/st/st-program.ts';
+
+export type { OnlineVar, ProgramState };
+
+export interface ProgramInfo {
+  program: ProgramState | null;
+  forces: { path: string; text: string }[];
+}
+
+/** A refusal or failure, with the server's code (PLC_TAG_TYPE, HMI_UNSUPPORTED ...). */
+export class ApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin' };
+  if (body !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  const json = (await res.json().catch(() => ({}))) as T & { error?: string; message?: string };
+  if (!res.ok) throw new ApiError(json.error ?? String(res.status), json.message ?? res.statusText);
+  return json;
+}
+
+export const programInfo = (): Promise<ProgramInfo> => call('GET', '/api/program');
+
+/** Children of a path (no path: the programs and global lists). */
+export const programVars = (path?: string): Promise<OnlineVar[]> => call('GET', path === undefined ? '/api/program/vars' : `/api/program/vars?path=${encodeURIComponent(path)}`);
+
+/** Write once, or force (held every scan until released). */
+export const setVar = (path: string, value: string, force: boolean): Promise<{ path: string; value: string; forced: boolean }> =>
+  call('POST', '/api/program/vars', { path, value, force, confirm: true });
+
+/** Release one force, or every force when no path is given. */
+export const releaseForces = (path?: string): Promise<{ released: string[] }> => call('DELETE', '/api/program/forces', path === undefined ? { confirm: true } : { path, confirm: true });
+
+/** Reset the run (the model and a cold restart of the program; forces stay). */
+export const resetRun = (): Promise<unknown> => call('POST', '/api/run/reset', { confirm: true });
+
+/** `dir/sub/file.st` -> `file.st`: the name an engineer recognises; the full path goes in a title. */
+export function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
