@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The test command: runs every test/**/*.test.ts as its own uvu process (isolation: one
-// file's leaked socket or timer cannot hang or poison another), serially (2-core machines;
-// timing-sensitive tests must not fight each other), each under a time limit that kills and
-// fails it. Prints uvu's summary per file, a combined summary, and the closing line
-// `N passed, N failed`.
+// file's leaked socket or timer cannot hang or poison another), each under a time limit that
+// kills and fails it. Timing-sensitive files run serially (2-core machines: they must not fight
+// each other); the pure-computation ones under PARALLEL (the ST compiler's tests) then run two
+// at a time, their output printed whole when each ends. Prints uvu's summary per file, a
+// combined summary, and the closing line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -28,8 +29,18 @@ const args = process.argv.slice(2);
 const roots = args.length ? args.map((a) => resolve(a)) : [join(root, 'test')];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r]));
 
-function runFile(file) {
+/** Folders whose tests compute only (no servers, no pacing, no wall-clock bounds of note). */
+const PARALLEL = [join(root, 'test', 'st') + '/'];
+const PARALLEL_JOBS = 2;
+const isParallel = (f) => PARALLEL.some((p) => f.startsWith(p)) && !f.endsWith('st-in-the-loop.test.ts');
+
+function runFile(file, buffered = false) {
   return new Promise((done) => {
+    const write = (d) => {
+      if (buffered) held += d;
+      else process.stdout.write(d);
+    };
+    let held = '';
     const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
     let killedFor = '';
@@ -41,13 +52,13 @@ function runFile(file) {
     };
     const timer = setTimeout(() => kill(`did not finish within ${FILE_TIMEOUT_MS / 1000} s`), FILE_TIMEOUT_MS);
     child.stdout.on('data', (d) => {
-      process.stdout.write(d);
+      write(d);
       out += d;
       if (!graceTimer && /Duration:/.test(out)) {
         graceTimer = setTimeout(() => kill(`finished its tests but did not exit within ${EXIT_GRACE_MS / 1000} s (a leaked socket, timer or worker)`), EXIT_GRACE_MS);
       }
     });
-    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.stderr.on('data', (d) => (buffered ? (held += d) : process.stderr.write(d)));
     child.on('close', (code) => {
       clearTimeout(timer);
       clearTimeout(graceTimer);
@@ -63,19 +74,32 @@ function runFile(file) {
       if (!reason && total === undefined) reason = `exited with code ${code} before printing a summary`;
       if (!reason && code !== 0 && failed === 0) reason = `exited with code ${code}`;
       if (reason && failed === 0) failed = 1;
-      done({ file, total: total ?? failed, passed, skipped, failed, reason });
+      done({ file, total: total ?? failed, passed, skipped, failed, reason, held });
     });
   });
 }
 
 const started = Date.now();
 const results = [];
-for (const file of files) {
+for (const file of files.filter((f) => !isParallel(f))) {
   process.stdout.write(`\n# ${relative(root, file)}\n`);
   const r = await runFile(file);
   if (r.reason) process.stdout.write(`\n! ${relative(root, file)}: ${r.reason}\n`);
   results.push(r);
 }
+const parallel = files.filter(isParallel);
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.min(PARALLEL_JOBS, parallel.length) }, async () => {
+    while (next < parallel.length) {
+      const file = parallel[next++];
+      const r = await runFile(file, true);
+      process.stdout.write(`\n# ${relative(root, file)}\n${r.held}`);
+      if (r.reason) process.stdout.write(`\n! ${relative(root, file)}: ${r.reason}\n`);
+      results.push(r);
+    }
+  }),
+);
 
 const sum = (k) => results.reduce((a, r) => a + r[k], 0);
 const failedFiles = results.filter((r) => r.failed > 0);

@@ -9,7 +9,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TwinloopError } from '../errors.ts';
 import { readSources } from '../../plc-adapters/sim/program-source.ts';
 import type { SourceFile } from '../../plc-adapters/st/ast.ts';
 import { compileSt } from '../../plc-adapters/st/compile.ts';
@@ -122,4 +121,3 @@ export function runStTestFile(file: string, program?: string): ScenarioResult[] 
   return out;
 }
 
-export { TwinloopError };

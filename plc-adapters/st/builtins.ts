@@ -4,13 +4,12 @@
 // CTU, ...) are not here: they are written in ST (stdlib.ts) and compiled with the program.
 
 import type { CallExpr, Pos } from './ast.ts';
-import { coerce, flexInt, zero } from './emit-expr.ts';
+import { coerce, flexInt } from './emit-expr.ts';
 import type { Emitter } from './emitter.ts';
 import { convertCode, explicitExists } from './convert.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
 import { BOOL, commonType, DINT, ELEMENTARY, INT, isNumeric, LINT, LREAL, REAL, repr, stringType, TIME, type Type, UINT, VOID } from './types.ts';
-import { num, type Val, val, wrap } from './values.ts';
-import { BAD } from './values.ts';
+import { BAD, type Val, val, wrap } from './values.ts';
 
 type Builtin = (e: Emitter, args: Val[], pos: Pos, call: CallExpr) => Val;
 
@@ -327,4 +326,3 @@ export function conversion(e: Emitter, name: string, args: Val[], pos: Pos): Val
   return val(to, convertCode(src, to, code));
 }
 
-export { zero, num, TIME };

@@ -44,10 +44,10 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
   for (const pou of pous) {
     e.pou = pou;
     if (pou.kind === 'functionBlock') {
-      fns.push(`function ${pou.js}(b) {\n${temps(e, pou, 'b')}${block(e, pou.ast!.body, '  ')}\n}`);
-      fns.push(`function I_${pou.js}(b) {\n${varInits(e, pou, false)}\n}`);
+      fns.push(`function ${pou.js}(b) {\n${temps(e, pou)}${block(e, pou.ast!.body, '  ')}\n}`);
+      fns.push(`function I_${pou.js}(b) {\n${varInits(e, pou)}\n}`);
     } else if (pou.kind === 'program') {
-      fns.push(`function ${pou.js}() {\n${temps(e, pou, null)}${block(e, pou.ast!.body, '  ')}\n}`);
+      fns.push(`function ${pou.js}() {\n${temps(e, pou)}${block(e, pou.ast!.body, '  ')}\n}`);
     } else {
       fns.push(functionCode(e, pou));
     }
@@ -56,11 +56,11 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
   const init: string[] = [];
   const dummy = pous.find((p) => p.kind === 'program') ?? pous[0]!;
   e.pou = dummy;
-  for (const g of e.decl.globals.values()) init.push(...initCode(e, e.globalPlace(g), g.init, g.pos));
+  for (const g of e.decl.globals.values()) init.push(...initCode(e, e.globalPlace(g), g.init));
   for (const pou of pous) {
     if (pou.kind !== 'program') continue;
     e.pou = pou;
-    init.push(varInits(e, pou, true));
+    init.push(varInits(e, pou));
   }
   const cyclic = pous.filter((p) => p.kind === 'program' && !p.standard && !p.calledByProgram && !/^TEST_/i.test(p.name));
   const { inputs, outputs } = image(e, cyclic);
@@ -99,7 +99,7 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
 }
 
 /** VAR_TEMP: re-initialized on every call (IEC 61131-3, 6.5.2.2). */
-function temps(e: Emitter, pou: PouInfo, _b: string | null): string {
+function temps(e: Emitter, pou: PouInfo): string {
   const lines: string[] = [];
   for (const v of pou.vars.values()) {
     if (v.section !== 'VAR_TEMP') continue;
@@ -114,17 +114,16 @@ function reset(e: Emitter, pou: PouInfo, v: VarInfo): string[] {
   const out: string[] = [];
   if (repr(v.type) === 'agg') out.push(`U8.fill(0, ${addrOf(p)}, ${addrOf(p)} + ${v.type.size});`);
   else if (v.init === null && !needsInit(e, v.type)) out.push(store(p, zero(v.type)));
-  out.push(...initCode(e, p, v.init, v.pos));
+  out.push(...initCode(e, p, v.init));
   return out;
 }
 
-function varInits(e: Emitter, pou: PouInfo, staticFrame: boolean): string {
+function varInits(e: Emitter, pou: PouInfo): string {
   const lines: string[] = [];
   for (const v of pou.vars.values()) {
     if (v.byRef || v.external) continue;
-    lines.push(...initCode(e, e.varPlace(pou, v, null), v.init, v.pos));
+    lines.push(...initCode(e, e.varPlace(pou, v, null), v.init));
   }
-  void staticFrame;
   return lines.map((l) => '  ' + l).join('\n');
 }
 

@@ -3,7 +3,7 @@
 // rounding. Each returns JavaScript of the target's representation, or null when the conversion
 // does not exist.
 
-import { implicitlyConverts, intRange, type IntType, repr, type Type, REAL, LREAL, TIME, LTIME } from './types.ts';
+import { implicitlyConverts, intRange, type IntType, repr, type Type, REAL, TIME, LTIME } from './types.ts';
 import { big, num, type Val, wrap } from './values.ts';
 
 /**
@@ -117,4 +117,3 @@ export function explicitExists(from: Type, to: Type): boolean {
   return ok(from) && ok(to);
 }
 
-export { LREAL };

@@ -10,7 +10,7 @@ import { implicit } from './convert.ts';
 import type { Emitter } from './emitter.ts';
 import { at, big, load, num, type Place, type Val, val, wrap } from './values.ts';
 import { BAD } from './values.ts';
-import { BOOL, commonType, DINT, intRange, type IntType, isNumeric, LINT, LREAL, LTIME, REAL, repr, stride, TIME, type Type, ULINT, VOID } from './types.ts';
+import { BOOL, commonType, DINT, intRange, type IntType, isNumeric, LINT, LREAL, LTIME, REAL, repr, stride, TIME, type Type, ULINT } from './types.ts';
 import { stringType } from './types.ts';
 
 
@@ -420,4 +420,3 @@ export function indexPlace(e: Emitter, p: Place, indices: readonly Expr[], pos: 
   return { t: t.of, addr, caddr: null, bit: -1, readonly: p.readonly };
 }
 
-export { VOID };

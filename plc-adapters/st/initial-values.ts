@@ -3,7 +3,7 @@
 // of an enumeration, the low bound of a subrange that excludes 0, empty strings, and each FB
 // instance's own initial values (one generated function per function block type).
 
-import type { ArrayInit, Initializer, Pos, StructInit } from './ast.ts';
+import type { ArrayInit, Initializer, StructInit } from './ast.ts';
 import { coerce, expr } from './emit-expr.ts';
 import type { Emitter } from './emitter.ts';
 import type { ArrayType, Type } from './types.ts';
@@ -34,7 +34,7 @@ export function needsInit(e: Emitter, t: Type): boolean {
 }
 
 /** Statements that give a place its initial value (declared `init`, else the type's default). */
-export function initCode(e: Emitter, p: Place, init: Initializer | null, pos: Pos): string[] {
+export function initCode(e: Emitter, p: Place, init: Initializer | null): string[] {
   const t = p.t;
   if (init === null) return defaultInit(e, p);
   if (init.kind === 'arrayInit') {
@@ -61,13 +61,12 @@ export function initCode(e: Emitter, p: Place, init: Initializer | null, pos: Po
     return [];
   }
   return [store(p, coerce(e, v, t, init.pos, 'initial value'))];
-  void pos;
 }
 
 function defaultInit(e: Emitter, p: Place): string[] {
   const t = p.t;
   const declared = e.decl.typeDefaults.get(t);
-  if (declared !== undefined) return initCode(e, p, declared, p.caddr !== null ? { file: '', line: 0, col: 0 } : { file: '', line: 0, col: 0 });
+  if (declared !== undefined) return initCode(e, p, declared);
   switch (t.k) {
     case 'string':
       return [store(p, "''")];
@@ -87,7 +86,7 @@ function defaultInit(e: Emitter, p: Place): string[] {
       for (const d of decls) {
         for (const n of d.names) {
           const f = t.fields.get(n.name.toUpperCase())!;
-          out.push(...initCode(e, at(p, f.offset, f.type), d.init, n.pos));
+          out.push(...initCode(e, at(p, f.offset, f.type), d.init));
         }
       }
       return out;
@@ -131,7 +130,7 @@ function arrayInit(e: Emitter, p: Place, t: ArrayType, init: ArrayInit): string[
         return out;
       }
       const el = at(p, k * stride(t), t.of);
-      out.push(...(item.value === null ? defaultInit(e, el) : initCode(e, el, item.value, item.pos)));
+      out.push(...(item.value === null ? defaultInit(e, el) : initCode(e, el, item.value)));
     }
   }
   // Elements past the list keep their type's default.
@@ -152,7 +151,7 @@ function structInit(e: Emitter, p: Place, init: StructInit): string[] {
         e.diag.error(f.pos, 'ST_UNKNOWN_NAME', `${t.name} has no field ${f.name}`);
         continue;
       }
-      out.push(...initCode(e, at(p, field.offset, field.type), f.value, f.pos));
+      out.push(...initCode(e, at(p, field.offset, field.type), f.value));
     } else if (t.k === 'fb') {
       const fb = e.decl.pous.get(t.name.toUpperCase())!;
       const v = fb.vars.get(key);
@@ -160,7 +159,7 @@ function structInit(e: Emitter, p: Place, init: StructInit): string[] {
         e.diag.error(f.pos, 'ST_UNKNOWN_NAME', `${fb.name} has no variable ${f.name} to initialize`);
         continue;
       }
-      out.push(...initCode(e, at(p, v.offset, v.type), f.value, f.pos));
+      out.push(...initCode(e, at(p, v.offset, v.type), f.value));
     }
   }
   return out;
