@@ -49,7 +49,23 @@ function segments(path: string): (string | number[])[] {
   return out;
 }
 
+/** The variable declared AT a located address (`%IX0.0`), as its path; null if none is. */
+function located(decl: Declarations, address: string): string | null {
+  const up = address.toUpperCase();
+  for (const g of decl.globals.values()) if (g.at?.toUpperCase() === up) return g.name;
+  for (const p of decl.pous.values()) {
+    if (p.kind !== 'program') continue;
+    for (const v of p.vars.values()) if (v.at?.toUpperCase() === up) return `${p.name}.${v.name}`;
+  }
+  return null;
+}
+
 export function resolvePath(decl: Declarations, path: string): VarPlace {
+  if (path.startsWith('%')) {
+    const name = located(decl, path.trim());
+    if (name === null) throw new TwinloopError('PLC_TAG_UNKNOWN', `${path}: no variable is declared AT this address`);
+    return { ...resolvePath(decl, name), path };
+  }
   const segs = segments(path);
   const first = segs[0];
   if (typeof first !== 'string') throw new TwinloopError('PLC_TAG_UNKNOWN', `${path}: a path starts with a name`);
