@@ -109,8 +109,8 @@ conf('bit access on a BYTE in a condition', main('b : BYTE := 2#0100_0000; r : I
 conf('default initial values', main('b : BOOL; i : INT; r : REAL; l : LREAL; t : TIME; s : STRING; u : ULINT; w : WORD;', ';'), { 'MAIN.b': false, 'MAIN.i': 0, 'MAIN.r': 0, 'MAIN.l': 0, 'MAIN.t': 0, 'MAIN.s': '', 'MAIN.u': 0n, 'MAIN.w': 0 });
 conf(
   'initial values of every elementary kind',
-  main("b : BOOL := TRUE; by : BYTE := 16#AB; i : INT := -7; d : DINT := 100000; r : REAL := 1.5E3; l : LREAL := -2.25; t : TIME := T#1h2m3s; lt : LTIME := LTIME#5us; s : STRING := 'x$'y'; li : LINT := 9007199254740993;", ';'),
-  { 'MAIN.b': true, 'MAIN.by': 0xab, 'MAIN.i': -7, 'MAIN.d': 100000, 'MAIN.r': 1500, 'MAIN.l': -2.25, 'MAIN.t': 3723000, 'MAIN.lt': 5000n, 'MAIN.s': "x'y", 'MAIN.li': 9007199254740993n },
+  main("b : BOOL := TRUE; bt : BYTE := 16#AB; i : INT := -7; d : DINT := 100000; r : REAL := 1.5E3; l : LREAL := -2.25; t : TIME := T#1h2m3s; lt : LTIME := LTIME#5us; s : STRING := 'x$'y'; li : LINT := 9007199254740993;", ';'),
+  { 'MAIN.b': true, 'MAIN.bt': 0xab, 'MAIN.i': -7, 'MAIN.d': 100000, 'MAIN.r': 1500, 'MAIN.l': -2.25, 'MAIN.t': 3723000, 'MAIN.lt': 5000n, 'MAIN.s': "x'y", 'MAIN.li': 9007199254740993n },
 );
 conf('initial values are set before the first scan reads them', main('a : INT := 3; b : INT;', 'b := a * 2; a := 0;'), { 'MAIN.a': 0, 'MAIN.b': 6 });
 
