@@ -136,7 +136,13 @@ export function buildLineSchema(): Json {
       dt: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, description: 'Fixed physics step [s]; default 0.001' },
       processPeriod: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Step period of the process parts (tanks, pumps, valves, compressors, furnaces, quality gates, transmitters) [s], a whole number of dt: their time slice, spread over its steps; default dt (every step)' },
       seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of all random streams; default 0' },
-      program: { type: 'string', minLength: 1, description: 'The built-in controller program this line is made for (sorting, furnace, assembly ...), used when neither a plant file nor --program names one; default sorting' },
+      program: { type: 'string', minLength: 1, description: 'The controller program this line is made for, used when neither a plant file nor --program names one: a Structured Text file (path relative to the line file), several joined by commas, a folder, PLCopen XML or TwinCAT 3 files; a built-in TypeScript program (sorting, furnace, assembly, sorting-broken); or none. Default: none (the line runs without a controller, driven by forces)' },
+      io: {
+        type: 'object',
+        description: "Binding of an ST program's I/O to the line's signals: signal name -> program variable (a PROGRAM's VAR_INPUT or VAR_OUTPUT as PROG.var, or a located variable). The direction follows from the variable.",
+        propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$" },
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
       layout: {
         type: 'object',
         additionalProperties: false,

@@ -16,6 +16,7 @@ import { Lockstep } from '../engine/lockstep.ts';
 import { TwinloopError } from '../errors.ts';
 import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { StProgram } from '../../plc-adapters/st/st-program.ts';
+import { programLabel } from '../../plc-adapters/sim/program-source.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
@@ -245,7 +246,7 @@ export async function runScenario(p: PreparedScenario, options: RunOptions = {})
   const kpiValues = run.kpi.result(v);
   await ls.exchange?.adapter.close();
   return scenarioResult(p, {
-    program: p.controller.program ?? DEFAULT_PROGRAM,
+    program: programLabel(p.controller.program ?? DEFAULT_PROGRAM),
     verdicts: steps,
     failed,
     failure,

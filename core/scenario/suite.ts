@@ -12,6 +12,7 @@ import { ScenarioPool } from './pool.ts';
 import { dirName, writeResultDir } from './result-dir.ts';
 import type { ScenarioResult } from './runner.ts';
 import { runScenarioTask } from './scenario-task.ts';
+import { programLabel } from '../../plc-adapters/sim/program-source.ts';
 
 /** Scenario files among `paths` (folders: their *.yaml / *.yml, sorted; not recursive). */
 export function scenarioFiles(paths: readonly string[]): string[] {
@@ -119,7 +120,7 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
   if (options.outDir !== undefined) {
     const dir = resolve(options.outDir);
     mkdirSync(dir, { recursive: true });
-    const title = options.title ?? `twinloop scenarios${options.program ? ` (program ${options.program})` : ''}`;
+    const title = options.title ?? `twinloop scenarios${options.program ? ` (program ${programLabel(options.program)})` : ''}`;
     junitPath = join(dir, 'junit.xml');
     htmlPath = join(dir, 'report.html');
     writeFileSync(junitPath, junitXml(all, title, wallMs));

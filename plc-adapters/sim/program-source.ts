@@ -48,6 +48,15 @@ export function absoluteSpec(spec: string, base: string): string {
     .join(',');
 }
 
+/** A spec as reports name it: built-in names as they are, paths by their file names. */
+export function programLabel(spec: string): string {
+  if (!isSourceSpec(spec)) return spec;
+  return spec
+    .split(',')
+    .map((p) => p.trim().split(/[\\/]/).filter(Boolean).pop() ?? p)
+    .join(',');
+}
+
 /** The source files of a spec, read and (for XML) imported; import diagnostics beside them. */
 export function readSources(spec: string): { sources: SourceFile[]; diagnostics: Diagnostic[] } {
   const sources: SourceFile[] = [];

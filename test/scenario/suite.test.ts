@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { runSuite, scenarioFiles, type SuiteResult } from '../../core/scenario/suite.ts';
 import { testCommand } from '../../core/cli/test-command.ts';
@@ -19,6 +19,8 @@ const EXPECTED_BROKEN = ['pusher jam detected', 'extended switch wire break', 's
 const verdicts = (s: SuiteResult): string[] => s.results.map((r) => `${r.name}: ${r.status} ${r.steps.map((x) => x.status[0]).join('')} ${r.message ?? ''}`);
 
 let brokenSerial: SuiteResult;
+/** The candidate under test: the demo's program with its supervision timeouts commented out. */
+const BROKEN = resolve('examples/programs/sorting-broken.st');
 
 test('the suite has at least eight scenarios and passes with the demo program', async () => {
   assert.ok(files.length >= 8);
@@ -28,7 +30,7 @@ test('the suite has at least eight scenarios and passes with the demo program', 
 });
 
 test('the broken program fails exactly the supervision scenarios, at the expected step', async () => {
-  brokenSerial = await runSuite(files, { threads: 1, program: 'sorting-broken', outDir: join(tmp, 'broken') });
+  brokenSerial = await runSuite(files, { threads: 1, program: BROKEN, outDir: join(tmp, 'broken') });
   const failed = brokenSerial.results.filter((r) => r.status !== 'passed').map((r) => r.name).sort();
   assert.equal(failed, [...EXPECTED_BROKEN].sort(), verdicts(brokenSerial).join('\n'));
   for (const r of brokenSerial.results.filter((x) => x.status === 'failed')) {
@@ -38,7 +40,7 @@ test('the broken program fails exactly the supervision scenarios, at the expecte
 });
 
 test('serial and parallel (pool of 2) give identical verdicts, KPIs and traces', async () => {
-  const pooled = await runSuite(files, { threads: 2, program: 'sorting-broken' });
+  const pooled = await runSuite(files, { threads: 2, program: BROKEN });
   assert.equal(verdicts(pooled), verdicts(brokenSerial));
   pooled.results.forEach((r, k) => {
     const s = brokenSerial.results[k]!;
@@ -52,7 +54,7 @@ test('JUnit XML is well-formed and names the failed step; the HTML report has tr
   checkWellFormed(xml);
   assert.is((xml.match(/<testcase /g) ?? []).length, files.length);
   assert.is((xml.match(/<failure /g) ?? []).length, EXPECTED_BROKEN.length);
-  assert.match(xml, /<testsuite name="twinloop scenarios \(program sorting-broken\)" tests="\d+" failures="3" errors="0"/);
+  assert.match(xml, /<testsuite name="twinloop scenarios \(program sorting-broken\.st\)" tests="\d+" failures="3" errors="0"/);
   assert.match(xml, /<failure message="step 3 \(line \d+\): a tall item arrives and the stroke times out: expect ctl.fault == 1 within 60 s: expected ctl.fault == 1 within 60 s; at t=65.000 s: ctl.fault = 0"/);
   const html = readFileSync(join(tmp, 'broken', 'report.html'), 'utf8');
   assert.is((html.match(/<svg /g) ?? []).length, EXPECTED_BROKEN.length, 'one trend figure per failure');
