@@ -6,12 +6,12 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './args.ts';
+import { absoluteSpec, programLabel } from '../../plc-adapters/sim/program-source.ts';
 import { DEFAULT_LINE } from '../scenario/scenario-file.ts';
-import { expandGrid, loadSweepFile, parseParamArg, sweepTable, type SweepSpec } from '../scenario/sweep.ts';
+import { expandGrid, lineProgram, loadSweepFile, parseParamArg, sweepTable, type SweepSpec } from '../scenario/sweep.ts';
 import { runSweep, writeSweep } from '../scenario/sweep-run.ts';
 import { dirName } from '../scenario/result-dir.ts';
 import type { OverrideValue } from '../scenario/line-overrides.ts';
-import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export const SWEEP_USAGE = `usage: twinloop sweep [FILE] [--param PATH=V1,V2,...|FROM:TO:STEP]... [--line L] [--program P]
                       [--minutes M | --duration S] [--seed N] [--points N] [--threads N | --serial] [--out DIR]
@@ -56,7 +56,7 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
   };
   const base: SweepSpec = positionals[0] !== undefined
     ? loadSweepFile(positionals[0])
-    : { name: values.name ?? 'sweep', line: DEFAULT_LINE, program: DEFAULT_PROGRAM, duration: 600, sampleMs: 100, grid: {} };
+    : { name: values.name ?? 'sweep', line: DEFAULT_LINE, program: lineProgram(DEFAULT_LINE), duration: 600, sampleMs: 100, grid: {} };
   const grid: Record<string, readonly OverrideValue[]> = { ...base.grid };
   for (const p of values.param ?? []) {
     const [path, vals] = parseParamArg(p);
@@ -71,7 +71,8 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
     ...base,
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(values.line !== undefined ? { line: resolve(values.line) } : {}),
-    ...(values.program !== undefined ? { program: values.program } : {}),
+    // --program (relative to the working directory), else a --line's own program, else the base's.
+    ...(values.program !== undefined ? { program: absoluteSpec(values.program, process.cwd()) } : values.line !== undefined && positionals[0] === undefined ? { program: lineProgram(resolve(values.line)) } : {}),
     duration: seconds ?? (minutes !== undefined ? minutes * 60 : base.duration),
     ...(seed !== undefined ? { seed } : {}),
     grid,
@@ -81,7 +82,7 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
   if (limit !== undefined) points = points.slice(0, Math.floor(limit));
   const threads = values.serial ? 1 : values.threads !== undefined ? Number(values.threads) : availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(values.threads)}`);
-  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) x ${spec.duration} s simulated, program ${spec.program}, ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, points.length)} threads`}\n`);
+  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) x ${spec.duration} s simulated, program ${programLabel(spec.program)}, ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, points.length)} threads`}\n`);
   const { rows, wallMs } = await runSweep(points, threads, (row, done) => {
     if (out.isTTY) out.write(`\r\x1b[2K  [${done}/${points.length}] ${row.point.task.name} ${row.result.status === 'error' ? 'ERROR' : 'done'}`);
   });

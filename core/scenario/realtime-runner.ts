@@ -9,6 +9,7 @@
 //   the same port: a cold restart the exchange has to reconnect to.
 // Unlike lock-step runs these are not deterministic, and time is measured at each poll.
 
+import { programLabel } from '../../plc-adapters/sim/program-source.ts';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { TwinloopError } from '../errors.ts';
@@ -258,7 +259,7 @@ async function execute(p: PreparedScenario, run: RunControl, soft: SoftPlc | und
     failure = { step: failed.step, time: failed.time, trend: r.ring.window(failed.time) };
   }
   return scenarioResult(p, {
-    program: `${p.controller.program ?? '?'} (${p.controller.protocol}, real time)`,
+    program: `${p.controller.program !== undefined ? programLabel(p.controller.program) : '?'} (${p.controller.protocol}, real time)`,
     verdicts: steps,
     failed,
     failure,

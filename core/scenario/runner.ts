@@ -85,7 +85,8 @@ export function setProgramParams(adapter: SteppableAdapter | undefined, params: 
     // ST: a variable by path (`FURNACE.hearthHz`), or by name in the first program that has it.
     const st = adapter.program;
     for (const [k, v] of Object.entries(params)) {
-      const path = k.includes('.') ? k : (st.programNames.map((p) => `${p}.${k}`).find((p) => st.has(p)) ?? k);
+      const path = k.includes('.') ? k : st.programNames.map((p) => `${p}.${k}`).find((p) => st.has(p));
+      if (path === undefined || st.signalType(path) === null) throw new TwinloopError('CFG_INVALID', `program ${st.name} has no numeric parameter ${k} (a scalar variable of one of its PROGRAMs)`);
       st.write(path, v);
     }
     return;

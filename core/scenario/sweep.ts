@@ -2,6 +2,8 @@
 // expanded to points, each run for N simulated minutes in the pool; a table (CSV and console)
 // and an SVG plot of throughput, energy, reject rate and wear per point.
 
+import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
+import { loadLineFile } from '../config/line-file.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TwinloopError } from '../errors.ts';
@@ -43,15 +45,22 @@ export function sweepFrom(src: YamlSource): SweepSpec {
   validator.assert(src);
   const d = src.data as { name: string; line?: string; program?: string; duration?: number; seed?: number; sampleMs?: number; grid: Record<string, OverrideValue[]> };
   const dir = dirname(resolve(src.file));
+  const line = d.line === undefined ? DEFAULT_LINE : isAbsolute(d.line) ? d.line : resolve(dir, d.line);
   return {
     name: d.name,
-    line: d.line === undefined ? DEFAULT_LINE : isAbsolute(d.line) ? d.line : resolve(dir, d.line),
-    program: d.program ?? DEFAULT_PROGRAM,
+    line,
+    // The sweep file's program (a path relative to it), else the line file's, else sorting.
+    program: d.program !== undefined ? absoluteSpec(d.program, dir) : lineProgram(line),
     duration: d.duration ?? 600,
     ...(d.seed !== undefined ? { seed: d.seed } : {}),
     sampleMs: d.sampleMs ?? 100,
     grid: d.grid,
   };
+}
+
+/** The program a line file names (absolute), else the default built-in one. */
+export function lineProgram(line: string): string {
+  return loadLineFile(line).program ?? DEFAULT_PROGRAM;
 }
 
 /** `components[src].rate=0.2,0.4` -> [path, values]. Also `a=0.2:0.6:0.2` (from:to:step). */

@@ -15,6 +15,8 @@ export const SOFT_PLC_ADS_PORT = 851;
 
 /** `pe1.blocked` -> `MAIN.pe1_blocked`: IEC identifiers have no dots. */
 export function symbolNameOf(entry: ImageEntry): string {
+  // An ST program's variables keep their own names (SORTING.pe1), as TwinCAT publishes them.
+  if (entry.symbol !== undefined) return entry.symbol;
   return `MAIN.${entry.address.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 

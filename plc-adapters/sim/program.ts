@@ -12,6 +12,8 @@ export interface ImageEntry {
   readonly type: SignalType;
   /** Other addresses of the same entry (an ST variable's located address, `%IX0.0`). */
   readonly aliases?: readonly string[];
+  /** The name a PLC publishes it under (an ST program's `SORTING.pe1`, as TwinCAT names symbols). */
+  readonly symbol?: string;
 }
 
 export interface ProgramIo {

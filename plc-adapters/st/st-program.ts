@@ -112,7 +112,7 @@ export class StProgram implements ControlProgram {
     this.#m = compiled.factory(this.#rt) as Module;
     this.#run = this.#m.cycle;
     this.#clock = new Int32Array(this.#m.buf);
-    const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, ...(v.located ? { aliases: [v.located] } : {}) });
+    const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, symbol: v.address, ...(v.located ? { aliases: [v.located] } : {}) });
     this.#outputs = compiled.generated.outputs.map(entry);
     this.#fixedOutputs = this.#outputs.length;
     this.io = { inputs: compiled.generated.inputs.map(entry), outputs: this.#outputs };

@@ -73,7 +73,7 @@ test('sweep: grid expansion, --param ranges, a 2-point sweep in a pool of 2', as
   const dir = join(tmp, 'sweep');
   const code = await sweepCommand(['--param', 'components[src].rate=0.2,0.5', '--duration', '60', '--threads', '2', '--out', dir, '--name', 'rate'], out);
   assert.is(code, 0, text());
-  assert.match(text(), /twinloop sweep rate: 2 point\(s\) x 60 s simulated, program sorting, pool of 2 threads/);
+  assert.match(text(), /twinloop sweep rate: 2 point\(s\) x 60 s simulated, program sorting\.st, pool of 2 threads/);
   const csv = readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n');
   assert.is(csv[0], 'point,components[src].rate,throughput,cycleTime,energy,rejectRate,wear,controllerFaults,items,status');
   assert.is(csv.length, 3);
@@ -90,7 +90,7 @@ test('a bad sweep point is an error row, not a crash; overrides fail loudly on t
   const { out, text } = sink();
   const code = await sweepCommand(['--param', 'program.nope=1', '--duration', '1', '--serial', '--out', join(tmp, 'bad')], out);
   assert.is(code, 1);
-  assert.match(text(), /point 1: program sorting has no numeric parameter nope/);
+  assert.match(text(), /point 1: program sorting has no numeric parameter nope \(a scalar variable of one of its PROGRAMs\)/);
   const line = loadLineFile(DEMO_LINE);
   assert.throws(() => applyOverrides(line, { 'components[srcx].rate': 1 }), /override components\[srcx\]\.rate: components\.srcx does not exist in line sorting/);
   assert.throws(() => applyOverrides(line, { 'components[src].rate': -1 }), /components\[\d+\]\.rate/);

@@ -29,7 +29,7 @@ test('set, snapshot and initial are refused against a network PLC', async () => 
 test('OPC UA soft PLC: link loss holds the outputs, a restart reconnects, sorting resumes', async () => {
   const r = await runScenarioTask({ file: FILE });
   assert.is(r.status, 'passed', `${r.message}\n${r.steps.map((s) => `${s.status} ${s.label} ${s.message ?? ''}`).join('\n')}`);
-  assert.is(r.program, 'sorting (opcua, real time)');
+  assert.is(r.program, 'sorting.st (opcua, real time)');
   assert.ok(r.steps.every((s) => s.status === 'passed'));
   const hold = r.steps.find((s) => s.label.startsWith('outputs hold while the PLC is unreachable'))!;
   assert.ok(hold.end - hold.start >= 2, 'the link was down for 2 simulated seconds');
