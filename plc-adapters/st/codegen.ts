@@ -10,7 +10,7 @@ import type { Emitter } from './emitter.ts';
 import { block, result } from './emit-stmt.ts';
 import { initCode, needsInit } from './initial-values.ts';
 import type { PouInfo, VarInfo } from './symbols.ts';
-import { repr, type Type } from './types.ts';
+import { repr, signalTypeOf, type Type } from './types.ts';
 import { addrOf, at, load, type Place, store } from './values.ts';
 import { zero } from './emit-expr.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
@@ -147,26 +147,11 @@ function functionCode(e: Emitter, pou: PouInfo): string {
   return `function ${pou.js}(${names.join(', ')}) {\n${lines.map((l) => '  ' + l).join('\n')}\n${body}${ret}\n}`;
 }
 
-function signalType(t: Type): SignalType | null {
-  switch (t.k) {
-    case 'bool':
-      return 'bool';
-    case 'int':
-    case 'enum':
-    case 'time':
-      return 'int';
-    case 'real':
-      return 'real';
-    default:
-      return null;
-  }
-}
-
 function image(e: Emitter, cyclic: readonly PouInfo[]): { inputs: IoVar[]; outputs: IoVar[] } {
   const inputs: IoVar[] = [];
   const outputs: IoVar[] = [];
   const add = (owner: string | null, v: VarInfo, p: Place, dir: 'in' | 'out', pos: Pos) => {
-    const type = signalType(v.type);
+    const type = signalTypeOf(v.type);
     if (type === null) {
       if (v.at !== null) e.diag.error(pos, 'ST_TYPE', `located variable ${v.name} must be elementary (BOOL, an integer, REAL, LREAL, TIME), not ${v.type.name}`);
       return;

@@ -225,16 +225,24 @@ function fbCall(e: Emitter, inst: Place, c: CallExpr): string {
     base = { ...inst, addr: t };
   }
   const frame = at(base, 0, inst.t);
+  lines.push(...frameCall(e, fb, frame, args, `${fb.js}(${addrOf(frame)});`));
+  return lines.filter((l) => l !== '').join(' ');
+}
+
+/**
+ * The statements of a call into a frame: inputs written and VAR_IN_OUTs bound before `call`,
+ * outputs read back after it (`Q => y`).
+ */
+function frameCall(e: Emitter, pou: PouInfo, frame: Place, args: Map<VarInfo, CallArg>, call: string): string[] {
+  const before: string[] = [];
   const after: string[] = [];
   for (const [p, a] of args) {
     const slot = at(frame, p.offset, p.type, null);
-    if (p.section === 'VAR_IN_OUT') lines.push(bindRef(e, slot, p, a, fb));
-    else if (p.section === 'VAR_OUTPUT') after.push(readOutput(e, slot, a, `output ${p.name} of ${fb.name}`));
-    else lines.push(assignInput(e, slot, a, `input ${p.name} of ${fb.name}`));
+    if (p.section === 'VAR_IN_OUT') before.push(bindRef(e, slot, p, a, pou));
+    else if (p.section === 'VAR_OUTPUT') after.push(readOutput(e, slot, a, `output ${p.name} of ${pou.name}`));
+    else before.push(assignInput(e, slot, a, `input ${p.name} of ${pou.name}`));
   }
-  lines.push(`${fb.js}(${addrOf(frame)});`);
-  lines.push(...after);
-  return lines.filter((l) => l !== '').join(' ');
+  return [...before, call, ...after];
 }
 
 function programCall(e: Emitter, prog: PouInfo, c: CallExpr): string {
@@ -250,16 +258,7 @@ function programCall(e: Emitter, prog: PouInfo, c: CallExpr): string {
   const args = bind(e, prog, c);
   if (args === null) return '';
   const frame: Place = { t: VOID, addr: '', caddr: prog.base, bit: -1, readonly: null };
-  const lines: string[] = [];
-  const after: string[] = [];
-  for (const [p, a] of args) {
-    const slot = at(frame, p.offset, p.type, null);
-    if (p.section === 'VAR_IN_OUT') lines.push(bindRef(e, slot, p, a, prog));
-    else if (p.section === 'VAR_OUTPUT') after.push(readOutput(e, slot, a, `output ${p.name} of ${prog.name}`));
-    else lines.push(assignInput(e, slot, a, `input ${p.name} of ${prog.name}`));
-  }
-  lines.push(`${prog.js}();`, ...after);
-  return lines.filter((l) => l !== '').join(' ');
+  return frameCall(e, prog, frame, args, `${prog.js}();`).filter((l) => l !== '').join(' ');
 }
 
 function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean): Val {

@@ -10,23 +10,12 @@ import type { Site } from './emitter.ts';
 import { children, resolvePath, type VarNode, type VarPlace } from './var-path.ts';
 import { formatValue, parseValue, readPlace, writePlace, type StValue } from './var-access.ts';
 import { Runtime, StFault, type FaultKind } from './runtime.ts';
-import { view } from './types.ts';
+import { signalTypeOf, view } from './types.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
 
-function signalTypeOf(p: VarPlace): ImageEntry['type'] | null {
-  if (p.bit >= 0) return 'bool';
-  switch (p.type.k) {
-    case 'bool':
-      return 'bool';
-    case 'int':
-    case 'enum':
-    case 'time':
-      return 'int';
-    case 'real':
-      return 'real';
-    default:
-      return null;
-  }
+/** The signal type of a variable's place (a bit is a bool). */
+function placeSignalType(p: VarPlace): ImageEntry['type'] | null {
+  return p.bit >= 0 ? 'bool' : signalTypeOf(p.type);
 }
 
 function viewOf(buf: ArrayBuffer, name: string): { [k: number]: number | bigint } {
@@ -239,7 +228,7 @@ export class StProgram implements ControlProgram {
    */
   watch(path: string): number {
     const place = this.#place(path);
-    const type = signalTypeOf(place);
+    const type = placeSignalType(place);
     if (type === null) throw new TwinloopError('PLC_TAG_TYPE', `${path} is ${place.type.name}; only BOOL, integer, REAL and TIME variables can be watched`);
     const v = view(place.type);
     this.#watches.push({ cells: viewOf(this.#m.buf, v.array), index: place.addr >> v.shift, bit: place.bit });
@@ -251,7 +240,7 @@ export class StProgram implements ControlProgram {
   /** The signal type a scalar variable maps to (bool, int, real), or null for other types. */
   signalType(path: string): ImageEntry['type'] | null {
     try {
-      return signalTypeOf(this.#place(path));
+      return placeSignalType(this.#place(path));
     } catch {
       return null;
     }

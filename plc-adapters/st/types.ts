@@ -213,6 +213,22 @@ export function view(t: Type): { readonly array: string; readonly shift: number 
   }
 }
 
+/** The signal type a scalar of this type exchanges with the line (bool, int, real), or null. */
+export function signalTypeOf(t: Type): 'bool' | 'int' | 'real' | null {
+  switch (t.k) {
+    case 'bool':
+      return 'bool';
+    case 'int':
+    case 'enum':
+    case 'time':
+      return 'int';
+    case 'real':
+      return 'real';
+    default:
+      return null;
+  }
+}
+
 /** Range of an integer type as bigints. */
 export function intRange(t: IntType): { lo: bigint; hi: bigint } {
   if (t.lo !== undefined && t.hi !== undefined) return { lo: t.lo, hi: t.hi };

@@ -56,6 +56,14 @@ test('sorting.st gives the TypeScript program\'s values at every step for 60 s, 
   assert.ok(st.ls.values[st.id('binTall.count')]! > 0, 'tall items were sorted');
 });
 
+/** Run the line until its program stops (at most 120 simulated s); the program, in STOP. */
+function untilStop(r: Awaited<ReturnType<typeof build>>): StProgram {
+  const p = r.program as StProgram;
+  for (let steps = 0; p.status === 'run' && steps < 120_000; steps += 10) r.ls.run(10);
+  assert.is(p.status, 'stop');
+  return p;
+}
+
 const faulty = `
 PROGRAM P
 VAR_INPUT pe1 : BOOL; END_VAR
@@ -72,13 +80,7 @@ END_PROGRAM
 test('an index out of range puts the controller in STOP: outputs 0, the physics runs on, reset recovers', async () => {
   const line: LineFile = { ...demo, program: stFile('faulty.st', faulty), io: { 'pe1.blocked': 'P.pe1', 'm1.run': 'P.run', 'm1.setpoint': 'P.sp', 'm2.run': 'P.run', 'm2.setpoint': 'P.sp' } };
   const r = await build(line, line.program!);
-  const p = r.program as StProgram;
-  let steps = 0;
-  while (p.status === 'run' && steps < 120_000) {
-    r.ls.run(10);
-    steps += 10;
-  }
-  assert.is(p.status, 'stop');
+  const p = untilStop(r);
   assert.equal({ kind: p.fault!.kind, line: p.fault!.line, col: p.fault!.col, pou: p.fault!.pou }, { kind: 'index', line: 10, col: 3, pou: 'P' });
   assert.match(p.fault!.message, 'array index 4 is outside 1..3');
   const time = r.ls.time;
@@ -96,13 +98,7 @@ test('an endless loop is stopped by the watchdog; the line goes on', async () =>
   const text = 'PROGRAM W\nVAR_INPUT pe1 : BOOL; END_VAR\nVAR_OUTPUT run : BOOL; sp : REAL := 50.0; END_VAR\nVAR n : DINT; END_VAR\nrun := TRUE;\nWHILE pe1 DO\n  n := n + 1;\nEND_WHILE;\nEND_PROGRAM\n';
   const line: LineFile = { ...demo, program: stFile('endless.st', text), io: { 'pe1.blocked': 'W.pe1', 'm1.run': 'W.run', 'm1.setpoint': 'W.sp', 'm2.run': 'W.run', 'm2.setpoint': 'W.sp' } };
   const r = await build(line, line.program!);
-  const p = r.program as StProgram;
-  let steps = 0;
-  while (p.status === 'run' && steps < 120_000) {
-    r.ls.run(10);
-    steps += 10;
-  }
-  assert.is(p.status, 'stop');
+  const p = untilStop(r);
   assert.is(p.fault!.kind, 'watchdog');
   assert.is(p.fault!.line, 6);
   assert.match(p.fault!.message, 'watchdog of 100 ms');
