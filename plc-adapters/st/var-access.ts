@@ -40,6 +40,7 @@ export function readPlace(buf: ArrayBuffer, str: string[], p: VarPlace): StValue
 
 export function writePlace(buf: ArrayBuffer, str: string[], p: VarPlace, value: StValue): void {
   scalar(p);
+  if (p.constant) throw new TwinloopError('PLC_TAG_TYPE', `${p.path} is a CONSTANT: the program is compiled with its value; change it in the source`);
   const t = p.type;
   const v = view(t);
   if (v.array === 'STR') {

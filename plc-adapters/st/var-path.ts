@@ -15,6 +15,8 @@ export interface VarPlace {
   readonly addr: number;
   /** Bit number for a bit of an integer, else -1. */
   readonly bit: number;
+  /** Declared CONSTANT (or inside one): the compiled code uses its value, so it is not written. */
+  readonly constant: boolean;
 }
 
 /** One entry of the instance tree (online view). */
@@ -27,6 +29,8 @@ export interface VarNode {
   readonly kind: 'program' | 'list' | 'fb' | 'struct' | 'array' | 'scalar';
   /** VAR_INPUT, VAR_OUTPUT, VAR, ... for variables of POUs. */
   readonly section?: string;
+  /** A CONSTANT: shown, never written. */
+  readonly constant?: true;
 }
 
 function unknown(path: string, what: string, known: Iterable<string>): TwinloopError {
@@ -72,6 +76,7 @@ export function resolvePath(decl: Declarations, path: string): VarPlace {
   const key = first.toUpperCase();
   let type: Type;
   let addr: number;
+  let constant = false;
   let k = 1;
   const prog = decl.pous.get(key);
   if (prog?.kind === 'program') {
@@ -83,15 +88,18 @@ export function resolvePath(decl: Declarations, path: string): VarPlace {
       const g = decl.globals.get(v.name.toUpperCase())!;
       type = g.type;
       addr = g.offset;
+      constant = g.constant;
     } else {
       type = v.type;
       addr = prog.base + v.offset;
+      constant = v.constant;
     }
     k = 2;
   } else if (decl.lists.has(key) && typeof segs[1] === 'string' && decl.globals.get((segs[1] as string).toUpperCase())?.list === key) {
     const g = decl.globals.get((segs[1] as string).toUpperCase())!;
     type = g.type;
     addr = g.offset;
+    constant = g.constant;
     k = 2;
   } else {
     const g = decl.globals.get(key);
@@ -101,6 +109,7 @@ export function resolvePath(decl: Declarations, path: string): VarPlace {
     }
     type = g.type;
     addr = g.offset;
+    constant = g.constant;
   }
   let bit = -1;
   for (; k < segs.length; k++) {
@@ -136,11 +145,12 @@ export function resolvePath(decl: Declarations, path: string): VarPlace {
       if (v.byRef) throw new TwinloopError('PLC_TAG_UNKNOWN', `${path}: ${v.name} is a VAR_IN_OUT (a reference); follow the variable it refers to`);
       addr += v.offset;
       type = v.type;
+      constant ||= v.constant;
     } else {
       throw new TwinloopError('PLC_TAG_UNKNOWN', `${path}: ${type.name} has no member ${s}`);
     }
   }
-  return { path, type, addr, bit };
+  return { path, type, addr, bit, constant };
 }
 
 /** The children of a path in the instance tree; no path: the programs and global lists. */
@@ -148,20 +158,20 @@ export function children(decl: Declarations, path?: string): VarNode[] {
   if (path === undefined || path === '') {
     const out: VarNode[] = [];
     for (const p of decl.pous.values()) if (p.kind === 'program' && !p.standard) out.push({ name: p.name, path: p.name, type: 'PROGRAM', kind: 'program' });
-    for (const g of decl.globals.values()) out.push(node(g.name, g.name, g.type, 'VAR_GLOBAL'));
+    for (const g of decl.globals.values()) out.push(node(g.name, g.name, g.type, 'VAR_GLOBAL', g.constant));
     return out;
   }
   const key = path.toUpperCase();
   const prog = decl.pous.get(key);
   if (prog?.kind === 'program') {
-    return [...prog.vars.values()].filter((v) => !v.byRef).map((v) => node(v.name, `${path}.${v.name}`, v.type, v.section));
+    return [...prog.vars.values()].filter((v) => !v.byRef).map((v) => node(v.name, `${path}.${v.name}`, v.type, v.section, v.constant));
   }
   const p = resolvePath(decl, path);
   const t = p.type;
-  if (t.k === 'struct') return [...t.fields.values()].map((f) => node(f.name, `${path}.${f.name}`, f.type));
+  if (t.k === 'struct') return [...t.fields.values()].map((f) => node(f.name, `${path}.${f.name}`, f.type, undefined, p.constant));
   if (t.k === 'fb') {
     const fb = decl.pous.get(t.name.toUpperCase())!;
-    return [...fb.vars.values()].filter((v) => !v.byRef && !v.external).map((v) => node(v.name, `${path}.${v.name}`, v.type, v.section));
+    return [...fb.vars.values()].filter((v) => !v.byRef && !v.external).map((v) => node(v.name, `${path}.${v.name}`, v.type, v.section, v.constant || p.constant));
   }
   if (t.k === 'array') {
     const out: VarNode[] = [];
@@ -169,7 +179,7 @@ export function children(decl: Declarations, path?: string): VarNode[] {
     const walk = (d: number, idx: number[]) => {
       if (out.length >= 1000) return;
       if (d === t.dims.length) {
-        out.push(node(`[${idx.join(', ')}]`, `${path}[${idx.join(', ')}]`, t.of));
+        out.push(node(`[${idx.join(', ')}]`, `${path}[${idx.join(', ')}]`, t.of, undefined, p.constant));
         return;
       }
       for (let i = t.dims[d]!.lo; i <= t.dims[d]!.hi; i++) walk(d + 1, [...idx, i]);
@@ -180,7 +190,7 @@ export function children(decl: Declarations, path?: string): VarNode[] {
   return [];
 }
 
-function node(name: string, path: string, t: Type, section?: string): VarNode {
+function node(name: string, path: string, t: Type, section?: string, constant = false): VarNode {
   const kind = t.k === 'fb' ? 'fb' : t.k === 'struct' ? 'struct' : t.k === 'array' ? 'array' : 'scalar';
-  return { name, path, type: t.name, kind, ...(section !== undefined ? { section } : {}) };
+  return { name, path, type: t.name, kind, ...(section !== undefined ? { section } : {}), ...(constant ? { constant: true as const } : {}) };
 }

@@ -95,6 +95,14 @@ test('a plant tag map may address located variables (%IW2) and ignore case; any 
   assert.throws(() => a.prepareSync([{ address: 'P.nope', type: 'bool', direction: 'write' }]), /not an input of program/);
 });
 
+test('the online view shows CONSTANTs but refuses to write them (the code uses their values)', () => {
+  const p = loadProgram('examples/programs/sorting.st') as StProgram;
+  const row = p.online('SORTING').find((v) => v.name === 'STEP_FAULT')!;
+  assert.equal({ value: row.value, constant: row.constant }, { value: '9', constant: true });
+  assert.throws(() => p.set('SORTING.STEP_FAULT', '5', false), /SORTING\.STEP_FAULT is a CONSTANT: the program is compiled with its value/);
+  assert.is(p.online('SORTING').find((v) => v.name === 'step')!.constant, undefined);
+});
+
 test('twinloop check: exit 0 with a summary, exit 1 with every error, the source line and a caret', () => {
   const ok = spawnSync(process.execPath, ['--import', 'tsx', 'core/cli/main.ts', 'check', 'examples/programs/sorting.st'], { encoding: 'utf8' });
   assert.is(ok.status, 0, ok.stderr);

@@ -122,10 +122,11 @@ export class ProgramTree {
     const row = h('tr', { 'data-testid': `var-${v.path}`, 'data-kind': v.kind }, expr, h('td', { class: 'pt-type' }, v.type), h('td', { class: 'pt-value' }, badge, value));
     let prepared: Node['prepared'] = null;
     let release: Node['release'] = null;
+    if (v.constant) expr.append(h('span', { class: 'pt-section', title: 'CONSTANT: compiled into the program; not written online' }, 'CONST'));
     if (this.#canWrite) {
       const prep = h('td', { class: 'pt-prep' });
       const act = h('td', { class: 'pt-act' });
-      if (leaf) {
+      if (leaf && v.constant !== true) {
         prepared =
           v.type.toUpperCase() === 'BOOL'
             ? h('select', { 'data-testid': `prepare-${v.path}`, 'aria-label': `prepared value of ${v.path}` }, h('option', { value: '' }, '—'), h('option', { value: 'TRUE' }, 'TRUE'), h('option', { value: 'FALSE' }, 'FALSE'))
