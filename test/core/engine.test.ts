@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pino } from 'pino';
 import { startRun } from '../../core/engine/engine.ts';
+import { loadLineFile } from '../../core/config/line-file.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { isTwinloopError } from '../../core/errors.ts';
 
@@ -122,6 +123,47 @@ test('faults are injected into the running model, listed, and cleared', async ()
     await run.injectFault({ target: 'signal', signal: 'pe2.blocked', kind: 'stuck', value: 1 });
     await run.reset();
     assert.is(run.faults().length, 0, 'a reset clears injected faults');
+  } finally {
+    await run.close();
+  }
+});
+
+test('a line without a program runs with no controller, driven by forces (and --program none does the same)', async () => {
+  // The tank line without its program: (program and io stripped, as a user's first line file).
+  const { program: _p, io: _io, ...bare } = loadLineFile('examples/tank.yaml');
+  for (const options of [{ line: bare }, { linePath: 'examples/tank.yaml', controller: { name: 'plc1', protocol: 'sim', program: 'none', cycleMs: 10 } }]) {
+    const run = await startRun({ ...options, autoStart: false, logger: quiet, statsLogMs: 0 });
+    try {
+      assert.equal(run.status().controllers, []);
+      assert.is(run.program, undefined);
+      await run.force!('vMakeup.open', 1);
+      await run.step(5000);
+      const v = new Float64Array(run.table.size);
+      run.table.snapshot(v, { tick: 0, time: 0 });
+      assert.is(v[run.table.id('vMakeup.open')], 1);
+      assert.ok(v[run.table.id('tank.inflow')]! > 0, 'the forced valve fills the tank');
+    } finally {
+      await run.close();
+    }
+  }
+});
+
+test('an ST program\'s STOP shows in the run status with its fault', async () => {
+  const run = await startRun({ linePath: 'test/hmi/fixtures/divzero.yaml', pace: { kind: 'fast' }, logger: quiet, statsLogMs: 0 });
+  try {
+    const deadline = Date.now() + 20_000;
+    let program = run.status().controllers[0]?.program;
+    while (program?.status !== 'stop' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      program = run.status().controllers[0]?.program;
+    }
+    assert.is(program?.status, 'stop');
+    assert.equal({ kind: program!.fault!.kind, file: program!.fault!.file.split('/').pop(), pou: program!.fault!.pou }, { kind: 'divzero', file: 'divzero.st', pou: 'MAIN' });
+    // Paused, so the program (which divides by zero again after 2 simulated s) stays in RUN.
+    await run.pause();
+    await run.reset();
+    await new Promise((r) => setTimeout(r, 600));
+    assert.is(run.status().controllers[0]?.program?.status, 'run', 'a reset restarts the program');
   } finally {
     await run.close();
   }
