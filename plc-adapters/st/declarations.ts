@@ -75,7 +75,7 @@ export class Declarations {
       else this.diag.error(p.pos, 'ST_DUPLICATE', `${p.name} is declared twice (first at ${prior.ast?.pos.file}:${prior.ast?.pos.line})`);
       return;
     }
-    if (p.extends !== null) this.diag.error(p.pos, 'ST_UNSUPPORTED', `EXTENDS is not supported (object-oriented extensions are not implemented)`);
+    if (p.extends !== null) this.diag.error(p.pos, 'ST_UNSUPPORTED', `EXTENDS is not supported: twinloop's ST has no object-oriented extensions (EXTENDS, METHOD, INTERFACE)`);
     const info: PouInfo = {
       kind: p.kind,
       name: p.name,

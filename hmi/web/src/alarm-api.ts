@@ -5,6 +5,7 @@
 import type { AlarmKpis } from '../../../core/alarms/alarm-kpi.ts';
 import type { AlarmEventView, AlarmView } from '../../../core/alarms/alarm-view.ts';
 import type { AlarmsResponse } from '../../server/alarm-routes.ts';
+import { ApiError, apiRequest } from './api-request.ts';
 
 export type { AlarmEventView, AlarmKpis, AlarmsResponse, AlarmView };
 
@@ -20,16 +21,13 @@ export const STATE_LABELS: Readonly<Record<string, string>> = {
   'out-of-service': 'out of service',
 };
 
+/** Alarm views print the server's code beside its message. */
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
+  try {
+    return await apiRequest<T>(method, path, body);
+  } catch (err) {
+    throw err instanceof ApiError ? new Error(`${err.code} — ${err.message}`) : err;
   }
-  const res = await fetch(path, init);
-  const json = (await res.json().catch(() => ({}))) as T & { error?: string; message?: string };
-  if (!res.ok) throw new Error(`${json.error ?? res.status} — ${json.message ?? res.statusText}`);
-  return json;
 }
 
 export const fetchAlarms = (): Promise<AlarmsResponse> => request('GET', '/api/alarms');

@@ -4,34 +4,17 @@
 
 import type { ProgramState } from '../../../core/engine/run-control.ts';
 import type { OnlineVar } from '../../../plc-adapters/st/st-program.ts';
+import { ApiError, apiRequest } from './api-request.ts';
 
 export type { OnlineVar, ProgramState };
+export { ApiError };
 
 export interface ProgramInfo {
   program: ProgramState | null;
   forces: { path: string; text: string }[];
 }
 
-/** A refusal or failure, with the server's code (PLC_TAG_TYPE, HMI_UNSUPPORTED ...). */
-export class ApiError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  const json = (await res.json().catch(() => ({}))) as T & { error?: string; message?: string };
-  if (!res.ok) throw new ApiError(json.error ?? String(res.status), json.message ?? res.statusText);
-  return json;
-}
+const call = apiRequest;
 
 export const programInfo = (): Promise<ProgramInfo> => call('GET', '/api/program');
 
