@@ -372,7 +372,9 @@ function baseName(file: string): string | null {
   return name === '' ? null : name;
 }
 
-const parser = new StParser();
+// Built on the first parse, not at import: its grammar analysis takes a few hundred ms, and
+// every process that loads a line file imports this module, most of them to compile nothing.
+let parser: StParser | undefined;
 
 /**
  * Parses one ST source into its AST. Never throws: lexical and syntax errors come back as
@@ -386,6 +388,7 @@ export function parseSt(source: SourceFile): { unit: CompilationUnit; diagnostic
   let items: TopItem[] = [];
   let problems: Problem[];
   try {
+    parser ??= new StParser();
     ({ items, problems } = parser.run(lexed.tokens, source));
   } catch (e) {
     // A bug in the parser must not take down the compiler run that called it.
