@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { parseCli, USAGE, UsageError, type StartArgs } from './args.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { ConfigError, formatIssue } from '../config/config-error.ts';
+import { isTwinloopError } from '../errors.ts';
 import { lineSignals } from '../../physics/model.ts';
 import { startRun } from '../engine/engine.ts';
 import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
       console.error('twinloop: refused to start: the line file has errors');
     } else if (err instanceof UsageError) {
       console.error(`twinloop: ${err.message}`);
+    } else if (isTwinloopError(err, 'ST_COMPILE') || isTwinloopError(err, 'CFG_INVALID') || isTwinloopError(err, 'CFG_READ')) {
+      // A program that does not compile or a binding that does not fit: the message says it all.
+      console.error(`twinloop: ${err.message}`);
+      console.error('twinloop: refused to start');
     } else {
       console.error(`twinloop: ${(err as Error).stack ?? String(err)}`);
     }

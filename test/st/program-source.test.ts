@@ -117,6 +117,15 @@ test('twinloop check: exit 0 with a summary, exit 1 with every error, the source
   assert.match(emitted, 'function P_TANK() {');
 });
 
+test('twinloop start refuses a program that does not compile: every error with its caret, no stack trace', () => {
+  const bad = write('start-bad.st', 'PROGRAM P\nVAR i : INT; END_VAR\ni := k;\nEND_PROGRAM\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'core/cli/main.ts', 'start', '--line', 'examples/tank.yaml', '--program', bad, '--port', '0', '--data', join(dir, 'data')], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 1);
+  assert.ok(r.stderr.includes(`${bad}:3:6: error: unknown name k\n 3 | i := k;\n   |      ^`), r.stderr);
+  assert.match(r.stderr, 'twinloop: refused to start');
+  assert.not.match(r.stderr, '    at ');
+});
+
 test('ST unit tests: the demo tests pass; against the broken program the three timeout tests fail with file:line, values and scan', () => {
   const good = runStTestFile('examples/programs/tests/sorting.test.st');
   assert.ok(good.length >= 5);
