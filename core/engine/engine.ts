@@ -14,6 +14,7 @@ import { programTagMap, runSignals } from './run-catalog.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { isSourceSpec, NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
+import { programNameOf } from '../../plc-adapters/st/compile.ts';
 import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -123,7 +124,6 @@ class Run implements RunControl {
   /** The ST program's state as the worker last reported it (RUN until told otherwise). */
   #program: ProgramState | null = null;
   readonly #isSt: boolean;
-  readonly #programForces = new Map<string, { path: string; text: string }>();
 
   /** The network controllers (OPC UA, ADS, S7) of the run, each with its exchange. */
   readonly #networks: readonly NetworkCoupling[];
@@ -148,7 +148,7 @@ class Run implements RunControl {
     this.#lockstep = lockstep;
     this.#isSt = lockstep !== null && lockstep.protocol === 'sim' && isSourceSpec(lockstep.program ?? DEFAULT_PROGRAM);
     // Named as the compiler names it (the first file's base name) until the worker reports.
-    if (this.#isSt) this.#program = { name: lockstep!.program!.split(',')[0]!.split(/[\\/]/).pop()!.replace(/\.[^.]*$/, ''), status: 'run', fault: null };
+    if (this.#isSt) this.#program = { name: programNameOf(lockstep!.program!.split(',')[0]!), status: 'run', fault: null };
     port.on('message', (r: WorkerReply) => {
       const done = this.#pending.get(r.id);
       this.#pending.delete(r.id);
@@ -268,7 +268,6 @@ class Run implements RunControl {
   /** The ST program's online view (requests answered by the worker between ticks). */
   get program(): ProgramOnline | undefined {
     if (!this.#isSt) return undefined;
-    const forces = this.#programForces;
     return {
       children: async (path?: string) => {
         const r = await this.#request({ t: 'program-vars', path: path ?? null });
@@ -276,16 +275,17 @@ class Run implements RunControl {
       },
       set: async (path: string, text: string, force: boolean) => {
         await this.#request({ t: 'program-set', path, text, force });
-        if (force) forces.set(path.toUpperCase(), { path, text });
         this.#log.info({ path, value: text, simTime: this.table.time }, force ? 'program variable forced' : 'program variable written');
       },
       release: async (path?: string) => {
         await this.#request({ t: 'program-release', path: path ?? null });
-        if (path === undefined) forces.clear();
-        else forces.delete(path.toUpperCase());
         this.#log.info({ path: path ?? '(all)', simTime: this.table.time }, 'program force released');
       },
-      forces: () => [...forces.values()],
+      // The worker's program holds the forces; nothing here keeps a copy that could drift.
+      forces: async () => {
+        const r = await this.#request({ t: 'program-forces' });
+        return r.ok ? (r.forces ?? []) : [];
+      },
     };
   }
 

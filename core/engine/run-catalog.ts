@@ -9,6 +9,7 @@ import { TwinloopError } from '../errors.ts';
 import { lineSignals, type LineFile } from '../../physics/model.ts';
 import { isSourceSpec, loadProgram, NO_PROGRAM, programs } from '../../plc-adapters/sim/program-source.ts';
 import { closest } from '../../plc-adapters/st/symbols.ts';
+import { findEntry } from '../../plc-adapters/sim/program.ts';
 
 /**
  * The tag map of a built-in controller's program when no plant file gives one. A TypeScript
@@ -33,10 +34,8 @@ export function programTagMap(program: string, line?: LineFile): TagMapping[] {
   const out: TagMapping[] = [];
   const problems: string[] = [];
   for (const [signal, variable] of Object.entries(binding)) {
-    const up = variable.toUpperCase();
-    const match = (e: { address: string; aliases?: readonly string[] }) => e.address.toUpperCase() === up || (e.aliases ?? []).some((a) => a.toUpperCase() === up);
-    const input = io.inputs.find(match);
-    const output = io.outputs.find(match);
+    const input = io.inputs[findEntry(io.inputs, variable)];
+    const output = io.outputs[findEntry(io.outputs, variable)];
     const entry = input ?? output;
     if (!entry) {
       const names = [...io.inputs, ...io.outputs].map((e) => e.address);

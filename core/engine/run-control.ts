@@ -108,6 +108,6 @@ export interface ProgramOnline {
   set(path: string, text: string, force: boolean): Promise<void>;
   /** Release one force, or all. */
   release(path?: string): Promise<void>;
-  /** Active forces. */
-  forces(): readonly { path: string; text: string }[];
+  /** Active forces, each with its value as IEC text. */
+  forces(): Promise<readonly { path: string; text: string }[]>;
 }

@@ -14,8 +14,9 @@ export type WorkerRequest =
   | { id: number; t: 'list-faults' }
   | { id: number; t: 'program-vars'; path: string | null }
   | { id: number; t: 'program-set'; path: string; text: string; force: boolean }
-  | { id: number; t: 'program-release'; path: string | null };
+  | { id: number; t: 'program-release'; path: string | null }
+  | { id: number; t: 'program-forces' };
 
 export type WorkerReply =
-  | { id: number; ok: true; fault?: FaultInfo; faults?: FaultInfo[]; vars?: OnlineVar[] }
+  | { id: number; ok: true; fault?: FaultInfo; faults?: FaultInfo[]; vars?: OnlineVar[]; forces?: { path: string; text: string }[] }
   | { id: number; ok: false; code: string; message: string };

@@ -170,6 +170,8 @@ async function main(init: WorkerInit): Promise<void> {
         case 'program-set':
           stProgram().set(req.path, req.text, req.force);
           return { id: req.id, ok: true };
+        case 'program-forces':
+          return { id: req.id, ok: true, forces: stProgram().forces.map((f) => ({ path: f.path, text: stProgram().format(f.path) })) };
         case 'program-release':
           stProgram().release(req.path ?? undefined);
           return { id: req.id, ok: true };

@@ -96,7 +96,7 @@ export function programRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return row;
   };
 
-  app.get('/api/program', async (): Promise<ProgramResponse> => ({ program: state(), forces: run.program ? [...run.program.forces()] : [] }));
+  app.get('/api/program', async (): Promise<ProgramResponse> => ({ program: state(), forces: run.program ? [...(await run.program.forces())] : [] }));
 
   app.get<{ Querystring: { path?: string } }>('/api/program/vars', { schema: { querystring: varsQuery } }, async (request): Promise<OnlineVar[]> => online().children(request.query.path));
 
@@ -126,7 +126,7 @@ export function programRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request) => {
       const p = online();
       const path = request.body?.path?.trim();
-      const forces = p.forces();
+      const forces = await p.forces();
       if (path === undefined) {
         await carryOut(ctx, request, { action: 'program.release', target: '(all)', old: forces.map((f) => `${f.path} := ${f.text}`), confirm: true, write: true }, () => p.release());
         return { released: forces.map((f) => f.path) };

@@ -56,5 +56,13 @@ export function expectStateLength(program: string, state: Float64Array, length: 
   }
 }
 
+/** An image entry's index by address: exact, then ignoring case (IEC names are case-insensitive), then a located alias; -1 if none. */
+export function findEntry(image: readonly ImageEntry[], address: string): number {
+  const exact = image.findIndex((e) => e.address === address);
+  if (exact >= 0) return exact;
+  const up = address.toUpperCase();
+  return image.findIndex((e) => e.address.toUpperCase() === up || (e.aliases ?? []).some((a) => a.toUpperCase() === up));
+}
+
 /** A factory per program name; the sim adapter picks one by name from this map. */
 export type ProgramFactory = () => ControlProgram;

@@ -5,7 +5,7 @@
 
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, SteppableAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
-import type { ControlProgram, ImageEntry } from './program.ts';
+import { type ControlProgram, findEntry } from './program.ts';
 import { loadProgram, programs } from './program-source.ts';
 import { StProgram } from '../st/st-program.ts';
 
@@ -28,13 +28,6 @@ function grow(a: Float64Array, n: number): Float64Array {
   return b;
 }
 
-/** An image entry by address: exact, then ignoring case (IEC names are case-insensitive), then a located alias. */
-function findEntry(image: readonly ImageEntry[], address: string): number {
-  const exact = image.findIndex((e) => e.address === address);
-  if (exact >= 0) return exact;
-  const up = address.toUpperCase();
-  return image.findIndex((e) => e.address.toUpperCase() === up || (e.aliases ?? []).some((a) => a.toUpperCase() === up));
-}
 
 class SimBatch implements TagBatch {
   readonly adapter: SimAdapter;

@@ -70,7 +70,7 @@ export function compileSt(sources: readonly SourceFile[], options: CompileOption
     return { program: null, diagnostics: [...diagnostics, d], js: generated.js, instantiate: null };
   }
   const module: CompiledModule = {
-    name: options.name ?? baseName(files[0] ?? 'program'),
+    name: options.name ?? programNameOf(files[0] ?? 'program'),
     generated,
     decl,
     sites: e.sites,
@@ -82,7 +82,8 @@ export function compileSt(sources: readonly SourceFile[], options: CompileOption
   return { program: instantiate(), diagnostics, js: generated.js, instantiate };
 }
 
-function baseName(file: string): string {
+/** A program's name from its (first) file: the base name without extension (`sorting.st` -> sorting). */
+export function programNameOf(file: string): string {
   const b = file.split(/[\\/]/).pop() ?? file;
   return b.replace(/\.[^.]*$/, '');
 }

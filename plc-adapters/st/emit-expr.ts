@@ -10,7 +10,7 @@ import { implicit } from './convert.ts';
 import type { Emitter } from './emitter.ts';
 import { at, big, load, num, type Place, type Val, val, wrap } from './values.ts';
 import { BAD } from './values.ts';
-import { BOOL, commonType, DINT, intRange, type IntType, isNumeric, LINT, LREAL, LTIME, REAL, repr, stride, TIME, type Type, ULINT } from './types.ts';
+import { BOOL, commonType, DATE, DINT, DT, intRange, type IntType, isNumeric, LINT, LREAL, LTIME, REAL, repr, stride, TIME, TOD, type Type, ULINT } from './types.ts';
 import { stringType } from './types.ts';
 
 
@@ -36,7 +36,7 @@ export function expr(e: Emitter, x: Expr): Val {
       return val(TIME, num(Number(BigInt.asIntN(32, ms))), Number(ms));
     }
     case 'date': {
-      const type = x.type === 'DATE' ? dateType('DATE') : x.type === 'TOD' ? dateType('TOD') : dateType('DT');
+      const type = x.type === 'DATE' ? DATE : x.type === 'TOD' ? TOD : DT;
       // DATE and DT count seconds, TOD milliseconds (as CODESYS stores them).
       const v = x.type === 'TOD' ? x.ms : x.ms / 1000n;
       return val(type, num(Number(v)), Number(v));
@@ -74,10 +74,6 @@ export function expr(e: Emitter, x: Expr): Val {
     case 'binary':
       return binary(e, x);
   }
-}
-
-function dateType(name: 'DATE' | 'TOD' | 'DT'): Type {
-  return { k: 'int', name, bits: 32, signed: false, bitString: false, size: 4, align: 4 };
 }
 
 export function placeVal(e: Emitter, p: Place, pos: Pos): Val {

@@ -6,7 +6,7 @@
 
 import type { Expr, Pos } from './ast.ts';
 import { Declarations, hint } from './declarations.ts';
-import { expr, indexPlace, placeVal } from './emit-expr.ts';
+import { expr, indexPlace } from './emit-expr.ts';
 import { callExpr } from './emit-call.ts';
 import type { CallExpr } from './ast.ts';
 import { at, num, type Place, type Val, val } from './values.ts';
@@ -244,13 +244,6 @@ export class Emitter {
     return callExpr(this, c);
   }
 
-  value(x: Expr): Val {
-    return expr(this, x);
-  }
-
-  placeValue(p: Place, pos: Pos): Val {
-    return placeVal(this, p, pos);
-  }
 }
 
 function enumValue(e: Emitter, t: EnumType, name: string, pos: Pos): Val | null {

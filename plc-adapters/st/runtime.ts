@@ -140,8 +140,6 @@ export class Runtime {
     else if (now > this.times[1]!) throw new StFault('watchdog', site, `the scan exceeded its watchdog of ${this.watchdogMs} ms (an endless loop?)`);
   };
 
-  clockMs = (): number => this.times[0]! | 0;
-
   /** Copy a struct or array (and the strings it holds). */
   acopy = (dst: number, src: number, size: number): void => {
     if (dst === src) return;

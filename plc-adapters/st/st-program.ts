@@ -8,7 +8,7 @@ import type { ControlProgram, ImageEntry, ProgramIo } from '../sim/program.ts';
 import type { CompiledModule } from './compile.ts';
 import type { Site } from './emitter.ts';
 import { children, resolvePath, type VarNode, type VarPlace } from './var-path.ts';
-import { formatValue, parseValue, readPlace, writePlace, type StValue } from './var-access.ts';
+import { formatValue, parseValue, readPlace, viewOf, writerOf, writePlace, type Cells, type StValue } from './var-access.ts';
 import { Runtime, StFault, type FaultKind } from './runtime.ts';
 import { signalTypeOf, view } from './types.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
@@ -18,20 +18,6 @@ function placeSignalType(p: VarPlace): ImageEntry['type'] | null {
   return p.bit >= 0 ? 'bool' : signalTypeOf(p.type);
 }
 
-function viewOf(buf: ArrayBuffer, name: string): { [k: number]: number | bigint } {
-  switch (name) {
-    case 'U8': return new Uint8Array(buf);
-    case 'I8': return new Int8Array(buf);
-    case 'U16': return new Uint16Array(buf);
-    case 'I16': return new Int16Array(buf);
-    case 'U32': return new Uint32Array(buf);
-    case 'I32': return new Int32Array(buf);
-    case 'F32': return new Float32Array(buf);
-    case 'F64': return new Float64Array(buf);
-    case 'I64': return new BigInt64Array(buf);
-    default: return new BigUint64Array(buf);
-  }
-}
 
 export type { StValue };
 
@@ -67,8 +53,9 @@ interface Module {
 
 interface Force {
   readonly path: string;
-  readonly place: VarPlace;
   readonly value: StValue;
+  /** Stores the value (checked when the force was set; allocates nothing). */
+  readonly write: () => void;
 }
 
 export class StProgram implements ControlProgram {
@@ -84,11 +71,13 @@ export class StProgram implements ControlProgram {
   #fault: StFaultInfo | null = null;
   #scans = 0;
   readonly #forces = new Map<string, Force>();
+  /** The forces' writers as an array: a scan walks it without an iterator object. */
+  #forceWriters: (() => void)[] = [];
   #extras = false;
   /** One PROGRAM selected (unit tests): scans take the path that calls #run. */
   #selected = false;
   /** Variables watched as extra outputs (scenario conditions on program variables). */
-  readonly #watches: { cells: { [k: number]: number | bigint }; index: number; bit: number }[] = [];
+  readonly #watches: { cells: Cells; index: number; bit: number }[] = [];
   readonly #outputs: ImageEntry[];
   /** The memory's 32-bit view, for the scan clock cell. */
   readonly #clock: Int32Array;
@@ -193,6 +182,7 @@ export class StProgram implements ControlProgram {
 
   /** Forces or watches exist: the scan takes its slower path. */
   #updateExtras(): void {
+    this.#forceWriters = [...this.#forces.values()].map((f) => f.write);
     this.#extras = this.#selected || this.#forces.size > 0 || this.#watches.length > 0;
   }
 
@@ -285,9 +275,8 @@ export class StProgram implements ControlProgram {
 
   /** Force a variable: written before and after every scan until released. */
   force(path: string, value: StValue): void {
-    const place = this.#place(path);
-    writePlace(this.#m.buf, this.#m.STR, place, value); // refuses a bad value before it is kept
-    this.#forces.set(path.toUpperCase(), { path, place, value });
+    const write = writerOf(this.#m.buf, this.#m.STR, this.#place(path), value); // refuses a bad value
+    this.#forces.set(path.toUpperCase(), { path, value, write });
     this.#updateExtras();
   }
 
@@ -306,8 +295,8 @@ export class StProgram implements ControlProgram {
   }
 
   #applyForces(): void {
-    if (this.#forces.size === 0) return;
-    for (const f of this.#forces.values()) writePlace(this.#m.buf, this.#m.STR, f.place, f.value);
+    const writers = this.#forceWriters;
+    for (let k = 0; k < writers.length; k++) writers[k]!();
   }
 
   #place(path: string): VarPlace {

@@ -9,7 +9,10 @@ import type { VarPlace } from './var-path.ts';
 
 export type StValue = boolean | number | bigint | string;
 
-const VIEWS: Record<string, (b: ArrayBuffer) => ArrayLike<number | bigint> & { [k: number]: number | bigint }> = {
+/** Cells of a typed-array view by its name in generated code (U8, I16, F64, ...). */
+export type Cells = { [k: number]: number | bigint };
+
+const VIEWS: Record<string, (b: ArrayBuffer) => Cells> = {
   U8: (b) => new Uint8Array(b),
   I8: (b) => new Int8Array(b),
   U16: (b) => new Uint16Array(b),
@@ -21,6 +24,11 @@ const VIEWS: Record<string, (b: ArrayBuffer) => ArrayLike<number | bigint> & { [
   I64: (b) => new BigInt64Array(b),
   U64: (b) => new BigUint64Array(b),
 };
+
+/** A typed-array view of a program's memory by its name in generated code. */
+export function viewOf(buf: ArrayBuffer, name: string): Cells {
+  return VIEWS[name]!(buf);
+}
 
 function scalar(p: VarPlace): void {
   if (p.type.k === 'array' || p.type.k === 'struct' || p.type.k === 'fb' || p.type.k === 'void') {
@@ -84,6 +92,43 @@ export function writePlace(buf: ArrayBuffer, str: string[], p: VarPlace, value: 
     return;
   }
   throw new TwinloopError('PLC_TAG_TYPE', `${p.path}: cannot write ${t.name}`);
+}
+
+/**
+ * A store of one value into one place, checked once here, for a force held every scan: the
+ * returned function writes the raw cell (a bit by read-modify-write) and allocates nothing.
+ * @throws TwinloopError PLC_TAG_TYPE as writePlace does
+ */
+export function writerOf(buf: ArrayBuffer, str: string[], p: VarPlace, value: StValue): () => void {
+  writePlace(buf, str, p, value);
+  const v = view(p.type);
+  const at = p.addr >> v.shift;
+  if (v.array === 'STR') {
+    const s = value as string;
+    return () => {
+      str[at] = s;
+    };
+  }
+  const cells = viewOf(buf, v.array);
+  const raw = cells[at]!; // what writePlace stored
+  if (p.bit < 0) {
+    return () => {
+      cells[at] = raw;
+    };
+  }
+  const on = value === true || value === 1 || value === 1n;
+  if (typeof raw === 'bigint') {
+    const mask = 1n << BigInt(p.bit);
+    return () => {
+      const c = cells[at] as bigint;
+      cells[at] = on ? c | mask : c & ~mask;
+    };
+  }
+  const mask = 1 << p.bit;
+  return () => {
+    const c = cells[at] as number;
+    cells[at] = on ? c | mask : c & ~mask;
+  };
 }
 
 /** A value as an IEC literal, for the online view. */

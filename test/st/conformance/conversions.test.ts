@@ -95,4 +95,8 @@ conf("STRING_TO_BOOL('TRUE') = TRUE", main('b : BOOL;', "b := STRING_TO_BOOL('TR
 conf("STRING_TO_REAL('1.5') = 1.5", main('r : REAL;', "r := STRING_TO_REAL('1.5');"), { 'MAIN.r': 1.5 });
 conf('INT_TO_STRING then STRING_TO_INT round-trips', main('i : INT := -32768; s : STRING; j : INT;', 's := INT_TO_STRING(i); j := STRING_TO_INT(s);'), { 'MAIN.j': -32768 });
 
+// DATE counts seconds since 1970, TOD milliseconds since midnight (as CODESYS stores them); a
+// literal has the variable's type, so it initialises and compares (IEC 61131-3 3rd ed. 6.3.3).
+conf('DATE and TOD literals initialise and compare with variables of their type', main('d : DATE := D#2024-01-31; t : TOD := TOD#12:30:15.5; a : BOOL; b : BOOL;', 'a := d = D#2024-01-31; b := t > TOD#12:00:00;'), { 'MAIN.d': 1706659200, 'MAIN.t': 45015500, 'MAIN.a': true, 'MAIN.b': true });
+
 test.run();
