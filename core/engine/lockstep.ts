@@ -12,6 +12,7 @@ import type { SignalDef } from '../signals.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { SimAdapter, DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
+import { NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
 
 // Controllers that can run in lock-step, by protocol. Kept apart from the adapter factory so the
 // physics worker never loads the network protocol stacks.
@@ -56,7 +57,8 @@ export class Lockstep {
     };
     const values = new Float64Array(defs.length);
     const model = new Model(line, resolve, values);
-    if (controller === null) return new Lockstep(model, null, values, quality ?? new Uint8Array(defs.length));
+    // Program `none`: the line runs without a controller (forces and scenario steps drive it).
+    if (controller === null || (controller.protocol === 'sim' && controller.program === NO_PROGRAM)) return new Lockstep(model, null, values, quality ?? new Uint8Array(defs.length));
     const make = steppable[controller.protocol];
     if (!make) throw new TwinloopError('MODEL_BUILD', `controller ${controller.name} (${controller.protocol}) cannot run in lock-step`);
     const adapter = make(controller);

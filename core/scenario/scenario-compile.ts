@@ -4,7 +4,7 @@
 // schema errors, with the path and line in the scenario file.
 
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { formatPath } from '../config/schema-validator.ts';
@@ -17,7 +17,7 @@ import { lineSignals, type LineFile } from '../../physics/model.ts';
 import { COMPONENT_FAULT_TARGET, type ComponentFaultKind, type FaultSpec, type SignalFaultKind } from '../../physics/fault-spec.ts';
 import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
-import { compileSpec, isSourceSpec } from '../../plc-adapters/sim/program-source.ts';
+import { absoluteSpec, compileSpec, isSourceSpec, NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
 import { compileExpression, ExpressionError, type CompiledExpression } from './expression.ts';
 import { applyOverrides, type OverrideValue } from './line-overrides.ts';
 import { stepKind, type ScenarioDoc } from './scenario-file.ts';
@@ -115,12 +115,13 @@ export async function prepareScenario(doc: ScenarioDoc, options: PrepareOptions 
       controller = { name: pc.name, protocol: 'sim', program: options.program ?? pc.program ?? DEFAULT_PROGRAM, cycleMs: pc.cycleMs };
     } else {
       // A network PLC: the scenario runs in real time through the wire (realtime-runner.ts).
-      const program = options.program ?? s.program ?? pc.softPlc?.program;
+      const program = options.program ?? (s.program !== undefined ? absoluteSpec(s.program, dirname(resolve(doc.file))) : undefined) ?? pc.softPlc?.program;
       controller = { name: pc.name, protocol: pc.protocol, cycleMs: pc.cycleMs, ...(program !== undefined ? { program } : {}) };
       network = { plant, controller: pc };
     }
   } else {
-    const program = options.program ?? s.program ?? line.program ?? DEFAULT_PROGRAM;
+    // The scenario file's program is relative to it; a line without a program runs without one.
+    const program = options.program ?? (s.program !== undefined ? absoluteSpec(s.program, dirname(resolve(doc.file))) : undefined) ?? line.program ?? NO_PROGRAM;
     controller = { name: 'plc1', protocol: 'sim', program, cycleMs: 10 };
     tagMap = programTagMap(program, line);
   }

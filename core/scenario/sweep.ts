@@ -2,7 +2,7 @@
 // expanded to points, each run for N simulated minutes in the pool; a table (CSV and console)
 // and an SVG plot of throughput, energy, reject rate and wear per point.
 
-import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
+import { absoluteSpec, NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
 import { loadLineFile } from '../config/line-file.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -14,7 +14,6 @@ import type { OverrideValue } from './line-overrides.ts';
 import type { ScenarioResult } from './runner.ts';
 import type { SweepPointTask } from './sweep-point.ts';
 import { seriesSvg } from './svg-chart.ts';
-import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 
 export const SWEEP_SCHEMA_URL = new URL('./sweep.schema.json', import.meta.url);
 
@@ -58,9 +57,9 @@ export function sweepFrom(src: YamlSource): SweepSpec {
   };
 }
 
-/** The program a line file names (absolute), else the default built-in one. */
+/** The program a line file names (absolute), else none (the line runs without a controller). */
 export function lineProgram(line: string): string {
-  return loadLineFile(line).program ?? DEFAULT_PROGRAM;
+  return loadLineFile(line).program ?? NO_PROGRAM;
 }
 
 /** `components[src].rate=0.2,0.4` -> [path, values]. Also `a=0.2:0.6:0.2` (from:to:step). */

@@ -64,7 +64,7 @@ export function convertCode(from: Type, to: Type, code: string): string {
       if (f.k === 'real') return `BigInt.asIntN(64, BigInt(Math.round(${code})))`;
       return repr(f) === 'big' ? `BigInt.asIntN(64, ${code})` : `BigInt(${code})`;
     case 'string':
-      return toStr(f, code, t.length);
+      return toStr(f, code);
     default:
       return code;
   }
@@ -96,7 +96,7 @@ function toInt(f: Type, t: IntType, code: string): string {
   }
 }
 
-function toStr(f: Type, code: string, length: number): string {
+function toStr(f: Type, code: string): string {
   switch (f.k) {
     case 'bool':
       return `(${code} ? 'TRUE' : 'FALSE')`;
@@ -105,7 +105,7 @@ function toStr(f: Type, code: string, length: number): string {
     case 'time':
       return f === TIME ? `timeToStr(${code})` : `ltimeToStr(${code})`;
     case 'string':
-      return `slen(${code}, ${length})`;
+      return code; // the store into the target truncates to its length (values.ts store)
     default:
       return `String(${code})`;
   }

@@ -13,6 +13,9 @@ import * as assert from 'uvu/assert';
 import { loadLineFile, parseLineFile } from '../../core/config/line-file.ts';
 import { programTagMap } from '../../core/engine/run-catalog.ts';
 import { runStTestFile } from '../../core/scenario/st-unit-tests.ts';
+import { parseScenarioFile } from '../../core/scenario/scenario-file.ts';
+import { prepareScenario } from '../../core/scenario/scenario-compile.ts';
+import { runScenario } from '../../core/scenario/runner.ts';
 import { absoluteSpec, isSourceSpec, loadProgram, readSources } from '../../plc-adapters/sim/program-source.ts';
 import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
 import { StProgram } from '../../plc-adapters/st/st-program.ts';
@@ -101,6 +104,15 @@ test('the online view shows CONSTANTs but refuses to write them (the code uses t
   assert.equal({ value: row.value, constant: row.constant }, { value: '9', constant: true });
   assert.throws(() => p.set('SORTING.STEP_FAULT', '5', false), /SORTING\.STEP_FAULT is a CONSTANT: the program is compiled with its value/);
   assert.is(p.online('SORTING').find((v) => v.name === 'step')!.constant, undefined);
+});
+
+test('a scenario on a line without a program runs with no controller (its steps drive the line)', async () => {
+  const { program: _p, io: _io, ...bare } = loadLineFile('examples/tank.yaml');
+  const lineFile = write('bare-tank.yaml', JSON.stringify(bare));
+  const doc = parseScenarioFile(join(dir, 'bare.yaml'), `name: bare\nline: ${lineFile}\nsteps:\n  - set: { signal: vMakeup.open, value: 1 }\n  - expect: { condition: "tank.inflow > 0", within: 5 }\n`);
+  const r = await runScenario(await prepareScenario(doc));
+  assert.is(r.status, 'passed', r.message);
+  assert.is(r.program, 'none');
 });
 
 test('twinloop check: exit 0 with a summary, exit 1 with every error, the source line and a caret', () => {
