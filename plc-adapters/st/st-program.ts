@@ -87,7 +87,7 @@ export class StProgram implements ControlProgram {
     this.compiled = compiled;
     this.name = compiled.name;
     this.#rt = new Runtime(compiled.sites, compiled.watchdogMs);
-    this.#m = compiled.factory(this.#rt) as Module;
+    this.#m = compiled.factory()(this.#rt) as Module;
     this.#run = this.#m.cycle;
     this.#clock = new Int32Array(this.#m.buf);
     const entry = (v: { address: string; located: string | null; type: ImageEntry['type'] }): ImageEntry => ({ address: v.address, type: v.type, symbol: v.address, ...(v.located ? { aliases: [v.located] } : {}) });
