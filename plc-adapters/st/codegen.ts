@@ -91,8 +91,11 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
     localViews(`function input(i) {\n${inputs.map((v, k) => '  ' + store(v.place, fromImage(v, `i[${k}]`))).join('\n')}\n}`),
     localViews(`function output(q) {\n${outputs.map((v, k) => `  q[${k}] = ${toImage(v)};`).join('\n')}\n}`),
     `function cycle() {\n${cyclic.map((p) => `  ${p.js}();`).join('\n')}\n}`,
-    // One call per scan for the usual case (no forces, no watches, all programs).
-    `function scan(i, q, clock) {\n  I32_[${CLOCK_ADDRESS >> 2}] = clock;\n  input(i);\n  cycle();\n  output(q);\n}`,
+    // The usual scan (no forces, no watches, every program) whole, clock and fault included:
+    // code of each instance's own, so that no call site is shared between two programs (a
+    // shared one turns polymorphic and stops inlining; StProgram routes other scans elsewhere).
+    `const times = rt.times;`,
+    `function scan(i, q, cycleMs) {\n  times[1] = NaN; // the watchdog's deadline is set by its first check in the scan\n  try {\n    I32_[${CLOCK_ADDRESS >> 2}] = times[0] | 0; // a 32-bit TIME: it wraps after 24.8 days, as on a PLC\n    input(i);\n    cycle();\n    output(q);\n  } catch (err) {\n    rt.fault(err, q);\n    return;\n  }\n  times[0] += cycleMs;\n  rt.scan++;\n}`,
     `return { buf, STR, init, input, output, cycle, scan, programs: { ${pous.filter((p) => p.kind === 'program').map((p) => `${JSON.stringify(p.name.toUpperCase())}: ${p.js}`).join(', ')} } };`,
   ].filter((l) => l !== '').join('\n');
   return { js, cyclic, inputs, outputs, size, hasStrings };

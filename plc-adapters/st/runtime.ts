@@ -37,7 +37,15 @@ export class Runtime {
    */
   readonly times = new Float64Array([0, NaN]);
   watchdogMs: number;
+  /** Scans done since start or reset; during a scan, that scan's number (0-based). */
   scan = 0;
+  /**
+   * Called by the generated scan with whatever a scan threw (the program's owner stops the
+   * controller for an StFault and rethrows anything else) and the output image to clear.
+   */
+  fault: (err: unknown, q: Float64Array) => void = (err) => {
+    throw err;
+  };
   finished = false;
   readonly failures: AssertionFailure[] = [];
   #u8: Uint8Array = new Uint8Array(0);

@@ -47,7 +47,8 @@ interface Module {
   input(i: Float64Array): void;
   output(q: Float64Array): void;
   cycle(): void;
-  scan(i: Float64Array, q: Float64Array, clock: number): void;
+  /** The usual scan whole: clock, images, every program, fault handling (see codegen). */
+  scan(i: Float64Array, q: Float64Array, cycleMs: number): void;
   readonly programs: Readonly<Record<string, () => void>>;
 }
 
@@ -69,7 +70,6 @@ export class StProgram implements ControlProgram {
   /** status === 'stop', as a boolean for the scan's first test. */
   #stopped = false;
   #fault: StFaultInfo | null = null;
-  #scans = 0;
   readonly #forces = new Map<string, Force>();
   /** The forces' writers as an array: a scan walks it without an iterator object. */
   #forceWriters: (() => void)[] = [];
@@ -83,6 +83,14 @@ export class StProgram implements ControlProgram {
   readonly #clock: Int32Array;
   #fixedOutputs: number;
 
+  /**
+   * One scan (the ControlProgram contract). A property, not a method: it is the module's own
+   * scan function in the usual case, so the caller reaches the program's code through no call
+   * site shared with other instances; #route sets it whenever the state changes (STOP, forces,
+   * watches, one selected PROGRAM).
+   */
+  scan: (i: Float64Array, q: Float64Array, cycleMs: number) => void;
+
   constructor(compiled: CompiledModule) {
     this.compiled = compiled;
     this.name = compiled.name;
@@ -94,7 +102,13 @@ export class StProgram implements ControlProgram {
     this.#outputs = compiled.generated.outputs.map(entry);
     this.#fixedOutputs = this.#outputs.length;
     this.io = { inputs: compiled.generated.inputs.map(entry), outputs: this.#outputs };
+    this.#rt.fault = (err, q) => {
+      if (!(err instanceof StFault)) throw err;
+      this.#stop(err);
+      q.fill(0);
+    };
     this.#m.init();
+    this.scan = this.#m.scan;
   }
 
   get status(): 'run' | 'stop' {
@@ -106,7 +120,7 @@ export class StProgram implements ControlProgram {
   }
 
   get scans(): number {
-    return this.#scans;
+    return this.#rt.scan;
   }
 
   /** Controller time in ms (scans x cycle). */
@@ -133,42 +147,35 @@ export class StProgram implements ControlProgram {
     return Object.keys(this.#m.programs);
   }
 
-  scan(i: Float64Array, q: Float64Array, cycleMs: number): void {
-    if (this.#stopped) {
-      // Output policy in STOP: every output goes to 0 (FALSE), as a PLC's outputs do by default.
-      q.fill(0);
-      return;
-    }
-    const rt = this.#rt;
-    const times = rt.times;
-    rt.scan = this.#scans;
-    // The watchdog's deadline is set by its first check in this scan (after a few thousand loop
-    // iterations): reading the clock here would cost a boxed double every scan.
-    times[1] = NaN;
+  /** Output policy in STOP: every output goes to 0 (FALSE), as a PLC's outputs do by default. */
+  readonly #scanStopped = (_i: Float64Array, q: Float64Array): void => {
+    q.fill(0);
+  };
+
+  /** A scan with forces (written before and after the programs), watches or one PROGRAM selected. */
+  readonly #scanWithExtras = (i: Float64Array, q: Float64Array, cycleMs: number): void => {
+    const m = this.#m;
+    const times = this.#rt.times;
+    times[1] = NaN; // the watchdog's deadline is set by its first check in the scan
     try {
-      // The clock cell is a 32-bit TIME: it wraps after 24.8 days, as on a PLC.
-      if (this.#extras) this.#scanWithExtras(i, q, times[0]! | 0);
-      else this.#m.scan(i, q, times[0]! | 0);
+      this.#clock[CLOCK_ADDRESS >> 2] = times[0]! | 0;
+      m.input(i);
+      this.#applyForces();
+      this.#run();
+      this.#applyForces();
+      m.output(q);
+      this.#readWatches(q);
     } catch (err) {
-      if (!(err instanceof StFault)) throw err;
-      this.#stop(err);
-      q.fill(0);
+      this.#rt.fault(err, q);
       return;
     }
     times[0] += cycleMs;
-    this.#scans++;
-  }
+    this.#rt.scan++;
+  };
 
-  /** A scan with forces (written before and after the programs) or watched variables. */
-  #scanWithExtras(i: Float64Array, q: Float64Array, clock: number): void {
-    const m = this.#m;
-    this.#clock[CLOCK_ADDRESS >> 2] = clock;
-    m.input(i);
-    this.#applyForces();
-    this.#run();
-    this.#applyForces();
-    m.output(q);
-    this.#readWatches(q);
+  /** Point scan at the path for the current state. */
+  #route(): void {
+    this.scan = this.#stopped ? this.#scanStopped : this.#extras ? this.#scanWithExtras : this.#m.scan;
   }
 
   #readWatches(q: Float64Array): void {
@@ -184,13 +191,15 @@ export class StProgram implements ControlProgram {
   #updateExtras(): void {
     this.#forceWriters = [...this.#forces.values()].map((f) => f.write);
     this.#extras = this.#selected || this.#forces.size > 0 || this.#watches.length > 0;
+    this.#route();
   }
 
   #stop(err: StFault): void {
     const site: Site = this.#rt.sites[err.site] ?? { file: this.compiled.files[0] ?? '', line: 0, col: 0, pou: '' };
     this.#status = 'stop';
     this.#stopped = true;
-    this.#fault = { kind: err.kind, message: err.message, file: site.file, line: site.line, col: site.col, pou: site.pou, scan: this.#scans };
+    this.#fault = { kind: err.kind, message: err.message, file: site.file, line: site.line, col: site.col, pou: site.pou, scan: this.#rt.scan };
+    this.#route();
   }
 
   /** Cold restart: initial values, clock 0, RUN; forces stay (as an engineer set them). */
@@ -200,9 +209,10 @@ export class StProgram implements ControlProgram {
     this.#stopped = false;
     this.#fault = null;
     this.#rt.times[0] = 0;
-    this.#scans = 0;
+    this.#rt.scan = 0;
     this.#rt.finished = false;
     this.#rt.failures.length = 0;
+    this.#route();
   }
 
   /** Read a variable by path; a struct, array or FB instance reads as its path's children list. */
@@ -309,7 +319,7 @@ export class StProgram implements ControlProgram {
     const mem = new Float64Array(this.#m.buf);
     const s = new Float64Array(mem.length + 3);
     s[0] = this.#rt.times[0]!;
-    s[1] = this.#scans;
+    s[1] = this.#rt.scan;
     s[2] = this.#status === 'stop' ? 1 : 0;
     s.set(mem, 3);
     return s;
@@ -319,9 +329,10 @@ export class StProgram implements ControlProgram {
     const mem = new Float64Array(this.#m.buf);
     if (s.length !== mem.length + 3) throw new TwinloopError('SNAPSHOT_INVALID', `program ${this.name}: snapshot state has ${s.length} values, expected ${mem.length + 3}`);
     this.#rt.times[0] = s[0]!;
-    this.#scans = s[1]!;
+    this.#rt.scan = s[1]!;
     this.#status = s[2] ? 'stop' : 'run';
     this.#stopped = this.#status === 'stop';
     mem.set(s.subarray(3));
+    this.#route();
   }
 }
