@@ -7,7 +7,11 @@
 //  2. the NetworkExchange at a 10 ms cycle with 1,000 read + 1,000 write tags: cycles kept,
 //     read time p50/p99;
 //  3. latency from a tag change in the soft PLC to the exchange's sink, polled at 10 ms and by
-//     subscription (the server revises the sampling; the revised figure is printed).
+//     subscription (the server revises the sampling; the revised figure is printed);
+//  4. the cost of the operation-limits handling (issue 18) against a server without limits:
+//     the adapter's 1,000-tag Read and Write (limits read at connect, every request checked
+//     against them) beside the same prebuilt wire requests sent raw, alternating blocks in the
+//     same run, and the slicing check itself timed per call.
 // Bounded to ~20 s. Run alone: node --import tsx bench/opcua.ts
 
 import { startSoftPlcProcess } from '../core/engine/soft-plc-process.ts';
@@ -16,6 +20,7 @@ import { exchangeCycle } from './exchange-cycle.ts';
 import { rmSync } from 'node:fs';
 import { OPCUAClient, AttributeIds, type ClientSession, type ReadValueIdOptions, type WriteValueOptions, DataType, ReadRequest, ReadResponse, ReadValueId, TimestampsToReturn, WriteRequest, WriteValue } from 'node-opcua';
 import { OpcuaAdapter } from '../plc-adapters/opcua/opcua-adapter.ts';
+import { chunked } from '../plc-adapters/opcua/opcua-batch.ts';
 import { certificateManager, tempPkiFolder } from '../plc-adapters/opcua/pki.ts';
 import { manyTags, echoProgram } from '../plc-adapters/soft-plc/echo-program.ts';
 import { startSoftPlc } from '../plc-adapters/soft-plc/soft-plc.ts';
@@ -121,6 +126,70 @@ async function overhead(log: (s: string) => void, endpoint: string): Promise<voi
   await adapter.close();
 }
 
+/**
+ * What the limits handling costs when the server publishes no limits: the adapter beside the
+ * same wire requests sent raw (baseline), and the slicing check alone, in ns per request.
+ */
+async function limitsCost(log: (s: string) => void, endpoint: string): Promise<void> {
+  const tags = manyTags(N);
+  const adapter = new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'poll' });
+  await adapter.connect();
+  const rb = await adapter.prepare(tags.map((t) => ({ address: `ns=1;s=out.${t.name}`, type: t.type, direction: 'read' as const })));
+  const wb = await adapter.prepare(tags.map((t) => ({ address: `ns=1;s=in.${t.name}`, type: t.type, direction: 'write' as const })));
+  const out = new Float64Array(N);
+  const q = new Uint8Array(N);
+  const values = Float64Array.from(tags, (t, k) => (t.type === 'bool' ? k & 1 : k));
+  const pki = tempPkiFolder('opcua-bench-limits');
+  const cm = await certificateManager(pki, false);
+  const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: cm });
+  await client.connect(endpoint);
+  const session: ClientSession = await client.createSession();
+  type Transact = (r: ReadRequest | WriteRequest, cb: (err: Error | null, res?: unknown) => void) => void;
+  const transact = (session as unknown as { performMessageTransaction: Transact }).performMessageTransaction.bind(session);
+  const send = (r: ReadRequest | WriteRequest): Promise<unknown> => new Promise((res, rej) => transact(r, (e, x) => (e ? rej(e) : res(x))));
+  const ids = tags.map((t) => new ReadValueId({ nodeId: `ns=1;s=out.${t.name}`, attributeId: AttributeIds.Value }));
+  const dt = (t: TagSpec['type']) => (t === 'bool' ? DataType.Boolean : t === 'int' ? DataType.Int32 : DataType.Double);
+  const writes = tags.map((t, k) => new WriteValue({ nodeId: `ns=1;s=in.${t.name}`, attributeId: AttributeIds.Value, value: { value: { dataType: dt(t.type), value: t.type === 'bool' ? values[k] !== 0 : values[k]! } } }));
+  const rawRead = async (): Promise<void> => {
+    const r = new ReadRequest({ maxAge: 0, timestampsToReturn: TimestampsToReturn.Neither });
+    r.nodesToRead = ids;
+    await send(r);
+  };
+  const rawWrite = async (): Promise<void> => {
+    const r = new WriteRequest({});
+    r.nodesToWrite = writes;
+    await send(r);
+  };
+  const [rr, ar, rw, aw]: number[][] = [[], [], [], []];
+  await timeCalls(rawRead, 10, 200, []);
+  await timeCalls(() => adapter.read(rb, out, q), 10, 200, []);
+  for (let block = 0; block < 4; block++) {
+    await timeCalls(rawRead, 25, 250, rr);
+    await timeCalls(() => adapter.read(rb, out, q), 25, 250, ar);
+    await timeCalls(rawWrite, 12, 200, rw);
+    await timeCalls(() => adapter.write(wb, values), 12, 200, aw);
+  }
+  // The check every request goes through, alone (limit 0: the whole list in one call).
+  const noop = (x: ReadValueId[]): Promise<ReadValueId[]> => Promise.resolve(x);
+  const M = 100_000;
+  let t0 = performance.now();
+  for (let i = 0; i < M; i++) await noop(ids);
+  const direct = ((performance.now() - t0) / M) * 1e6;
+  t0 = performance.now();
+  for (let i = 0; i < M; i++) await chunked(ids, adapter.limits.maxNodesPerRead, noop);
+  const sliced = ((performance.now() - t0) / M) * 1e6;
+  const l = adapter.limits;
+  log(`limits handling, server without limits (published: read ${l.maxNodesPerRead}, write ${l.maxNodesPerWrite}, monitored items ${l.maxMonitoredItemsPerCall}, browse ${l.maxNodesPerBrowse}; 0 = none):`);
+  log(`  read ${N} tags: baseline raw same-wire p50 ${f(pct(rr, 0.5))} ms | adapter p50 ${f(pct(ar, 0.5))} ms (${f(pct(ar, 0.5) / pct(rr, 0.5))}x, n=${ar.length})`);
+  log(`  write ${N} tags: baseline raw same-wire p50 ${f(pct(rw, 0.5))} ms | adapter p50 ${f(pct(aw, 0.5))} ms (${f(pct(aw, 0.5) / pct(rw, 0.5))}x, n=${aw.length})`);
+  log(`  the slicing check alone (writes; polled reads are sliced once per connection): ${sliced.toFixed(0)} ns per request vs ${direct.toFixed(0)} ns for the bare call (${((sliced - direct) / 1e6 / pct(rr, 0.5) * 100).toFixed(4)} % of a read)`);
+  await session.close();
+  await client.disconnect();
+  await cm.dispose();
+  rmSync(pki, { recursive: true, force: true });
+  await adapter.close();
+}
+
 class LatencySink implements ActuatorSink {
   readonly value: Float64Array;
   watch = -1;
@@ -174,6 +243,7 @@ export async function opcuaBench(log: (s: string) => void): Promise<void> {
   try {
     log(`soft PLC (separate process) ${endpoint}, echo program, ${N} tags`);
     await overhead(log, endpoint);
+    await limitsCost(log, endpoint);
     await exchangeCycle(log, { adapter: new OpcuaAdapter({ endpoint, cycleMs: 10, readMode: 'poll' }), address: (n) => `ns=1;s=${n}`, tags: N, cycleMs: 10, seconds: 2 });
   } finally {
     await plc.close();

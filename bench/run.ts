@@ -18,10 +18,13 @@ const suites: [string, () => Promise<Suite>][] = [
   ['opcua', async () => (await import('./opcua.ts')).opcuaBench],
   ['ads', async () => (await import('./ads.ts')).adsBench],
   ['s7', async () => (await import('./s7.ts')).s7Bench],
+  ['modbus', async () => (await import('./modbus.ts')).modbusBench],
   ['recording', async () => (await import('./recording.ts')).recordingBench],
   ['scenarios', async () => (await import('./scenarios.ts')).scenariosBench],
   ['st', async () => (await import('./st.ts')).stBench],
   ['shadow', async () => (await import('./shadow.ts')).shadowBench],
+  ['sparkplug', async () => (await import('./sparkplug.ts')).sparkplugBench],
+  ['opcua-server', async () => (await import('./opcua-server.ts')).opcuaServerBench],
 ];
 if (only && !suites.some(([name]) => name === only)) {
   console.error(`unknown benchmark ${only}; known: ${suites.map(([name]) => name).join(', ')}`);

@@ -17,7 +17,10 @@ export const ErrorCodes = {
   PLC_BATCH: 'a batch was used with a different adapter or after close',
   PLC_READ_ONLY: 'a write was attempted through a read-only (shadow mode) controller coupling',
   PLC_WRITE_FAILED: 'a write to the controller failed; it is reported, never replayed',
+  PLC_PROTOCOL_EXCEPTION: 'the controller answered a request with a protocol exception (a Modbus exception code: illegal function, data value, device busy ...)',
   PLC_CERT_UNTRUSTED: 'the controller presented a certificate that is not in the trust folder',
+  PLC_CERT_REFUSED: "the controller refused twinloop's certificate: the controller must trust it",
+  PLC_LIMIT: 'the controller refused a request as too big for one of its operation limits',
   TICK_OVERRUN: 'the physics tick fell behind its deadline grid beyond the catch-up cap',
   RING_FULL: 'the command ring to the physics worker is full',
   WS_BAD_MESSAGE: 'a WebSocket client message was malformed',
@@ -57,7 +60,10 @@ export const ErrorCodes = {
   ALARM_INVALID: 'an alarm action or alarm option is malformed (empty note, shelve duration out of range)',
   ST_COMPILE: 'a Structured Text program (or its PLCopen XML / TwinCAT import) does not compile; the message lists every error as file:line:col',
   ST_TEST: 'an ST unit test file is malformed (no TEST_ program, a {uses} file that does not exist)',
+  AUTH_BUSY: 'too many logins are being checked at once; the login was refused without checking its password',
   ALARM_JOURNAL: 'the alarm journal cannot be opened or written; operator actions are refused until it can',
+  SPB_STORE: 'the Sparkplug store-and-forward folder cannot be opened or written',
+  OPCUA_SERVER_START: "the twin's OPC UA server could not start (port taken, PKI folder not writable)",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -35,7 +35,7 @@ export interface PartialWriter {
 
 /** Optional adapter capability: the server's revision of the requested intervals. */
 interface RevisedFigures {
-  readonly revised?: { readonly samplingMs: number; readonly publishingMs: number } | undefined;
+  readonly revised?: { readonly samplingMs: number; readonly publishingMs: number; readonly readMode?: string } | undefined;
 }
 
 export interface NetworkExchangeOptions {
@@ -73,6 +73,8 @@ export interface ExchangeHealth {
   readonly maxAgeMs: number;
   readonly revisedSamplingMs?: number;
   readonly revisedPublishingMs?: number;
+  /** How the adapter reads now, when it can choose (OPC UA `auto`: `poll` after a fallback). */
+  readonly readMode?: string;
 }
 
 const LATENCY_RING = 1024;
@@ -168,7 +170,8 @@ export class NetworkExchange {
     try {
       await this.#connect();
     } catch (err) {
-      if (!(err instanceof TwinloopError) || (err.code !== 'PLC_NOT_CONNECTED' && err.code !== 'PLC_CERT_UNTRUSTED')) {
+      // Certificates either way are retried: trusting one on either side needs no restart.
+      if (!(err instanceof TwinloopError) || (err.code !== 'PLC_NOT_CONNECTED' && err.code !== 'PLC_CERT_UNTRUSTED' && err.code !== 'PLC_CERT_REFUSED')) {
         this.#state = 'failed';
         throw this.#nameTag(err);
       }
@@ -186,19 +189,45 @@ export class NetworkExchange {
     this.#state = 'connected';
     this.#attempt = 0;
     this.#baseline = true;
+    this.#warnIfSlow();
     this.#lastRefresh = -Infinity; // the PLC may have restarted: write every sensor now
+  }
+
+  /**
+   * A server that publishes or samples slower than the cycle adds that much latency in silence
+   * (a PLC's 100 ms minimum against a 10 ms cycle): say so once per connection.
+   */
+  #warnIfSlow(): void {
+    const r = (this.adapter as RevisedFigures).revised;
+    const cycleMs = this.#o.cycleMs;
+    if (!r || !(r.publishingMs > cycleMs || r.samplingMs > cycleMs)) return;
+    const polled = r.readMode === 'poll';
+    this.#o.log?.warn(
+      { controller: this.name, cycleMs, revisedPublishingMs: r.publishingMs, revisedSamplingMs: r.samplingMs, readMode: r.readMode },
+      polled ? 'controller: server publishes/samples slower than the cycle; readMode auto polls instead' : 'controller: server publishes/samples slower than the cycle; values arrive late (readMode auto or poll avoids this)',
+    );
   }
 
   #spec(t: NetworkTag): { address: string; type: NetworkTag['type']; direction: NetworkTag['direction']; plcType?: string } {
     return { address: t.address, type: t.type, direction: t.direction, ...(t.plcType !== undefined ? { plcType: t.plcType } : {}) };
   }
 
-  /** Add the signal name to an adapter's tag error (it names the address). */
+  /**
+   * Add the signal names to an adapter's tag error (it names addresses): every `tag ADDRESS:`
+   * in the message gets its own signal, so with two bad tags each is blamed on its own signal.
+   */
   #nameTag(err: unknown): unknown {
     if (!(err instanceof TwinloopError)) return err;
-    const tag = this.#o.tags.find((t) => err.message.includes(`tag ${t.address}:`));
-    if (!tag) return err;
-    return new TwinloopError(err.code, `controller ${this.name}: signal ${tag.signal}: ${err.message}`, { cause: err });
+    let message = err.message;
+    let named = 0;
+    for (const t of this.#o.tags) {
+      const at = `tag ${t.address}:`;
+      if (!message.includes(at)) continue;
+      message = message.split(at).join(`signal ${t.signal} (tag ${t.address}):`);
+      named++;
+    }
+    if (named === 0) return err;
+    return new TwinloopError(err.code, `controller ${this.name}: ${message}`, { cause: err });
   }
 
   #schedule(): void {
@@ -376,7 +405,7 @@ export class NetworkExchange {
       writeFailures: this.#writeFailures,
       changes: this.#changes,
       maxAgeMs: oldest,
-      ...(revised ? { revisedSamplingMs: revised.samplingMs, revisedPublishingMs: revised.publishingMs } : {}),
+      ...(revised ? { revisedSamplingMs: revised.samplingMs, revisedPublishingMs: revised.publishingMs, ...(revised.readMode !== undefined ? { readMode: revised.readMode } : {}) } : {}),
     };
   }
 

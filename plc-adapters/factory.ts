@@ -1,5 +1,5 @@
 // Chooses an adapter by protocol name: one map, no if/else chain. Network protocols
-// (opcua, ads, s7) register here as they are built.
+// (opcua, ads, s7, modbus) register here as they are built.
 
 import { TwinloopError } from '../core/errors.ts';
 import type { PlcAdapter } from './adapter.ts';
@@ -9,6 +9,8 @@ import { AdsAdapter } from './ads/ads-adapter.ts';
 import { adsAdapterOptions, type AdsControllerOptions } from './ads/ads-config.ts';
 import { S7Adapter } from './s7/s7-adapter.ts';
 import { s7AdapterOptions, type S7ControllerOptions } from './s7/s7-config.ts';
+import { ModbusAdapter } from './modbus/modbus-adapter.ts';
+import { modbusAdapterOptions, type ModbusControllerOptions } from './modbus/modbus-config.ts';
 
 /** Controller settings as the plant file (or the CLI default) gives them. */
 export interface ControllerConfig {
@@ -27,6 +29,8 @@ export interface ControllerConfig {
   readonly ads?: AdsControllerOptions;
   /** S7 options (plant file `s7:` block). */
   readonly s7?: S7ControllerOptions;
+  /** Modbus TCP options (plant file `modbus:` block). */
+  readonly modbus?: ModbusControllerOptions;
 }
 
 type AdapterFactory = (config: ControllerConfig) => PlcAdapter;
@@ -36,6 +40,7 @@ const factories: Readonly<Record<string, AdapterFactory>> = {
   opcua: (c) => new OpcuaAdapter({ ...c.opcua, endpoint: requireEndpoint(c), cycleMs: c.cycleMs ?? 10, readOnly: c.readOnly ?? false }),
   ads: (c) => new AdsAdapter(adsAdapterOptions(c)),
   s7: (c) => new S7Adapter(s7AdapterOptions(c)),
+  modbus: (c) => new ModbusAdapter(modbusAdapterOptions(c)),
 };
 
 function requireEndpoint(c: ControllerConfig): string {

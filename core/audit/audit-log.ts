@@ -8,10 +8,20 @@
 // control loop does not wait for the disk; and an async write would let the action start
 // before the record is durable. When the file cannot be written (disk full, read-only,
 // permissions) append() throws AUDIT_UNAVAILABLE and the caller refuses the action.
+//
+// Given the installation secret, the log also keeps its signed head (audit-head.ts) up to date:
+// after each record is durable, the head names it. At open the head is compared with the end of
+// the file; a log that lost records (or was rewritten) is marked broken in the head for good.
 
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { TwinloopError } from '../errors.ts';
+import { HeadFile, headPath, type AuditHead } from './audit-head.ts';
 import { GENESIS, recordHash, type AuditEntry, type AuditRecord } from './audit-record.ts';
+
+export interface AuditLogOptions {
+  /** The installation secret (core/auth/data-dir.ts): keeps the signed head. Without it, no head. */
+  readonly secret?: Buffer;
+}
 
 const FILE_MODE = 0o600;
 // How much of the tail is read on open to find the last seq and hash.
@@ -27,10 +37,13 @@ export class AuditLog {
   /** File size after our last write: if it differs, another process (the CLI) appended. */
   #size = -1;
   #lastError: string | undefined;
+  readonly #headFile: HeadFile | undefined;
+  #head: AuditHead | undefined;
 
   /** Never throws: an unwritable log is reported by append() and {@link healthy}. */
-  constructor(path: string) {
+  constructor(path: string, opts: AuditLogOptions = {}) {
     this.path = path;
+    this.#headFile = opts.secret !== undefined ? new HeadFile(headPath(path), opts.secret) : undefined;
     try {
       this.#open();
     } catch (err) {
@@ -45,6 +58,11 @@ export class AuditLog {
 
   get lastError(): string | undefined {
     return this.#lastError;
+  }
+
+  /** Why the log does not match its signed head (found at open), if it does not. */
+  get broken(): string | undefined {
+    return this.#head?.broken ?? undefined;
   }
 
   /**
@@ -68,6 +86,12 @@ export class AuditLog {
       if (this.#size >= 0) this.#size += line.length;
       this.#seq = rec.seq;
       this.#prev = rec.hash;
+      // After the record, never before: a crash between the two leaves the head one record
+      // behind, which the next open recognises and signs; a head ahead would look like a cut.
+      if (this.#headFile !== undefined && this.#head !== undefined) {
+        this.#head = { ...this.#head, seq: rec.seq, hash: rec.hash };
+        this.#headFile.write(this.#head);
+      }
       this.#lastError = undefined;
       return rec;
     } catch (err) {
@@ -80,6 +104,7 @@ export class AuditLog {
 
   close(): void {
     this.#close();
+    this.#headFile?.close();
   }
 
   #close(): void {
@@ -95,8 +120,11 @@ export class AuditLog {
 
   #open(): void {
     const fd = openSync(this.path, 'a+', FILE_MODE);
+    let lastPrev = GENESIS;
     try {
       const st = fstatSync(fd);
+      // Re-tighten on every open: a restored backup or a copy often comes back 0644.
+      if (st.isFile() && (st.mode & 0o777) !== FILE_MODE) fchmodSync(fd, FILE_MODE);
       if (st.isFile() && st.size > 0) {
         const len = Math.min(TAIL_BYTES, st.size);
         const buf = Buffer.alloc(len);
@@ -114,6 +142,7 @@ export class AuditLog {
             if (Number.isInteger(rec.seq) && typeof rec.hash === 'string') {
               this.#seq = rec.seq;
               this.#prev = rec.hash;
+              lastPrev = rec.prev;
               break;
             }
           } catch {
@@ -122,11 +151,35 @@ export class AuditLog {
         }
       }
       this.#size = st.isFile() ? fstatSync(fd).size : -1;
+      if (this.#headFile !== undefined) this.#anchor(lastPrev);
     } catch (err) {
       closeSync(fd);
       throw err;
     }
     this.#fd = fd;
+  }
+
+  /** Compare the end of the file with the signed head, keep any break, and sign the end. */
+  #anchor(lastPrev: string): void {
+    const read = this.#headFile!.read();
+    let broken: string | null = null;
+    let note: string | null = null;
+    if (read.state === 'missing') {
+      if (this.#seq > 0) note = `signing began at record ${this.#seq} of a log that had no head (${new Date().toISOString()})`;
+    } else if (read.state === 'bad') {
+      broken = read.reason;
+    } else {
+      const h = read.head;
+      ({ broken, note } = h);
+      const same = this.#seq === h.seq && this.#prev === h.hash;
+      // One record past the head with the head's hash as its prev: written just before a crash.
+      const oneAfter = this.#seq === h.seq + 1 && lastPrev === h.hash;
+      if (broken === null && !same && !oneAfter) {
+        broken = `at ${new Date().toISOString()} the log ended at record ${this.#seq} but its signed head named record ${h.seq} (${h.hash.slice(0, 12)}…): records were cut off or rewritten`;
+      }
+    }
+    this.#head = { seq: this.#seq, hash: this.#prev, broken, note };
+    this.#headFile!.write(this.#head);
   }
 }
 

@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'alarm.unshelve',
   'alarm.out-of-service',
   'alarm.return-to-service',
+  // An OPC UA AddComment on an alarm condition (core/integration/opcua-server): no state change.
+  'alarm.comment',
   'scenario.run',
   'audit.export',
 ] as const;

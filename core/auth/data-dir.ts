@@ -1,8 +1,9 @@
-// The data folder (default ./data, `--data DIR`): users, the installation secret and the audit
-// log. Created 0700, files 0600, because it holds password hashes and the session-signing key.
-// Permissions are re-tightened on every open: a copy or an unpacked backup often loosens them.
+// The data folder (default ./data, `--data DIR`): users, the installation secret, the audit
+// log and its signed head, recordings. Created 0700, files 0600, because it holds password
+// hashes and the session-signing key. Permissions are re-tightened at every start
+// (tightenDataFiles): a copy or an unpacked backup often loosens them.
 
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TwinloopError } from '../errors.ts';
@@ -53,4 +54,47 @@ export function installationSecret(dir: string): Buffer {
   const secret = randomBytes(32);
   writePrivateFile(path, secret);
   return secret;
+}
+
+// The data folder's private files; the alarm journal and recordings hold plant data.
+const PRIVATE_FILES = ['users.json', 'secret.key', 'audit.jsonl', 'audit.head'];
+const RECORDINGS = 'recordings';
+// Recordings are <data>/recordings/<id>/<segment>; a little deeper is tolerated, symlinks never followed.
+const MAX_DEPTH = 3;
+
+/**
+ * Re-tighten the data folder's files at start: 0600 for users, secret, audit log and its head,
+ * and for every file under recordings/ (folders there 0700). A restored backup or a copied
+ * folder often comes back 0644; the docs promise 0600. Missing files are skipped; a file we
+ * do not own (EPERM) is left as it is, since refusing to start would help nobody.
+ */
+export function tightenDataFiles(dir: string): void {
+  for (const name of PRIVATE_FILES) chmodQuiet(join(dir, name), FILE_MODE);
+  tightenTree(join(dir, RECORDINGS), 0);
+}
+
+function tightenTree(path: string, depth: number): void {
+  let entries;
+  try {
+    if (!lstatSync(path).isDirectory()) return;
+    chmodQuiet(path, DIR_MODE);
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch {
+    return; // missing or unreadable: nothing to tighten
+  }
+  for (const e of entries) {
+    const p = join(path, e.name);
+    if (e.isFile()) chmodQuiet(p, FILE_MODE);
+    else if (e.isDirectory() && depth < MAX_DEPTH) tightenTree(p, depth + 1);
+  }
+}
+
+function chmodQuiet(path: string, mode: number): void {
+  try {
+    if (lstatSync(path).isSymbolicLink()) return;
+    chmodSync(path, mode);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+  }
 }

@@ -1,13 +1,21 @@
 // The users of an installation: name, role and password hash, in <data>/users.json (0600),
 // written atomically. The server and the `twinloop user` command share the file; the server
-// re-reads it when it changed on disk, so a user added from the shell can log in at once.
+// re-reads it when it changed on disk (a stat per lookup), so a user added from the shell can
+// log in at once, and a password or role changed from the shell ends that user's sessions in
+// the running server at their next request: every change draws a new random `stamp`, and a
+// session is only good while the stamp it was opened with is still the user's.
+//
+// Changes are one synchronous step (re-read, check, write): the last-admin guard and the change
+// it guards cannot be interleaved by parallel requests. Password hashing (slow, async) happens
+// before that step, never between the check and the write.
 
-import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TwinloopError } from '../errors.ts';
 import { checkPasswordRules, hashPassword } from './password.ts';
 import { isRole, ROLES, type Role } from './roles.ts';
-import { writePrivateFile } from './data-dir.ts';
+import { FILE_MODE, writePrivateFile } from './data-dir.ts';
 
 export interface UserRecord {
   readonly name: string;
@@ -16,6 +24,17 @@ export interface UserRecord {
   /** ISO times. */
   readonly created: string;
   readonly changed: string;
+  /**
+   * Random, redrawn on creation and on every password or role change; sessions remember it.
+   * Absent in files written before it existed (read as '').
+   */
+  readonly stamp?: string;
+}
+
+/** A change of one user: a new role, a new password, or both (one write, one new stamp). */
+export interface UserChange {
+  readonly role?: Role;
+  readonly password?: string;
 }
 
 /** What the API and CLI show of a user (never the hash). */
@@ -52,6 +71,12 @@ export class UserStore {
 
   constructor(dataDir: string) {
     this.#path = join(dataDir, 'users.json');
+    // Re-tighten on open: a restored backup or a copy often comes back 0644.
+    try {
+      chmodSync(this.#path, FILE_MODE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     this.#reload();
   }
 
@@ -79,40 +104,62 @@ export class UserStore {
     this.#reload();
     if (this.#users.has(name)) throw new TwinloopError('USER_EXISTS', `user ${name} exists already`);
     const now = new Date().toISOString();
-    const rec: UserRecord = { name, role, hash, created: now, changed: now };
+    const rec: UserRecord = { name, role, hash, created: now, changed: now, stamp: newStamp() };
     this.#users.set(name, rec);
     this.#save();
     return info(rec);
   }
 
   /** @throws TwinloopError USER_UNKNOWN, USER_INVALID */
-  async setPassword(name: string, password: string): Promise<UserInfo> {
-    checkPasswordRules(password);
-    const hash = await hashPassword(password);
-    return this.#update(name, (u) => ({ ...u, hash }));
+  setPassword(name: string, password: string): Promise<UserInfo> {
+    return this.change(name, { password });
   }
 
-  /** @throws TwinloopError USER_UNKNOWN, USER_INVALID */
+  /** @throws TwinloopError USER_UNKNOWN, USER_INVALID (also: the last admin cannot be demoted) */
   setRole(name: string, role: Role): UserInfo {
     checkRole(role);
-    return this.#update(name, (u) => ({ ...u, role }));
+    return this.#update(name, { role });
   }
 
-  /** @throws TwinloopError USER_UNKNOWN */
+  /**
+   * Change a user's role and/or password in one write. The password is hashed first; then the
+   * file is re-read, the last-admin guard checked and the change written without yielding.
+   * @throws TwinloopError USER_UNKNOWN, USER_INVALID (rules, or demoting the last admin)
+   */
+  async change(name: string, change: UserChange): Promise<UserInfo> {
+    if (change.role === undefined && change.password === undefined) throw new TwinloopError('USER_INVALID', 'a change needs a role or a password');
+    if (change.role !== undefined) checkRole(change.role);
+    if (change.password !== undefined) checkPasswordRules(change.password);
+    if (this.get(name) === undefined) throw new TwinloopError('USER_UNKNOWN', `no user ${name}`);
+    const hash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+    return this.#update(name, { ...(change.role !== undefined ? { role: change.role } : {}), ...(hash !== undefined ? { hash } : {}) });
+  }
+
+  /** @throws TwinloopError USER_UNKNOWN, USER_INVALID (the last admin cannot be removed) */
   remove(name: string): void {
-    this.#reload();
-    if (!this.#users.delete(name)) throw new TwinloopError('USER_UNKNOWN', `no user ${name}`);
-    this.#save();
-  }
-
-  #update(name: string, fn: (u: UserRecord) => UserRecord): UserInfo {
     this.#reload();
     const u = this.#users.get(name);
     if (u === undefined) throw new TwinloopError('USER_UNKNOWN', `no user ${name}`);
-    const next = { ...fn(u), changed: new Date().toISOString() };
+    if (u.role === 'admin') this.#guardLastAdmin(name);
+    this.#users.delete(name);
+    this.#save();
+  }
+
+  /** Synchronous from re-read to write: nothing can run between the guard and the change. */
+  #update(name: string, patch: { role?: Role; hash?: string }): UserInfo {
+    this.#reload();
+    const u = this.#users.get(name);
+    if (u === undefined) throw new TwinloopError('USER_UNKNOWN', `no user ${name}`);
+    if (u.role === 'admin' && patch.role !== undefined && patch.role !== 'admin') this.#guardLastAdmin(name);
+    const next: UserRecord = { ...u, ...patch, changed: new Date().toISOString(), stamp: newStamp() };
     this.#users.set(name, next);
     this.#save();
     return info(next);
+  }
+
+  #guardLastAdmin(name: string): void {
+    for (const u of this.#users.values()) if (u.role === 'admin' && u.name !== name) return;
+    throw new TwinloopError('USER_INVALID', `${name} is the last admin; add another admin first`);
   }
 
   #reload(): void {
@@ -146,6 +193,10 @@ export class UserStore {
     writePrivateFile(this.#path, JSON.stringify(file, null, 2) + '\n');
     this.#stamp = ''; // re-stat next time
   }
+}
+
+function newStamp(): string {
+  return randomBytes(9).toString('base64url');
 }
 
 function info(u: UserRecord): UserInfo {

@@ -5,12 +5,17 @@ import { parseArgs } from 'node:util';
 import type { Pace } from '../engine/run-control.ts';
 import { isRole, ROLES } from '../auth/roles.ts';
 import type { UserArgs } from './user-command.ts';
+import type { AuditArgs } from './audit-command.ts';
 import type { ImportArgs } from './import-command.ts';
+
 
 export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 
 usage:
   twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused] [--no-record]
+                 [--sparkplug URL --group G --node N [--host-id H]]
+                 [--opcua-server PORT [--opcua-server-allow-none]]
+                 [--metrics-token-file FILE | --metrics-public] [--trust-proxy ADDRS]
   twinloop validate FILE...
   twinloop check FILE|DIR... [--emit]
   twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR]
@@ -18,13 +23,17 @@ usage:
   twinloop compare BASELINE_DIR CANDIDATE_DIR
   twinloop export-csv RECORDING [--from S] [--to S] [--signals A,B] [--out FILE]
   twinloop import opc.tcp://HOST:PORT | ads://HOST/NETID[:PORT] [--out FILE] [--name NAME]
+                  [--security-mode None|Sign|SignAndEncrypt] [--security-policy P] [--certificate-folder DIR]
+                  [--server-certificate FILE] [--user NAME]  (OPC UA; password from TWINLOOP_OPCUA_PASSWORD)
   twinloop user add NAME --role viewer|operator|engineer|admin [--data DIR]
-  twinloop user list|passwd NAME [--data DIR]
+  twinloop user list|passwd NAME|role NAME R|remove NAME [--data DIR]
+  twinloop audit verify [--data DIR]
 
 commands:
   start      run the line with the built-in controller and serve the HMI
              (default line: examples/sorting.yaml, http://127.0.0.1:8080)
-  validate   check line files against the published schema; exit 1 on any error
+  validate   check line files and plant files against their published schemas (each named as
+             what it is); exit 1 on any error
   check      compile Structured Text (.st, PLCopen XML, TwinCAT files) without running it;
              errors as file:line:col; exit 1 on any error (--emit prints the generated code)
   test       run scenario files and ST unit tests (*.test.st); JUnit XML + HTML reports; exit 1 on failure
@@ -32,7 +41,10 @@ commands:
   compare    KPI differences and first divergence of each signal between two result folders
   export-csv a time range of a recording (<data>/recordings) as CSV
   import     read a controller's tags (OPC UA browse, ADS symbol table) into a plant file
-  user       manage HMI users (password from the terminal, or the first line of stdin)
+  user       manage HMI users (password from the terminal, or the first line of stdin);
+             a changed password or role, or a removal, ends the user's sessions at once
+  audit      verify: check the whole audit log (hash chain and signed head) offline;
+             exit 1 naming the first bad record
 
 options:
   --line FILE      line file (YAML)
@@ -45,6 +57,21 @@ options:
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible
   --paused         start paused
   --no-record      do not record the run into <data>/recordings
+  --sparkplug URL  also run an MQTT Sparkplug B edge node (with --group G --node N [--host-id H];
+                   e.g. mqtt://127.0.0.1:1883; the plant file's sparkplug: block gives the rest)
+  --opcua-server PORT
+                   also serve the twin over OPC UA (opc.tcp://127.0.0.1:PORT; SignAndEncrypt, twinloop's
+                   users; the plant file's opcuaServer: block gives the rest; docs/integration.md)
+  --opcua-server-allow-none
+                   also offer SecurityPolicy None (unsigned, unencrypted: only on a closed network)
+  --metrics-token-file FILE
+                   GET /metrics also answers a scraper that sends this file's token (first line,
+                   32+ characters) as "Authorization: Bearer"; without it, only a viewer session
+  --trust-proxy ADDRS
+                   behind a reverse proxy: the proxy's addresses or CIDR ranges, comma separated,
+                   whose X-Forwarded-For/-Proto are believed (login backoff, audit "from"); default
+                   none: the TCP peer is the client
+  --metrics-public GET /metrics answers anyone (it shows the plant's state: only on a closed network)
   --data DIR       data folder: users, secret, audit log, alarm journal, recordings (default ./data)
   --tls-cert FILE  serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key FILE   the certificate's PEM private key
@@ -52,6 +79,36 @@ options:
   --log-level L    pino level (default info)
   -h, --help       this text
 `;
+
+/**
+ * One command's help, cut from USAGE: its usage lines, what it does, and for `start` the options
+ * (the other commands' options are few and shown in their usage line). Undefined for a word that
+ * is not a command.
+ */
+export function commandHelp(command: string): string | undefined {
+  const lines = USAGE.split('\n');
+  const section = (name: string): string[] => {
+    const from = lines.indexOf(`${name}:`);
+    const rest = lines.slice(from + 1);
+    const end = rest.findIndex((l) => l.trim() === '');
+    return end < 0 ? rest : rest.slice(0, end);
+  };
+  const usage: string[] = [];
+  let mine = false;
+  for (const l of section('usage')) {
+    if (/^  twinloop /.test(l)) mine = l.startsWith(`  twinloop ${command} `) || l === `  twinloop ${command}`;
+    if (mine) usage.push(l);
+  }
+  if (usage.length === 0) return undefined;
+  const what: string[] = [];
+  mine = false;
+  for (const l of section('commands')) {
+    if (/^  \S/.test(l)) mine = l.startsWith(`  ${command} `);
+    if (mine) what.push(l);
+  }
+  const options = command === 'start' ? ['', 'options:', ...section('options')] : ['', 'twinloop --help lists every command and option.'];
+  return ['usage:', ...usage, '', ...what.map((l, k) => (k === 0 ? l.replace(/^  \S+\s+/, '  ') : `  ${l.trim()}`)), ...options].join('\n');
+}
 
 export interface StartArgs {
   readonly command: 'start';
@@ -66,6 +123,10 @@ export interface StartArgs {
   readonly logLevel: string;
   readonly data: string;
   readonly tls?: { certFile: string; keyFile: string };
+  /** Proxies whose X-Forwarded-For / -Proto headers are believed (addresses or CIDR ranges). */
+  readonly trustProxy?: readonly string[];
+  /** Who may read GET /metrics besides a viewer. */
+  readonly metrics?: { readonly public?: boolean; readonly tokenFile?: string };
 }
 
 export interface ValidateArgs {
@@ -73,7 +134,7 @@ export interface ValidateArgs {
   readonly files: readonly string[];
 }
 
-export type CliArgs = StartArgs | ValidateArgs | UserArgs | ImportArgs | { readonly command: 'help' };
+export type CliArgs = StartArgs | ValidateArgs | UserArgs | AuditArgs | ImportArgs | { readonly command: 'help' };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -84,6 +145,26 @@ export function parsePace(text: string): Pace {
   const factor = Number(text.replace(/x$/, ''));
   if (!(factor >= 0.01 && factor <= 10_000)) throw new UsageError(`--pace must be fast or a factor from 0.01 to 10000, got ${JSON.stringify(text)}`);
   return { kind: 'realtime', factor };
+}
+
+const SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+const SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
+
+/** The OPC UA security options of `import` (the password comes from TWINLOOP_OPCUA_PASSWORD, never argv). */
+function importSecurity(values: Record<string, string | boolean | undefined>): ImportArgs['opcua'] {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const mode = str('security-mode');
+  const policy = str('security-policy');
+  if (mode !== undefined && !(SECURITY_MODES as readonly string[]).includes(mode)) throw new UsageError(`--security-mode must be ${SECURITY_MODES.join(' | ')}, got ${JSON.stringify(mode)}`);
+  if (policy !== undefined && !(SECURITY_POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--security-policy must be ${SECURITY_POLICIES.join(' | ')}, got ${JSON.stringify(policy)}`);
+  const out = {
+    ...(mode !== undefined ? { securityMode: mode as (typeof SECURITY_MODES)[number] } : {}),
+    ...(policy !== undefined ? { securityPolicy: policy as (typeof SECURITY_POLICIES)[number] } : {}),
+    ...(str('certificate-folder') !== undefined ? { certificateFolder: str('certificate-folder')! } : {}),
+    ...(str('server-certificate') !== undefined ? { serverCertificate: str('server-certificate')! } : {}),
+    ...(str('user') !== undefined ? { username: str('user')! } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -103,9 +184,17 @@ export function parseCli(argv: readonly string[]): CliArgs {
       data: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'metrics-token-file': { type: 'string' },
+      'metrics-public': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
       role: { type: 'string' },
       out: { type: 'string' },
       name: { type: 'string' },
+      'security-mode': { type: 'string' },
+      'security-policy': { type: 'string' },
+      'certificate-folder': { type: 'string' },
+      'server-certificate': { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,18 +206,27 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   if (command === 'import') {
     if (rest.length !== 1) throw new UsageError('import takes one URL, e.g. twinloop import opc.tcp://127.0.0.1:4840');
-    return { command, url: rest[0]!, name: values.name ?? 'plc1', ...(values.out !== undefined ? { out: values.out } : {}) };
+    const opcua = importSecurity(values);
+    return { command, url: rest[0]!, name: values.name ?? 'plc1', ...(values.out !== undefined ? { out: values.out } : {}), ...(opcua ? { opcua } : {}) };
   }
   if (command === 'user') {
     const [sub, name, ...more] = rest;
     const data = values.data ?? './data';
     if (sub === 'list' && name === undefined) return { command, sub, data };
-    if ((sub === 'add' || sub === 'passwd') && name !== undefined && more.length === 0) {
-      if (sub === 'passwd') return { command, sub, name, data };
+    if ((sub === 'passwd' || sub === 'remove') && name !== undefined && more.length === 0) return { command, sub, name, data };
+    if (sub === 'add' && name !== undefined && more.length === 0) {
       if (!isRole(values.role)) throw new UsageError(`user add needs --role ${ROLES.join('|')}`);
       return { command, sub, name, role: values.role, data };
     }
-    throw new UsageError('usage: twinloop user add NAME --role R | user list | user passwd NAME');
+    if (sub === 'role' && name !== undefined && more.length === 1) {
+      if (!isRole(more[0])) throw new UsageError(`user role NAME R: R is one of ${ROLES.join('|')}`);
+      return { command, sub, name, role: more[0], data };
+    }
+    throw new UsageError('usage: twinloop user add NAME --role R | user list | user passwd NAME | user role NAME R | user remove NAME');
+  }
+  if (command === 'audit') {
+    if (rest.length !== 1 || rest[0] !== 'verify') throw new UsageError('usage: twinloop audit verify [--data DIR]');
+    return { command, sub: 'verify', data: values.data ?? './data' };
   }
   if (command === 'start') {
     if (rest.length > 0) throw new UsageError(`start takes no positional arguments, got ${rest.join(' ')}`);
@@ -146,9 +244,25 @@ export function parseCli(argv: readonly string[]): CliArgs {
       logLevel: values['log-level'] ?? 'info',
       data: values.data ?? './data',
       ...tlsOption(values['tls-cert'], values['tls-key']),
+      ...metricsOption(values['metrics-token-file'], values['metrics-public']),
+      ...(values['trust-proxy'] !== undefined ? { trustProxy: trustProxyOption(values['trust-proxy']) } : {}),
     };
   }
-  throw new UsageError(`unknown command "${command}"; known: start, validate, import, user`);
+  throw new UsageError(`unknown command "${command}"; known: start, validate, import, user, audit`);
+}
+
+/** `--trust-proxy 10.0.0.5,10.1.0.0/16`: addresses or CIDR ranges, never "everyone". */
+function trustProxyOption(text: string): string[] {
+  const list = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const bad = list.find((x) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x));
+  if (list.length === 0 || bad !== undefined) throw new UsageError(`--trust-proxy takes the proxy's addresses or CIDR ranges, comma separated (e.g. 127.0.0.1,10.0.0.0/8), got ${JSON.stringify(bad ?? text)}`);
+  return list;
+}
+
+function metricsOption(tokenFile: string | undefined, open: boolean | undefined): { metrics?: StartArgs['metrics'] } {
+  if (tokenFile !== undefined && open === true) throw new UsageError('--metrics-public needs no --metrics-token-file: choose one');
+  if (tokenFile !== undefined) return { metrics: { tokenFile } };
+  return open === true ? { metrics: { public: true } } : {};
 }
 
 function tlsOption(certFile: string | undefined, keyFile: string | undefined): { tls?: { certFile: string; keyFile: string } } {

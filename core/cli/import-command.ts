@@ -1,12 +1,14 @@
 // `twinloop import URL`: read a controller's tag list and write a plant file for it.
 // OPC UA servers are browsed (variables below the Objects folder, with their DataType and
-// access level); an ADS target's symbol table is read. The result is a starting point: every
-// tag's signal is named after its address, to be mapped to the line's signals by hand.
+// access level; continuation points followed, the server's MaxNodesPerBrowse honoured; tags
+// named by browse path; security and user options for servers that require them; every skipped
+// variable listed with its reason); an ADS target's symbol table is read. The result is a
+// starting point: each tag's signal is to be mapped to the line's signals by hand.
 
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { TwinloopError } from '../errors.ts';
-import { OpcuaAdapter } from '../../plc-adapters/opcua/opcua-adapter.ts';
+import { OpcuaAdapter, type OpcuaAdapterOptions } from '../../plc-adapters/opcua/opcua-adapter.ts';
 import { plantYaml } from '../../plc-adapters/opcua/opcua-browse.ts';
 import { AdsAdapter } from '../../plc-adapters/ads/ads-adapter.ts';
 
@@ -15,13 +17,20 @@ export interface ImportArgs {
   readonly url: string;
   readonly out?: string;
   readonly name: string;
+  /** OPC UA security and user (the password is read from TWINLOOP_OPCUA_PASSWORD). */
+  readonly opcua?: ImportSecurity;
 }
 
-async function importOpcua(url: string, name: string): Promise<string> {
-  const plc = new OpcuaAdapter({ endpoint: url, readOnly: true, readMode: 'poll' });
-  await plc.connect();
+export type ImportSecurity = Pick<OpcuaAdapterOptions, 'securityMode' | 'securityPolicy' | 'certificateFolder' | 'serverCertificate' | 'username'>;
+
+async function importOpcua(url: string, name: string, security: ImportSecurity = {}): Promise<string> {
+  const password = process.env['TWINLOOP_OPCUA_PASSWORD'];
+  const plc = new OpcuaAdapter({ endpoint: url, readOnly: true, readMode: 'poll', ...security, ...(security.username !== undefined && password !== undefined ? { password } : {}) });
   try {
-    return plantYaml(name, url, await plc.browse());
+    await plc.connect();
+    const result = await plc.browse();
+    // The plant file repeats the options the run needs to connect the same way (not the password).
+    return plantYaml(name, url, result, { ...security });
   } finally {
     await plc.close();
   }
@@ -40,7 +49,7 @@ async function importAds(url: string, name: string): Promise<string> {
   }
 }
 
-const importers: Readonly<Record<string, (url: string, name: string) => Promise<string>>> = {
+const importers: Readonly<Record<string, (url: string, name: string, security?: ImportSecurity) => Promise<string>>> = {
   'opc.tcp:': importOpcua,
   'ads:': importAds,
 };
@@ -55,7 +64,7 @@ export async function importCommand(args: ImportArgs): Promise<number> {
   }
   const run = importers[protocol];
   if (!run) throw new TwinloopError('CFG_INVALID', `import: unknown scheme ${protocol}; known: ${Object.keys(importers).join(', ')}`);
-  const yaml = await run(args.url, args.name);
+  const yaml = await run(args.url, args.name, args.opcua);
   if (args.out) {
     writeFileSync(args.out, yaml);
     console.error(`twinloop: wrote ${args.out}`);

@@ -1,39 +1,92 @@
 // The `twinloop` command: start a run with its HMI, or validate line files.
 
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { parseCli, USAGE, UsageError, type StartArgs } from './args.ts';
+import { commandHelp, parseCli, USAGE, UsageError, type StartArgs } from './args.ts';
 import { loadLineFile } from '../config/line-file.ts';
+import { loadPlantFile } from '../config/plant-file.ts';
+import { parse as parseYamlText } from 'yaml';
 import { ConfigError, formatIssue } from '../config/config-error.ts';
-import { isTwinloopError } from '../errors.ts';
+import { isTwinloopError, TwinloopError } from '../errors.ts';
 import { lineSignals } from '../../physics/model.ts';
 import { startRun } from '../engine/engine.ts';
 import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
 import { createServer } from '../../hmi/server/server.ts';
+import type { MetricsOptions } from '../../hmi/server/metrics-routes.ts';
 import { userCommand } from './user-command.ts';
 import { startLiveRecording, takeFlag } from '../recording/live-recording.ts';
 import { startLiveAlarms } from './live-alarms.ts';
+import { planSparkplug, startSparkplug, takeSparkplugArgs } from '../integration/sparkplug/index.ts';
+import { planOpcuaServer, startOpcuaServer, takeOpcuaServerArgs } from '../integration/opcua-server/index.ts';
 
 // `start` records the live run into <data dir>/recordings unless --no-record (issue 8); the flag
 // is taken out of argv here because args.ts knows only the shared options.
 const NO_RECORD = takeFlag(process.argv, '--no-record');
+// `--sparkplug URL --group G --node N [--host-id H]` (issue 21), taken out the same way.
+const SPARKPLUG = takeSparkplugArgs(process.argv);
+// `--opcua-server PORT [--opcua-server-allow-none]`: the twin's OPC UA server (issue 21), the same way.
+const OPCUA_SERVER = takeOpcuaServerArgs(process.argv);
+
+/** Which file a configuration error is about, as the user knows it: the plant file or the line file. */
+function configKind(err: ConfigError, args: StartArgs): string {
+  const plant = args.plant !== undefined ? resolve(args.plant) : undefined;
+  return plant !== undefined && err.issues.some((i) => resolve(i.file) === plant) ? 'plant file' : 'line file';
+}
 
 function validate(files: readonly string[]): number {
   let bad = 0;
   for (const file of files) {
+    const kind = isPlantFileText(file) ? 'plant file' : 'line file';
     try {
-      const line = loadLineFile(file);
-      console.log(`${file}: ok (${line.components.length} components, ${lineSignals(line).length} signals)`);
+      if (kind === 'plant file') {
+        const plant = loadPlantFile(file);
+        const tags = plant.controllers.reduce((n, c) => n + c.tags.length, 0);
+        const line = plant.line !== undefined ? loadLineFile(plant.line) : undefined;
+        const n = plant.controllers.length;
+        console.log(`${file}: ok, plant file (${n} ${n === 1 ? 'controller' : 'controllers'}, ${tags} tags${line ? `; line ${plant.line}: ${line.components.length} components` : ''})`);
+      } else {
+        const line = loadLineFile(file);
+        console.log(`${file}: ok, line file (${line.components.length} components, ${lineSignals(line).length} signals)`);
+      }
     } catch (err) {
       bad++;
-      if (err instanceof ConfigError) for (const issue of err.issues) console.error(formatIssue(issue));
-      else console.error(`${file}: ${(err as Error).message}`);
+      console.error(`${file}: not a valid ${kind}:`);
+      if (err instanceof ConfigError) for (const issue of err.issues) console.error(`  ${formatIssue(issue)}`);
+      else console.error(`  ${(err as Error).message}`);
     }
   }
   return bad > 0 ? 1 : 0;
 }
 
+/** A plant file names controllers and no components (a line file the other way round). */
+function isPlantFileText(file: string): boolean {
+  try {
+    const doc = parseYamlText(readFileSync(file, 'utf8')) as unknown;
+    return typeof doc === 'object' && doc !== null && 'controllers' in doc && !('components' in doc);
+  } catch {
+    return false; // unreadable or not YAML: the line file loader says what is wrong
+  }
+}
+
+/** --metrics-token-file / --metrics-public as the server takes them; the token file is read now. */
+function metricsAccess(m: StartArgs['metrics']): MetricsOptions | undefined {
+  if (m?.tokenFile === undefined) return m?.public === true ? { public: true } : undefined;
+  let text: string;
+  try {
+    text = readFileSync(m.tokenFile, 'utf8');
+  } catch (err) {
+    throw new TwinloopError('CFG_READ', `--metrics-token-file ${m.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return { token: text.split(/\r?\n/)[0]!.trim() };
+}
+
 async function start(args: StartArgs): Promise<void> {
   const log = pino({ level: args.logLevel });
+  // Resolved before the run starts, so a bad sparkplug setting refuses the start.
+  const sparkplugPlan = planSparkplug(SPARKPLUG, args.plant, args.data);
+  const opcuaServerPlan = planOpcuaServer(OPCUA_SERVER, args.plant, args.data);
+  const metrics = metricsAccess(args.metrics);
   const alarms = startLiveAlarms(args.data, log);
   const run = await startRun({
     ...(args.line !== undefined ? { linePath: args.line } : {}),
@@ -45,8 +98,11 @@ async function start(args: StartArgs): Promise<void> {
     alarmSink: alarms.manager,
   });
   const recorder = startLiveRecording(run, args.data, log, NO_RECORD);
-  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, alarms: alarms.manager, ...(args.tls ? { tls: args.tls } : {}) });
-  console.log(`twinloop: ${run.lineName} running (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${server.url}`);
+  const sparkplug = sparkplugPlan !== undefined ? startSparkplug(run, sparkplugPlan, log) : undefined;
+  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, alarms: alarms.manager, ...(args.tls ? { tls: args.tls } : {}), ...(metrics ? { metrics } : {}), ...(args.trustProxy ? { trustProxy: [...args.trustProxy] } : {}) });
+  const opcuaServer = opcuaServerPlan !== undefined ? await startOpcuaServer(run, opcuaServerPlan, { users: server.auth.users, audit: server.audit, alarms: alarms.manager }, log) : undefined;
+  if (opcuaServer !== undefined) console.log(`twinloop: OPC UA server on ${opcuaServer.endpoint}`);
+  console.log(`twinloop: ${run.lineName} ${args.paused ? 'paused' : 'running'} (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${server.url}`);
   if (server.setupToken !== undefined) {
     // First start: no users. The token is in the fragment, which browsers never send to a server.
     console.log(`twinloop: no users yet. Create the first admin within this run at:\n  ${server.url}/#setup=${server.setupToken}\n  (or: twinloop user add NAME --role admin --data ${args.data})`);
@@ -57,6 +113,8 @@ async function start(args: StartArgs): Promise<void> {
     closing = true;
     log.info({ signal }, 'shutting down');
     await server.close();
+    await opcuaServer?.close();
+    await sparkplug?.close();
     await recorder?.close();
     await run.close();
     alarms.close();
@@ -67,6 +125,13 @@ async function start(args: StartArgs): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // `twinloop <command> --help`: that command's part of the usage, for every command.
+  const topic = process.argv[2] ?? '';
+  const help = process.argv.includes('--help') || process.argv.includes('-h') ? commandHelp(topic) : undefined;
+  if (help !== undefined) {
+    console.log(help);
+    return;
+  }
   // Scenario commands parse their own options; loaded on demand (issue 8).
   const scenarioCommands: Record<string, () => Promise<(argv: readonly string[]) => Promise<number>>> = {
     test: async () => (await import('./test-command.ts')).testCommand,
@@ -117,6 +182,16 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (args.command === 'audit') {
+    try {
+      const { auditCommand } = await import('./audit-command.ts');
+      process.exitCode = auditCommand(args);
+    } catch (err) {
+      console.error(`twinloop: ${(err as Error).message}`);
+      process.exitCode = 2;
+    }
+    return;
+  }
   if (args.command === 'user') {
     try {
       process.exitCode = await userCommand(args);
@@ -131,12 +206,13 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const issue of err.issues) console.error(formatIssue(issue));
-      console.error('twinloop: refused to start: the line file has errors');
+      console.error(`twinloop: refused to start: the ${configKind(err, args)} has errors`);
     } else if (err instanceof UsageError) {
       console.error(`twinloop: ${err.message}`);
-    } else if (isTwinloopError(err, 'ST_COMPILE') || isTwinloopError(err, 'CFG_INVALID') || isTwinloopError(err, 'CFG_READ')) {
-      // A program that does not compile or a binding that does not fit: the message says it all.
-      console.error(`twinloop: ${err.message}`);
+    } else if (isTwinloopError(err)) {
+      // An expected error (a program that does not compile, a binding that does not fit, a tag
+      // the PLC does not have, a refused certificate): its code and message say it all, no stack.
+      console.error(`twinloop: ${err.message} [${err.code}]`);
       console.error('twinloop: refused to start');
     } else {
       console.error(`twinloop: ${(err as Error).stack ?? String(err)}`);

@@ -1,6 +1,8 @@
-// `twinloop user add NAME --role R | list | passwd NAME`: user administration from the shell,
-// on the data folder's users.json (the running server sees changes at the next login). The
-// password is read from the terminal without echo, or from the first line of stdin when piped
+// `twinloop user add NAME --role R | list | passwd NAME | role NAME R | remove NAME`: user
+// administration from the shell, on the data folder's users.json. A running server sees every
+// change at the user's next request: a changed password or role, or a removal, ends the user's
+// sessions there (the user's stamp in users.json changed). `role` also repairs an installation
+// whose admins are locked out. The last admin cannot be demoted or removed. The password is read from the terminal without echo, or from the first line of stdin when piped
 // (`printf '%s\n' "$PW" | twinloop user add ...`); never from the command line, where `ps`
 // would show it. Every change is written to the audit log as done by the OS user at "cli".
 
@@ -8,13 +10,13 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { AuditAction } from '../audit/audit-record.ts';
-import { ensureDataDir } from '../auth/data-dir.ts';
+import { ensureDataDir, installationSecret } from '../auth/data-dir.ts';
 import type { Role } from '../auth/roles.ts';
 import { UserStore } from '../auth/user-store.ts';
 
 export interface UserArgs {
   readonly command: 'user';
-  readonly sub: 'add' | 'list' | 'passwd';
+  readonly sub: 'add' | 'list' | 'passwd' | 'role' | 'remove';
   readonly name?: string;
   readonly role?: Role;
   readonly data: string;
@@ -31,26 +33,39 @@ export async function userCommand(args: UserArgs, input: NodeJS.ReadStream = pro
     return 0;
   }
   const name = args.name!;
-  const password = await readPassword(input, `password for ${name}: `);
-  const audit = new AuditLog(join(args.data, 'audit.jsonl'));
+  // Fail before asking for a password or writing an attempt when the user is not there.
+  if (args.sub !== 'add' && users.get(name) === undefined) throw new Error(`no user ${name}`);
+  const password = args.sub === 'add' || args.sub === 'passwd' ? await readPassword(input, `password for ${name}: `) : undefined;
+  const action = ACTIONS[args.sub];
+  const old = args.sub === 'role' || args.sub === 'remove' ? { old: { role: users.get(name)!.role } } : {};
+  // With the secret, the CLI keeps the log's signed head up to date as the server does.
+  const audit = new AuditLog(join(args.data, 'audit.jsonl'), { secret: installationSecret(args.data) });
   try {
-    const action: AuditAction = args.sub === 'add' ? 'user.add' : 'user.passwd';
+    const who = { action, user: osUser(), role: null, from: 'cli', target: name } as const;
     // Write-ahead, as on the server: no record, no change.
-    const attempt = audit.append({ action, user: osUser(), role: null, from: 'cli', target: name, ...(args.role !== undefined ? { new: { role: args.role } } : {}), result: 'attempt' });
+    const attempt = audit.append({ ...who, ...old, ...(args.role !== undefined ? { new: { role: args.role } } : {}), result: 'attempt' });
     try {
-      if (args.sub === 'add') await users.add(name, args.role!, password);
-      else await users.setPassword(name, password);
+      if (args.sub === 'add') await users.add(name, args.role!, password!);
+      else if (args.sub === 'passwd') await users.setPassword(name, password!);
+      else if (args.sub === 'role') users.setRole(name, args.role!);
+      else users.remove(name);
     } catch (err) {
-      audit.append({ action, user: osUser(), role: null, from: 'cli', target: name, result: 'failed', ref: attempt.seq, detail: (err as Error).message });
+      audit.append({ ...who, result: 'failed', ref: attempt.seq, detail: (err as Error).message });
       throw err;
     }
-    audit.append({ action, user: osUser(), role: null, from: 'cli', target: name, result: 'ok', ref: attempt.seq });
+    audit.append({ ...who, result: 'ok', ref: attempt.seq });
   } finally {
     audit.close();
   }
-  console.log(args.sub === 'add' ? `user ${name} added as ${args.role}` : `password of ${name} changed (the server ends their sessions at their next request)`);
+  const ends = 'their sessions end at once, in a running server too';
+  if (args.sub === 'add') console.log(`user ${name} added as ${args.role}`);
+  else if (args.sub === 'passwd') console.log(`password of ${name} changed; ${ends}`);
+  else if (args.sub === 'role') console.log(`role of ${name} changed to ${args.role}; ${ends}`);
+  else console.log(`user ${name} removed; ${ends}`);
   return 0;
 }
+
+const ACTIONS: Readonly<Record<Exclude<UserArgs['sub'], 'list'>, AuditAction>> = { add: 'user.add', passwd: 'user.passwd', role: 'user.role', remove: 'user.remove' };
 
 function osUser(): string {
   try {

@@ -15,10 +15,14 @@ import type { MaintenanceRule, ShadowSection } from '../shadow/rules.ts';
 import { checkShadowRaw, checkSoftLineRaw, normaliseMaintenance, normaliseShadow, normaliseSoftLineFaults, type RawMaintenanceRule, type RawShadow, type RawSoftLine, type SoftLine } from '../shadow/shadow-config.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
+import type { ModbusControllerOptions } from '../../plc-adapters/modbus/modbus-config.ts';
+import { parseModbusAddress } from '../../plc-adapters/modbus/modbus-address.ts';
+import type { SparkplugBlock } from '../integration/sparkplug/settings.ts';
+import type { OpcuaServerBlock } from '../integration/opcua-server/settings.ts';
 
 export const PLANT_SCHEMA_URL = new URL('./plant.schema.json', import.meta.url);
 
-export type PlantProtocol = 'sim' | 'opcua' | 'ads' | 's7';
+export type PlantProtocol = 'sim' | 'opcua' | 'ads' | 's7' | 'modbus';
 
 /** Linear scaling, always normalised to gain/offset: model = raw * gain + offset. */
 export interface TagScale {
@@ -44,7 +48,9 @@ export interface OpcuaOptions {
   readonly password?: string;
   /** Absolute (resolved against the plant file's folder). */
   readonly certificateFolder?: string;
-  readonly readMode: 'subscription' | 'poll';
+  readonly readMode: 'subscription' | 'poll' | 'auto';
+  /** Absolute; the server's certificate when it answers no GetEndpoints without security. */
+  readonly serverCertificate?: string;
   readonly connectTimeoutMs?: number;
 }
 
@@ -78,6 +84,8 @@ export interface PlantController {
   readonly opcua?: OpcuaOptions;
   readonly ads?: AdsOptions;
   readonly s7?: S7Options;
+  /** Modbus TCP options (unit id, orders, timeouts), as given. */
+  readonly modbus?: ModbusControllerOptions;
   readonly tags: readonly PlantTag[];
   /** virtual (default) or shadow (read-only by construction; readOnly is then true). */
   readonly mode: 'virtual' | 'shadow';
@@ -94,6 +102,10 @@ export interface PlantFile {
   /** Compare, re-sync and communication rules of shadow mode (defaults when absent). */
   readonly shadow?: ShadowSection;
   readonly maintenance?: readonly MaintenanceRule[];
+  /** MQTT Sparkplug B edge node (core/integration/sparkplug), as given; defaults applied there. */
+  readonly sparkplug?: SparkplugBlock;
+  /** The twin's OPC UA server (core/integration/opcua-server), as given; defaults applied there. */
+  readonly opcuaServer?: OpcuaServerBlock;
 }
 
 let validator: SchemaValidator | undefined;
@@ -135,6 +147,7 @@ interface RawController {
   opcua?: Partial<OpcuaOptions>;
   ads?: Partial<AdsOptions>;
   s7?: Partial<S7Options>;
+  modbus?: ModbusControllerOptions;
   tags: RawTag[];
   mode?: 'virtual' | 'shadow';
   softLine?: RawSoftLine;
@@ -147,9 +160,11 @@ interface RawPlant {
   mode?: 'virtual' | 'shadow';
   shadow?: RawShadow;
   maintenance?: RawMaintenanceRule[];
+  sparkplug?: SparkplugBlock;
+  opcuaServer?: OpcuaServerBlock;
 }
 
-const OPTION_BLOCKS = ['opcua', 'ads', 's7'] as const;
+const OPTION_BLOCKS = ['opcua', 'ads', 's7', 'modbus'] as const;
 
 /** Problems the schema cannot see, as (path segments, message). */
 function crossCheck(plant: RawPlant): { segs: (string | number)[]; message: string }[] {
@@ -200,6 +215,12 @@ function crossCheck(plant: RawPlant): { segs: (string | number)[]; message: stri
         else if (!hasGain && !hasRange) out.push({ segs: tag('scale'), message: 'give gain/offset or raw/eng' });
       }
       if (t.deadband !== undefined && t.type === 'bool' && t.deadband > 0) out.push({ segs: tag('deadband'), message: 'a bool tag has no deadband' });
+      if (c.protocol === 'modbus') {
+        const order = { wordOrder: c.modbus?.wordOrder ?? 'big', byteOrder: c.modbus?.byteOrder ?? 'big' } as const;
+        const a = parseModbusAddress(t.address, t.type, t.plcType, order);
+        if (typeof a === 'string') out.push({ segs: tag('address'), message: `Modbus tag ${t.address} (signal ${t.signal}) of the plant file: ${a}` });
+        else if (t.direction === 'write' && (a.table === 'di' || a.table === 'ir')) out.push({ segs: tag('address'), message: `Modbus tag ${t.address} (signal ${t.signal}) of the plant file: ${a.table === 'di' ? 'discrete inputs' : 'input registers'} are read-only; a write tag needs a coil or a holding register` });
+      }
     });
     // Shadow mode has no write path: a write tag there is a contradiction, not a no-op.
     const shadow = (c.mode ?? plant.mode) === 'shadow';
@@ -249,10 +270,12 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
               securityMode: c.opcua?.securityMode ?? 'None',
               readMode: c.opcua?.readMode ?? 'subscription',
               ...(c.opcua?.certificateFolder !== undefined ? { certificateFolder: abs(c.opcua.certificateFolder) } : {}),
+              ...(c.opcua?.serverCertificate !== undefined ? { serverCertificate: abs(c.opcua.serverCertificate) } : {}),
             },
           }
         : {}),
       ...(c.protocol === 'ads' ? { ads: { ...c.ads, targetAdsPort: c.ads?.targetAdsPort ?? 851 } } : {}),
+      ...(c.protocol === 'modbus' ? { modbus: { ...c.modbus } } : {}),
       ...(c.protocol === 's7' ? { s7: { rack: c.s7?.rack ?? 0, slot: c.s7?.slot ?? 1, port: c.s7?.port ?? 102, blockWrites: c.s7?.blockWrites ?? false } } : {}),
       tags: c.tags.map((t) => ({
         signal: t.signal,
@@ -266,6 +289,8 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
     })),
     ...(raw.shadow !== undefined || raw.controllers.some((c) => (c.mode ?? raw.mode) === 'shadow') ? { shadow: normaliseShadow(raw.shadow ?? {}) } : {}),
     ...(raw.maintenance !== undefined ? { maintenance: normaliseMaintenance(raw.maintenance) } : {}),
+    ...(raw.sparkplug !== undefined ? { sparkplug: raw.sparkplug } : {}),
+    ...(raw.opcuaServer !== undefined ? { opcuaServer: raw.opcuaServer } : {}),
   };
 }
 

@@ -24,7 +24,15 @@ const F_OVERRUNS = 7;
 const F_STEPS_PER_S = 8;
 const F_RT_FACTOR = 9;
 const F_CYCLES = 10;
-const FLOAT_WORDS = 16;
+const F_LATE_SUM = 11; // µs, the sum of every wake's lateness
+const F_LATE_BUCKETS = 12; // cumulative wake counts under each LATENESS_BOUNDS_US
+const FLOAT_WORDS = 32;
+
+/**
+ * Upper bounds of the tick lateness buckets published for Prometheus, µs: from a good wake
+ * (tens of µs) to one that misses several 10 ms controller cycles.
+ */
+export const LATENESS_BOUNDS_US: readonly number[] = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000];
 
 export const Command = { NONE: 0, PAUSE: 1, RESUME: 2, STEP: 3, RESET: 4, PACE: 5, STOP: 6, REQUESTS: 7 } as const;
 export type CommandCode = (typeof Command)[keyof typeof Command];
@@ -110,6 +118,15 @@ export class ControlBlock {
     return out;
   }
 
+  /**
+   * Tick lateness as a histogram: cumulative counts under each LATENESS_BOUNDS_US into `out`;
+   * returns the sum of all lateness, µs. The total count is WorkerStats.wakes.
+   */
+  readLateness(out: Float64Array): number {
+    for (let k = 0; k < LATENESS_BOUNDS_US.length; k++) out[k] = this.#f[F_LATE_BUCKETS + k]!;
+    return this.#f[F_LATE_SUM]!;
+  }
+
   // --- worker side --------------------------------------------------------------------
 
   /** The command to carry out, or 0 when none is pending since `lastSeq`. */
@@ -154,6 +171,12 @@ export class ControlBlock {
     f[F_STEPS_PER_S] = s.stepsPerSecond;
     f[F_RT_FACTOR] = s.realtimeFactor;
     f[F_CYCLES] = s.cycles;
+  }
+
+  /** Publish the lateness histogram (cumulative counts under each bound, and the sum in µs). */
+  writeLateness(cumulative: Float64Array, sumUs: number): void {
+    for (let k = 0; k < LATENESS_BOUNDS_US.length; k++) this.#f[F_LATE_BUCKETS + k] = cumulative[k]!;
+    this.#f[F_LATE_SUM] = sumUs;
   }
 
   /** Sleep until `deadlineMs` (performance.now time) or a command arrives: wait, then spin. */

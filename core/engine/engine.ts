@@ -15,7 +15,7 @@ import type { ControllerConfig } from '../../plc-adapters/factory.ts';
 import { DEFAULT_PROGRAM } from '../../plc-adapters/sim/sim-adapter.ts';
 import { isSourceSpec, NO_PROGRAM } from '../../plc-adapters/sim/program-source.ts';
 import { programNameOf } from '../../plc-adapters/st/compile.ts';
-import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
+import { Command, ControlBlock, LATENESS_BOUNDS_US, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import { spawnWorker } from './spawn-worker.ts';
 import { setThreadScheduling } from './thread-scheduling.ts';
@@ -28,7 +28,7 @@ import { ActuatorRing } from './actuator-ring.ts';
 import type { AlarmSink } from '../alarms/alarm-sink.ts';
 import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
-import type { LayoutEntry, Pace, ProgramOnline, ProgramState, RunControl, RunState, RunStatus } from './run-control.ts';
+import type { ForceInfo, LatenessHistogramView, LayoutEntry, Pace, ProgramOnline, ProgramState, RunControl, RunState, RunStatus } from './run-control.ts';
 import { layoutOf } from './layout.ts';
 import { PaceWatch } from './pace-keeping.ts';
 
@@ -89,7 +89,7 @@ export type StartedRun = RunControl & {
   readonly line: LineFile;
   /** How the physics thread is scheduled (e.g. "SCHED_FIFO 10"). */
   readonly scheduling: string;
-  force(signal: string, value: number): Promise<void>;
+  force(signal: string, value: number, by?: string): Promise<void>;
   release(signal: string): Promise<void>;
   forcedSignals(): { signal: string; value: number }[];
   injectFault(spec: FaultSpec): Promise<FaultInfo>;
@@ -120,7 +120,8 @@ class Run implements RunControl {
   #nextRequest = 1;
   readonly #pending = new Map<number, (r: WorkerReply) => void>();
   readonly #faults = new Map<number, FaultInfo>();
-  readonly #forced = new Map<string, number>();
+  readonly #forced = new Map<string, ForceInfo>();
+  #refusedWarned = false;
   /** The ST program's state as the worker last reported it (RUN until told otherwise). */
   #program: ProgramState | null = null;
   readonly #isSt: boolean;
@@ -240,7 +241,27 @@ class Run implements RunControl {
         realtimeFactor: s.realtimeFactor,
       },
       controllers: this.#controllerStatus(state, s.cycles),
+      forces: [...this.#forced.values()],
+      faults: this.faults().length,
+      ...this.#actuatorStatus(),
     };
+  }
+
+  /** The actuator mailbox of the network controllers: values coalesced, and any refused (a bug). */
+  #actuatorStatus(): Pick<RunStatus, 'actuators'> {
+    const ring = this.#networks[0]?.ring;
+    if (ring === undefined) return {};
+    if (ring.refused > 0 && !this.#refusedWarned) {
+      this.#refusedWarned = true;
+      this.#log.warn({ refused: ring.refused }, 'actuator values for signals no read tag drives were refused (a coupling bug; please report it)');
+    }
+    return { actuators: { slots: ring.slots, coalesced: ring.coalesced, refused: ring.refused } };
+  }
+
+  lateness(): LatenessHistogramView {
+    const cumulative = new Float64Array(LATENESS_BOUNDS_US.length);
+    const sumUs = this.#ctrl.readLateness(cumulative);
+    return { boundsUs: LATENESS_BOUNDS_US, cumulative: [...cumulative], count: this.#ctrl.readStats(this.#stats).wakes, sumUs };
   }
 
   #controllerStatus(state: RunState, cycles: number): RunStatus['controllers'] {
@@ -249,7 +270,22 @@ class Run implements RunControl {
     for (const n of this.#networks) {
       const h = n.health();
       const c = n.controller;
-      out.push(h ? { name: h.name, protocol: c.protocol, state: h.state, cycleMs: c.cycleMs, cycles: h.cycles } : { name: c.name, protocol: c.protocol, state: 'disconnected', cycleMs: c.cycleMs, cycles: 0 });
+      out.push(
+        h
+          ? {
+              name: h.name,
+              protocol: c.protocol,
+              state: h.state,
+              cycleMs: c.cycleMs,
+              cycles: h.cycles,
+              reconnects: h.reconnects,
+              lastError: h.lastError,
+              ...(h.revisedPublishingMs !== undefined ? { revisedPublishingMs: h.revisedPublishingMs } : {}),
+              ...(h.revisedSamplingMs !== undefined ? { revisedSamplingMs: h.revisedSamplingMs } : {}),
+              ...(h.readMode !== undefined ? { readMode: h.readMode } : {}),
+            }
+          : { name: c.name, protocol: c.protocol, state: 'disconnected', cycleMs: c.cycleMs, cycles: 0 },
+      );
     }
     return out;
   }
@@ -385,15 +421,16 @@ class Run implements RunControl {
     return this.table.id(name);
   }
 
-  async force(signal: string, value: number): Promise<void> {
+  async force(signal: string, value: number, by?: string): Promise<void> {
     const id = this.#signalId(signal);
     const def = this.table.defs[id]!;
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new TwinloopError('SIG_TYPE', `force ${signal}: value must be a finite number, got ${String(value)}`);
     if (def.type === 'bool' && value !== 0 && value !== 1) throw new TwinloopError('SIG_TYPE', `force ${signal}: a bool takes 0 or 1, got ${value}`);
     if (def.type === 'int' && !Number.isInteger(value)) throw new TwinloopError('SIG_TYPE', `force ${signal}: an int takes a whole number, got ${value}`);
     await this.#request({ t: 'force', signal: id, value });
-    this.#forced.set(signal, value);
-    this.#log.info({ signal, value, simTime: this.table.time }, 'signal forced');
+    // A force changed in value keeps its place in the list but says who set it now.
+    this.#forced.set(signal, { signal, value, by: by ?? null, since: Date.now() });
+    this.#log.info({ signal, value, by, simTime: this.table.time }, 'signal forced');
   }
 
   async release(signal: string): Promise<void> {
@@ -405,7 +442,7 @@ class Run implements RunControl {
 
   /** Signals currently forced, with their values. */
   forcedSignals(): { signal: string; value: number }[] {
-    return [...this.#forced].map(([signal, value]) => ({ signal, value }));
+    return [...this.#forced.values()].map(({ signal, value }) => ({ signal, value }));
   }
 
   async injectFault(spec: FaultSpec): Promise<FaultInfo> {
@@ -485,12 +522,14 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     const issues = checkPlantSignals(options.plantPath ?? 'plant', plant, (s) => known.has(s), (s) => modelKinds.get(s));
     if (issues.length > 0) throw new ConfigError('CFG_INVALID', issues);
   }
-  // One actuator ring for all network controllers: their exchanges all run on this thread.
-  const ring = plan && plan.networks.length > 0 ? new ActuatorRing() : null;
+  const table = SignalTable.create(defs);
+  // One actuator mailbox for all network controllers (their exchanges all run on this thread),
+  // with a slot for every signal their read tags drive: it never runs out of room.
+  const driven = plan ? [...new Set(plan.networks.flatMap((pc) => pc.tags.filter((t) => t.direction === 'read').map((t) => table.id(t.signal))))] : [];
+  const ring = plan && plan.networks.length > 0 ? new ActuatorRing(driven) : null;
   const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!)) : [];
   const first = networks[0]?.controller;
   const controller: ControllerConfig = lockstep ?? (first ? { name: first.name, protocol: first.protocol, cycleMs: first.cycleMs } : { name: 'none', protocol: 'none', program: NO_PROGRAM, cycleMs: 10 });
-  const table = SignalTable.create(defs);
   const ctrl = new ControlBlock();
   const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
   const channel = new MessageChannel();

@@ -8,6 +8,7 @@ export class LatenessHistogram {
   readonly #counts = new Float64Array(BUCKETS + 1);
   #n = 0;
   #max = 0;
+  #sum = 0;
 
   /** Record one lateness in microseconds (negative = early, counted as 0). */
   add(lateUs: number): void {
@@ -16,7 +17,28 @@ export class LatenessHistogram {
     if (b > BUCKETS) b = BUCKETS;
     this.#counts[b]!++;
     this.#n++;
+    this.#sum += us;
     if (us > this.#max) this.#max = us;
+  }
+
+  /** Sum of every lateness recorded, µs (for a Prometheus histogram's _sum). */
+  get sum(): number {
+    return this.#sum;
+  }
+
+  /**
+   * Counts of wakes less late than each bound (cumulative, as Prometheus' `le` buckets), into
+   * `out`: exact to the 10 µs bucket width, which is all the histogram keeps.
+   */
+  cumulative(boundsUs: readonly number[], out: Float64Array): void {
+    let seen = 0;
+    let b = 0;
+    for (let k = 0; k < boundsUs.length; k++) {
+      const last = Math.min(Math.floor(boundsUs[k]! / BUCKET_US), BUCKETS);
+      // Bucket b holds [b*10, (b+1)*10) µs: the buckets below bound/10 hold what is under it.
+      for (; b < last; b++) seen += this.#counts[b]!;
+      out[k] = seen;
+    }
   }
 
   get count(): number {
@@ -43,5 +65,6 @@ export class LatenessHistogram {
     this.#counts.fill(0);
     this.#n = 0;
     this.#max = 0;
+    this.#sum = 0;
   }
 }

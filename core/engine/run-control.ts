@@ -27,6 +27,27 @@ export interface TickStats {
   realtimeFactor: number; // simulated seconds per wall second over the last interval
 }
 
+/** A signal held at a value by an engineer (the model's own value is overridden until release). */
+export interface ForceInfo {
+  readonly signal: string;
+  readonly value: number;
+  /** Who forced it (the HMI user), null when not known (a scenario, a script). */
+  readonly by: string | null;
+  /** When, ms since the epoch (wall clock). */
+  readonly since: number;
+}
+
+/** Tick lateness as a histogram (for Prometheus): cumulative counts under each bound. */
+export interface LatenessHistogramView {
+  /** Upper bounds, µs, ascending. */
+  readonly boundsUs: readonly number[];
+  /** Wakes less late than each bound (cumulative). */
+  readonly cumulative: readonly number[];
+  /** All wakes measured, and the sum of their lateness in µs. */
+  readonly count: number;
+  readonly sumUs: number;
+}
+
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'failed';
 
 export interface ControllerStatus {
@@ -35,8 +56,17 @@ export interface ControllerStatus {
   readonly state: ConnectionState;
   readonly cycleMs: number;
   readonly cycles: number;
+  /** Network controllers: links re-established after a loss since start. */
+  readonly reconnects?: number;
   /** The built-in controller's ST program: RUN or STOP, and the fault that stopped it. */
   readonly program?: ProgramState;
+  /** A network controller's last error (connect, tag, certificate, write), '' when none yet. */
+  readonly lastError?: string;
+  /** OPC UA: the intervals the server granted (it may not publish or sample as fast as the cycle). */
+  readonly revisedPublishingMs?: number;
+  readonly revisedSamplingMs?: number;
+  /** How values are read now (`poll` when `auto` fell back from a slow subscription). */
+  readonly readMode?: string;
 }
 
 /** An ST program's run state as /api/health and the HMI show it. */
@@ -56,6 +86,17 @@ export interface RunStatus {
   dt: number; // physics step, seconds
   stats: TickStats;
   controllers: ControllerStatus[];
+  /** Every active force, oldest first: the HMI shows them everywhere (banner, panel, mimic). */
+  forces?: ForceInfo[];
+  /** Active injected faults. */
+  faults?: number;
+  /**
+   * Network controllers' actuator values on their way to the physics worker: one slot per
+   * driven signal; a value that replaced an unread one of the same signal is coalesced (the
+   * newest command wins); refused ones had no slot (a coupling bug). Absent without network
+   * controllers.
+   */
+  actuators?: { slots: number; coalesced: number; refused: number };
 }
 
 /** Where a component sits on the mimic (line-file units, free-form 2D). */
@@ -78,6 +119,8 @@ export interface RunControl {
   readonly lineName: string;
   readonly layout: readonly LayoutEntry[];
   status(): RunStatus;
+  /** The paced worker's tick lateness histogram; absent where ticks are not paced (shadow, replay). */
+  lateness?(): LatenessHistogramView;
   pause(): Promise<void>;
   resume(): Promise<void>;
   /** Advance a paused run by `ticks` physics steps (default: one controller cycle). */
@@ -88,7 +131,7 @@ export interface RunControl {
    * Override a signal's value in the model until released (an engineer's force). In shadow and
    * replay modes it is refused. (Being built: see docs/architecture.md.)
    */
-  force?(signal: string, value: number): Promise<void>;
+  force?(signal: string, value: number, by?: string): Promise<void>;
   release?(signal: string): Promise<void>;
   /** Inject a fault; resolves with its id and time. Listed by faults(). */
   injectFault?(spec: FaultSpec): Promise<FaultInfo>;

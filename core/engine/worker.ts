@@ -7,7 +7,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { setPriority } from 'node:os';
 import { Quality, SignalTable } from '../signals.ts';
 import { isTwinloopError } from '../errors.ts';
-import { Command, ControlBlock, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
+import { Command, ControlBlock, LATENESS_BOUNDS_US, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import { DeadlineGrid } from './deadline-grid.ts';
 import { LatenessHistogram } from './lateness-histogram.ts';
 import { Lockstep } from './lockstep.ts';
@@ -69,10 +69,11 @@ async function main(init: WorkerInit): Promise<void> {
   // not in whichever tick reaches the model's compile threshold (3-4 ms there, then slower steps
   // while the new code warms up).
   run.model.compileKernels();
-  const ring = init.ringBuffer ? new ActuatorRing(undefined, init.ringBuffer) : null;
+  const ring = init.ringBuffer ? new ActuatorRing([], init.ringBuffer) : null;
   const port = init.requestPort;
   const dtMs = run.model.dt * 1000;
   const hist = new LatenessHistogram();
+  const lateBuckets = new Float64Array(LATENESS_BOUNDS_US.length);
   const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
 
   let running = init.running;
@@ -113,6 +114,8 @@ async function main(init: WorkerInit): Promise<void> {
     }
     stats.cycles = run.exchange?.cycles ?? 0;
     ctrl.writeStats(stats);
+    hist.cumulative(LATENESS_BOUNDS_US, lateBuckets);
+    ctrl.writeLateness(lateBuckets, hist.sum);
     reportProgram();
     statsAt = now;
     statsTick = run.tick;

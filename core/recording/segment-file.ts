@@ -24,7 +24,7 @@ export class SegmentFile {
   /** Create the file (it must not exist) and write its header. @throws the fs error */
   constructor(path: string, header: SegmentHeader) {
     this.path = path;
-    this.#fd = openSync(path, 'wx', 0o640);
+    this.#fd = openSync(path, 'wx', 0o600);
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const prefix = Buffer.alloc(FILE_PREFIX_BYTES);
     prefix.set(MAGIC, 0);

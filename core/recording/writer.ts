@@ -126,7 +126,7 @@ export class RecordingWriter {
     this.#values = new Float64Array(this.size);
     this.#bits = new Uint32Array(this.#values.buffer);
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o750 });
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new TwinloopError('REC_WRITE', `cannot create recording folder ${this.dir}: ${(err as Error).message}`, { cause: err });
     }

@@ -22,6 +22,8 @@ export interface RouteRule {
   readonly confirm?: boolean;
   /** Changes what the line does: refused when the run is in shadow or replay mode. */
   readonly write?: boolean;
+  /** Also open to a scraper with the scrape token, or to anyone when metrics are public (metrics-routes.ts). */
+  readonly scrape?: boolean;
   readonly what: string;
 }
 
@@ -40,6 +42,7 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'POST', url: '/api/setup', need: 'public', audit: 'setup', what: 'create the first admin with the one-time setup token' },
   { method: 'GET', url: '/ws', need: 'viewer', what: 'the live WebSocket (auth checked at upgrade)' },
   { method: 'GET', url: '/api/health', need: 'viewer', what: 'run status' },
+  { method: 'GET', url: '/metrics', need: 'viewer', scrape: true, what: 'Prometheus metrics; also with the scrape token, or to anyone when metrics.public' },
   { method: 'GET', url: '/api/signals', need: 'viewer', what: 'signal catalog with values' },
   { method: 'GET', url: '/api/layout', need: 'viewer', what: 'mimic layout' },
   { method: 'GET', url: '/api/schema/line', need: 'viewer', what: 'line-file JSON schema' },
@@ -51,6 +54,7 @@ export const ROUTE_MATRIX: readonly RouteRule[] = [
   { method: 'PUT', url: '/api/run/pace', need: 'engineer', audit: 'run.pace', confirm: true, what: 'change the pace' },
   { method: 'POST', url: '/api/signals/:name/force', need: 'engineer', audit: 'signal.force', confirm: true, write: true, what: 'force a signal to a value' },
   { method: 'DELETE', url: '/api/signals/:name/force', need: 'engineer', audit: 'signal.release', confirm: true, write: true, what: 'release a forced signal' },
+  { method: 'DELETE', url: '/api/forces', need: 'engineer', audit: 'signal.release', confirm: true, write: true, what: 'release every forced signal (each audited as signal.release)' },
   { method: 'POST', url: '/api/faults', need: 'engineer', audit: 'fault.inject', confirm: true, write: true, what: 'inject a fault' },
   { method: 'DELETE', url: '/api/faults/:id', need: 'engineer', audit: 'fault.clear', confirm: true, write: true, what: 'clear a fault' },
   { method: 'GET', url: '/api/program', need: 'viewer', what: "the ST program's state (RUN/STOP, the fault that stopped it) and its active forces" },

@@ -2,7 +2,8 @@
 // hook resolves who is asking (session cookie or bearer token; nothing else is believed: no
 // user headers, no X-Forwarded-For), refuses cross-site state changes, and checks the route's
 // rule. It runs for the WebSocket upgrade too, so an unauthorized socket is never opened.
-// Denials of audited routes are written to the audit log.
+// Denials of audited routes are written to the audit log: a logged-in user's one by one
+// (within the denial budget), anonymous ones in digest form (refusal-digest.ts).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditAction } from '../../core/audit/audit-record.ts';
@@ -19,17 +20,32 @@ declare module 'fastify' {
   }
 }
 
-/** The token a request carries: `Authorization: Bearer` first, then the session cookie. */
+// Longest URL written into an audit record: enough to see what was asked, not a storage channel.
+const URL_IN_AUDIT = 100;
+
+/** The session cookies a request carries (normally none or one). */
+export function sessionCookies(request: FastifyRequest, cookieName: string): string[] {
+  const cookie = request.headers.cookie;
+  const found: string[] = [];
+  if (typeof cookie !== 'string') return found;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === cookieName) found.push(part.slice(eq + 1).trim());
+  }
+  return found;
+}
+
+/**
+ * The token a request carries: `Authorization: Bearer` first, then the session cookie. With
+ * more than one session cookie there is none: which one the browser lists first depends on
+ * paths and ages, and a cookie planted by a sibling host (cookie tossing) must not get to pick
+ * the session. The auth hook refuses such requests on every route that needs a login.
+ */
 export function requestToken(request: FastifyRequest, cookieName: string): string | undefined {
   const authz = request.headers.authorization;
   if (typeof authz === 'string' && authz.startsWith('Bearer ')) return authz.slice(7).trim();
-  const cookie = request.headers.cookie;
-  if (typeof cookie !== 'string') return undefined;
-  for (const part of cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === cookieName) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  const cookies = sessionCookies(request, cookieName);
+  return cookies.length === 1 ? cookies[0] : undefined;
 }
 
 /** "address transport" for the audit log. */
@@ -42,6 +58,12 @@ export function clientAddress(request: FastifyRequest): string {
  * the denial budget (ctx.denials); denials over it are counted into the next record.
  */
 export function auditDenied(ctx: ServerContext, request: FastifyRequest, action: AuditAction, code: ErrorCode, detail: string, target?: string): void {
+  if (target !== undefined && target.length > URL_IN_AUDIT) target = `${target.slice(0, URL_IN_AUDIT)}…`;
+  if (request.identity === null) {
+    // Anonymous: the first refusal per source and route in a window is recorded, the rest counted.
+    const route = `${request.method} ${request.routeOptions.url ?? '(no route)'}`;
+    if (!ctx.refusals.note({ source: clientAddress(request), route }, { action, code })) return;
+  }
   const skipped = ctx.denials.take();
   if (skipped < 0) return;
   if (skipped > 0) detail += ` (and ${skipped} earlier denials not recorded: over the denial budget)`;
@@ -73,10 +95,13 @@ export function installAuthHook(app: FastifyInstance, ctx: ServerContext): void 
     if (url === undefined) return; // no route: the not-found handler answers
     const rule = routeRule(request.method, url);
     const deny = (code: ErrorCode, message: string): never => {
-      if (rule?.audit !== undefined) auditDenied(ctx, request, rule.audit, code, message, request.url.slice(0, 200));
+      if (rule?.audit !== undefined) auditDenied(ctx, request, rule.audit, code, message, request.url);
       throw new TwinloopError(code, message);
     };
     if (rule === undefined) deny('AUTH_FORBIDDEN', `${request.method} ${url} is not in the role matrix`);
+    if (rule!.need !== 'public' && request.headers.authorization === undefined && sessionCookies(request, ctx.cookieName).length > 1) {
+      deny('HMI_BAD_REQUEST', `more than one ${ctx.cookieName} cookie; remove this site's cookies and log in again`);
+    }
     const token = requestToken(request, ctx.cookieName);
     let expired = false;
     if (token !== undefined) {
@@ -86,6 +111,7 @@ export function installAuthHook(app: FastifyInstance, ctx: ServerContext): void 
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') checkSameSite(request, deny);
     if (rule!.need === 'public') return;
+    if (rule!.scrape === true && request.identity === null && ctx.scrape.allows(request.headers.authorization)) return;
     if (request.identity === null) {
       deny('AUTH_REQUIRED', expired ? 'session expired; log in again' : token !== undefined ? 'unknown session; log in again' : 'log in first');
     }

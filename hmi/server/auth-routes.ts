@@ -1,6 +1,7 @@
 // Login, logout, "who am I" and first-start setup. The session token goes into an httpOnly,
 // SameSite=Strict cookie (the page never sees it); API clients ask for it in the body with
-// `bearer: true` and send it as `Authorization: Bearer`. Logins, good and bad, are audited.
+// `bearer: true` and send it as `Authorization: Bearer`. Logins, good and bad, are audited;
+// logins refused unchecked (backoff, busy) in digest form like other anonymous refusals.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../../core/auth/auth.ts';
@@ -55,6 +56,8 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
     ...(token !== undefined ? { token } : {}),
   });
   const audit = (request: FastifyRequest, action: 'login' | 'logout' | 'setup', user: string | null, result: 'ok' | 'denied', code?: string): void => {
+    // Refused before any password check: a client hammering on its backoff is one record per window.
+    if ((code === 'AUTH_RATE_LIMIT' || code === 'AUTH_BUSY') && !ctx.refusals.note({ source: clientAddress(request), route: `POST /api/${action}` }, { action, code })) return;
     // Failed logins share the denial budget: a password-guessing flood is not a disk-sync flood.
     const skipped = result === 'denied' ? ctx.denials.take() : 0;
     if (skipped < 0) return;
@@ -93,15 +96,16 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post<{ Body: { token: string; name: string; password: string } }>('/api/setup', { schema: { body: setupBody } }, async (request, reply) => {
     const { token, name, password } = request.body;
+    let opened: Awaited<ReturnType<typeof ctx.auth.setup>>;
     try {
-      await ctx.auth.setup(token, name, password);
+      opened = await ctx.auth.setup(token, name, password);
     } catch (err) {
       audit(request, 'setup', name.slice(0, 64), 'denied', isTwinloopError(err) ? err.code : 'HMI_INTERNAL');
       throw err;
     }
-    audit(request, 'setup', name, 'ok');
-    const { token: session, identity } = await ctx.auth.login(name, password, request.ip);
+    const { token: session, identity } = opened;
     request.identity = identity;
+    audit(request, 'setup', name, 'ok');
     setCookie(reply, session, Math.max(0, Math.floor((identity.expires - Date.now()) / 1000)));
     return info(identity);
   });

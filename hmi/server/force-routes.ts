@@ -66,7 +66,8 @@ export function forceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const entry = entryOf(request.params.name);
       const value = checkForceValue(entry, request.body.value);
       if (typeof run.force !== 'function') throw unsupported('force');
-      await carryOut(ctx, request, { action: 'signal.force', target: entry.name, old: current(entry.id), new: value, confirm: true, write: true }, () => run.force!(entry.name, value));
+      await carryOut(ctx, request, { action: 'signal.force', target: entry.name, old: current(entry.id), new: value, confirm: true, write: true }, () => run.force!(entry.name, value, request.identity?.user));
+      ctx.statusChanged(); // every page shows the force now, not at the next periodic status
       return { signal: entry.name, forced: value };
     },
   );
@@ -84,7 +85,31 @@ export function forceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const entry = entryOf(request.params.name);
       if (typeof run.release !== 'function') throw unsupported('release');
       await carryOut(ctx, request, { action: 'signal.release', target: entry.name, old: current(entry.id), confirm: true, write: true }, () => run.release!(entry.name));
+      ctx.statusChanged();
       return { signal: entry.name, forced: null };
+    },
+  );
+
+  // Release every force at once (the Forced panel's "Release all"): one audited release each,
+  // so the log says what was released, as if released one by one.
+  app.delete<{ Body: { confirm?: boolean } | undefined }>(
+    '/api/forces',
+    {
+      schema: { body: releaseBody },
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      if (typeof run.release !== 'function') throw unsupported('release');
+      const released: string[] = [];
+      for (const f of run.status().forces ?? []) {
+        const entry = entryOf(f.signal);
+        await carryOut(ctx, request, { action: 'signal.release', target: entry.name, old: current(entry.id), confirm: true, write: true }, () => run.release!(entry.name));
+        released.push(entry.name);
+      }
+      ctx.statusChanged();
+      return { released };
     },
   );
 }

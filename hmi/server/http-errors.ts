@@ -34,6 +34,7 @@ const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number
   ['RUN_MODE_READONLY', 409],
   ['HMI_CONFIRM_REQUIRED', 428],
   ['AUTH_RATE_LIMIT', 429],
+  ['AUTH_BUSY', 429],
   ['HMI_UNSUPPORTED', 501],
   ['WORKER_FAILED', 503],
   ['AUDIT_UNAVAILABLE', 503],

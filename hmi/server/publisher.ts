@@ -220,5 +220,8 @@ function statusKey(s: RunStatus): string {
   let ctl = '';
   // An ST program going to STOP (or back to RUN) is news at once, not within the second.
   for (const c of s.controllers) ctl += `${c.name}=${c.state}${c.program ? `/${c.program.status}` : ''};`;
-  return `${s.state}|${s.mode}|${pace}|${ctl}`;
+  // A force or a fault set or cleared elsewhere (a scenario, another page) is news at once too.
+  let forces = '';
+  for (const f of s.forces ?? []) forces += `${f.signal}=${f.value};`;
+  return `${s.state}|${s.mode}|${pace}|${ctl}|${forces}|${s.faults ?? 0}`;
 }

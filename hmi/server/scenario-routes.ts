@@ -3,6 +3,7 @@
 // run), watch the runs' progress (viewer) and open a finished run's HTML report (viewer). The
 // report is served under its own strict CSP: no script at all, inline styles only.
 
+import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { TwinloopError } from '../../core/errors.ts';
 import type { ServerContext } from './context.ts';
@@ -26,7 +27,8 @@ const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 export function scenarioRoutes(app: FastifyInstance, ctx: ServerContext, runs: ScenarioRuns): void {
   app.addHook('onClose', async () => runs.close());
 
-  app.get('/api/scenarios', async (): Promise<{ dir: string; scenarios: ScenarioEntry[]; programs: string[] }> => ({ dir: runs.dir, scenarios: runs.list(), programs: Object.keys(programs) }));
+  // The folder's name only: an absolute server path tells a viewer about the host, not the line.
+  app.get('/api/scenarios', async (): Promise<{ dir: string; scenarios: ScenarioEntry[]; programs: string[] }> => ({ dir: basename(runs.dir), scenarios: runs.list(), programs: Object.keys(programs) }));
 
   app.get('/api/scenarios/runs', async (): Promise<{ runs: ScenarioRunView[] }> => ({ runs: runs.views() }));
 

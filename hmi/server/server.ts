@@ -4,15 +4,16 @@
 // the auth hook; privileged actions are audited before they act. It depends on the engine only
 // through RunControl; it never owns the run (the caller starts and closes it).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AuditLog } from '../../core/audit/audit-log.ts';
 import { AlarmManager } from '../../core/alarms/alarm-manager.ts';
 import { Auth, type AuthOptions } from '../../core/auth/auth.ts';
+import { installationSecret, tightenDataFiles } from '../../core/auth/data-dir.ts';
 import type { RunControl } from '../../core/engine/run-control.ts';
 import { TwinloopError } from '../../core/errors.ts';
 import { routeRule } from './access.ts';
@@ -28,9 +29,12 @@ import { buildCatalog } from './catalog.ts';
 import { installContentTypeCheck } from './content-type.ts';
 import type { ServerContext } from './context.ts';
 import { DenialBudget } from './denial-budget.ts';
+import { RefusalDigest } from './refusal-digest.ts';
 import { faultRoutes } from './fault-routes.ts';
 import { forceRoutes } from './force-routes.ts';
 import { healthRoutes } from './health.ts';
+import { createMetrics } from './metrics.ts';
+import { metricsRoutes, scrapeAccess, type MetricsOptions } from './metrics-routes.ts';
 import { programRoutes } from './program-routes.ts';
 import { installErrorHandlers } from './http-errors.ts';
 import { layoutRoutes } from './layout.ts';
@@ -76,6 +80,18 @@ export interface HmiServerOptions {
   /** Audit records of refused requests per second and burst (each is an fsync); default 50 / 200. */
   denialBudget?: { perSecond: number; burst: number };
   /**
+   * Window over which anonymous refusals from one address on one route are recorded as one
+   * (first refusal, then a count); default 60000 ms.
+   */
+  refusalWindowMs?: number;
+  /**
+   * Behind a reverse proxy: which proxy's X-Forwarded-For / -Proto to believe (fastify's
+   * `trustProxy`: true, or the proxy's addresses / CIDR ranges). Default false: the address
+   * is the TCP peer, and forwarded headers are ignored. Login backoff, the audit log's `from`
+   * and the WebSocket Origin scheme all use the address and scheme this yields.
+   */
+  trustProxy?: boolean | string | string[];
+  /**
    * Where recordings are read from for the replay API (`/api/recordings`). Default
    * `<dataDir>/recordings`, where `twinloop start` records the live run.
    */
@@ -87,6 +103,8 @@ export interface HmiServerOptions {
   alarms?: AlarmManager;
   /** Folder of the scenario files the HMI offers to run (default examples/scenarios). */
   scenarios?: { dir: string };
+  /** Who may read GET /metrics besides a viewer: a scrape token, or anyone (default: viewers only). */
+  metrics?: MetricsOptions;
 }
 
 /** A listening HMI server. */
@@ -104,6 +122,22 @@ export interface HmiServer {
   setupToken: string | undefined;
   /** Stop the publisher, close clients and the listener. Does not close the run. */
   close(): Promise<void>;
+}
+
+/**
+ * Request lines at debug, not info: the page polls several routes a second, and a line per
+ * request would bury the ones that matter (start, stop, connections, alarms). Failed requests
+ * stay at error.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, _request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }
 
 const MAX_FRAME_HZ = 30;
@@ -133,17 +167,23 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   const app: FastifyInstance = Fastify({
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     ...https,
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: BODY_LIMIT,
+    logController: new QuietRequests(),
     // Browsers keep connections alive; close must not wait for them.
     forceCloseConnections: true,
     // Strict bodies: a string "5" is not a tick count, and unknown fields are refused, not dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   }) as unknown as FastifyInstance;
 
+  if (opts.tls !== undefined) warnIfKeyReadable(app, opts.tls.keyFile);
+
   const { run } = opts;
   const auth = new Auth(opts.dataDir, opts.auth);
-  const audit = new AuditLog(join(opts.dataDir, 'audit.jsonl'));
+  tightenDataFiles(opts.dataDir);
+  const audit = new AuditLog(join(opts.dataDir, 'audit.jsonl'), { secret: installationSecret(opts.dataDir) });
   if (!audit.healthy) app.log.error({ err: audit.lastError }, 'audit log cannot be written: privileged actions are refused');
+  if (audit.broken !== undefined) app.log.error({ reason: audit.broken }, 'audit log does not match its signed head; run `twinloop audit verify`');
   const alarms = opts.alarms ?? new AlarmManager({ clock: Date.now });
   if (opts.alarms === undefined) app.addHook('onClose', async () => alarms.close());
   const catalog = buildCatalog(run.table);
@@ -153,8 +193,16 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
     maxBufferedBytes: opts.maxBufferedBytes ?? 1 << 20,
     logger: app.log,
   });
+  const refusals = new RefusalDigest(opts.refusalWindowMs ?? 60_000, (key, more, { action, code }) => {
+    try {
+      audit.append({ action, user: null, role: null, from: key.source, result: 'denied', code, target: key.route, detail: `${more} more refusals like the one before from this source on ${key.route}, not recorded one by one` });
+    } catch (err) {
+      app.log.error({ err }, 'audit of a refusal digest failed');
+    }
+  });
   app.addHook('onClose', async () => {
     publisher.stop();
+    refusals.close();
     audit.close();
   });
   const ctx: ServerContext = {
@@ -165,7 +213,9 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
     cookieName: tls ? '__Host-twinloop_session' : 'twinloop_session',
     tls,
     denials: new DenialBudget(opts.denialBudget?.perSecond ?? 50, opts.denialBudget?.burst ?? 200),
+    refusals,
     statusChanged: () => publisher.statusChanged(),
+    scrape: scrapeAccess(opts.metrics),
   };
 
   // Fail closed at start: a route that is not in the role matrix is a programming error.
@@ -184,6 +234,8 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload ?? 4096 } });
   healthRoutes(app, run);
+  const recordingsDir = opts.recordings?.dir ?? join(opts.dataDir, 'recordings');
+  metricsRoutes(app, createMetrics({ run, alarms, clients: () => publisher.clientCount, audit, recordingsDir, dataDir: opts.dataDir }));
   authRoutes(app, ctx);
   signalRoutes(app, run, catalog);
   forceRoutes(app, ctx);
@@ -194,7 +246,7 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   runRoutes(app, ctx);
   userRoutes(app, ctx);
   auditRoutes(app, ctx);
-  recordingRoutes(app, new RecordingLibrary(opts.recordings?.dir ?? join(opts.dataDir, 'recordings')));
+  recordingRoutes(app, new RecordingLibrary(recordingsDir));
   alarmRoutes(app, ctx, alarms);
   scenarioRoutes(app, ctx, new ScenarioRuns(opts.scenarios?.dir));
   wsRoutes(app, {
@@ -222,6 +274,14 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   publisher.start();
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return { app, url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`, auth, audit, setupToken: auth.newSetupToken(), close: () => app.close() };
+}
+
+/** A TLS private key that others can read is a key others may have copied: say so at start. */
+function warnIfKeyReadable(app: FastifyInstance, keyFile: string): void {
+  const mode = statSync(keyFile).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    app.log.warn({ keyFile, mode: `0${mode.toString(8)}` }, `TLS private key ${keyFile} is readable by group or others; chmod 600 it`);
+  }
 }
 
 function checkRange(name: string, v: number, min: number, max: number): void {

@@ -12,6 +12,8 @@ import type { CatalogEntry } from '../protocol.ts';
 export interface SignalValue extends CatalogEntry {
   value: number;
   quality: number;
+  /** Present while the signal is forced: the value is the engineer's, not the model's. */
+  forced?: { by: string | null; since: number };
 }
 
 /** Answer of GET /api/signals. */
@@ -36,10 +38,12 @@ export function signalRoutes(app: FastifyInstance, run: RunControl, catalog: rea
     const info: SnapshotInfo = { tick: 0, time: 0 };
     if (!table.snapshot(values, info)) throw new TwinloopError('HMI_INTERNAL', 'no consistent snapshot of the signal table (writer busy)');
     const prefix = request.query.prefix ?? '';
+    const forced = new Map((run.status().forces ?? []).map((f) => [f.signal, f] as const));
     const signals: SignalValue[] = [];
     for (const entry of catalog) {
       if (prefix !== '' && !entry.name.startsWith(prefix)) continue;
-      signals.push({ ...entry, value: values[entry.id]!, quality: table.quality[entry.id]! });
+      const f = forced.get(entry.name);
+      signals.push({ ...entry, value: values[entry.id]!, quality: table.quality[entry.id]!, ...(f !== undefined ? { forced: { by: f.by, since: f.since } } : {}) });
     }
     return { tick: info.tick, time: info.time, signals };
   });

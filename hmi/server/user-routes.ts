@@ -1,6 +1,9 @@
 // User administration over REST (admin only, per the matrix): list, add, change role or
 // password, remove. Every change is audited write-ahead (never the password itself) and a
-// changed or removed user's sessions end at once. The last admin cannot be removed or demoted.
+// changed or removed user's sessions end at once. The last admin cannot be removed or demoted:
+// checked early here for a clean answer, and again by the user store in the same synchronous
+// step as the change, so parallel demotions cannot all pass the check (the store's is the one
+// that counts).
 
 import type { FastifyInstance } from 'fastify';
 import { ROLES, type Role } from '../../core/auth/roles.ts';
@@ -63,11 +66,10 @@ export function userRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const action = role !== undefined ? 'user.role' : 'user.passwd';
       const change = { ...(role !== undefined ? { role } : {}), ...(password !== undefined ? { password: '(changed)' } : {}) };
       return carryOut(ctx, request, { action, target: name, old: { role: before.role }, new: change }, async () => {
-        let out: UserInfo | undefined;
-        if (password !== undefined) out = await auth.users.setPassword(name, password);
-        if (role !== undefined) out = auth.users.setRole(name, role);
+        // One write for both: the password is hashed first, then guard and change run together.
+        const out = await auth.users.change(name, { ...(role !== undefined ? { role } : {}), ...(password !== undefined ? { password } : {}) });
         auth.revokeUser(name);
-        return out!;
+        return out;
       });
     },
   );

@@ -85,7 +85,12 @@ export function wsRoutes(app: FastifyInstance, opts: WsRouteOptions): void {
   app.get('/ws', { websocket: true, preValidation: checkOrigin }, (socket, request) => {
     // ws emits 'error' for protocol violations (oversize frame -> close 1009, bad opcode ...);
     // without a listener that would be an uncaught exception taking the server down.
-    socket.on('error', (err) => request.log.info({ err }, 'hmi ws client error'));
+    // A client's protocol violation is its fault, not ours: a warning with ws's code, no stack.
+    socket.on('error', (err) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') request.log.warn({ code, from: request.ip }, 'hmi ws client sent a frame over the size limit; closed (1009)');
+      else request.log.info({ code, from: request.ip, message: err.message }, 'hmi ws client error');
+    });
     if (clients.size >= opts.maxClients) {
       sendError(socket, 'WS_TOO_MANY_CLIENTS', `this server serves at most ${opts.maxClients} clients`);
       socket.close(CLOSE_TRY_LATER, 'too many clients');
@@ -171,17 +176,21 @@ function asBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
 /**
  * Refuse cross-site WebSocket hijacking: a page from another origin may open a socket to
  * 127.0.0.1 from the operator's browser. Tools that send no Origin (ws, curl) are allowed.
+ * Scheme and host must both match: http://host is not the same origin as https://host (a
+ * plain-HTTP page on the same name must not open the socket of the TLS server, nor the reverse).
+ * The scheme is the server's, or the proxy's X-Forwarded-Proto with `trustProxy`.
  */
 async function checkOrigin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  let host: string;
+  let same = false;
   try {
-    host = new URL(origin).host;
+    const url = new URL(origin);
+    same = url.protocol === `${request.protocol}:` && url.host === request.headers.host;
   } catch {
-    host = '';
+    // "null" or garbage: not our origin
   }
-  if (host !== request.headers.host) {
+  if (!same) {
     await reply.code(403).send({ error: 'HMI_BAD_REQUEST', message: `origin ${origin.slice(0, 100)} may not open this WebSocket` });
   }
 }

@@ -2,28 +2,36 @@
 // own endless reconnection is switched off (maxRetry 0) and any sign of a lost link (socket
 // closed, session closed, keep-alive failure, a silent subscription, a read timeout) turns the
 // adapter 'disconnected' at once with every value bad. The caller (NetworkExchange) reconnects
-// with backoff; connect() then re-creates the session, re-checks the tag types and re-creates
-// the subscriptions of every batch prepared before.
+// with backoff; connect() then re-creates the session, re-reads the server's operation limits,
+// re-checks the tag types and re-creates the subscriptions of every batch prepared before.
+// Tag checking (opcua-compile.ts), monitoring (opcua-monitor.ts), the value codec
+// (opcua-values.ts) and the prebuilt requests (opcua-requests.ts) live in their own files.
 
-import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeTempPkiFolder } from './temp-folders.ts';
 import type {
   ClientSession,
   ClientSubscription,
-  DataValue,
   OPCUAClient,
   OPCUACertificateManager,
-  ReadRequest,
   ReadValueId,
   StatusCode,
   UserIdentityInfo,
-  WriteRequest,
   WriteValue,
 } from 'node-opcua';
 import { TwinloopError } from '../../core/errors.ts';
 import type { ConnectionState, PlcAdapter, TagBatch, TagQuality, TagSpec } from '../adapter.ts';
-import { AttributeId, builtInOf, encodeValue, fitsType, numberOf, qualityOf, typeMismatch } from './opcua-types.ts';
-import { OpcuaBatch, chunked, withTimeout, type OpcuaTagSpec } from './opcua-batch.ts';
+import { AttributeId, dataTypeName, fitsType } from './opcua-types.ts';
+import { decodeInto, newWriteVariant, setVariant } from './opcua-values.ts';
+import { OpcuaBatch, asRange, chunked, withTimeout, type OpcuaTagSpec } from './opcua-batch.ts';
 import { browseTags, type BrowseOptions, type BrowseResult } from './opcua-browse.ts';
+import { NO_LIMITS, isTooManyOperations, limitError, readOperationLimits, type LimitName, type OperationLimits } from './opcua-limits.ts';
+import { DataTypeResolver } from './opcua-data-types.ts';
+import { compileTags } from './opcua-compile.ts';
+import { splitIndex } from './opcua-address.ts';
+import { explainConnectError, readCertificateDer } from './opcua-connect-errors.ts';
+import { monitorBatch } from './opcua-monitor.ts';
+import { readValues, sliceBy, writeValues } from './opcua-requests.ts';
 
 export type { OpcuaTagSpec };
 
@@ -34,15 +42,9 @@ function loadNodeOpcua(): Promise<NodeOpcua> {
   nodeOpcua ??= import('node-opcua');
   return nodeOpcua;
 }
-const TIMESTAMPS_NEITHER = 3; // TimestampsToReturn.Neither: values only, no timestamps to decode
-
-/** ClientSessionImpl's transaction call: not on the ClientSession interface, present at runtime. */
-type Transact = (request: ReadRequest | WriteRequest, callback: (err: Error | null, response?: unknown) => void) => void;
-// Server_ServerCapabilities_OperationLimits_MaxNodesPerRead / ...PerWrite (Part 5).
-const MAX_NODES_PER_READ = 'ns=0;i=11705';
-const MAX_NODES_PER_WRITE = 'ns=0;i=11707';
 
 export type OpcuaSecurityMode = 'None' | 'Sign' | 'SignAndEncrypt';
+export type OpcuaReadMode = 'subscription' | 'poll' | 'auto';
 export type OpcuaSecurityPolicy = 'None' | 'Basic256Sha256' | 'Aes128_Sha256_RsaOaep' | 'Aes256_Sha256_RsaPss';
 
 export interface OpcuaAdapterOptions {
@@ -61,8 +63,16 @@ export interface OpcuaAdapterOptions {
    * temporary folder is used and removed at close.
    */
   readonly certificateFolder?: string;
-  /** `subscription` (default): the server pushes changes; `poll`: one Read per cycle. */
-  readonly readMode?: 'subscription' | 'poll';
+  /**
+   * The server's certificate file (PEM or DER), for a server that does not answer GetEndpoints
+   * without security (node-opcua's own, some gateways): the client then does not fetch it.
+   */
+  readonly serverCertificate?: string;
+  /**
+   * `subscription` (default): the server pushes changes; `poll`: one Read per cycle; `auto`:
+   * subscribe, but poll when the server revises publishing or sampling slower than the cycle.
+   */
+  readonly readMode?: OpcuaReadMode;
   /** Shadow mode: no write path at all (prepare refuses write tags, write() throws). */
   readonly readOnly?: boolean;
   /** Bound of one connect attempt, ms (default 5000). */
@@ -82,6 +92,8 @@ export interface OpcuaRevised {
   readonly samplingMs: number;
   /** Longest the server stays silent on a healthy link (publishing x max keep-alive count). */
   readonly keepAliveMs: number;
+  /** How values are read now: `poll` when `auto` fell back because the server is slower than the cycle. */
+  readonly readMode: 'subscription' | 'poll';
 }
 
 
@@ -120,9 +132,9 @@ export class OpcuaAdapter implements PlcAdapter {
   /** Generation of the connection: a callback from an older client must not touch the new one. */
   #generation = 0;
   #ua: NodeOpcua | undefined;
-  // The server's operation limits (0 = none): a PLC may cap the nodes of one Read or Write.
-  #maxRead = 0;
-  #maxWrite = 0;
+  // The server's operation limits (0 = none), read at each connect: every service is sliced.
+  #limits: OperationLimits = NO_LIMITS;
+  #resolver: DataTypeResolver | undefined;
 
   constructor(options: OpcuaAdapterOptions) {
     this.options = options;
@@ -149,6 +161,16 @@ export class OpcuaAdapter implements PlcAdapter {
     return this.#lastError;
   }
 
+  /** The server's operation limits read at the last connect (0 = none published). */
+  get limits(): OperationLimits {
+    return this.#limits;
+  }
+
+  /** The file twinloop presents as its certificate: the one a PLC must trust for Sign/SignAndEncrypt. */
+  get certificateFile(): string {
+    return this.#pki ? join(this.#pki, 'own', 'certs', 'client_certificate.pem') : '';
+  }
+
   /** @throws TwinloopError PLC_NOT_CONNECTED (bounded in time), PLC_CERT_UNTRUSTED, PLC_TAG_* on reconnect. */
   async connect(): Promise<void> {
     if (this.#closed) throw new TwinloopError('PLC_BATCH', `OPC UA ${this.options.endpoint}: adapter is closed`);
@@ -173,7 +195,15 @@ export class OpcuaAdapter implements PlcAdapter {
         this.#lastError = err.message;
         throw err;
       }
-      const e = this.#explain(err);
+      const e = explainConnectError(err, {
+        endpoint: this.options.endpoint,
+        securityMode: this.options.securityMode ?? 'None',
+        serverCertificate: this.options.serverCertificate,
+        username: this.options.username,
+        pki: this.#pki,
+        tempPki: this.#tempPki,
+        certificateFile: this.certificateFile,
+      });
       this.#lastError = e.message;
       throw e;
     }
@@ -195,7 +225,8 @@ export class OpcuaAdapter implements PlcAdapter {
       securityMode: ua.MessageSecurityMode[mode],
       securityPolicy: ua.SecurityPolicy[policy],
       clientCertificateManager: this.#cm,
-      keepSessionAlive: this.options.readMode === 'poll',
+      ...(this.options.serverCertificate ? { serverCertificate: readCertificateDer(this.options.serverCertificate) } : {}),
+      keepSessionAlive: this.options.readMode !== 'subscription' && this.options.readMode !== undefined,
       keepAliveInterval: KEEPALIVE_TARGET_MS,
       requestedSessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       transportTimeout: this.options.connectTimeoutMs ?? 5000,
@@ -223,13 +254,8 @@ export class OpcuaAdapter implements PlcAdapter {
     const session = await client.createSession(identity);
     if (gen !== this.#generation) return void session.close().catch(() => undefined);
     this.#session = session;
-    const limits = await session.read([
-      { nodeId: MAX_NODES_PER_READ, attributeId: AttributeId.Value },
-      { nodeId: MAX_NODES_PER_WRITE, attributeId: AttributeId.Value },
-    ]);
-    const limit = (dv: DataValue | undefined): number => (dv?.statusCode.isGood() && typeof dv.value.value === 'number' ? dv.value.value : 0);
-    this.#maxRead = limit(limits[0]);
-    this.#maxWrite = limit(limits[1]);
+    this.#limits = await readOperationLimits(session);
+    this.#resolver = new DataTypeResolver(session, this.#limits);
     session.on('session_closed', lost('session closed'));
     session.on('keepalive_failure', lost('session keep-alive failed'));
     if (this.options.readMode !== 'poll') {
@@ -257,11 +283,28 @@ export class OpcuaAdapter implements PlcAdapter {
         });
       }
       this.#silentMs = sub.publishingInterval * sub.maxKeepAliveCount * SILENT_FACTOR;
-      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: this.#revised?.samplingMs ?? Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount };
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: this.#revised?.samplingMs ?? Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount, readMode: 'subscription' };
       sub.on('keepalive', () => {
         if (gen === this.#generation) this.#lastNotice = performance.now();
       });
       sub.on('terminated', lost('subscription terminated'));
+      if (this.options.readMode === 'auto' && sub.publishingInterval > this.cycleMs) await this.#fallBackToPolling();
+    }
+  }
+
+  /**
+   * `auto`: the server publishes or samples slower than the cycle (a PLC's minimum of 100 ms
+   * against a 10 ms cycle would add ~100 ms of latency in silence), so this connection polls.
+   * The subscription is deleted on the server; the revised figures stay in health.
+   */
+  async #fallBackToPolling(): Promise<void> {
+    const sub = this.#subscription;
+    this.#subscription = undefined;
+    for (const b of this.#batches) b.groups = undefined;
+    if (this.#revised) this.#revised = { ...this.#revised, readMode: 'poll' };
+    if (sub) {
+      sub.removeAllListeners('terminated');
+      await withTimeout(sub.terminate(), 2000, 'terminate subscription').catch(() => undefined);
     }
   }
 
@@ -288,23 +331,6 @@ export class OpcuaAdapter implements PlcAdapter {
     return this.#reclaimed;
   }
 
-  /** Map node-opcua's connect errors to ours, saying what to do. */
-  #explain(err: unknown): TwinloopError {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/BadCertificateUntrusted|Certificate verification failed|BadCertificate/i.test(msg)) {
-      return new TwinloopError(
-        'PLC_CERT_UNTRUSTED',
-        `OPC UA ${this.options.endpoint}: the server's certificate is not trusted (${msg}). It was saved in ${this.#pki}/rejected; ` +
-          `to trust it, move that file to ${this.#pki}/trusted/certs and reconnect`,
-        { cause: err },
-      );
-    }
-    if (/BadIdentityTokenRejected|BadUserAccessDenied|BadIdentityTokenInvalid/.test(msg)) {
-      return new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: user "${this.options.username ?? 'anonymous'}" refused: ${msg}`, { cause: err });
-    }
-    return new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: cannot connect: ${msg}`, { cause: err });
-  }
-
   /** The link of generation `gen` is gone: values bad now, release the client in the background. */
   #lost(gen: number, reason: string): void {
     if (gen !== this.#generation || this.#state !== 'connected') return;
@@ -323,7 +349,7 @@ export class OpcuaAdapter implements PlcAdapter {
     this.#session = undefined;
     this.#subscription = undefined;
     this.#cm = undefined;
-    for (const b of this.#batches) b.group = undefined;
+    for (const b of this.#batches) b.groups = undefined;
     if (client) {
       client.removeAllListeners();
       // A dead link makes a polite session close wait for its timeout: just drop the channel.
@@ -342,14 +368,29 @@ export class OpcuaAdapter implements PlcAdapter {
     const mixed = tags.find((t) => t.direction !== dir);
     if (mixed) throw new TwinloopError('PLC_BATCH', `tag ${mixed.address}: a batch holds tags of one direction`);
     const ua = this.#ua!;
-    const nodeIds = tags.map((t) => {
+    const ranges: (string | undefined)[] = [];
+    const nodeIds = tags.map((t, k) => {
       try {
         return ua.resolveNodeId(t.address);
       } catch (err) {
-        throw new TwinloopError('PLC_TAG_UNKNOWN', `tag ${t.address}: not a valid OPC UA NodeId (e.g. ns=1;s=Line.M1.Run)`, { cause: err });
+        // `ns=3;i=7[2]` is no NodeId but names element 2 of ns=3;i=7. (`ns=3;s=Arr[2]` parses as
+        // a string NodeId: compileTags reads it as an element when the server has no such node.)
+        const split = splitIndex(t.address);
+        if (split) {
+          try {
+            const base = ua.resolveNodeId(split.node);
+            ranges[k] = split.indexRange;
+            return base;
+          } catch {
+            // reported below
+          }
+        }
+        throw new TwinloopError('PLC_TAG_UNKNOWN', `tag ${t.address}: not a valid OPC UA NodeId (e.g. ns=1;s=Line.M1.Run, or ns=1;s=Arr[2] for an array element)`, { cause: err });
       }
     });
     const batch = new OpcuaBatch(this, tags as readonly OpcuaTagSpec[], nodeIds);
+    ranges.forEach((r, k) => (batch.indexRanges[k] = r));
+    batch.resetReadIds();
     await this.#compile(batch);
     this.#batches.push(batch);
     return batch;
@@ -358,56 +399,42 @@ export class OpcuaAdapter implements PlcAdapter {
   /** Check every node's DataType against its tag, then (subscription mode) monitor read tags. */
   async #compile(batch: OpcuaBatch): Promise<void> {
     const session = this.#session;
-    if (!session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: no session`);
+    const resolver = this.#resolver;
+    if (!session || !resolver) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: no session`);
     const timeout = this.#requestTimeout();
     if (batch.tags.length === 0) return;
-    const types = await withTimeout(
-      chunked(
-        batch.nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.DataType })),
-        this.#maxRead,
-        (slice) => session.read(slice),
-      ),
+    const ua = this.#ua!;
+    await withTimeout(
+      compileTags({ session, endpoint: this.options.endpoint, limits: this.#limits, resolver, resolveNodeId: (text) => ua.resolveNodeId(text) }, batch),
       Math.max(timeout, 5000),
-      'reading DataType attributes',
+      'checking the tags (DataType, ValueRank)',
     );
-    const unknown: string[] = [];
-    const wrong: string[] = [];
-    types.forEach((dv, k) => {
-      const tag = batch.tags[k]!;
-      if (!dv.statusCode.isGood()) {
-        unknown.push(`tag ${tag.address}: unknown to ${this.options.endpoint} (${dv.statusCode.name})`);
-        return;
-      }
-      const t = builtInOf(dv.value.value as { namespace: number; value: unknown });
-      const why = typeMismatch(tag.type, t, tag.plcType);
-      if (why) wrong.push(`tag ${tag.address}: ${why}`);
-      else batch.dataTypes[k] = t!;
-    });
-    if (unknown.length > 0) throw new TwinloopError('PLC_TAG_UNKNOWN', unknown.concat(wrong).join('; '));
-    if (wrong.length > 0) throw new TwinloopError('PLC_TAG_TYPE', wrong.join('; '));
     // Request bodies of the previous connection may carry the old types: rebuilt on next use.
     batch.pollIds = undefined;
+    batch.pollSlices = undefined;
     batch.writeNodes = undefined;
     batch.quality.fill(2);
     const sub = this.#subscription;
     if (sub && batch.tags[0]?.direction === 'read') {
-      const group = await sub.monitorItems(
-        batch.readIds.slice(),
-        { samplingInterval: this.cycleMs, discardOldest: true, queueSize: 1 },
-        TIMESTAMPS_NEITHER,
-      );
       const gen = this.#generation;
-      group.on('changed', (_item: unknown, dv: DataValue, index: number) => {
-        if (gen !== this.#generation) return;
-        batch.values[index] = numberOf(dv.value.value);
-        batch.quality[index] = qualityOf(dv.statusCode);
-        this.#lastNotice = performance.now();
+      batch.groups = await monitorBatch(sub, batch, {
+        endpoint: this.options.endpoint,
+        limits: this.#limits,
+        samplingMs: this.cycleMs,
+        isCurrent: () => gen === this.#generation,
+        onNotice: () => (this.#lastNotice = performance.now()),
       });
-      batch.group = group;
-      const first = group.monitoredItems[0] as unknown as { monitoringParameters?: { samplingInterval?: number } } | undefined;
+      const first = batch.groups[0]?.monitoredItems[0] as unknown as { monitoringParameters?: { samplingInterval?: number } } | undefined;
       const sampling = first?.monitoringParameters?.samplingInterval;
-      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount };
+      this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount, readMode: 'subscription' };
+      if (this.options.readMode === 'auto' && typeof sampling === 'number' && sampling > this.cycleMs) await this.#fallBackToPolling();
     }
+  }
+
+  /** A request refused as too big although sliced to the published limit: names tags and limit. */
+  #limitError(service: string, batch: OpcuaBatch, offset: number, size: number, limit: LimitName, cause: unknown): TwinloopError {
+    const addresses = batch.tags.slice(offset, offset + size).map((t) => t.address);
+    return limitError(this.options.endpoint, service, addresses, size, this.#limits, limit, cause);
   }
 
   #requestTimeout(): number {
@@ -422,7 +449,7 @@ export class OpcuaAdapter implements PlcAdapter {
       quality.fill(2, 0, b.tags.length);
       throw new TwinloopError('PLC_NOT_CONNECTED', this.#lastError || `OPC UA ${this.options.endpoint}: not connected`);
     }
-    if (b.group) {
+    if (b.groups) {
       // Subscription: the latest notifications; a subscription gone silent is a dead link.
       if (performance.now() - this.#lastNotice > this.#silentMs) {
         this.#lost(this.#generation, `no notification or keep-alive for ${Math.round(this.#silentMs)} ms`);
@@ -435,23 +462,27 @@ export class OpcuaAdapter implements PlcAdapter {
     }
     const gen = this.#generation;
     const ua = this.#ua!;
-    const ids = (b.pollIds ??= b.nodeIds.map((nodeId) => new ua.ReadValueId({ nodeId, attributeId: AttributeId.Value })));
-    let values: DataValue[];
+    const ids = (b.pollIds ??= b.readIds.map((o) => new ua.ReadValueId(o)));
+    // Sliced once per connection (the limit may differ after a reconnect), not per cycle.
+    const slices = (b.pollSlices ??= sliceBy(ids, this.#limits.maxNodesPerRead));
     try {
-      values = await withTimeout(
-        chunked(ids, this.#maxRead, (slice) => this.#readValues(session, slice)),
-        this.#requestTimeout(),
-        'read',
-      );
+      await withTimeout(this.#readSlices(session, slices, out, quality), this.#requestTimeout(), 'read');
     } catch (err) {
-      this.#lost(gen, `read failed: ${(err as Error).message}`);
       quality.fill(2, 0, b.tags.length);
+      // Too big for the server although sliced: the link is fine, the request is not.
+      if (isTooManyOperations(err)) throw this.#limitError('Read', b, 0, b.tags.length, 'maxNodesPerRead', err);
+      this.#lost(gen, `read failed: ${(err as Error).message}`);
       throw new TwinloopError('PLC_NOT_CONNECTED', this.#lastError, { cause: err });
     }
-    for (let k = 0; k < values.length; k++) {
-      const dv = values[k]!;
-      out[k] = numberOf(dv.value.value);
-      quality[k] = qualityOf(dv.statusCode);
+  }
+
+  /** One Read per slice, one at a time, each decoded straight into `out` / `quality`. */
+  async #readSlices(session: ClientSession, slices: readonly ReadValueId[][], out: Float64Array, quality: TagQuality): Promise<void> {
+    const ua = this.#ua!;
+    let k = 0;
+    for (const slice of slices) {
+      const values = await readValues(ua, session, slice);
+      for (let i = 0; i < values.length; i++) decodeInto(values[i]!, out, quality, k++);
     }
   }
 
@@ -474,15 +505,22 @@ export class OpcuaAdapter implements PlcAdapter {
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${b.tags.length} tags not sent: not connected`);
     }
     const ua = this.#ua!;
-    const all = (b.writeNodes ??= b.nodeIds.map((nodeId, k) => new ua.WriteValue({ nodeId, attributeId: AttributeId.Value, value: { value: { dataType: b.dataTypes[k]!, value: encodeValue(b.dataTypes[k]!, 0) } } })));
+    const all = (b.writeNodes ??= b.nodeIds.map((nodeId, k) => {
+      const indexRange = b.indexRanges[k];
+      const value = { value: newWriteVariant(b.dataTypes[k]!, indexRange !== undefined) };
+      return new ua.WriteValue(indexRange === undefined ? { nodeId, attributeId: AttributeId.Value, value } : { nodeId, attributeId: AttributeId.Value, indexRange: asRange(indexRange), value });
+    }));
     const nodes: WriteValue[] = changed ? [] : all;
     const misfit: string[] = [];
     for (let k = 0; k < b.tags.length; k++) {
       if (changed && !changed[k]) continue;
       const t = b.dataTypes[k]!;
       const v = values[k]!;
-      if (!fitsType(t, v)) misfit.push(`${b.tags[k]!.address} (${v})`);
-      all[k]!.value.value.value = encodeValue(t, v);
+      if (!fitsType(t, v)) {
+        misfit.push(`${b.tags[k]!.address} (${v} does not fit ${dataTypeName(t)}${t === 8 || t === 9 ? ', exact to +-(2^53 - 1)' : ''})`);
+        continue;
+      }
+      setVariant(all[k]!.value.value, t, v);
       if (changed) nodes.push(all[k]!);
     }
     // Refused before anything is sent: a write is whole or not at all, and never replayed.
@@ -494,55 +532,20 @@ export class OpcuaAdapter implements PlcAdapter {
     let codes: StatusCode[];
     try {
       codes = await withTimeout(
-        chunked(nodes, this.#maxWrite, (slice) => this.#writeValues(session, slice)),
+        chunked(nodes, this.#limits.maxNodesPerWrite, (slice) => writeValues(ua, session, slice)),
         this.#requestTimeout(),
         'write',
       );
     } catch (err) {
+      if (isTooManyOperations(err)) throw this.#limitError('Write', b, 0, b.tags.length, 'maxNodesPerWrite', err);
       this.#lost(gen, `write failed: ${(err as Error).message}`);
       throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write of ${nodes.length} tags failed: ${(err as Error).message}`, { cause: err });
     }
     const bad: string[] = [];
     codes.forEach((c, i) => {
-      if (!c.isGood()) bad.push(`${String(nodes[i]!.nodeId)} ${c.name}`);
+      if (!c.isGood()) bad.push(`tag ${b.tags[all.indexOf(nodes[i]!)]?.address ?? String(nodes[i]!.nodeId)}: ${c.name}`);
     });
     if (bad.length > 0) throw new TwinloopError('PLC_WRITE_FAILED', `OPC UA ${this.options.endpoint}: write refused for ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
-  }
-
-  /**
-   * One Read of prebuilt ReadValueIds, values only (TimestampsToReturn Neither): the exchange
-   * stamps each value's age itself, so the server need not encode, nor we decode, 2,000
-   * timestamps per 1,000-node Read. session.read always asks for both.
-   */
-  async #readValues(session: ClientSession, ids: ReadValueId[]): Promise<DataValue[]> {
-    const ua = this.#ua!;
-    const request = new ua.ReadRequest({ maxAge: 0, timestampsToReturn: TIMESTAMPS_NEITHER });
-    request.nodesToRead = ids;
-    const results = await this.#transact(session, request, ids.length, (r) => (r instanceof ua.ReadResponse ? r.results : undefined));
-    return results ?? session.read(ids, 0);
-  }
-
-  /** One Write of prebuilt WriteValues (their Variants already hold the values). */
-  async #writeValues(session: ClientSession, nodes: WriteValue[]): Promise<StatusCode[]> {
-    const ua = this.#ua!;
-    const request = new ua.WriteRequest({});
-    request.nodesToWrite = nodes;
-    const results = await this.#transact(session, request, nodes.length, (r) => (r instanceof ua.WriteResponse ? r.results : undefined));
-    return results ?? session.write(nodes);
-  }
-
-  /**
-   * Send a prebuilt request through the session's transaction call and check that its response
-   * has one result per node. Undefined when this node-opcua has no such call: the caller then
-   * uses the public session.read / session.write.
-   */
-  async #transact<T>(session: ClientSession, request: ReadRequest | WriteRequest, n: number, results: (response: unknown) => T[] | null | undefined): Promise<T[] | undefined> {
-    const transact = (session as unknown as { performMessageTransaction?: Transact }).performMessageTransaction;
-    if (typeof transact !== 'function') return undefined;
-    const response = await new Promise<unknown>((resolve, reject) => transact.call(session, request, (err, res) => (err ? reject(err) : resolve(res))));
-    const out = results(response);
-    if (!out || out.length !== n) throw new Error(`malformed ${request.constructor.name.replace('Request', 'Response')} (${out?.length ?? 'no'} results for ${n} nodes)`);
-    return out;
   }
 
   /**
@@ -552,7 +555,7 @@ export class OpcuaAdapter implements PlcAdapter {
   async browse(options: BrowseOptions = {}): Promise<BrowseResult> {
     const session = this.#session;
     if (this.#state !== 'connected' || !session) throw new TwinloopError('PLC_NOT_CONNECTED', `OPC UA ${this.options.endpoint}: browse needs a connection`);
-    return browseTags(session, { maxNodesPerRead: this.#maxRead, ...options });
+    return browseTags(session, { maxNodesPerRead: this.#limits.maxNodesPerRead, maxNodesPerBrowse: this.#limits.maxNodesPerBrowse, resolver: this.#resolver, ...options });
   }
 
   async close(): Promise<void> {
@@ -566,7 +569,7 @@ export class OpcuaAdapter implements PlcAdapter {
     this.#orphan = undefined;
     await this.#teardown();
     this.#batches = [];
-    if (this.#tempPki && this.#pki) rmSync(this.#pki, { recursive: true, force: true });
+    if (this.#tempPki && this.#pki) removeTempPkiFolder(this.#pki);
   }
 
   #own(batch: TagBatch): OpcuaBatch {

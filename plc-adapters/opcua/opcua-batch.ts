@@ -2,7 +2,7 @@
 // request bodies built once, the subscription cache, and the helpers that bound and slice the
 // requests made with it.
 
-import type { ClientMonitoredItemGroup, NodeId, ReadValueId, ReadValueIdOptions, WriteValue } from 'node-opcua';
+import type { ClientMonitoredItemGroup, NodeId, NumericRange, ReadValueId, ReadValueIdOptions, WriteValue } from 'node-opcua';
 import type { PlcAdapter, TagBatch, TagSpec } from '../adapter.ts';
 import { AttributeId, type DataType } from './opcua-types.ts';
 
@@ -14,10 +14,14 @@ export interface OpcuaTagSpec extends TagSpec {
 export class OpcuaBatch implements TagBatch {
   readonly adapter: PlcAdapter;
   readonly tags: readonly OpcuaTagSpec[];
-  readonly nodeIds: readonly NodeId[];
   /** Built-in type of each node on the server, checked at prepare and at each reconnect. */
   readonly dataTypes: DataType[];
-  readonly readIds: readonly ReadValueIdOptions[];
+  /**
+   * Index range of each tag that names an array element (`Arr[2]` -> `2`), undefined for a
+   * scalar node; decided at prepare (a server may have a node literally named `Arr[2]`).
+   */
+  readonly indexRanges: (string | undefined)[];
+  readIds: ReadValueIdOptions[];
   /**
    * The request bodies as node-opcua objects, built once (per connection: types may change with
    * a PLC download). Given options instead, node-opcua constructs and validates 1,000 ReadValueId
@@ -25,22 +29,47 @@ export class OpcuaBatch implements TagBatch {
    * A write sets each Variant's value in place.
    */
   pollIds: ReadValueId[] | undefined;
+  /** pollIds cut to the server's MaxNodesPerRead, once per connection. */
+  pollSlices: ReadValueId[][] | undefined;
   writeNodes: WriteValue[] | undefined;
   // Subscription cache: the latest notification per tag, and whether one has arrived.
   readonly values: Float64Array;
   readonly quality: Uint8Array;
-  group: ClientMonitoredItemGroup | undefined;
-  constructor(adapter: PlcAdapter, tags: readonly OpcuaTagSpec[], nodeIds: readonly NodeId[]) {
+  /** Monitored items, one group per CreateMonitoredItems call (MaxMonitoredItemsPerCall). */
+  groups: ClientMonitoredItemGroup[] | undefined;
+  nodeIds: NodeId[];
+  constructor(adapter: PlcAdapter, tags: readonly OpcuaTagSpec[], nodeIds: NodeId[]) {
     this.adapter = adapter;
     this.tags = tags;
     this.nodeIds = nodeIds;
     this.dataTypes = new Array<DataType>(tags.length);
-    this.readIds = nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeId.Value }));
+    this.indexRanges = new Array<string | undefined>(tags.length).fill(undefined);
+    this.readIds = [];
+    this.resetReadIds();
     this.values = new Float64Array(tags.length);
     this.quality = new Uint8Array(tags.length).fill(2);
     this.pollIds = undefined;
+    this.pollSlices = undefined;
     this.writeNodes = undefined;
+    this.groups = undefined;
   }
+
+  /** Rebuild the ReadValueIds from the nodes and index ranges (after prepare decided them). */
+  resetReadIds(): void {
+    this.readIds = this.nodeIds.map((nodeId, k) => {
+      const indexRange = this.indexRanges[k];
+      return indexRange === undefined ? { nodeId, attributeId: AttributeId.Value } : { nodeId, attributeId: AttributeId.Value, indexRange: asRange(indexRange) };
+    });
+  }
+}
+
+/**
+ * An index range as node-opcua's options take it. Its structure constructors coerce the text
+ * (`2`, `1,0`) into a NumericRange; the types declare only the class, which this module cannot
+ * construct without loading node-opcua.
+ */
+export function asRange(text: string): NumericRange {
+  return text as unknown as NumericRange;
 }
 
 /** Run `call` over `items` in slices of at most `limit` (0 = no limit), concatenating results. */

@@ -3,12 +3,11 @@
 // writable (twinloop writes the model's sensors), outputs read-only. It counts the values read
 // and written by client requests so tests can prove, e.g., that shadow mode wrote nothing.
 
-import { rmSync } from 'node:fs';
 import { AccessRestrictionsFlag, DataType, MessageSecurityMode, PermissionFlag, WellKnownRoles, OPCUAServer, ReadRequest, SecurityPolicy, WriteRequest, type DataValue, type OPCUACertificateManager, type UAVariable } from 'node-opcua';
 import type { SignalType } from '../../core/signals.ts';
 import type { ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcCounters, SoftPlcServer } from '../soft-plc/soft-plc-server.ts';
-import { certificateManager, tempPkiFolder } from './pki.ts';
+import { certificateManager, removeTempPkiFolder, tempPkiFolder } from './pki.ts';
 
 const DATA_TYPES: Readonly<Record<SignalType, DataType>> = { bool: DataType.Boolean, int: DataType.Int32, real: DataType.Double };
 const roles = (permissions: number) => [
@@ -182,7 +181,7 @@ export class OpcuaSoftPlcServer implements SoftPlcServer {
     try {
       await this.stop();
     } finally {
-      if (this.#tempFolder) rmSync(this.#tempFolder, { recursive: true, force: true });
+      if (this.#tempFolder) removeTempPkiFolder(this.#tempFolder);
       this.#tempFolder = undefined;
     }
   }

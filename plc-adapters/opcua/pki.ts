@@ -1,15 +1,9 @@
 // Certificate stores for node-opcua, always under a folder we name: node-opcua's defaults
 // write into the user's home folder, which a server process (or a test) must never touch.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OPCUACertificateManager } from 'node-opcua';
 
-/** A fresh temporary folder for a PKI (soft PLC and tests). */
-export function tempPkiFolder(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `twinloop-${prefix}-`));
-}
+export { removeTempPkiFolder, tempPkiFolder } from './temp-folders.ts';
 
 /**
  * A certificate manager rooted at `folder` (`own/`, `trusted/`, `rejected/`, `issuers/`).

@@ -99,7 +99,7 @@ test('a bad file: every schema problem at once, each with path, expectation and 
   const err = refuse(text);
   assert.is(err.code, 'CFG_INVALID');
   const proto = issue(err, 'controllers[0].protocol');
-  assert.match(proto.message, 'must be one of "sim", "opcua", "ads", "s7", got "profinet"');
+  assert.match(proto.message, 'must be one of "sim", "opcua", "ads", "s7", "modbus", got "profinet"');
   assert.is(proto.line, lineOf(text, 'profinet'));
   const cycle = issue(err, 'controllers[0].cycleMs');
   assert.match(cycle.message, 'got -5');
@@ -119,7 +119,7 @@ test('a bad file: every schema problem at once, each with path, expectation and 
   assert.match(issue(err, 'controllers[1].opcua.securityMode').message, 'got "Encrypt"');
   assert.ok(err.issues.length >= 8, `all problems reported (${err.issues.length})`);
   // The formatted message has one line per problem: file: path: message (line N)
-  assert.match(err.message, `plant.yaml: controllers[0].protocol: must be one of "sim", "opcua", "ads", "s7", got "profinet" (line ${proto.line})`);
+  assert.match(err.message, `plant.yaml: controllers[0].protocol: must be one of "sim", "opcua", "ads", "s7", "modbus", got "profinet" (line ${proto.line})`);
 });
 
 test('a bad file: cross-checks the schema cannot express', () => {
@@ -192,7 +192,7 @@ test('checkPlantSignals names tags whose signal the line does not have', () => {
 test('checkPlantSignals refuses a read tag onto a signal the model writes (the examples map none)', () => {
   const line = loadLineFile('examples/sorting.yaml');
   const kinds = new Map(lineSignals(line).map((d) => [d.name, d.kind] as const));
-  for (const f of ['examples/sorting-opcua.yaml', 'examples/sorting-s7.yaml', 'examples/sorting-ads.yaml']) {
+  for (const f of ['examples/sorting-opcua.yaml', 'examples/sorting-s7.yaml', 'examples/sorting-ads.yaml', 'examples/sorting-modbus.yaml']) {
     const p = loadPlantFile(f);
     assert.equal(checkPlantSignals(f, p, () => true, (s) => kinds.get(s)), [], f);
   }

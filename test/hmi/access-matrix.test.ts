@@ -42,6 +42,7 @@ const SAMPLES: Record<string, (allowed: boolean) => Promise<Sample> | Sample> = 
   'POST /api/setup': () => ({ path: '/api/setup', body: { token: 'x'.repeat(32), name: 'someone', password: 'long enough password' } }),
   'GET /ws': () => ({ path: '/ws' }), // over HTTP without upgrade: the auth decision is the same
   'GET /api/health': () => ({ path: '/api/health' }),
+  'GET /metrics': () => ({ path: '/metrics' }),
   'GET /api/signals': () => ({ path: '/api/signals?prefix=m1.' }),
   'GET /api/layout': () => ({ path: '/api/layout' }),
   'GET /api/schema/line': () => ({ path: '/api/schema/line' }),
@@ -53,6 +54,7 @@ const SAMPLES: Record<string, (allowed: boolean) => Promise<Sample> | Sample> = 
   'PUT /api/run/pace': () => ({ path: '/api/run/pace', body: { kind: 'realtime', factor: 1, confirm: true } }),
   'POST /api/signals/:name/force': () => ({ path: '/api/signals/pe2.blocked/force', body: { value: 0, confirm: true } }),
   'DELETE /api/signals/:name/force': () => ({ path: '/api/signals/pe2.blocked/force', headers: { 'x-twinloop-confirm': 'true' } }),
+  'DELETE /api/forces': () => ({ path: '/api/forces', headers: { 'x-twinloop-confirm': 'true' } }),
   'POST /api/faults': () => ({ path: '/api/faults', body: { target: 'signal', signal: 'pe2.blocked', kind: 'stuck', value: 0, confirm: true } }),
   'GET /api/program': () => ({ path: '/api/program' }),
   'GET /api/program/vars': () => ({ path: '/api/program/vars?path=MAIN' }),

@@ -39,7 +39,7 @@ async function rig() {
 test('the factory builds the built-in controller, and it is steppable', () => {
   const a = createAdapter({ name: 'plc1', protocol: 'sim', program: 'sorting' });
   assert.ok(isSteppable(a));
-  assert.throws(() => createAdapter({ name: 'x', protocol: 'modbus' }), /unknown protocol "modbus"; known: sim/);
+  assert.throws(() => createAdapter({ name: 'x', protocol: 'profinet' }), /unknown protocol "profinet"; known: sim/);
 });
 
 test('unknown tags and wrong types are refused, naming the tag', async () => {

@@ -94,6 +94,12 @@ test('age: segments older than the limit are deleted with their folder', async (
   assert.not.ok(list.some((r) => r.id === 'c-old'));
 });
 
+test('recordings are written for the owner only: folder 0700, segments 0600 (issue 17, finding 6)', async () => {
+  await write('perm', 20, { segmentBytes: 64 * 1024 });
+  assert.is(statSync(join(root, 'perm')).mode & 0o777, 0o700);
+  for (const seg of segs('perm')) assert.is(statSync(join(root, 'perm', seg)).mode & 0o777, 0o600, seg);
+});
+
 test('bad options are refused with CFG_INVALID', () => {
   assert.throws(() => RecordingWriter.create({ root, signals, id: '../escape' }), /may hold letters/);
   assert.throws(() => RecordingWriter.create({ root, signals, segmentBytes: 10 }), /segmentBytes/);

@@ -1,7 +1,9 @@
 // The top banner: what this screen is showing (SIMULATION / SHADOW / REPLAY — the HMI always
 // says the values are not the plant's), the link state, and the run's state, pace, tick, sim
 // time, the pace achieved (marked when a real-time run falls behind it), tick lateness,
-// controller connections, and an ST program's RUN/STOP (STOP in red with where it faulted).
+// controller connections (with an OPC UA server's granted intervals and each controller's last
+// error), an ST program's RUN/STOP (STOP in red with where it faulted), and how many signals
+// are forced and faults injected (marked while any is: nothing forced or faked goes unseen).
 // Rendered at animation-frame rate from the store.
 
 import type { RunStatus } from '../../../core/engine/run-control.ts';
@@ -9,6 +11,7 @@ import type { LinkState } from './connection.ts';
 import { h, setText } from './element.ts';
 import { formatMicros, formatPace, formatSimTime } from './format.ts';
 import { baseName } from './program-api.ts';
+import { controllerText } from './controller-status.ts';
 import { paceKeeping } from '../../../core/engine/pace-keeping.ts';
 import type { SignalStore } from './signal-store.ts';
 
@@ -28,6 +31,7 @@ export class Banner {
   readonly #achieved = h('span', { class: 'achieved', 'data-testid': 'pace-achieved', title: 'simulated seconds per wall second' }, '—');
   readonly #plc = h('span', { class: 'plc', 'data-testid': 'controllers' }, '—');
   readonly #program = h('span', { class: 'prog-state', 'data-testid': 'banner-program' });
+  readonly #overrides = h('span', { class: 'overrides', 'data-testid': 'banner-forces', title: 'signals forced by an engineer and faults injected into the model' }, '—');
   readonly #programField: HTMLElement;
   #link: LinkState = { kind: 'connecting' };
 
@@ -46,6 +50,7 @@ export class Banner {
       field('x real time', this.#achieved),
       field('tick late p99', this.#late),
       field('controller', this.#plc),
+      field('forced', this.#overrides),
     );
     // Shown only when the controller runs an ST program.
     this.#programField = field('program', this.#program);
@@ -79,14 +84,22 @@ export class Banner {
     setText(this.#achieved, keeping === null ? '—' : `${keeping.achieved.toFixed(2)}x${keeping.behind ? ' BEHIND' : ''}`);
     this.#achieved.dataset['behind'] = String(keeping?.behind ?? false);
     let plc = '';
+    let title = '';
     let plcOk = true;
     for (const c of st.controllers) {
-      plc += `${plc ? ', ' : ''}${c.name} (${c.protocol}) ${c.state}`;
-      if (c.state !== 'connected') plcOk = false;
+      const t = controllerText(c);
+      plc += `${plc ? ', ' : ''}${t.text}`;
+      title += `${title ? '\n\n' : ''}${t.title}`;
+      if (!t.ok) plcOk = false;
     }
     setText(this.#plc, plc || 'none');
+    if (this.#plc.title !== title) this.#plc.title = title;
     this.#plc.dataset['ok'] = String(plcOk);
     this.#renderProgram(st.controllers);
+    const forces = st.forces?.length ?? 0;
+    const faults = st.faults ?? 0;
+    setText(this.#overrides, `${forces} ${forces === 1 ? 'force' : 'forces'} · ${faults} ${faults === 1 ? 'fault' : 'faults'}`);
+    this.#overrides.dataset['active'] = String(forces + faults > 0);
   }
 
   #renderProgram(controllers: RunStatus['controllers']): void {

@@ -2,7 +2,11 @@
 // API; the answer is the new run status (shown at once, without waiting for a status frame),
 // and a refusal shows the server's error code and reason next to the buttons. Offered only to
 // engineers and admins (the server refuses everyone else anyway); pace and reset ask for an
-// explicit confirmation, which the request carries as `confirm: true`.
+// explicit confirmation, which the request carries as `confirm: true`. What the run's mode
+// refuses is not offered: a shadow or replay run follows the real line or a recording (no pause,
+// step, reset or pace), and a network PLC runs in real time only (no 10x, no fast); such buttons
+// are disabled with the reason on hover. Refusals read as the server's sentence, its code in
+// the hover text.
 
 import type { Pace, RunStatus } from '../../../core/engine/run-control.ts';
 import { h, setText } from './element.ts';
@@ -38,6 +42,7 @@ export class Controls {
   readonly #paceButtons: Array<{ el: HTMLButtonElement; pace: Pace }> = [];
   readonly #store: SignalStore;
   readonly #byId = new Map<string, HTMLButtonElement>();
+  readonly #titles = new Map<string, string>();
   #busy = false;
 
   constructor(store: SignalStore, session: PageSession) {
@@ -64,6 +69,7 @@ export class Controls {
     const el = h('button', { type: 'button', 'data-testid': a.id, title: a.title }, a.label);
     el.addEventListener('click', () => void this.#call(a));
     this.#byId.set(a.id, el);
+    this.#titles.set(a.id, a.title);
     return el;
   }
 
@@ -80,7 +86,10 @@ export class Controls {
       }
       const res = await fetch(a.path, init);
       const body = (await res.json().catch(() => ({}))) as Partial<RunStatus> & { error?: string; message?: string };
-      if (!res.ok) setText(this.#error, `${a.label}: ${body.error ?? res.status} — ${body.message ?? res.statusText}`);
+      if (!res.ok) {
+        setText(this.#error, `${a.label} refused: ${body.message ?? res.statusText}`);
+        this.#error.title = body.error ?? String(res.status);
+      }
       else if (body.state !== undefined) this.#store.setStatus(body as RunStatus);
     } catch (err) {
       setText(this.#error, `${a.label}: ${(err as Error).message}`);
@@ -98,9 +107,32 @@ export class Controls {
       el.classList.toggle('active', on);
     }
     if (this.#byId.size === 0) return; // view only
+    const follows = modeRefusal(st);
+    const network = st.controllers.find((c) => c.protocol !== 'sim' && c.protocol !== 'none');
+    const realTimeOnly = network !== undefined ? `${network.name} is a real ${network.protocol} PLC: the line runs in real time only (1x)` : null;
     const paused = st.state === 'paused';
-    this.#byId.get('btn-step')!.disabled = !paused;
-    this.#byId.get('btn-resume')!.disabled = !paused;
-    this.#byId.get('btn-pause')!.disabled = st.state !== 'running';
+    this.#offer('btn-step', follows ?? (paused ? null : 'Step works on a paused model: pause first'));
+    this.#offer('btn-resume', follows ?? (paused ? null : 'the model is not paused'));
+    this.#offer('btn-pause', follows ?? (st.state === 'running' ? null : `the model is ${st.state}`));
+    this.#offer('btn-reset', follows);
+    this.#offer('btn-pace-1', follows);
+    this.#offer('btn-pace-10', follows ?? realTimeOnly);
+    this.#offer('btn-pace-fast', follows ?? realTimeOnly);
   }
+
+  /** Enable a button, or disable it with the reason as its hover text. */
+  #offer(id: string, refusal: string | null): void {
+    const el = this.#byId.get(id);
+    if (el === undefined) return;
+    el.disabled = refusal !== null;
+    const title = refusal ?? this.#titles.get(id) ?? '';
+    if (el.title !== title) el.title = title;
+  }
+}
+
+/** Why a run in this mode refuses run control, or null when it takes it (virtual). */
+export function modeRefusal(st: RunStatus): string | null {
+  if (st.mode === 'shadow') return 'shadow mode: the model follows the real line; it cannot be paused, stepped, reset, re-paced or forced';
+  if (st.mode === 'replay') return 'replay: the values come from a recording; use the replay controls';
+  return null;
 }

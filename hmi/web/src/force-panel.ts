@@ -5,20 +5,12 @@
 // (e.g. 409 in shadow mode, 501 when the run lacks the feature) are shown in the panel.
 
 import type { FaultInfo } from '../../../core/engine/run-control.ts';
+import { ApiError, apiRequest } from './api-request.ts';
 import { h, setText } from './element.ts';
 import type { SignalStore } from './signal-store.ts';
+import { modeRefusal } from './controls.ts';
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  const init: RequestInit = { method, credentials: 'same-origin' };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  const json = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
-  if (!res.ok) throw new Error(`${json.error ?? res.status} — ${json.message ?? res.statusText}`);
-  return json;
-}
+const api = (method: string, path: string, body?: unknown): Promise<unknown> => apiRequest<unknown>(method, path, body);
 
 export class ForcePanel {
   readonly root: HTMLElement;
@@ -27,11 +19,13 @@ export class ForcePanel {
   readonly #status = h('span', { class: 'force-status', 'data-testid': 'force-status', role: 'status' });
   readonly #faults = h('ul', { class: 'fault-list', 'data-testid': 'fault-list' });
   #built = false;
+  readonly #buttons: HTMLButtonElement[] = [];
 
   constructor() {
     const button = (id: string, label: string, fn: () => Promise<void>): HTMLButtonElement => {
       const el = h('button', { type: 'button', 'data-testid': id }, label);
       el.addEventListener('click', () => void this.#run(el, fn));
+      this.#buttons.push(el);
       return el;
     };
     this.root = h(
@@ -48,6 +42,18 @@ export class ForcePanel {
     );
   }
 
+  /** Offer the buttons only where the run takes them (not in shadow or replay), saying why not. */
+  render(store: SignalStore): void {
+    const st = store.status;
+    if (st === undefined) return;
+    const refusal = modeRefusal(st);
+    for (const b of this.#buttons) {
+      if (b.disabled !== (refusal !== null)) b.disabled = refusal !== null;
+      const title = refusal ?? '';
+      if (b.title !== title) b.title = title;
+    }
+  }
+
   /** Fill the signal list from the catalog (sensors and actuators: what a PLC exchanges). */
   build(store: SignalStore): void {
     this.#signal.replaceChildren(...store.catalog.filter((e) => e.kind !== 'state').map((e) => h('option', { value: e.name }, `${e.name} (${e.type})`)));
@@ -60,7 +66,9 @@ export class ForcePanel {
     try {
       await fn();
     } catch (err) {
+      // The server's sentence; its code (SIG_TYPE, RUN_MODE_READONLY ...) on hover.
       setText(this.#status, (err as Error).message);
+      this.#status.title = err instanceof ApiError ? err.code : '';
     } finally {
       el.disabled = false;
     }

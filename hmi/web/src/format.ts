@@ -36,3 +36,10 @@ export function formatMicros(us: number): string {
   if (!Number.isFinite(us)) return '—';
   return us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${Math.round(us)} µs`;
 }
+
+/** A wall time as ISO 8601 date and 24-hour local time, to the second: 2026-12-07 14:03:09. */
+export function isoTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

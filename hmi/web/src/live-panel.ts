@@ -1,6 +1,7 @@
 // The side panel of live values: bin counts, each drive's speed, current, temperature and power,
 // belt speeds and item counts, and the line's power and energy, with units. Rows are made once per catalog; values are
-// written at animation-frame rate only when their text changes. Bad quality greys a row out.
+// written at animation-frame rate only when their text changes. Bad quality greys a row out; a
+// forced signal's row is marked F.
 
 import type { LayoutEntry } from '../../../core/engine/run-control.ts';
 import { h, setText } from './element.ts';
@@ -9,6 +10,7 @@ import type { SignalStore } from './signal-store.ts';
 
 interface Row {
   readonly id: number;
+  readonly name: string;
   readonly unit: string;
   readonly type: string;
   readonly value: HTMLElement;
@@ -58,15 +60,22 @@ export class LivePanel {
       const value = h('td', { class: 'num', 'data-testid': `live-${name}` }, '—');
       const row = h('tr', { title: name }, h('th', {}, label), value, h('td', { class: 'unit' }, e.unit));
       table.append(row);
-      this.#rows.push({ id: e.id, unit: e.unit, type: e.type, value, row });
+      this.#rows.push({ id: e.id, name, unit: e.unit, type: e.type, value, row });
     }
     if (table.childElementCount > 0) this.#body.append(h('h3', {}, title), table);
   }
 
   render(store: SignalStore): void {
+    const forces = store.status?.forces ?? [];
     for (const r of this.#rows) {
       setText(r.value, formatValue(store.value(r.id), r.unit, r.type));
       r.row.classList.toggle('bad', store.quality[r.id] !== 0);
+      // A forced value is the engineer's, not the model's: say so on the row (F, as WinCC does).
+      const forced = forces.some((f) => f.signal === r.name);
+      if (r.row.classList.contains('forced') !== forced) {
+        r.row.classList.toggle('forced', forced);
+        r.row.title = forced ? `${r.name}: FORCED (see the Forced list)` : r.name;
+      }
     }
   }
 }

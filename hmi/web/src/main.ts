@@ -11,6 +11,7 @@ import { AlarmPanel } from './alarm-panel.ts';
 import { Connection, type LinkState } from './connection.ts';
 import { Controls } from './controls.ts';
 import { ForcePanel } from './force-panel.ts';
+import { ForcedList } from './forced-list.ts';
 import { h } from './element.ts';
 import { LivePanel } from './live-panel.ts';
 import { setupTokenFromUrl, showLogin } from './login-view.ts';
@@ -53,6 +54,7 @@ const trend = new Trend();
 const alarmPanel = new AlarmPanel(session);
 // Offered to engineers and admins only; the server refuses everyone else anyway.
 const force = may(session, 'engineer') ? new ForcePanel() : undefined;
+const forcedList = new ForcedList(may(session, 'engineer'));
 if (force !== undefined) controls.root.append(force.root);
 
 banner.root.append(replayLink());
@@ -62,6 +64,7 @@ banner.root.append(userBox(session));
 document.body.dataset['role'] = session.role ?? '';
 document.body.append(banner.root, controls.root, h('main', { class: 'grid' }, mimic.root, live.root), trend.root);
 banner.root.after(alarmPanel.banner.root);
+alarmPanel.banner.root.after(forcedList.root);
 document.body.append(alarmPanel.root);
 
 let link: LinkState = { kind: 'connecting' };
@@ -96,9 +99,11 @@ function paint(now: number): void {
   // The banner also counts down a reconnect, so it renders every frame; the rest on change.
   banner.setLink(link);
   banner.render(store);
+  forcedList.render(store);
   if (store.version !== renderedVersion) {
     renderedVersion = store.version;
     controls.render(store);
+    force?.render(store);
     mimic.render(store);
     live.render(store);
     trend.sample(store);

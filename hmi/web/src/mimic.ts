@@ -3,7 +3,7 @@
 // (`items.<k>.x`, `items.<k>.y` in mimic px, `items.<k>.alive`, `items.<k>.cls`): one rect per
 // slot made once, moved by attribute writes at animation-frame rate, hidden when the slot is free.
 
-import type { LayoutEntry } from '../../../core/engine/run-control.ts';
+import type { ForceInfo, LayoutEntry } from '../../../core/engine/run-control.ts';
 import { h, s } from './element.ts';
 import {
   binShape,
@@ -70,6 +70,10 @@ export class Mimic {
   readonly #svg: SVGSVGElement;
   #shapes: Shape[] = [];
   #items: ItemSlot[] = [];
+  /** Each component's symbol, by layout id (forced markers go on it). */
+  readonly #nodes = new Map<string, SVGGElement>();
+  #marks: SVGGElement[] = [];
+  #forcedKey = '';
 
   constructor() {
     this.#svg = s('svg', { class: 'mimic-svg', 'data-testid': 'mimic', preserveAspectRatio: 'xMidYMid meet' });
@@ -81,6 +85,9 @@ export class Mimic {
     const svg = this.#svg;
     svg.replaceChildren();
     this.#shapes = [];
+    this.#nodes.clear();
+    this.#marks = [];
+    this.#forcedKey = '';
     const equipment = s('g', { class: 'equipment' });
     svg.append(equipment);
     const belts = new Map<string, Belt>();
@@ -93,7 +100,7 @@ export class Mimic {
       belts.set(e.id, shape.belt);
       const drive = e.refs['drive'];
       if (drive !== undefined) beltOfDrive.set(drive, shape.belt);
-      this.#add(equipment, shape);
+      this.#add(equipment, shape, e.id);
     }
     for (const e of layout) {
       const kind = KIND_OF[e.type];
@@ -101,33 +108,33 @@ export class Mimic {
       const beltId = e.refs['conveyor'] ?? e.refs['on'] ?? e.refs['belt'];
       const belt = beltId !== undefined ? belts.get(beltId) : undefined;
       const parent = belt?.group ?? equipment;
-      if (kind === 'photo-eye') this.#add(parent, photoEyeShape(e, store, belt));
-      else if (kind === 'classifier') this.#add(parent, classifierShape(e, store, belt));
-      else if (kind === 'pusher') this.#add(parent, pusherShape(e, store, belt, pushDirection(e, layout, beltId)));
-      else if (kind === 'proximity') this.#add(parent, proximityShape(e, store, belt));
-      else if (kind === 'encoder') this.#add(parent, encoderShape(e, store, belt));
-      else if (kind === 'quality') this.#add(parent, qualityShape(e, store, belt));
-      else if (kind === 'furnace') this.#add(parent, furnaceShape(e, store, belt));
-      else if (kind === 'coating') this.#add(parent, coatingShape(e, store, belt));
-      else if (kind === 'weld') this.#add(parent, weldShape(e, store, belt));
-      else if (kind === 'machine') this.#add(equipment, machineShape(e, store));
-      else if (kind === 'buffer') this.#add(equipment, bufferShape(e, store));
-      else if (kind === 'pickplace') this.#add(equipment, pickPlaceShape(e, store));
-      else if (kind === 'transmitter') this.#add(equipment, transmitterShape(e, store, besideOf(e, layout, e.refs['signal']?.split('.')[0], 0, -40)));
-      else if (kind === 'limit-switch') this.#add(equipment, limitSwitchShape(e, store, besideOf(e, layout, e.refs['actuator'], 10, 18)));
-      else if (kind === 'compressor') this.#add(equipment, compressorShape(e, store));
-      else if (kind === 'cylinder') this.#add(equipment, cylinderShape(e, store));
-      else if (kind === 'tank') this.#add(equipment, tankShape(e, store));
-      else if (kind === 'pump') this.#add(equipment, pumpShape(e, store));
-      else if (kind === 'valve') this.#add(equipment, valveShape(e, store));
-      else if (kind === 'bin') this.#add(equipment, binShape(e, store));
-      else if (kind === 'source') this.#add(equipment, sourceShape(e));
+      if (kind === 'photo-eye') this.#add(parent, photoEyeShape(e, store, belt), e.id);
+      else if (kind === 'classifier') this.#add(parent, classifierShape(e, store, belt), e.id);
+      else if (kind === 'pusher') this.#add(parent, pusherShape(e, store, belt, pushDirection(e, layout, beltId)), e.id);
+      else if (kind === 'proximity') this.#add(parent, proximityShape(e, store, belt), e.id);
+      else if (kind === 'encoder') this.#add(parent, encoderShape(e, store, belt), e.id);
+      else if (kind === 'quality') this.#add(parent, qualityShape(e, store, belt), e.id);
+      else if (kind === 'furnace') this.#add(parent, furnaceShape(e, store, belt), e.id);
+      else if (kind === 'coating') this.#add(parent, coatingShape(e, store, belt), e.id);
+      else if (kind === 'weld') this.#add(parent, weldShape(e, store, belt), e.id);
+      else if (kind === 'machine') this.#add(equipment, machineShape(e, store), e.id);
+      else if (kind === 'buffer') this.#add(equipment, bufferShape(e, store), e.id);
+      else if (kind === 'pickplace') this.#add(equipment, pickPlaceShape(e, store), e.id);
+      else if (kind === 'transmitter') this.#add(equipment, transmitterShape(e, store, besideOf(e, layout, e.refs['signal']?.split('.')[0], 0, -40)), e.id);
+      else if (kind === 'limit-switch') this.#add(equipment, limitSwitchShape(e, store, besideOf(e, layout, e.refs['actuator'], 10, 18)), e.id);
+      else if (kind === 'compressor') this.#add(equipment, compressorShape(e, store), e.id);
+      else if (kind === 'cylinder') this.#add(equipment, cylinderShape(e, store), e.id);
+      else if (kind === 'tank') this.#add(equipment, tankShape(e, store), e.id);
+      else if (kind === 'pump') this.#add(equipment, pumpShape(e, store), e.id);
+      else if (kind === 'valve') this.#add(equipment, valveShape(e, store), e.id);
+      else if (kind === 'bin') this.#add(equipment, binShape(e, store), e.id);
+      else if (kind === 'source') this.#add(equipment, sourceShape(e), e.id);
       else if (kind === 'drive') {
         // A drive without its own place on the layout sits under the start of its belt.
         const driven = beltOfDrive.get(e.id);
-        if ((e.x !== 0 || e.y !== 0) || driven === undefined) this.#add(equipment, driveShape(e, store, { x: e.x, y: e.y }));
-        else this.#add(driven.group, driveShape(e, store, { x: 16, y: driven.widthPx / 2 + 36 }));
-      } else this.#add(equipment, genericShape(e));
+        if ((e.x !== 0 || e.y !== 0) || driven === undefined) this.#add(equipment, driveShape(e, store, { x: e.x, y: e.y }), e.id);
+        else this.#add(driven.group, driveShape(e, store, { x: 16, y: driven.widthPx / 2 + 36 }), e.id);
+      } else this.#add(equipment, genericShape(e), e.id);
     }
     const items = s('g', { class: 'items' });
     svg.append(items);
@@ -142,9 +149,42 @@ export class Mimic {
     this.#fit();
   }
 
-  #add(parent: SVGGElement, shape: Shape): void {
+  #add(parent: SVGGElement, shape: Shape, id: string): void {
     parent.append(shape.node);
     this.#shapes.push(shape);
+    this.#nodes.set(id, shape.node);
+  }
+
+  /**
+   * Mark each component with a forced signal, as WinCC marks a simulated tag: a dashed outline
+   * round its symbol and a badge with the forced value (`F m1.setpoint = 20`). Redrawn only
+   * when the list of forces changes.
+   */
+  #markForces(forces: readonly ForceInfo[]): void {
+    let key = '';
+    for (const f of forces) key += `${f.signal}=${f.value};`;
+    if (key === this.#forcedKey) return;
+    this.#forcedKey = key;
+    for (const m of this.#marks) m.remove();
+    this.#marks = [];
+    const byComponent = new Map<string, ForceInfo[]>();
+    for (const f of forces) {
+      const c = f.signal.split('.')[0]!;
+      byComponent.set(c, [...(byComponent.get(c) ?? []), f]);
+    }
+    for (const [c, fs] of byComponent) {
+      const node = this.#nodes.get(c);
+      if (node === undefined) continue; // not drawn (line totals, state signals): the Forced panel lists it
+      const b = node.getBBox();
+      const text = fs.map((f) => `F ${f.signal} = ${+f.value.toPrecision(6)}`).join('  ');
+      const label = s('text', { x: b.x + 4, y: b.y - 8, class: 'forced-text' }, text);
+      const badge = s('rect', { x: b.x, y: b.y - 22, height: 18, width: 8 + 7.5 * text.length, rx: 2, class: 'forced-badge' });
+      const mark = s('g', { class: 'forced-mark', 'data-testid': `forced-mark-${c}` }, s('rect', { x: b.x - 3, y: b.y - 3, width: b.width + 6, height: b.height + 6, class: 'forced-outline' }), badge, label);
+      node.append(mark);
+      // Fit the badge to the text as drawn (the font is the browser's).
+      badge.setAttribute('width', String(label.getComputedTextLength() + 8));
+      this.#marks.push(mark);
+    }
   }
 
   /** Frame the drawing: viewBox = bounding box of the equipment plus a margin. */
@@ -159,6 +199,7 @@ export class Mimic {
 
   render(store: SignalStore): void {
     for (const shape of this.#shapes) shape.render(store);
+    this.#markForces(store.status?.forces ?? []);
     for (const it of this.#items) {
       const alive = it.alive >= 0 ? store.value(it.alive) !== 0 : true;
       if (alive !== it.shown) {
