@@ -2,8 +2,8 @@
 // The test command: runs every test/**/*.test.ts as its own uvu process (isolation: one
 // file's leaked socket or timer cannot hang or poison another), each under a time limit that
 // kills and fails it. Timing-sensitive files run serially (2-core machines: they must not fight
-// each other); the pure-computation ones under PARALLEL (the ST compiler's tests) then run two
-// at a time, their output printed whole when each ends. Prints uvu's summary per file, a
+// each other); the pure-computation ones under PARALLEL (the ST compiler's and the physics
+// models' tests) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
 // combined summary, and the closing line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -30,9 +30,11 @@ const roots = args.length ? args.map((a) => resolve(a)) : [join(root, 'test')];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r]));
 
 /** Folders whose tests compute only (no servers, no pacing, no wall-clock bounds of note). */
-const PARALLEL = [join(root, 'test', 'st') + '/'];
+const PARALLEL = [join(root, 'test', 'st') + '/', join(root, 'test', 'physics') + '/'];
+/** ... except these: a run in the loop, and a browser. */
+const SERIAL_IN_PARALLEL_FOLDERS = ['st-in-the-loop.test.ts', 'assembly-mimic.test.ts'];
 const PARALLEL_JOBS = 2;
-const isParallel = (f) => PARALLEL.some((p) => f.startsWith(p)) && !f.endsWith('st-in-the-loop.test.ts');
+const isParallel = (f) => PARALLEL.some((p) => f.startsWith(p)) && !SERIAL_IN_PARALLEL_FOLDERS.some((n) => f.endsWith(n));
 
 function runFile(file, buffered = false) {
   return new Promise((done) => {

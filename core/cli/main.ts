@@ -30,6 +30,8 @@ const OPCUA_SERVER = takeOpcuaServerArgs(process.argv);
 
 /** Which file a configuration error is about, as the user knows it: the plant file or the line file. */
 function configKind(err: ConfigError, args: StartArgs): string {
+  // Settings given as options (--opcua-server, --sparkplug) name the command line as their file.
+  if (err.issues.length > 0 && err.issues.every((i) => i.file === 'command line')) return 'command line';
   const plant = args.plant !== undefined ? resolve(args.plant) : undefined;
   return plant !== undefined && err.issues.some((i) => resolve(i.file) === plant) ? 'plant file' : 'line file';
 }

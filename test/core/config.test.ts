@@ -97,10 +97,10 @@ test('every problem of a file is reported at once', () => {
 test('twinloop validate: exit 0 for a good file, 1 and the errors for a bad one', () => {
   const ok = spawnSync(process.execPath, ['--import', 'tsx', 'core/cli/main.ts', 'validate', FILE], { encoding: 'utf8' });
   assert.is(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /examples\/sorting\.yaml: ok \(\d+ components, \d+ signals\)/);
+  assert.match(ok.stdout, /examples\/sorting\.yaml: ok, line file \(\d+ components, \d+ signals\)/);
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'core/cli/main.ts', 'validate', 'test/fixtures/bad-length.yaml'], { encoding: 'utf8' });
   assert.is(bad.status, 1);
-  assert.match(bad.stderr, /test\/fixtures\/bad-length\.yaml: components\[\d+\]\.length: must be > 0, got -1 \(line \d+\)/);
+  assert.match(bad.stderr, /bad-length\.yaml: not a valid line file:\n  test\/fixtures\/bad-length\.yaml: components\[\d+\]\.length: must be > 0, got -1 \(line \d+\)/);
 });
 
 test.run();

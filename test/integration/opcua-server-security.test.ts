@@ -6,13 +6,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AttributeIds, DataType, MessageSecurityMode, SecurityPolicy, StatusCodes, UserTokenType } from 'node-opcua';
 import type { RunControl } from '../../core/engine/run-control.ts';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { opcuaServerSettings, takeOpcuaServerArgs } from '../../core/integration/opcua-server/settings.ts';
 import { TwinOpcuaServer } from '../../core/integration/opcua-server/twin-server.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { parsePlantFile } from '../../core/config/plant-file.ts';
 import { openRun, setupOnce } from '../hmi/run-under-test.ts';
-import { openRig, USERS, type Rig } from './opcua-server-fixtures.ts';
+import { openRig, USERS, waitFor, type Rig } from './opcua-server-fixtures.ts';
 
 let run: RunControl;
 let strict: Rig;
@@ -73,6 +74,24 @@ test('enabled: None and anonymous sessions read; anonymous cannot write', async 
   assert.is(w.name, StatusCodes.BadUserAccessDenied.name);
   const eng = await open.session(USERS.engineer, { none: true });
   assert.is((await eng.read({ nodeId: 'ns=1;s=Run.Mode', attributeId: AttributeIds.Value })).value.value, 'virtual');
+});
+
+test('an unknown client certificate is refused until it is moved to trusted/ (no restart)', async () => {
+  const guarded = await openRig(run, { acceptUnknownClients: false });
+  try {
+    await refused(guarded.session(USERS.viewer));
+    const pki = join(guarded.dir, 'opcua-server', 'pki', 'server');
+    const rejected = await waitFor(() => {
+      const files = existsSync(join(pki, 'rejected')) ? readdirSync(join(pki, 'rejected')).filter((f) => f.endsWith('.pem')) : [];
+      return files.length > 0 ? files : undefined;
+    }, 5000, 'the client certificate in rejected/');
+    for (const f of rejected) renameSync(join(pki, 'rejected', f), join(pki, 'trusted', 'certs', f));
+    // The server's certificate manager watches the folder: retry until it has seen the move.
+    const s = await waitFor(async () => guarded.session(USERS.viewer).catch(() => undefined), 15_000, 'a session once trusted');
+    assert.is((await s.read({ nodeId: 'ns=1;s=Run.Mode', attributeId: AttributeIds.Value })).value.value, 'virtual');
+  } finally {
+    await guarded.close();
+  }
 });
 
 test('a port that is taken: OPCUA_SERVER_START, and nothing is left listening', async () => {

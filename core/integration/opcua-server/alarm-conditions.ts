@@ -1,9 +1,10 @@
 // The alarm manager mirrored as OPC UA Alarms & Conditions (Part 9): one AlarmConditionType
-// instance per alarm under Twin/Alarms (the notifier the Server object reaches), created when
-// the manager first shows it, with ActiveState, AckedState, ShelvingState and SuppressedState
-// following the manager's flags, Severity from the ISA-18.2 priority, Retain
-// while the alarm is not normal (so ConditionRefresh, which node-opcua answers from the
-// retained conditions, gives a client the standing alarms). The manager is the only source of
+// instance per alarm under Twin/Alarms (an event source of the Server object, so a client
+// subscribed to Server's events gets them), created when the manager first shows it, with
+// ActiveState, AckedState, ShelvingState and SuppressedState following the manager's flags,
+// Severity from the ISA-18.2 priority, Retain while the alarm is not normal (so
+// ConditionRefresh, which node-opcua answers from the retained conditions, gives a client the
+// standing alarms). The manager is the only source of
 // truth: every change, from the HMI, a detector or an OPC UA method (alarm-methods.ts), reaches
 // the conditions through sync(), polled on the manager's version counter at 4 Hz.
 // Alarm states are also plain variables under Twin/AlarmStates for clients that read no events.

@@ -1,7 +1,8 @@
 // OPC UA Alarms & Conditions methods mapped onto the ISA-18.2 alarm manager: Acknowledge,
-// AddComment, TimedShelve and Unshelve call the manager with the audit record the HMI's alarm
-// route writes (hmi/server/alarm-routes.ts: same action, target, old state, new action + note),
-// write-ahead, so the journal and the audit log cannot tell the two paths apart except by `from`.
+// TimedShelve and Unshelve call the manager with the audit record the HMI's alarm route writes
+// (hmi/server/alarm-routes.ts: same action, target, old state, new action + note), write-ahead,
+// so the journal and the audit log cannot tell the two paths apart except by `from`. AddComment
+// has no ISA-18.2 transition: it is audited (`alarm.comment`) and shown, the manager unchanged.
 // node-opcua's own handlers are replaced: they would change the condition without the manager.
 // The condition itself is then updated by the mirror (alarm-conditions.ts) from the manager.
 

@@ -15,7 +15,7 @@ export interface OpcuaServerBlock {
   readonly allowNone?: boolean;
   /** Accept sessions without a user (read-only); default false. */
   readonly allowAnonymous?: boolean;
-  /** Trust any client certificate; default false (a new client lands in `<pki>/rejected/certs`). */
+  /** Trust any client certificate; default false (a new client lands in `<pki>/server/rejected/`). */
   readonly acceptUnknownClients?: boolean;
   /** PKI folder of the server (default `<data>/opcua-server/pki`). */
   readonly pki?: string;

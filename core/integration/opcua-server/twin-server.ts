@@ -4,7 +4,7 @@
 // policies) and, only when asked, SecurityPolicy None. Sessions authenticate with twinloop's
 // users (username tokens); anonymous sessions are refused unless enabled, and are read-only.
 // Certificates live under the settings' PKI folder (never the home folder): the server's own in
-// `own/`, trusted clients in `trusted/certs`, refused ones land in `rejected/certs`.
+// `own/`, trusted clients in `trusted/certs`, refused ones land in `rejected/`.
 
 import { mkdirSync } from 'node:fs';
 import { MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy } from 'node-opcua';
