@@ -1,7 +1,8 @@
 // Structured Text in the built-in controller, each figure beside its baseline in the same run:
 //   1. ns per scan of examples/programs/sorting.st against the TypeScript sorting program (the
 //      reference; target <= 1.5x), both fed the same input images: 6 000 scans recorded from the
-//      demo line, replayed in a loop;
+//      demo line, replayed in a loop in a worker thread (bench/st-scan-worker.ts), beside
+//      sorting.st translated by hand (bench/sorting-st-by-hand.ts: the bound for a compiler);
 //   2. the demo line lock-stepped as fast as possible with the ST program against the TypeScript
 //      one (x real time; target >= 1000x and within 10 % of the TypeScript run);
 //   3. compile time of a generated 5 000-line program (target < 1 s), and of the three demos;
@@ -19,7 +20,7 @@ import { loadProgram } from '../plc-adapters/sim/program-source.ts';
 import type { SimAdapter } from '../plc-adapters/sim/sim-adapter.ts';
 import { compileSt } from '../plc-adapters/st/compile.ts';
 import { readSources } from '../plc-adapters/sim/program-source.ts';
-import { SortingStByHand } from './sorting-st-by-hand.ts';
+import { spawnWorker } from '../core/engine/spawn-worker.ts';
 
 const DEMO = fileURLToPath(new URL('../examples/sorting.yaml', import.meta.url));
 const ST = fileURLToPath(new URL('../examples/programs/sorting.st', import.meta.url));
@@ -43,25 +44,6 @@ async function recordInputs(): Promise<Float64Array[]> {
     out.push(Float64Array.from(ids, (id) => ls.values[id]!));
   }
   return out;
-}
-
-type ScanTimer = (p: ControlProgram, images: readonly Float64Array[], scans: number) => number;
-
-/**
- * A timing loop of its own for one program: ns per scan over `scans` scans replaying the
- * recorded images. One loop shared by both programs would make its `p.scan` call site
- * polymorphic, and neither program's scan would be inlined into it, as neither is in the engine
- * (where one process runs one kind of program).
- */
-let timers = 0;
-function scanTimer(): ScanTimer {
-  // Numbered: V8 caches `new Function` by source text, and two loops must not share one.
-  return new Function('p', 'images', 'scans', `// loop ${++timers}
-    const q = new Float64Array(p.io.outputs.length);
-    const n = images.length;
-    const t0 = performance.now();
-    for (let k = 0; k < scans; k++) p.scan(images[k % n], q, 10);
-    return ((performance.now() - t0) * 1e6) / scans;`) as ScanTimer;
 }
 
 /** A demo line lock-stepped with `program`, ready to run (warmed up). */
@@ -101,21 +83,6 @@ export function generatedProgram(lines: number): string {
   return out.join('\n');
 }
 
-/** Throws unless both programs write the same outputs in every scan of the recording. */
-function sameOutputs(a: ControlProgram, b: ControlProgram, images: readonly Float64Array[]): void {
-  const qa = new Float64Array(a.io.outputs.length);
-  const qb = new Float64Array(b.io.outputs.length);
-  for (let round = 0; round < 3; round++) {
-    for (let k = 0; k < images.length; k++) {
-      a.scan(images[k]!, qa, 10);
-      b.scan(images[k]!, qb, 10);
-      for (let o = 0; o < qa.length; o++) {
-        if (qa[o] !== qb[o]) throw new Error(`${b.name} differs from ${a.name} in scan ${round * images.length + k}, output ${a.io.outputs[o]!.address}: ${qb[o]} instead of ${qa[o]}`);
-      }
-    }
-  }
-}
-
 function bytesPerScan(p: ControlProgram, images: readonly Float64Array[]): number {
   const q = new Float64Array(p.io.outputs.length);
   const used = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
@@ -130,29 +97,30 @@ function bytesPerScan(p: ControlProgram, images: readonly Float64Array[]): numbe
   return rates[Math.floor(rates.length / 2)] ?? Number.NaN;
 }
 
+/** ns per scan of the three programs, timed in a worker thread (bench/st-scan-worker.ts says why). */
+async function scanTimes(images: readonly Float64Array[]): Promise<{ tsNs: number[]; stNs: number[]; handNs: number[] }> {
+  const width = images[0]!.length;
+  const flat = new Float64Array(images.length * width);
+  images.forEach((im, k) => flat.set(im, k * width));
+  const worker = spawnWorker(new URL('./st-scan-worker.ts', import.meta.url), { workerData: { images: flat, width, rounds: ROUNDS, st: ST } });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`scan-time worker exited with code ${code}`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 export async function stBench(log: (s: string) => void): Promise<void> {
   const images = await recordInputs();
   const st = loadProgram(ST);
   const ts = loadProgram('sorting');
-  const byHand = new SortingStByHand(st.io);
-  sameOutputs(loadProgram(ST), new SortingStByHand(st.io), images);
-  const timeSt = scanTimer();
-  const timeTs = scanTimer();
-  const timeByHand = scanTimer();
-  // Warm all up (JIT) on the same images.
-  timeSt(st, images, 200_000);
-  timeTs(ts, images, 200_000);
-  timeByHand(byHand, images, 200_000);
-  const stNs: number[] = [];
-  const tsNs: number[] = [];
-  const handNs: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    tsNs.push(timeTs(ts, images, 500_000));
-    stNs.push(timeSt(st, images, 500_000));
-    handNs.push(timeByHand(byHand, images, 500_000));
-  }
+  const { tsNs, stNs, handNs } = await scanTimes(images);
   const best = (xs: number[]) => Math.min(...xs);
-  log(`scan of the sorting program, 6 000 recorded input images replayed, 5e5 scans x ${ROUNDS} rounds, best of each:`);
+  log(`scan of the sorting program in a worker thread, 6 000 recorded input images replayed, 5e5 scans x ${ROUNDS} rounds, best of each:`);
   log(`  baseline TypeScript program: ${best(tsNs).toFixed(1)} ns/scan (rounds ${tsNs.map((x) => x.toFixed(1)).join(', ')})`);
   log(`  sorting.st:                  ${best(stNs).toFixed(1)} ns/scan (rounds ${stNs.map((x) => x.toFixed(1)).join(', ')}) = ${(best(stNs) / best(tsNs)).toFixed(2)}x (target <= 1.5x)`);
   log(`  sorting.st translated by hand into plain JavaScript (the bound for a compiler of it; same outputs scan for scan): ${best(handNs).toFixed(1)} ns/scan (rounds ${handNs.map((x) => x.toFixed(1)).join(', ')}) = ${(best(handNs) / best(tsNs)).toFixed(2)}x`);
