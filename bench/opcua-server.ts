@@ -26,20 +26,8 @@ import { TwinOpcuaServer } from '../core/integration/opcua-server/twin-server.ts
 import { SignalTable, type SignalDef } from '../core/signals.ts';
 import type { BareResult } from './bare-worker.ts';
 import { pct } from './timing.ts';
+import { COMPONENTS, FIELDS, wideCatalog } from './wide-catalog.ts';
 
-const COMPONENTS = 1000;
-const FIELDS: readonly Pick<SignalDef, 'type' | 'kind' | 'unit'>[] = [
-  { type: 'real', kind: 'sensor', unit: 'm/s' },
-  { type: 'real', kind: 'sensor', unit: 'A' },
-  { type: 'real', kind: 'state', unit: '°C' },
-  { type: 'real', kind: 'state', unit: 'm' },
-  { type: 'real', kind: 'actuator', unit: '%' },
-  { type: 'real', kind: 'sensor', unit: 'bar' },
-  { type: 'int', kind: 'state', unit: '' },
-  { type: 'int', kind: 'state', unit: '' },
-  { type: 'bool', kind: 'actuator', unit: '' },
-  { type: 'bool', kind: 'sensor', unit: '' },
-];
 const CLIENTS = Number(process.env.BENCH_OPCUA_SERVER_CLIENTS ?? 10);
 /** One-second phases, alternating off/on (even: off). */
 const PHASES = Number(process.env.BENCH_OPCUA_SERVER_PHASES ?? 30);
@@ -48,11 +36,6 @@ const SAMPLE_MS = 100;
 const USER = 'bench';
 const PASSWORD = 'bench password 1';
 
-function catalog(): SignalDef[] {
-  const defs: SignalDef[] = [];
-  for (let c = 0; c < COMPONENTS; c++) FIELDS.forEach((f, j) => defs.push({ name: `c${c}.f${j}`, ...f }));
-  return defs;
-}
 
 /** The least of a RunControl the server needs: a table and a status. */
 function benchRun(table: SignalTable): RunControl {
@@ -108,7 +91,7 @@ async function startLine(defs: readonly SignalDef[], table: SignalTable, phase: 
 }
 
 export async function opcuaServerBench(log: (line: string) => void): Promise<void> {
-  const defs = catalog();
+  const defs = wideCatalog();
   const table = SignalTable.create(defs);
   const dir = mkdtempSync(join(tmpdir(), 'twinloop-bench-opcua-server-'));
   const users = new UserStore(dir);

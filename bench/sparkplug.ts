@@ -22,30 +22,13 @@ import { spawnWorker } from '../core/engine/spawn-worker.ts';
 import { setThreadScheduling } from '../core/engine/thread-scheduling.ts';
 import { Broker, settingsFor, until } from '../test/integration/sparkplug-fixtures.ts';
 import type { BareResult } from './bare-worker.ts';
+import { COMPONENTS, FIELDS, wideCatalog } from './wide-catalog.ts';
 
-const COMPONENTS = 1000;
-const FIELDS: readonly Pick<SignalDef, 'type' | 'kind' | 'unit'>[] = [
-  { type: 'real', kind: 'sensor', unit: 'm/s' },
-  { type: 'real', kind: 'sensor', unit: 'A' },
-  { type: 'real', kind: 'state', unit: '°C' },
-  { type: 'real', kind: 'state', unit: 'm' },
-  { type: 'real', kind: 'actuator', unit: '%' },
-  { type: 'real', kind: 'sensor', unit: 'bar' },
-  { type: 'int', kind: 'state', unit: '' },
-  { type: 'int', kind: 'state', unit: '' },
-  { type: 'bool', kind: 'actuator', unit: '' },
-  { type: 'bool', kind: 'sensor', unit: '' },
-];
 /** One-second phases per mapping, alternating off/on (even: off). */
 const PHASES = Number(process.env.BENCH_SPARKPLUG_PHASES ?? 30);
 const PHASE_MS = 1000;
 const SAMPLE_MS = 100;
 
-function catalog(): SignalDef[] {
-  const defs: SignalDef[] = [];
-  for (let c = 0; c < COMPONENTS; c++) FIELDS.forEach((f, j) => defs.push({ name: `c${c}.f${j}`, ...f }));
-  return defs;
-}
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -94,7 +77,7 @@ const fmt = (r: BareResult): string => `${r.p50.toFixed(0)}/${r.p99.toFixed(0)}/
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function sparkplugBench(log: (line: string) => void): Promise<void> {
-  const defs = catalog();
+  const defs = wideCatalog();
   const table = SignalTable.create(defs);
   const broker = await Broker.start();
   const store = mkdtempSync(join(tmpdir(), 'twinloop-bench-spb-'));

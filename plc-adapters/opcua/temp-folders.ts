@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../../core/process-alive.ts';
 
 // `twinloop-opcua-client-4242-AbC123`: prefix, owner pid, mkdtemp's six characters.
 const OWNED = /^twinloop-opcua-[a-z0-9-]*?-(\d+)-[A-Za-z0-9]{6}$/;
@@ -21,15 +22,6 @@ function removeLive(): void {
   live.clear();
 }
 
-/** Is process `pid` running (EPERM: it runs under another user, still alive)? */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Remove the temporary PKI folders of processes that are gone. Returns the folders removed.
@@ -48,7 +40,7 @@ export function sweepStaleTempFolders(root = tmpdir(), now = Date.now()): string
     const dir = join(root, name);
     const owned = OWNED.exec(name);
     let stale = false;
-    if (owned) stale = Number(owned[1]) !== process.pid && !alive(Number(owned[1]));
+    if (owned) stale = Number(owned[1]) !== process.pid && !processAlive(Number(owned[1]));
     else if (LEGACY.test(name)) {
       try {
         stale = now - statSync(dir).mtimeMs > LEGACY_AGE_MS;

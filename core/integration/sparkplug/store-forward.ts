@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { TwinloopError } from '../../errors.ts';
+import { processAlive } from '../../process-alive.ts';
 
 const SUFFIX = '.spq';
 const PREFIX_BYTES = 8;
@@ -308,7 +309,7 @@ export class SampleStore {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new Error(`it is in use by process ${pid} (another edge node with the same group and node id)`);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) throw new Error(`it is in use by process ${pid} (another edge node with the same group and node id)`);
       // Left by a process that was killed: taken over.
       rmSync(file, { force: true });
     }
@@ -357,12 +358,3 @@ export class SampleStore {
   }
 }
 
-/** Is process `pid` running (signal 0 checks without sending)? */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
