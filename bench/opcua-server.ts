@@ -1,6 +1,6 @@
 // The twin's OPC UA server with 10,000 variables and 10 subscribed clients (issue 21): the 1 kHz
 // tick's lateness and the process's CPU with the server sampling and publishing, next to the
-// same run with it idle. The line is bench/sparkplug-worker.ts (deterministic: a different
+// same run with it idle. The line is bench/paced-line-worker.ts (deterministic: a different
 // tenth of the 10,000 signals changes every 100 ms while the phase is on, under the physics
 // worker's SCHED_FIFO policy where allowed); the clients are in their own process
 // (bench/opcua-server-clients.ts: SignAndEncrypt, each monitoring all 10,000 variables by
@@ -11,7 +11,7 @@
 // Bounded: PHASES x 1 s plus setup (client subscriptions take ~10-30 s).
 
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,13 @@ import { pino } from 'pino';
 import { AuditLog } from '../core/audit/audit-log.ts';
 import { UserStore } from '../core/auth/user-store.ts';
 import type { RunControl, RunStatus } from '../core/engine/run-control.ts';
-import { spawnWorker } from '../core/engine/spawn-worker.ts';
-import { setThreadScheduling } from '../core/engine/thread-scheduling.ts';
 import { opcuaServerSettings } from '../core/integration/opcua-server/settings.ts';
 import { TwinOpcuaServer } from '../core/integration/opcua-server/twin-server.ts';
-import { SignalTable, type SignalDef } from '../core/signals.ts';
+import { SignalTable } from '../core/signals.ts';
 import type { BareResult } from './bare-worker.ts';
 import { pct } from './timing.ts';
 import { COMPONENTS, FIELDS, wideCatalog } from './wide-catalog.ts';
+import { procCpuMs, startLine } from './paced-line.ts';
 
 const CLIENTS = Number(process.env.BENCH_OPCUA_SERVER_CLIENTS ?? 10);
 /** One-second phases, alternating off/on (even: off). */
@@ -58,37 +57,10 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** utime + stime of a process, ms (Linux /proc; 100 ticks a second). */
-function procCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
 
 const fmt = (r: BareResult): string => `${r.p50.toFixed(0)}/${r.p99.toFixed(0)}/${r.max.toFixed(0)}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function startLine(defs: readonly SignalDef[], table: SignalTable, phase: SharedArrayBuffer, seconds: number): Promise<{ done: Promise<{ off: BareResult; on: BareResult; overruns: number; policy: string }> }> {
-  const go = new SharedArrayBuffer(4);
-  const w = spawnWorker(new URL('./sparkplug-worker.ts', import.meta.url), { workerData: { seconds, defs, buffer: table.buffer, go, phase } });
-  let policy = '';
-  let started: () => void = () => {};
-  const running = new Promise<void>((r) => (started = r));
-  const done = new Promise<{ off: BareResult; on: BareResult; overruns: number; policy: string }>((resolve, reject) => {
-    w.on('message', (m: { t: string; tid?: number | null; off: BareResult; on: BareResult; overruns: number }) => {
-      if (m.t === 'result') return resolve({ off: m.off, on: m.on, overruns: m.overruns, policy });
-      void setThreadScheduling(m.tid ?? null, 10).then((p) => {
-        policy = p;
-        Atomics.store(new Int32Array(go), 0, 1);
-        Atomics.notify(new Int32Array(go), 0);
-        started();
-      });
-    });
-    w.once('error', reject);
-  }).finally(() => void w.terminate());
-  await running;
-  return { done };
-}
 
 export async function opcuaServerBench(log: (line: string) => void): Promise<void> {
   const defs = wideCatalog();

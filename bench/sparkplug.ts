@@ -1,6 +1,6 @@
 // Sparkplug B publishing of 10,000 metrics with 10 % changing at 10 Hz (issue 21): the 1 kHz
 // tick's lateness and the process's CPU with the edge node sampling, next to the same run with
-// it idle. The line is bench/sparkplug-worker.ts (deterministic: the same tenth of the signals
+// it idle. The line is bench/paced-line-worker.ts (deterministic: the same tenth of the signals
 // changes every 100 ms, under the physics worker's SCHED_FIFO policy where allowed); the broker
 // is Debian's mosquitto on 127.0.0.1, the primary host a subscriber in its own process.
 // On and off alternate every second within one worker run, and the worker files each wake's
@@ -11,18 +11,17 @@
 // Bounded: 2 mappings x PHASES x 1 s, plus setup.
 
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { SparkplugEdgeNode } from '../core/integration/sparkplug/edge-node.ts';
-import { SignalTable, type SignalDef } from '../core/signals.ts';
-import { spawnWorker } from '../core/engine/spawn-worker.ts';
-import { setThreadScheduling } from '../core/engine/thread-scheduling.ts';
+import { SignalTable } from '../core/signals.ts';
 import { Broker, settingsFor, until } from '../test/integration/sparkplug-fixtures.ts';
 import type { BareResult } from './bare-worker.ts';
 import { COMPONENTS, FIELDS, wideCatalog } from './wide-catalog.ts';
+import { procCpuMs, startLine } from './paced-line.ts';
 
 /** One-second phases per mapping, alternating off/on (even: off). */
 const PHASES = Number(process.env.BENCH_SPARKPLUG_PHASES ?? 30);
@@ -35,43 +34,8 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** utime + stime of a process, ms (Linux /proc; 100 ticks a second). */
-function procCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
 
-interface LineResult {
-  off: BareResult;
-  on: BareResult;
-  overruns: number;
-  policy: string;
-}
 
-/** Start the line worker under the physics worker's scheduling; resolves when it has started. */
-async function startLine(defs: readonly SignalDef[], table: SignalTable, phase: SharedArrayBuffer, seconds: number): Promise<{ done: Promise<LineResult> }> {
-  const go = new SharedArrayBuffer(4);
-  const w = spawnWorker(new URL('./sparkplug-worker.ts', import.meta.url), { workerData: { seconds, defs, buffer: table.buffer, go, phase } });
-  let policy = '';
-  let started: () => void = () => {};
-  const running = new Promise<void>((r) => (started = r));
-  const done = new Promise<LineResult>((resolve, reject) => {
-    w.on('message', (m: { t: string; tid?: number | null } & Omit<LineResult, 'policy'>) => {
-      if (m.t === 'result') return resolve({ off: m.off, on: m.on, overruns: m.overruns, policy });
-      void setThreadScheduling(m.tid ?? null, 10).then((p) => {
-        policy = p;
-        Atomics.store(new Int32Array(go), 0, 1);
-        Atomics.notify(new Int32Array(go), 0);
-        started();
-      });
-    });
-    w.once('error', reject);
-  }).finally(() => void w.terminate());
-  await running;
-  // Wrapped: an async function returning a promise would wait for it.
-  return { done };
-}
 
 const fmt = (r: BareResult): string => `${r.p50.toFixed(0)}/${r.p99.toFixed(0)}/${r.max.toFixed(0)}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

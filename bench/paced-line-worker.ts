@@ -1,9 +1,10 @@
-// The "line" of the Sparkplug benchmark: a 1 kHz worker on the physics worker's deadline grid,
+// The "line" of the integration benchmarks (Sparkplug B, the twin's OPC UA server; started by
+// bench/paced-line.ts): a 1 kHz worker on the physics worker's deadline grid,
 // sleep method and lateness histogram (as bench/bare-worker.ts), publishing a signal table of
 // 10,000 signals every tick, of which 10 % change every 100 ms while the edge node samples (a
 // different tenth each time, so every signal changes once a second). Each wake's lateness goes
-// to one of two histograms by the phase main sets in shared memory (0: edge node idle, 1: edge
-// node sampling), so both sides see the same background load of the machine.
+// to one of two histograms by the phase main sets in shared memory (0: the publisher under test
+// idle, 1: publishing), so both sides see the same background load of the machine.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/engine/control-block.ts';
