@@ -5,10 +5,11 @@
 // with its forced value — each element visible, on screen, and not overlapping the others
 // (bounding boxes). A reloaded page shows them too, a viewer sees them (without Release
 // buttons), /api/signals carries the forced flag, and Release all in the page ends them.
-// In shadow mode the controls the run refuses are disabled, each saying why. Screenshots go to
+// In shadow mode the controls the run refuses are disabled, each saying why; on first start the
+// login page says how to create the first admin. Screenshots go to
 // /tmp (FORCES_SHOTS) for a person to look at.
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -20,7 +21,8 @@ import { startRun, type StartedRun } from '../../core/engine/engine.ts';
 import { buildWeb } from '../../hmi/web/build.ts';
 import type { SignalsResponse } from '../../hmi/server/signals.ts';
 import { SORTING_LINE, setupOnce } from './run-under-test.ts';
-import { startSecured, type Secured } from './secured-server.ts';
+import { startSecured, tempDataDir, type Secured } from './secured-server.ts';
+import { createServer } from '../../hmi/server/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['FORCES_SHOTS'] ?? '/tmp';
@@ -75,6 +77,28 @@ test.after(async () => {
   await browser?.close();
   await s?.close();
   await run?.close();
+});
+
+test('first start, no users: the login page says how to create the first admin', async () => {
+  const dir = tempDataDir();
+  const fresh = await createServer({ run, dataDir: dir, port: 0 });
+  try {
+    const p = await browser.newPage({ viewport: SIZES[0] });
+    await p.goto(fresh.url); // without the #setup= link
+    const hint = p.getByTestId('login-setup-hint');
+    await hint.waitFor({ timeout: 6000 });
+    assert.match((await hint.textContent()) ?? '', /No users yet\. Open the link `twinloop start` printed .*twinloop user add NAME --role admin/);
+    await p.close();
+  } finally {
+    await fresh.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // With users, no hint.
+  const p = await browser.newPage({ viewport: SIZES[0] });
+  await p.goto(s.server.url);
+  await p.getByTestId('login-form').waitFor();
+  assert.is(await p.getByTestId('login-setup-hint').count(), 0);
+  await p.close();
 });
 
 test('no force: the banner says 0 and the Forced strip is not shown', async () => {

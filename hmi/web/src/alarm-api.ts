@@ -2,6 +2,7 @@
 // priorities read. Times are on the alarm manager's clock (ms); `now` comes with every list,
 // so ages are differences on that clock, whatever it is (wall clock in live runs).
 
+import { isoTime } from './format.ts';
 import type { AlarmKpis } from '../../../core/alarms/alarm-kpi.ts';
 import type { AlarmEventView, AlarmView } from '../../../core/alarms/alarm-view.ts';
 import type { AlarmsResponse } from '../../server/alarm-routes.ts';
@@ -54,7 +55,7 @@ export function formatAge(ms: number): string {
 
 /** A manager-clock time as a time of day when it is wall-clock ms, else as seconds of run time. */
 export function formatAt(ms: number): string {
-  if (ms > 1e12) return new Date(ms).toLocaleString(undefined, { hour12: false });
+  if (ms > 1e12) return isoTime(ms);
   return `t = ${(ms / 1000).toFixed(1)} s`;
 }
 

@@ -18,12 +18,11 @@ export function formatValue(v: number, unit: string, type: string): string {
 export function formatSimTime(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
   const neg = seconds < 0 ? '-' : '';
-  let s = Math.abs(seconds);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const ss = s.toFixed(1).padStart(4, '0');
+  // Round to the tenth first, then split: 59.96 s is 1:00.0, not 0:60.0.
+  const tenths = Math.round(Math.abs(seconds) * 10);
+  const h = Math.floor(tenths / 36_000);
+  const m = Math.floor((tenths % 36_000) / 600);
+  const ss = ((tenths % 600) / 10).toFixed(1).padStart(4, '0');
   return h > 0 ? `${neg}${h}:${String(m).padStart(2, '0')}:${ss}` : `${neg}${m}:${ss}`;
 }
 

@@ -6,7 +6,7 @@ import { h, setText } from './element.ts';
 import { logIn, setUp, type PageSession } from './session.ts';
 
 /** Show the form in `parent` until a login (or setup) succeeds; then remove it. */
-export function showLogin(parent: HTMLElement, setupToken: string | undefined): Promise<PageSession> {
+export function showLogin(parent: HTMLElement, setupToken: string | undefined, setupPending = false): Promise<PageSession> {
   const setup = setupToken !== undefined;
   const name = h('input', { name: 'username', autocomplete: 'username', required: '', maxlength: '64', 'data-testid': 'login-name' });
   const password = h('input', { name: 'password', type: 'password', autocomplete: setup ? 'new-password' : 'current-password', required: '', maxlength: '256', 'data-testid': 'login-password' });
@@ -20,6 +20,10 @@ export function showLogin(parent: HTMLElement, setupToken: string | undefined): 
     h('label', {}, 'password ', password),
     submit,
     error,
+    // No users yet and no setup link followed: say how to get the first admin, not just "log in".
+    ...(setupPending && !setup
+      ? [h('p', { class: 'login-hint', 'data-testid': 'login-setup-hint' }, 'No users yet. Open the link `twinloop start` printed in its terminal (it ends in #setup=…) to create the first admin, or run: twinloop user add NAME --role admin')]
+      : []),
   );
   parent.append(form);
   name.focus();

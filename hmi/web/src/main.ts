@@ -32,7 +32,7 @@ const SESSION_CHECK_MS = 5000;
 let session: PageSession = await currentSession().catch(() => ({ user: null, role: null, expires: null, setup: false }));
 if (session.user === null) {
   const token = setupTokenFromUrl();
-  session = await showLogin(document.body, session.setup ? token : undefined);
+  session = await showLogin(document.body, session.setup ? token : undefined, session.setup);
 }
 // #replay: the replay page owns the document and never returns; the live page below never starts.
 if (isReplayRoute()) await startReplayPage(session);

@@ -8,7 +8,7 @@ import type { RunStatus } from '../../../core/engine/run-control.ts';
 import type { CatalogFrame } from '../../protocol.ts';
 import { Banner } from './banner.ts';
 import { h, setText } from './element.ts';
-import { formatSimTime } from './format.ts';
+import { formatSimTime, isoTime } from './format.ts';
 import { LivePanel } from './live-panel.ts';
 import { Mimic } from './mimic.ts';
 import { listRecordings, openRecording, type RecordingDetail } from './replay-api.ts';
@@ -98,7 +98,7 @@ async function showList(list: HTMLElement): Promise<void> {
         { 'data-testid': 'recording-row' },
         h('td', {}, r.id),
         h('td', {}, r.line),
-        h('td', {}, new Date(r.wallStart).toLocaleString()),
+        h('td', {}, isoTime(r.wallStart)),
         h('td', { class: 'num' }, Number.isFinite(r.to - r.from) ? formatSimTime(r.to - r.from) : '—'),
         h('td', { class: 'num' }, formatBytes(r.bytes)),
         h('td', { class: 'num' }, String(r.signals)),
