@@ -127,9 +127,11 @@ async function start(args: StartArgs): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  // `twinloop <command> --help`: that command's part of the usage, for every command.
+  // `twinloop <command> --help`: that command's part of the usage (commands with a usage text of
+  // their own print that one themselves).
   const topic = process.argv[2] ?? '';
-  const help = process.argv.includes('--help') || process.argv.includes('-h') ? commandHelp(topic) : undefined;
+  const OWN_HELP = ['test', 'sweep', 'compare', 'export-csv'];
+  const help = (process.argv.includes('--help') || process.argv.includes('-h')) && !OWN_HELP.includes(topic) ? commandHelp(topic) : undefined;
   if (help !== undefined) {
     console.log(help);
     return;

@@ -1,4 +1,4 @@
-// `twinloop export-csv REC [--from S] [--to S] [--signals a,b] [--quality] [--out FILE]`:
+// `twinloop export-csv REC [--from S] [--to S] [--signals a,b] [--items] [--quality] [--out FILE]`:
 // write a time range of a recording as CSV to a file or stdout. REC is a recording folder, or
 // an id under `--data DIR/recordings` (default ./data). Loaded lazily by core/cli/main.ts.
 
@@ -10,12 +10,16 @@ import { parseArgs } from 'node:util';
 import { exportCsv } from './csv-export.ts';
 import { Recording } from './reader.ts';
 
-export const EXPORT_CSV_USAGE = `usage: twinloop export-csv REC [--from SECONDS] [--to SECONDS] [--signals NAME,NAME...] [--quality] [--out FILE] [--data DIR]
+export const EXPORT_CSV_USAGE = `usage: twinloop export-csv REC [--from SECONDS] [--to SECONDS] [--signals NAME,NAME...] [--items] [--quality] [--out FILE] [--data DIR]
   REC        a recording folder, or a recording id in DIR/recordings (default ./data)
   --from/--to  recording time range in seconds (default: all)
-  --signals  columns, comma-separated (default: every signal)
+  --signals  columns, comma-separated (default: every signal but the item slots)
+  --items    also the item slots' columns (items.N.x, .y, .alive, ...: the mimic's item positions)
   --quality  add a q:<name> quality column per signal (0 good, 1 uncertain, 2 bad)
   --out      write to FILE instead of stdout`;
+
+/** The physics' item slot signals (items.<k>.<field>). */
+const ITEM_SLOT = /^items\.\d+\./;
 
 /** Run the command; returns the exit code (errors are printed, not thrown). */
 export async function exportCsvCommand(argv: readonly string[]): Promise<number> {
@@ -31,6 +35,7 @@ export async function exportCsvCommand(argv: readonly string[]): Promise<number>
         to: { type: 'string' },
         signals: { type: 'string' },
         quality: { type: 'boolean' },
+        items: { type: 'boolean' },
         out: { type: 'string' },
         data: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -65,7 +70,8 @@ export async function exportCsvCommand(argv: readonly string[]): Promise<number>
     const chunks = exportCsv(rec, {
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
-      ...(values.signals !== undefined ? { signals: values.signals.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
+      // Item slots (hundreds of columns of positions for the mimic) only when asked for.
+      signals: values.signals !== undefined ? values.signals.split(',').map((s) => s.trim()).filter((s) => s !== '') : rec.signals.map((s) => s.name).filter((n) => values.items === true || !ITEM_SLOT.test(n)),
       quality: values.quality === true,
     });
     if (values.out !== undefined) await pipeline(Readable.from(chunks), createWriteStream(values.out));

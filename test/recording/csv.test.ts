@@ -1,7 +1,8 @@
 // CSV export of a time range and a subset of signals: the rows are exactly the frames inside
 // the range, columns in the asked order, numbers that parse back to the same float64 (-0, NaN,
 // Infinity spelled out), optional quality columns; unknown signals and inverted ranges are
-// refused; and the `twinloop export-csv` command writes the same text to a file.
+// refused; and the `twinloop export-csv` command writes the same text to a file, without the item
+// slots' columns unless asked.
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -104,6 +105,27 @@ test('twinloop export-csv writes the same text to --out', async () => {
     (e: { code?: number }) => e.code ?? -1,
   );
   assert.is(bad, 1);
+});
+
+test('twinloop export-csv leaves the item slots out unless --items asks for them', async () => {
+  const w = RecordingWriter.create({
+    root,
+    id: 'items',
+    signals: [
+      { name: 'm1.speed', type: 'real', kind: 'sensor', unit: 'Hz' },
+      { name: 'items.0.x', type: 'real', kind: 'state', unit: 'm' },
+      { name: 'items.0.alive', type: 'bool', kind: 'state', unit: '' },
+    ],
+    blockSeconds: 0.1,
+  });
+  for (let k = 0; k < 5; k++) w.append(k, k * 0.01, Float64Array.of(50, k * 0.1, 1), new Uint8Array(3));
+  await w.close();
+  const cli = new URL('../../core/cli/main.ts', import.meta.url).pathname;
+  const header = async (...extra: string[]): Promise<string> => (await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'export-csv', join(root, 'items'), ...extra], { timeout: 30_000 })).stdout.split('\n')[0]!;
+  const plain = await header();
+  assert.match(plain, /m1\.speed/);
+  assert.not.match(plain, /items\./);
+  assert.match(await header('--items'), /m1\.speed.*items\.0\.x.*items\.0\.alive/);
 });
 
 test.run();
