@@ -17,11 +17,13 @@ export function parseYaml(file: string, text: string): YamlSource {
   const lines = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const issues: ConfigIssue[] = doc.errors.map((e) => {
-      const pos = e.pos ? lines.linePos(e.pos[0]) : undefined;
-      return { file, path: '', ...(pos ? { line: pos.line } : {}), message: `not valid YAML: ${e.message.split('\n')[0]}` };
-    });
-    throw new ConfigError('CFG_READ', issues);
+    // The first error is the root cause (a bad indent, a missing colon); the parser's later ones
+    // follow from it and only bury it, so they are counted, not listed.
+    const e = doc.errors[0]!;
+    const pos = e.pos ? lines.linePos(e.pos[0]) : undefined;
+    const more = doc.errors.length - 1;
+    const issue: ConfigIssue = { file, path: '', ...(pos ? { line: pos.line } : {}), message: `not valid YAML: ${e.message.split('\n')[0]}${pos ? ` at column ${pos.col}` : ''}${more > 0 ? ` (${more} more ${more === 1 ? 'error follows' : 'errors follow'} from it)` : ''}` };
+    throw new ConfigError('CFG_READ', [issue]);
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   return {

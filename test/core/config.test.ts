@@ -83,6 +83,13 @@ test('not YAML at all: CFG_READ with the line', () => {
   assert.match(err.message, /examples\/sorting\.yaml: not valid YAML: .*\(line \d+\)/);
 });
 
+test('a bad indent is reported once, at its root cause (line and column), the follow-on errors counted', () => {
+  const err = refuse(mutate('infeed', '    length: 4', '     length: 4'));
+  assert.is(err.code, 'CFG_READ');
+  assert.is(err.issues.length, 1, err.message);
+  assert.match(err.message, /not valid YAML: .* at column \d+( \(\d+ more errors? follows? from it\))? \(line \d+\)/);
+});
+
 test('a duplicated key is refused, not silently overwritten', () => {
   const err = refuse(mutate('infeed', 'length: 4', 'length: 4\n    length: 5'));
   assert.match(err.message, /not valid YAML: .*[Uu]nique/);
