@@ -3,8 +3,12 @@
 // and the restart grace, and the design rule that a controller's lost link suppresses its
 // deviation alarms (the shadow twin suspends comparisons then anyway; the rule keeps any that
 // were standing from being annunciated as well).
+// Alarms belong to the configuration that raised them: each line / plant file has a journal of
+// its own (`<data>/alarms/<configuration>.db`), so the shadow demo's standing alarms do not show
+// in the banner of the OPC UA demo, nor on a line that has none of its signals.
 
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { AlarmManager } from '../alarms/alarm-manager.ts';
 import { ensureDataDir } from '../auth/data-dir.ts';
@@ -14,11 +18,21 @@ export interface LiveAlarms {
   close(): void;
 }
 
-export function startLiveAlarms(dataDir: string, log: Logger): LiveAlarms {
+/**
+ * The configuration a run's alarms belong to, from the file that defines it (the plant file if
+ * there is one, else the line file): its base name, e.g. `sorting-shadow`.
+ */
+export function alarmConfiguration(file: string): string {
+  return basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '_') || 'line';
+}
+
+export function startLiveAlarms(dataDir: string, log: Logger, configuration: string): LiveAlarms {
   ensureDataDir(dataDir);
+  const folder = join(dataDir, 'alarms');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const manager = new AlarmManager({
     clock: Date.now,
-    journal: join(dataDir, 'alarms.db'),
+    journal: join(folder, `${configuration}.db`),
     logger: log.child({ part: 'alarms' }),
     suppressionRules: [{ whileActive: 'communication:', suppress: 'deviation:', reason: 'the PLC link is down: model and machine cannot be compared' }],
   });

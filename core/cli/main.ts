@@ -16,7 +16,7 @@ import { createServer } from '../../hmi/server/server.ts';
 import type { MetricsOptions } from '../../hmi/server/metrics-routes.ts';
 import { userCommand } from './user-command.ts';
 import { startLiveRecording, takeFlag } from '../recording/live-recording.ts';
-import { startLiveAlarms } from './live-alarms.ts';
+import { alarmConfiguration, startLiveAlarms } from './live-alarms.ts';
 import { planSparkplug, startSparkplug, takeSparkplugArgs } from '../integration/sparkplug/index.ts';
 import { planOpcuaServer, startOpcuaServer, takeOpcuaServerArgs } from '../integration/opcua-server/index.ts';
 
@@ -89,7 +89,7 @@ async function start(args: StartArgs): Promise<void> {
   const sparkplugPlan = planSparkplug(SPARKPLUG, args.plant, args.data);
   const opcuaServerPlan = planOpcuaServer(OPCUA_SERVER, args.plant, args.data);
   const metrics = metricsAccess(args.metrics);
-  const alarms = startLiveAlarms(args.data, log);
+  const alarms = startLiveAlarms(args.data, log, alarmConfiguration(args.plant ?? args.line ?? 'examples/sorting.yaml'));
   const run = await startRun({
     ...(args.line !== undefined ? { linePath: args.line } : {}),
     ...(args.plant !== undefined ? { plantPath: args.plant } : {}),
