@@ -130,6 +130,9 @@ export class ShadowRun {
     this.twin.clock(now);
     this.twin.advance(now);
     const ls = this.twin.lockstep;
+    // The item slots (where each item is, for the mimic) as the physics worker publishes them:
+    // without this the shadow run's belts were drawn empty while the live values counted items.
+    ls.model.updateItemView();
     this.table.publish(this.twin.values, ls.tick, ls.time);
     for (let k = 0; k < this.#watched.length; k++) {
       const id = this.#watched[k]!;

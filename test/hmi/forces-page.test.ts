@@ -179,7 +179,7 @@ test('Release all in the page asks, releases every force, and the marks go away'
   assert.equal(pageErrors, []);
 });
 
-test('shadow mode: run control, pace and force are not offered; each says why on hover', async () => {
+test('shadow mode: run control, pace and force are not offered, each saying why on hover; items are drawn', async () => {
   const base = loadPlantFile(new URL('../../examples/sorting-shadow.yaml', import.meta.url).pathname);
   const pc = base.controllers[0]!;
   const plant: PlantFile = { ...base, controllers: [{ ...pc, softLine: { ...pc.softLine!, faults: [], port: 0 } }] };
@@ -198,6 +198,8 @@ test('shadow mode: run control, pace and force are not offered; each says why on
       assert.ok(await b.isDisabled(), `${id} is disabled in shadow mode`);
       assert.match((await b.getAttribute('title')) ?? '', /shadow mode: the model follows the real line/, `${id} says why`);
     }
+    // The model's items are drawn on the belts, as in a virtual run.
+    await p.waitForFunction(() => [...document.querySelectorAll('[data-testid=item]')].some((r) => r.getAttribute('visibility') !== 'hidden'), undefined, { timeout: 15_000 });
     await p.screenshot({ path: join(SHOTS, 'twinloop-shadow-controls-1280x720.png') });
     await p.close();
   } finally {
