@@ -8,11 +8,12 @@
 // Outputs are encoded into the tables after each scan; client writes are decoded into the
 // input image at once (a 32-bit value written by one FC16 lands whole).
 
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import ModbusSerial from 'modbus-serial';
 import type { ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcCounters, SoftPlcServer } from '../soft-plc/soft-plc-server.ts';
 import { decodeRegisters, encodeRegisters } from './modbus-codec.ts';
+import { freePort } from '../soft-plc/free-port.ts';
 
 export const INPUT_BASE = 1000;
 /** Coils and holding registers served (the rest answer ILLEGAL DATA ADDRESS). */
@@ -46,17 +47,6 @@ const FLOAT32 = { type: 'FLOAT32', words: 2, wordOrder: 'big', byteOrder: 'big' 
 
 /** A Modbus exception for modbus-serial's server (it answers with this code). */
 const illegalAddress = (): { modbusErrorCode: number; msg: string } => ({ modbusErrorCode: 2, msg: 'address outside the soft PLC tables' });
-
-async function freePort(host: string): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, host, () => resolve());
-  });
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 export class ModbusSoftPlcServer implements SoftPlcServer {
   readonly protocol = 'modbus';

@@ -8,10 +8,10 @@
 // copied to the image on the server's data-write event.
 
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import type { S7Server, SrvEvent } from 'node-snap7';
 import type { ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcCounters, SoftPlcServer } from '../soft-plc/soft-plc-server.ts';
+import { freePort } from '../soft-plc/free-port.ts';
 
 export const INPUT_DB = 1;
 export const OUTPUT_DB = 2;
@@ -92,17 +92,6 @@ function nativeServer(): S7Server {
     native = new snap7.S7Server();
   }
   return native;
-}
-
-async function freePort(host: string): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, host, () => resolve());
-  });
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export class S7SoftPlcServer implements SoftPlcServer {
