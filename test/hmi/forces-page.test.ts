@@ -103,7 +103,8 @@ test('first start, no users: the login page says how to create the first admin',
 
 test('no force: the banner says 0 and the Forced strip is not shown', async () => {
   const p = await openAs('engineer', SIZES[0]);
-  assert.match((await p.getByTestId('banner-forces').textContent()) ?? '', /0 forces · 0 faults/);
+  // The banner fills in with the first status frame.
+  await p.waitForFunction(() => /0 forces · 0 faults/.test(document.querySelector('[data-testid=banner-forces]')?.textContent ?? ''), undefined, { timeout: 6000 });
   assert.is(await p.getByTestId('forced-panel').isVisible(), false);
   await p.close();
 });
@@ -172,7 +173,7 @@ test('Release all in the page asks, releases every force, and the marks go away'
   assert.match((await dialog.textContent()) ?? '', /m1\.setpoint[\s\S]*pe2\.blocked/);
   await p.getByTestId('confirm-ok').click();
   await p.getByTestId('forced-panel').waitFor({ state: 'hidden', timeout: 6000 });
-  assert.match((await p.getByTestId('banner-forces').textContent()) ?? '', /0 forces/);
+  await p.waitForFunction(() => /^0 forces/.test(document.querySelector('[data-testid=banner-forces]')?.textContent ?? ''), undefined, { timeout: 6000 });
   assert.is(await p.locator('.forced-mark').count(), 0);
   await p.close();
   assert.equal(run.status().forces, []);
