@@ -2,7 +2,9 @@
 // method and lateness histogram as core/engine/worker.ts and the bare baseline,
 // bench/bare-worker.ts), without exchange or publishing: does a line of this size keep the grid?
 // Reports lateness, overruns (periods dropped after a stall beyond the catch-up cap), the
-// simulated seconds per wall second, and the time one model step takes.
+// simulated seconds per wall second, and the time one model step takes. Given a `go` word
+// (bench/engine.ts), it reports its thread id after the warm-up and waits for main to put it
+// under the physics worker's scheduling (SCHED_FIFO 10 where allowed), as the real worker runs.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/engine/control-block.ts';
@@ -10,6 +12,7 @@ import { DeadlineGrid } from '../core/engine/deadline-grid.ts';
 import { LatenessHistogram } from '../core/engine/lateness-histogram.ts';
 import type { LineFile } from '../physics/model.ts';
 import { startLine } from './physics.ts';
+import { currentThreadId } from '../core/engine/thread-scheduling.ts';
 
 export interface PacedResult {
   wakes: number;
@@ -25,8 +28,12 @@ export interface PacedResult {
   stepP99: number;
 }
 
-const { line, seconds, spinMs, periodMs } = workerData as { line: LineFile; seconds: number; spinMs: number; periodMs: number };
+const { line, seconds, spinMs, periodMs, go } = workerData as { line: LineFile; seconds: number; spinMs: number; periodMs: number; go?: SharedArrayBuffer };
 const { model, flip } = startLine(line);
+if (go !== undefined) {
+  parentPort?.postMessage({ t: 'tid', tid: currentThreadId() });
+  Atomics.wait(new Int32Array(go), 0, 0, 5000);
+}
 const ctrl = new ControlBlock();
 const grid = new DeadlineGrid(periodMs, 20);
 const late = new LatenessHistogram();

@@ -25,6 +25,12 @@ const suites: [string, () => Promise<Suite>][] = [
   ['shadow', async () => (await import('./shadow.ts')).shadowBench],
   ['sparkplug', async () => (await import('./sparkplug.ts')).sparkplugBench],
   ['opcua-server', async () => (await import('./opcua-server.ts')).opcuaServerBench],
+  ['e2e', async () => (await import('./e2e.ts')).e2eBench],
+  ['engine', async () => (await import('./engine.ts')).engineBench],
+  ['queue', async () => (await import('./queue.ts')).queueBench],
+  ['kpi', async () => (await import('./kpi.ts')).kpiBench],
+  ['calibration', async () => (await import('./calibration.ts')).calibrationBench],
+  ['validation', async () => (await import('./validation.ts')).validationBench],
 ];
 if (only && !suites.some(([name]) => name === only)) {
   console.error(`unknown benchmark ${only}; known: ${suites.map(([name]) => name).join(', ')}`);

@@ -64,6 +64,17 @@ export const ErrorCodes = {
   ALARM_JOURNAL: 'the alarm journal cannot be opened or written; operator actions are refused until it can',
   SPB_STORE: 'the Sparkplug store-and-forward folder cannot be opened or written',
   OPCUA_SERVER_START: "the twin's OPC UA server could not start (port taken, PKI folder not writable)",
+  HIST_FORMAT: 'a history file (historian CSV export) is malformed; the message gives file:line:column and what was expected',
+  VALIDATION_INPUT: 'model validation cannot run on this history: no model input or compared signal is covered, or the time window is empty',
+  QUEUE_URL: 'a --queue address is not a redis://host:port[/db] URL',
+  QUEUE_CONTENT: "a queued job's file content is missing from Redis or does not match its sha256",
+  QUEUE_VERSION: 'a queue worker refused a job made by another twinloop or Node version (its results would not be identical)',
+  QUEUE_JOB_FAILED: 'a queued sweep point or scenario failed on every attempt; its last error is reported',
+  MODEL_FILE: 'a file of a model version (line, plant, overlay, validation report) cannot be read',
+  MODEL_REPORT: 'a validation report given for a sign-off is not JSON or has no overall verdict',
+  MODEL_SIGNOFF: 'the model sign-off store cannot be read or written',
+  CALIBRATION_FAILED: 'a calibration could not run (no history in the training window, every evaluation failed)',
+  PLAN_NO_WORKING_TIME: "a production plan's work does not fit in its shift calendar (no working time left within the calendar's look-ahead)",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

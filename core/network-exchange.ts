@@ -35,7 +35,17 @@ export interface PartialWriter {
 
 /** Optional adapter capability: the server's revision of the requested intervals. */
 interface RevisedFigures {
-  readonly revised?: { readonly samplingMs: number; readonly publishingMs: number; readonly readMode?: string } | undefined;
+  readonly revised?: { readonly samplingMs: number; readonly publishingMs: number; readonly readMode?: string; readonly reason?: string } | undefined;
+}
+
+/**
+ * Optional adapter capability: values that arrive on their own (a subscription) are announced,
+ * so they are delivered at once instead of at the next cycle (issue 24: PLC to screen latency).
+ */
+export interface ValueNotifier {
+  onValues(listener: () => void): void;
+  /** True while values come by notification (a poll fallback makes it false). */
+  readonly pushing: boolean;
 }
 
 export interface NetworkExchangeOptions {
@@ -75,6 +85,8 @@ export interface ExchangeHealth {
   readonly revisedPublishingMs?: number;
   /** How the adapter reads now, when it can choose (OPC UA `auto`: `poll` after a fallback). */
   readonly readMode?: string;
+  /** Why it reads that way (OPC UA `auto` polling: the server's revised interval against the cycle). */
+  readonly readModeReason?: string;
 }
 
 const LATENCY_RING = 1024;
@@ -155,7 +167,15 @@ export class NetworkExchange {
     this.#sent = new Float64Array(nw).fill(Number.NaN);
     this.#changed = new Uint8Array(nw);
     this.#grid = new DeadlineGrid(options.cycleMs, CATCH_UP);
+    const notifier = options.adapter as Partial<ValueNotifier>;
+    if (typeof notifier.onValues === 'function') notifier.onValues(this.#arrived);
   }
+
+  /** Subscribed values arrived: deliver them now, not at the next cycle. */
+  readonly #arrived = (): void => {
+    if (this.#closed || this.#state !== 'connected' || this.#reading || !this.#outBatch) return;
+    void this.#read(this.#outBatch);
+  };
 
   get state(): ConnectionState {
     return this.#state;
@@ -190,6 +210,8 @@ export class NetworkExchange {
     this.#attempt = 0;
     this.#baseline = true;
     this.#warnIfSlow();
+    // Notifications that came while connecting found no batch yet: take the cache now.
+    if ((this.adapter as Partial<ValueNotifier>).pushing === true) this.#arrived();
     this.#lastRefresh = -Infinity; // the PLC may have restarted: write every sensor now
   }
 
@@ -203,7 +225,7 @@ export class NetworkExchange {
     if (!r || !(r.publishingMs > cycleMs || r.samplingMs > cycleMs)) return;
     const polled = r.readMode === 'poll';
     this.#o.log?.warn(
-      { controller: this.name, cycleMs, revisedPublishingMs: r.publishingMs, revisedSamplingMs: r.samplingMs, readMode: r.readMode },
+      { controller: this.name, cycleMs, revisedPublishingMs: r.publishingMs, revisedSamplingMs: r.samplingMs, readMode: r.readMode, ...(r.reason !== undefined ? { reason: r.reason } : {}) },
       polled ? 'controller: server publishes/samples slower than the cycle; readMode auto polls instead' : 'controller: server publishes/samples slower than the cycle; values arrive late (readMode auto or poll avoids this)',
     );
   }
@@ -405,7 +427,7 @@ export class NetworkExchange {
       writeFailures: this.#writeFailures,
       changes: this.#changes,
       maxAgeMs: oldest,
-      ...(revised ? { revisedSamplingMs: revised.samplingMs, revisedPublishingMs: revised.publishingMs, ...(revised.readMode !== undefined ? { readMode: revised.readMode } : {}) } : {}),
+      ...(revised ? { revisedSamplingMs: revised.samplingMs, revisedPublishingMs: revised.publishingMs, ...(revised.readMode !== undefined ? { readMode: revised.readMode } : {}), ...(revised.reason !== undefined ? { readModeReason: revised.reason } : {}) } : {}),
     };
   }
 

@@ -6,7 +6,7 @@
 export const SIGNAL_FAULT_KINDS = ['stuck', 'offset', 'drift', 'noise', 'wirebreak', 'intermittent', 'delay'] as const;
 export type SignalFaultKind = (typeof SIGNAL_FAULT_KINDS)[number];
 
-export const COMPONENT_FAULT_KINDS = ['jam', 'slip', 'slow', 'leak', 'heater-lost', 'cavitation', 'bearing-wear', 'cooling-lost'] as const;
+export const COMPONENT_FAULT_KINDS = ['jam', 'slip', 'slow', 'leak', 'heater-lost', 'cavitation', 'bearing-wear', 'cooling-lost', 'breakdown'] as const;
 export type ComponentFaultKind = (typeof COMPONENT_FAULT_KINDS)[number];
 
 /** The component types each component fault applies to. */
@@ -19,6 +19,7 @@ export const COMPONENT_FAULT_TARGET: Readonly<Record<ComponentFaultKind, readonl
   cavitation: ['pump'],
   'bearing-wear': ['drive'],
   'cooling-lost': ['drive'],
+  breakdown: ['machine'],
 };
 
 /** Whether component fault `kind` applies to a component of `type`. */
@@ -36,6 +37,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<ComponentFaultKind, number>> = {
   cavitation: 0.5,
   'bearing-wear': 0.5,
   'cooling-lost': 1,
+  breakdown: 1,
 };
 
 export interface SignalFaultSpec {

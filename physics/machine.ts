@@ -1,7 +1,9 @@
 // Machines: a generic station that takes one item, works on it for a cycle time drawn from a
 // distribution (fixed, uniform, or normal truncated at ±`truncation` standard deviations, from
 // the machine's own seeded stream), then passes it on — or waits, blocked, while the outlet is
-// full. An empty machine is starved. Power: busy or idle; wear grows with busy time.
+// full. An empty machine is starved. Power: busy or idle; wear grows with busy time. A breakdown
+// (component fault) stops it where it is: no cycle starts, runs on or hands its item on until the
+// fault is cleared, and `.down` says so (the KPIs' down state, docs/kpi.md).
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
@@ -40,6 +42,7 @@ export const machineType: ComponentType = {
     { field: 'power', type: 'real', kind: 'state', unit: 'kW', description: 'Electrical power' },
     { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Energy since reset' },
     { field: 'wear', type: 'real', kind: 'state', unit: '', description: 'Tool wear 0..1' },
+    { field: 'down', type: 'bool', kind: 'state', unit: '', description: 'Broken down (breakdown fault): stopped, neither busy, blocked nor starved' },
   ],
 };
 
@@ -52,6 +55,7 @@ const LAST_CYCLE = 6;
 const POWER = 7;
 const ENERGY = 8;
 const WEAR = 9;
+const DOWN = 10;
 
 /** Machine states (C_STATE). */
 export const MACHINE_EMPTY = 0;
@@ -84,7 +88,8 @@ const C_STATE = 6; // state
 const C_LEFT = 7; // state: steps left in this cycle
 const C_TICKS = 8; // state: steps of this cycle
 const C_CYCLES = 9; // state
-const I_COLS = 10;
+const C_DOWN = 10; // fault: 1 while broken down
+const I_COLS = 11;
 
 /** Most redraws of a truncated normal before clamping (bounded loop; at 3σ one in 370 draws is redrawn). */
 const MAX_REDRAWS = 16;
@@ -140,18 +145,23 @@ export class Machines {
     const n = this.n;
     column(this.#f, C_ENERGY, n).fill(0);
     column(this.#f, C_WEAR, n).fill(0);
-    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES]) column(this.#i, col, n).fill(0);
+    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES, C_DOWN]) column(this.#i, col, n).fill(0);
     this.totalPower[0] = 0;
     for (let k = 0; k < n; k++) {
       this.#rng[k] = streamSeed(this.#seed, MACHINE_STREAM + k);
       const b = this.#i[C_SIG * n + k]!;
-      for (let j = ENABLE; j <= WEAR; j++) values[b + j] = 0;
+      for (let j = ENABLE; j <= DOWN; j++) values[b + j] = 0;
       values[b + STARVED] = 1;
     }
   }
 
   state(): (Float64Array | Int32Array | Uint32Array)[] {
     return [this.#f, this.#i, this.#rng, this.totalPower];
+  }
+
+  /** Break machine k down (breakdown fault) or repair it. */
+  setDown(k: number, on: boolean): void {
+    this.#i[C_DOWN * this.n + k] = on ? 1 : 0;
   }
 
   /** State of machine k: MACHINE_EMPTY, _BUSY or _DONE (tests). */
@@ -170,6 +180,20 @@ export class Machines {
       const c = ii[C_LANE * n + k]!;
       const b = ii[C_SIG * n + k]!;
       let st = ii[C_STATE * n + k]!;
+      if (ii[C_DOWN * n + k] === 1) {
+        // Broken down: the cycle clock stands; idle power (controls on, no work).
+        pool.open[c] = 0;
+        values[b + BUSY] = 0;
+        values[b + BLOCKED] = 0;
+        values[b + STARVED] = 0;
+        values[b + DOWN] = 1;
+        const p = f[C_IDLE_POWER * n + k]!;
+        total += p;
+        values[b + POWER] = p;
+        values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+        continue;
+      }
+      values[b + DOWN] = 0;
       if (st === MACHINE_EMPTY && ring[COUNT * lanes + c]! > 0 && (ii[C_PLC * n + k] === 0 || values[b + ENABLE] === 1)) {
         const ticks = this.#drawTicks(k);
         ii[C_TICKS * n + k] = ticks;

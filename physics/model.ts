@@ -531,6 +531,9 @@ export class Model {
       case 'cooling-lost':
         this.#drives.setCoolingLoss(k, severity);
         break;
+      case 'breakdown':
+        this.#machines.setDown(k, severity > 0);
+        break;
     }
   }
 

@@ -171,6 +171,15 @@ export class AlarmManager implements AlarmSink {
     return this.#operatorAction(id, 'return-to-service', by);
   }
 
+  /**
+   * Comment on an alarm (operator), in any state: no flag changes, but the comment is journaled
+   * (kind `comment`, from = to = its state), becomes its last user and note, and bumps the version
+   * (an OPC UA condition shows it as Comment and ClientUserId). @throws as acknowledge
+   */
+  comment(id: number, by: OperatorAction): AlarmView {
+    return this.#operatorAction(id, 'comment', by);
+  }
+
   /** Suppress by design every alarm whose key starts with `keyPrefix` (the owner's call). */
   suppress(keyPrefix: string, reason: string): void {
     this.#suppressions.setManual(keyPrefix, reason);
@@ -262,6 +271,7 @@ export class AlarmManager implements AlarmSink {
         shelvedUntil: null,
         lastUser: null,
         lastNote: null,
+        lastNoteAt: null,
         suppressedReason: reason,
         unconfirmed: false,
       };
@@ -275,7 +285,7 @@ export class AlarmManager implements AlarmSink {
     this.#followRules(a.key, at);
   }
 
-  #operatorAction(id: number, kind: 'acknowledge' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service', by: OperatorAction, extra?: (next: AlarmEntry, at: number) => void): AlarmView {
+  #operatorAction(id: number, kind: 'acknowledge' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service' | 'comment', by: OperatorAction, extra?: (next: AlarmEntry, at: number) => void): AlarmView {
     const a = this.#byId.get(id);
     if (a === undefined) throw new TwinloopError('ALARM_UNKNOWN', `no alarm with id ${id}`);
     checkAction(by);
@@ -294,7 +304,7 @@ export class AlarmManager implements AlarmSink {
   #transition(a: AlarmEntry, kind: AlarmEventKind, at: number, by: OperatorAction | null, strict: boolean, extra?: (next: AlarmEntry, at: number) => void, why?: string): Outcome {
     const from = stateOf(a);
     const next: AlarmEntry = { ...a };
-    const outcome: Outcome = kind === 'escalate' ? 'changed' : applyAction(next, kind);
+    const outcome: Outcome = kind === 'escalate' || kind === 'comment' ? 'changed' : applyAction(next, kind);
     if (outcome !== 'changed') return outcome;
     extra?.(next, at);
     if (kind === 'activate') {
@@ -313,6 +323,7 @@ export class AlarmManager implements AlarmSink {
     if (by !== null) {
       next.lastUser = by.user;
       next.lastNote = by.note;
+      next.lastNoteAt = at;
     }
     try {
       this.#journal.record(next, { at, kind, from, to, priority: next.priority, user: by?.user ?? null, note: by?.note ?? why ?? null });

@@ -23,6 +23,23 @@ export interface AlarmCondition {
   readonly signals?: readonly string[];
   /** Raise the priority when the alarm stays unacknowledged this long (maintenance advisories). */
   readonly escalation?: { readonly afterMs: number; readonly priority: AlarmPriority };
+  /**
+   * An advisory, not an alarm: journaled and listed (apart) like any condition, but never
+   * annunciated (the alarm banner skips it). The model gate (core/model/model-gate.ts) marks a
+   * shadow run's deviations so while its model version is not signed off (issue 20).
+   */
+  readonly advisory?: boolean;
+  /**
+   * A deviation from an analog comparison: |measured - model| beyond max(abs, rel * |model|)
+   * (`signals` = [model, measured]). The OPC UA server shows such an alarm as a deviation alarm.
+   */
+  readonly band?: AlarmBand;
+}
+
+/** The tolerance band of an analog model-vs-measured comparison (core/shadow/rules.ts AnalogRule). */
+export interface AlarmBand {
+  readonly abs: number;
+  readonly rel: number;
 }
 
 export interface AlarmSink {

@@ -18,7 +18,10 @@ export const ALARM_STATES = [
 ] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
-/** Everything that changes an alarm. `escalate` changes its priority only. */
+/**
+ * Everything that changes an alarm. `escalate` changes its priority only; `comment` changes no
+ * flag (an operator's remark on the alarm, journaled like the rest).
+ */
 export const ALARM_EVENT_KINDS = [
   'activate',
   'return',
@@ -31,6 +34,7 @@ export const ALARM_EVENT_KINDS = [
   'suppress',
   'unsuppress',
   'escalate',
+  'comment',
 ] as const;
 export type AlarmEventKind = (typeof ALARM_EVENT_KINDS)[number];
 
@@ -73,7 +77,7 @@ function reveal(f: AlarmFlags): void {
  * Apply one life-cycle action to `f` in place. Acknowledge and shelve never touch the condition
  * (`active`): only the detector (activate/return) does.
  */
-export function applyAction(f: AlarmFlags, kind: Exclude<AlarmEventKind, 'escalate'>): Outcome {
+export function applyAction(f: AlarmFlags, kind: Exclude<AlarmEventKind, 'escalate' | 'comment'>): Outcome {
   switch (kind) {
     case 'activate':
       if (f.active) return 'unchanged';

@@ -2,7 +2,7 @@
 // shows them to the API and the page (AlarmView, AlarmEventView: plain JSON, no methods).
 // Times are milliseconds on the manager's clock, the same clock detectors pass as `at`.
 
-import type { AlarmCondition, AlarmPriority, AlarmSource } from './alarm-sink.ts';
+import type { AlarmBand, AlarmCondition, AlarmPriority, AlarmSource } from './alarm-sink.ts';
 import { stateOf, type AlarmEventKind, type AlarmFlags, type AlarmState } from './alarm-state.ts';
 
 /** One alarm's full record: what the journal's state row holds (as JSON) and restores. */
@@ -24,6 +24,8 @@ export interface AlarmEntry extends AlarmFlags {
   /** Who did the last operator action, and their note. */
   lastUser: string | null;
   lastNote: string | null;
+  /** When (manager clock) the last operator action or comment was made; absent in journals written before comments existed. */
+  lastNoteAt?: number | null;
   /** Why it is suppressed by design (the rule or the owner's reason). */
   suppressedReason: string | null;
   /** Restored active from the journal and not yet re-confirmed by its detector. */
@@ -45,13 +47,19 @@ export interface AlarmView {
   readonly cause: string | null;
   readonly action: string | null;
   readonly signals: readonly string[];
+  /** The tolerance band of an analog deviation (null for every other alarm). */
+  readonly band: AlarmBand | null;
   /** When the condition became active (null when it is not). */
   readonly since: number | null;
   readonly stateSince: number;
   readonly shelvedUntil: number | null;
   readonly lastUser: string | null;
   readonly lastNote: string | null;
+  /** When the last note (an operator action's or a comment) was written. */
+  readonly lastNoteAt: number | null;
   readonly suppressedReason: string | null;
+  /** An advisory (listed apart, not annunciated): see AlarmCondition.advisory. */
+  readonly advisory: boolean;
 }
 
 /** One journal event as GET /api/alarms/history shows it. */
@@ -88,11 +96,14 @@ export function viewOf(e: AlarmEntry): AlarmView {
     cause: c.cause ?? null,
     action: c.action ?? null,
     signals: c.signals ?? [],
+    band: c.band ?? null,
     since: e.since,
     stateSince: e.stateSince,
     shelvedUntil: e.shelvedUntil,
     lastUser: e.lastUser,
     lastNote: e.lastNote,
+    lastNoteAt: e.lastNoteAt ?? null,
     suppressedReason: e.suppressedReason,
+    advisory: c.advisory === true,
   };
 }

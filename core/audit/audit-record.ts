@@ -34,10 +34,13 @@ export const AUDIT_ACTIONS = [
   'alarm.unshelve',
   'alarm.out-of-service',
   'alarm.return-to-service',
-  // An OPC UA AddComment on an alarm condition (core/integration/opcua-server): no state change.
+  // An alarm comment (POST /api/alarms/:id/comment or OPC UA AddComment): journaled, no state change.
   'alarm.comment',
   'scenario.run',
+  'sweep.run',
   'audit.export',
+  // An engineer signs off a model version (issue 20: core/model/sign-off.ts).
+  'model.sign-off',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

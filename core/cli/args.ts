@@ -13,15 +13,23 @@ export const USAGE = `twinloop — PLCs coupled to a physics model of their line
 
 usage:
   twinloop start [--line FILE] [--plant FILE] [--program P] [--host ADDR] [--port N] [--pace 1|10|fast|<factor>] [--paused] [--no-record]
+                 [--pacing precise|economy] [--publish-ms MS] [--frame-hz N]
                  [--sparkplug URL --group G --node N [--host-id H]]
                  [--opcua-server PORT [--opcua-server-allow-none]]
                  [--metrics-token-file FILE | --metrics-public] [--trust-proxy ADDRS]
   twinloop validate FILE...
   twinloop check FILE|DIR... [--emit]
-  twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR]
-  twinloop sweep [FILE] [--param PATH=V1,V2,...]... [--minutes M] [--out DIR]
+  twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR] [--queue URL]
+  twinloop sweep [FILE] [--param PATH=V1,V2,...]... [--minutes M] [--out DIR] [--queue URL]
+  twinloop worker --queue redis://HOST:PORT [--threads N]
+  twinloop plant --broker mqtt://HOST:PORT [--group G] [--port N]
   twinloop compare BASELINE_DIR CANDIDATE_DIR
   twinloop export-csv RECORDING [--from S] [--to S] [--signals A,B] [--out FILE]
+  twinloop history check RECORDING|FILE.csv [--plant P] [--line L] [--out DIR]
+  twinloop model validate --plant P --history H [--line L] [--from S] [--to S] [--thresholds FILE] [--out DIR]
+  twinloop model calibrate --line L --plant P --history H --fit FILE [--train S..S --holdout S..S] [--out DIR] [--threads N | --serial]
+  twinloop model sign-off --line L --plant P [--overlay O] --report R.json [--data DIR]
+  twinloop model status --line L --plant P [--overlay O] [--data DIR]
   twinloop import opc.tcp://HOST:PORT | ads://HOST/NETID[:PORT] [--out FILE] [--name NAME]
                   [--security-mode None|Sign|SignAndEncrypt] [--security-policy P] [--certificate-folder DIR]
                   [--server-certificate FILE] [--user NAME]  (OPC UA; password from TWINLOOP_OPCUA_PASSWORD)
@@ -38,8 +46,18 @@ commands:
              errors as file:line:col; exit 1 on any error (--emit prints the generated code)
   test       run scenario files and ST unit tests (*.test.st); JUnit XML + HTML reports; exit 1 on failure
   sweep      what-if grid over line parameters: throughput, energy, rejects, wear per point
+  worker     take sweep points and scenarios from a Redis job queue (sweep|test --queue URL)
+  plant      plant overview: every line's Sparkplug edge node on one page (state, KPIs, alarms)
+             and run them in this machine's pool
   compare    KPI differences and first divergence of each signal between two result folders
   export-csv a time range of a recording (<data>/recordings) as CSV
+  history    check: is a recording or historian CSV fit for the model? rate, jitter, gaps, flat-lined,
+             stale, bad quality, out of range, outliers, clock steps per tag; HTML + JSON; exit 1 if a needed tag is unfit
+  model      validate: replay the history's PLC outputs through the model, compare its sensors with the
+             measured ones (RMSE, CV(RMSE), NMBE, edges, rates, cycle times); HTML, JSON, JUnit; exit 1 on fail
+             calibrate: fit line parameters (fit file) to history; overlay + before/after report
+             sign-off: an engineer signs off the model version (hash of line, plant, overlay, report; audited);
+             until then a shadow run's deviations are advisories. status: the version and its sign-off
   import     read a controller's tags (OPC UA browse, ADS symbol table) into a plant file
   user       manage HMI users (password from the terminal, or the first line of stdin);
              a changed password or role, or a removal, ends the user's sessions at once
@@ -56,6 +74,14 @@ options:
   --port N         HTTP port (default 8080; 0 = any free port)
   --pace P         1 = real time, 10 = ten times faster, fast = as fast as possible
   --paused         start paused
+  --pacing P       how the physics clock waits: precise (default; wakes every ms and spins
+                   before each deadline: lateness ~10 µs, ~30 % of a core even when idle) or
+                   economy (wakes every 5 ms, no spin: the model steps in 5 ms bursts, a few %
+                   of a core; for long-running installations)
+  --publish-ms MS  publish the signal table every MS ms of model time (default: every step for
+                   small lines, less often for large ones, at most every controller cycle)
+  --frame-hz N     most HMI frames a second to each client (1..240, default 60): frames leave
+                   as soon as a PLC value is in the table; model changes are looked for at N/2
   --no-record      do not record the run into <data>/recordings
   --sparkplug URL  also run an MQTT Sparkplug B edge node (with --group G --node N [--host-id H];
                    e.g. mqtt://127.0.0.1:1883; the plant file's sparkplug: block gives the rest)
@@ -120,6 +146,12 @@ export interface StartArgs {
   readonly port: number;
   readonly pace: Pace;
   readonly paused: boolean;
+  /** How the physics clock waits (core/engine/pacing.ts); absent: precise. */
+  readonly pacing?: 'precise' | 'economy';
+  /** Model ms between publishes of the signal table; absent: the engine's default. */
+  readonly publishMs?: number;
+  /** The HMI's rate cap, frames a second per client; absent: the server's default (60). */
+  readonly frameHz?: number;
   readonly logLevel: string;
   readonly data: string;
   readonly tls?: { certFile: string; keyFile: string };
@@ -180,6 +212,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
       port: { type: 'string' },
       pace: { type: 'string' },
       paused: { type: 'boolean' },
+      pacing: { type: 'string' },
+      'publish-ms': { type: 'string' },
+      'frame-hz': { type: 'string' },
       'log-level': { type: 'string' },
       data: { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -241,6 +276,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
       port,
       pace: values.pace === undefined ? { kind: 'realtime', factor: 1 } : parsePace(values.pace),
       paused: values.paused ?? false,
+      ...pacingOptions(values.pacing, values['publish-ms']),
+      ...frameHzOption(values['frame-hz']),
       logLevel: values['log-level'] ?? 'info',
       data: values.data ?? './data',
       ...tlsOption(values['tls-cert'], values['tls-key']),
@@ -249,6 +286,22 @@ export function parseCli(argv: readonly string[]): CliArgs {
     };
   }
   throw new UsageError(`unknown command "${command}"; known: start, validate, import, user, audit`);
+}
+
+/** `--frame-hz N`: the HMI publisher's rate cap (hmi/server/publisher.ts). */
+function frameHzOption(text: string | undefined): Pick<StartArgs, 'frameHz'> {
+  if (text === undefined) return {};
+  const hz = Number(text);
+  if (!Number.isInteger(hz) || hz < 1 || hz > 240) throw new UsageError(`--frame-hz must be an integer from 1 to 240, got ${JSON.stringify(text)}`);
+  return { frameHz: hz };
+}
+
+/** `--pacing precise|economy` and `--publish-ms MS` (core/engine/pacing.ts). */
+function pacingOptions(pacing: string | undefined, publishMs: string | undefined): Pick<StartArgs, 'pacing' | 'publishMs'> {
+  if (pacing !== undefined && pacing !== 'precise' && pacing !== 'economy') throw new UsageError(`--pacing must be precise or economy, got ${JSON.stringify(pacing)}`);
+  const ms = publishMs === undefined ? undefined : Number(publishMs);
+  if (ms !== undefined && !(ms > 0 && ms <= 1000)) throw new UsageError(`--publish-ms must be a number of ms from above 0 to 1000, got ${JSON.stringify(publishMs)}`);
+  return { ...(pacing !== undefined ? { pacing } : {}), ...(ms !== undefined ? { publishMs: ms } : {}) };
 }
 
 /** `--trust-proxy 10.0.0.5,10.1.0.0/16`: addresses or CIDR ranges, never "everyone". */

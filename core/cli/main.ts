@@ -1,5 +1,6 @@
 // The `twinloop` command: start a run with its HMI, or validate line files.
 
+import { browsableUrl } from './page-url.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
@@ -17,8 +18,11 @@ import type { MetricsOptions } from '../../hmi/server/metrics-routes.ts';
 import { userCommand } from './user-command.ts';
 import { startLiveRecording, takeFlag } from '../recording/live-recording.ts';
 import { alarmConfiguration, startLiveAlarms } from './live-alarms.ts';
-import { planSparkplug, startSparkplug, takeSparkplugArgs } from '../integration/sparkplug/index.ts';
+import { planSparkplug, startSparkplug, statusMetrics, takeSparkplugArgs } from '../integration/sparkplug/index.ts';
+import { kpiStatusMetrics } from '../kpi/kpi-metrics.ts';
 import { planOpcuaServer, startOpcuaServer, takeOpcuaServerArgs } from '../integration/opcua-server/index.ts';
+import { gateForPlant } from '../model/run-gate.ts';
+import { MODEL_SUBCOMMANDS } from '../model/model-command.ts';
 
 // `start` records the live run into <data dir>/recordings unless --no-record (issue 8); the flag
 // is taken out of argv here because args.ts knows only the shared options.
@@ -90,24 +94,33 @@ async function start(args: StartArgs): Promise<void> {
   const opcuaServerPlan = planOpcuaServer(OPCUA_SERVER, args.plant, args.data);
   const metrics = metricsAccess(args.metrics);
   const alarms = startLiveAlarms(args.data, log, alarmConfiguration(args.plant ?? args.line ?? 'examples/sorting.yaml'));
+  // A shadow plant's model gate (issue 20): deviations are advisories until the model version is signed off.
+  const model = args.plant !== undefined ? gateForPlant(args.plant, args.data) : undefined;
+  if (model !== undefined) log.info({ model: model.info() }, model.signedOff ? 'model version signed off: deviations raise alarms' : 'model version not signed off: deviations are advisories');
   const run = await startRun({
     ...(args.line !== undefined ? { linePath: args.line } : {}),
     ...(args.plant !== undefined ? { plantPath: args.plant } : {}),
     ...(args.program !== undefined ? { controller: { name: 'plc1', protocol: 'sim', program: absoluteSpec(args.program, process.cwd()), cycleMs: 10 } } : {}),
     pace: args.pace,
+    ...(args.pacing !== undefined ? { pacing: args.pacing } : {}),
+    ...(args.publishMs !== undefined ? { publishMs: args.publishMs } : {}),
     autoStart: !args.paused,
     logger: log,
     alarmSink: alarms.manager,
+    ...(model !== undefined ? { model } : {}),
   });
   const recorder = startLiveRecording(run, args.data, log, NO_RECORD);
-  const sparkplug = sparkplugPlan !== undefined ? startSparkplug(run, sparkplugPlan, log) : undefined;
-  const server = await createServer({ run, host: args.host, port: args.port, logger: log, dataDir: args.data, alarms: alarms.manager, ...(args.tls ? { tls: args.tls } : {}), ...(metrics ? { metrics } : {}), ...(args.trustProxy ? { trustProxy: [...args.trustProxy] } : {}) });
+  const server = await createServer({ run, host: args.host, port: args.port, ...(args.frameHz !== undefined ? { frameHz: args.frameHz } : {}), logger: log, dataDir: args.data, alarms: alarms.manager, ...(model !== undefined ? { model } : {}), ...(args.tls ? { tls: args.tls } : {}), ...(metrics ? { metrics } : {}), ...(args.trustProxy ? { trustProxy: [...args.trustProxy] } : {}) });
   const opcuaServer = opcuaServerPlan !== undefined ? await startOpcuaServer(run, opcuaServerPlan, { users: server.auth.users, audit: server.audit, alarms: alarms.manager }, log) : undefined;
   if (opcuaServer !== undefined) console.log(`twinloop: OPC UA server on ${opcuaServer.endpoint}`);
-  console.log(`twinloop: ${run.lineName} ${args.paused ? 'paused' : 'running'} (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${server.url}`);
+  const pageUrl = browsableUrl(server.url, args.host);
+  // Started once the HMI's address is known: a plant overview links each line's node to it.
+  const sparkplug = sparkplugPlan !== undefined ? startSparkplug(run, sparkplugPlan, log, statusMetrics({ status: () => run.status(), alarms: alarms.manager, hmiUrl: pageUrl, extra: kpiStatusMetrics(server.kpi) })) : undefined;
+  const everywhere = pageUrl !== server.url ? ` (listening on all interfaces, ${args.host})` : '';
+  console.log(`twinloop: ${run.lineName} ${args.paused ? 'paused' : 'running'} (${args.pace.kind === 'fast' ? 'fast' : `${args.pace.factor}x`}); HMI on ${pageUrl}${everywhere}`);
   if (server.setupToken !== undefined) {
     // First start: no users. The token is in the fragment, which browsers never send to a server.
-    console.log(`twinloop: no users yet. Create the first admin within this run at:\n  ${server.url}/#setup=${server.setupToken}\n  (or: twinloop user add NAME --role admin --data ${args.data})`);
+    console.log(`twinloop: no users yet. Create the first admin within this run at:\n  ${pageUrl}/#setup=${server.setupToken}\n  (or: twinloop user add NAME --role admin --data ${args.data})`);
   }
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -130,7 +143,7 @@ async function main(): Promise<void> {
   // `twinloop <command> --help`: that command's part of the usage (commands with a usage text of
   // their own print that one themselves).
   const topic = process.argv[2] ?? '';
-  const OWN_HELP = ['test', 'sweep', 'compare', 'export-csv'];
+  const OWN_HELP = ['test', 'sweep', 'compare', 'export-csv', 'worker', 'plant', 'history', 'model'];
   const help = (process.argv.includes('--help') || process.argv.includes('-h')) && !OWN_HELP.includes(topic) ? commandHelp(topic) : undefined;
   if (help !== undefined) {
     console.log(help);
@@ -142,6 +155,8 @@ async function main(): Promise<void> {
     sweep: async () => (await import('./sweep-command.ts')).sweepCommand,
     compare: async () => (await import('./compare-command.ts')).compareCommand,
     check: async () => (await import('./check-command.ts')).checkCommand,
+    worker: async () => (await import('./worker-command.ts')).workerCommand,
+    plant: async () => (await import('./plant-command.ts')).plantCommand,
   };
   const scenarioCommand = scenarioCommands[process.argv[2] ?? ''];
   if (scenarioCommand) {
@@ -152,6 +167,28 @@ async function main(): Promise<void> {
       else console.error(`twinloop: ${(err as Error).message}`);
       process.exitCode = 2;
     }
+    return;
+  }
+  if (process.argv[2] === 'model' && MODEL_SUBCOMMANDS.includes(process.argv[3] ?? '')) {
+    // `model sign-off | status | calibrate` (issue 20), loaded on demand like export-csv.
+    try {
+      process.exitCode = await (await import('../model/model-command.ts')).modelCommand(process.argv.slice(3));
+    } catch (err) {
+      if (err instanceof ConfigError) for (const issue of err.issues) console.error(formatIssue(issue));
+      else console.error(`twinloop: ${(err as Error).message}${isTwinloopError(err) ? ` [${err.code}]` : ''}`);
+      process.exitCode = 2;
+    }
+    return;
+  }
+  // Issue 20: `history check` and `model validate` (other `model` subcommands fall through to their own handlers).
+  if (process.argv[2] === 'history') {
+    const { historyCommand } = await import('../history/history-command.ts');
+    process.exitCode = await historyCommand(process.argv.slice(3));
+    return;
+  }
+  if (process.argv[2] === 'model' && process.argv[3] === 'validate') {
+    const { validateCommand } = await import('../validation/validate-command.ts');
+    process.exitCode = await validateCommand(process.argv.slice(4));
     return;
   }
   if (process.argv[2] === 'export-csv') {

@@ -12,16 +12,21 @@ import { expandGrid, lineProgram, loadSweepFile, parseParamArg, sweepTable, type
 import { runSweep, writeSweep } from '../scenario/sweep-run.ts';
 import { dirName } from '../scenario/result-dir.ts';
 import type { OverrideValue } from '../scenario/line-overrides.ts';
+import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
+import { runSweepOnQueue } from '../queue/queue-runs.ts';
 
 export const SWEEP_USAGE = `usage: twinloop sweep [FILE] [--param PATH=V1,V2,...|FROM:TO:STEP]... [--line L] [--program P]
                       [--minutes M | --duration S] [--seed N] [--points N] [--threads N | --serial] [--out DIR]
+                      [--queue redis://HOST:PORT]
 
   FILE        a sweep file (YAML, see docs/scenarios.md); --param adds or replaces grid axes
   --param     a line-file path (components[src].rate, components[pu1].extendTime, seed) or
               program.<field> (a built-in program's tuning value, e.g. program.hearthHz)
   --minutes   simulated minutes per point (default 10; the file's duration when given)
   --points N  run only the first N points of the grid
-  --out DIR   output folder (default sweep-results/<name>)`;
+  --out DIR   output folder (default sweep-results/<name>)
+  --queue URL run the points on the workers of this Redis job queue (\`twinloop worker --queue URL\`
+              on each machine) instead of the local pool; progress on stderr, the same outputs`;
 
 export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -40,6 +45,7 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
       serial: { type: 'boolean' },
       out: { type: 'string' },
       name: { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -82,15 +88,18 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
   if (limit !== undefined) points = points.slice(0, Math.floor(limit));
   const threads = values.serial ? 1 : values.threads !== undefined ? Number(values.threads) : availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(values.threads)}`);
-  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) x ${spec.duration} s simulated, program ${programLabel(spec.program)}, ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, points.length)} threads`}\n`);
-  const { rows, wallMs } = await runSweep(points, threads, (row, done) => {
-    if (out.isTTY) out.write(`\r\x1b[2K  [${done}/${points.length}] ${row.point.task.name} ${row.result.status === 'error' ? 'ERROR' : 'done'}`);
-  });
-  if (out.isTTY) out.write('\r\x1b[2K');
+  const connection = values.queue !== undefined ? parseQueueUrl(values.queue) : undefined;
+  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) x ${spec.duration} s simulated, program ${programLabel(spec.program)}, ${connection ? `job queue ${queueLabel(connection)}` : threads <= 1 ? 'serial' : `pool of ${Math.min(threads, points.length)} threads`}\n`);
+  const { rows, wallMs } = connection
+    ? await runSweepOnQueue(points, { connection, progress: process.stderr })
+    : await runSweep(points, threads, (row, done) => {
+        if (out.isTTY) out.write(`\r\x1b[2K  [${done}/${points.length}] ${row.point.task.name} ${row.result.status === 'error' ? 'ERROR' : 'done'}`);
+      });
+  if (out.isTTY && !connection) out.write('\r\x1b[2K');
   out.write(`${sweepTable(rows)}\n`);
   for (const r of rows) if (r.result.status === 'error') out.write(`point ${r.point.index + 1}: ${r.result.message}\n`);
   const dir = values.out ?? join('sweep-results', dirName(spec.name));
   const files = writeSweep(dir, spec.name, rows);
-  out.write(`\n${points.length} points in ${(wallMs / 1000).toFixed(2)} s wall\nwrote ${files.csv}, ${files.svg}, ${files.points}/\n`);
+  out.write(`\n${points.length} points in ${(wallMs / 1000).toFixed(2)} s wall\nwrote ${files.csv}, ${files.svg}, ${files.html}, ${files.points}/\n`);
   return rows.some((r) => r.result.status === 'error') ? 1 : 0;
 }

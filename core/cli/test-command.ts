@@ -8,8 +8,11 @@ import { UsageError } from './args.ts';
 import { runSuite, scenarioFiles } from '../scenario/suite.ts';
 import { runStTestFile, stTestFiles } from '../scenario/st-unit-tests.ts';
 import { absoluteSpec } from '../../plc-adapters/sim/program-source.ts';
+import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
+import { suiteOnQueue } from '../queue/queue-runs.ts';
 
 export const TEST_USAGE = `usage: twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR] [--quiet]
+                     [--queue redis://HOST:PORT]
 
   FILE|DIR      scenario files (YAML) and ST unit tests (*.test.st); a folder means its
                 *.yaml files and the *.test.st files under it
@@ -18,7 +21,9 @@ export const TEST_USAGE = `usage: twinloop test FILE|DIR... [--program P] [--thr
   --threads N   pool threads (default: ${availableParallelism()}, the available parallelism)
   --serial      run in this thread, one after the other
   --out DIR     reports and result directories (default scenario-results)
-  --quiet       no progress lines, only the summary`;
+  --quiet       no progress lines, only the summary
+  --queue URL   run the scenarios on the workers of this Redis job queue (\`twinloop worker --queue URL\`
+                on each machine) instead of the local pool; queue progress on stderr, the same reports`;
 
 /** Run the command; returns the process exit code. */
 export async function testCommand(argv: readonly string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -32,6 +37,7 @@ export async function testCommand(argv: readonly string[], out: NodeJS.WriteStre
       serial: { type: 'boolean' },
       out: { type: 'string' },
       quiet: { type: 'boolean' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,9 +54,11 @@ export async function testCommand(argv: readonly string[], out: NodeJS.WriteStre
   const outDir = values.out ?? 'scenario-results';
   const program = values.program !== undefined ? absoluteSpec(values.program, process.cwd()) : undefined;
   const parts = [files.length ? `${files.length} scenario(s)` : '', unitFiles.length ? `${unitFiles.length} ST unit test file(s)` : ''].filter(Boolean);
-  out.write(`twinloop test: ${parts.join(' and ')}, ${threads <= 1 ? 'serial' : `pool of ${Math.min(threads, Math.max(1, files.length))} threads`}${values.program ? `, program ${values.program}` : ''}\n`);
+  const connection = values.queue !== undefined ? parseQueueUrl(values.queue) : undefined;
+  out.write(`twinloop test: ${parts.join(' and ')}, ${connection ? `job queue ${queueLabel(connection)}` : threads <= 1 ? 'serial' : `pool of ${Math.min(threads, Math.max(1, files.length))} threads`}${values.program ? `, program ${values.program}` : ''}\n`);
   const suite = await runSuite(files, {
     threads,
+    ...(connection ? { execute: suiteOnQueue({ connection, progress: process.stderr }) } : {}),
     extra: () => unitFiles.flatMap((f) => runStTestFile(f, program)),
     ...(program !== undefined ? { program } : {}),
     outDir,

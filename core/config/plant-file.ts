@@ -268,7 +268,8 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
             opcua: {
               ...c.opcua,
               securityMode: c.opcua?.securityMode ?? 'None',
-              readMode: c.opcua?.readMode ?? 'subscription',
+              // auto: the cycle as sampling and publishing interval, polling when the server is slower (issue 24).
+              readMode: c.opcua?.readMode ?? 'auto',
               ...(c.opcua?.certificateFolder !== undefined ? { certificateFolder: abs(c.opcua.certificateFolder) } : {}),
               ...(c.opcua?.serverCertificate !== undefined ? { serverCertificate: abs(c.opcua.serverCertificate) } : {}),
             },

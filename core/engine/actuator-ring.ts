@@ -110,6 +110,11 @@ export class ActuatorRing {
     return n;
   }
 
+  /** True while values pushed are not yet drained by the worker (the HMI publisher waits on it). */
+  get pending(): boolean {
+    return Atomics.load(this.#h, HEAD) !== Atomics.load(this.#h, TAIL);
+  }
+
   /** Values that replaced an unread older value of the same signal (none is ever lost). */
   get coalesced(): number {
     return Atomics.load(this.#h, COALESCED);

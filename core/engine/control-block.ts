@@ -25,7 +25,11 @@ const F_STEPS_PER_S = 8;
 const F_RT_FACTOR = 9;
 const F_CYCLES = 10;
 const F_LATE_SUM = 11; // µs, the sum of every wake's lateness
-const F_LATE_BUCKETS = 12; // cumulative wake counts under each LATENESS_BOUNDS_US
+const F_LATE_BUCKETS = 12; // cumulative wake counts under each LATENESS_BOUNDS_US (11 words)
+const F_PUBLISHES = 23; // signal table publishes since start
+const F_PUB_P50 = 24; // µs
+const F_PUB_P99 = 25;
+const F_PUB_MAX = 26;
 const FLOAT_WORDS = 32;
 
 /**
@@ -50,6 +54,11 @@ export interface WorkerStats {
   stepsPerSecond: number;
   realtimeFactor: number;
   cycles: number;
+  /** Publishes of the signal table since start, and the time each took, µs (10 µs buckets). */
+  publishes: number;
+  publishP50: number;
+  publishP99: number;
+  publishMax: number;
 }
 
 export class ControlBlock {
@@ -115,6 +124,10 @@ export class ControlBlock {
     out.stepsPerSecond = f[F_STEPS_PER_S]!;
     out.realtimeFactor = f[F_RT_FACTOR]!;
     out.cycles = f[F_CYCLES]!;
+    out.publishes = f[F_PUBLISHES]!;
+    out.publishP50 = f[F_PUB_P50]!;
+    out.publishP99 = f[F_PUB_P99]!;
+    out.publishMax = f[F_PUB_MAX]!;
     return out;
   }
 
@@ -171,6 +184,10 @@ export class ControlBlock {
     f[F_STEPS_PER_S] = s.stepsPerSecond;
     f[F_RT_FACTOR] = s.realtimeFactor;
     f[F_CYCLES] = s.cycles;
+    f[F_PUBLISHES] = s.publishes;
+    f[F_PUB_P50] = s.publishP50;
+    f[F_PUB_P99] = s.publishP99;
+    f[F_PUB_MAX] = s.publishMax;
   }
 
   /** Publish the lateness histogram (cumulative counts under each bound, and the sum in µs). */

@@ -25,12 +25,16 @@ import { checkPlantSignals, loadPlantFile, type PlantFile } from '../config/plan
 import { ConfigError } from '../config/config-error.ts';
 import { NetworkCoupling, planController } from './plant-coupling.ts';
 import { ActuatorRing } from './actuator-ring.ts';
+import { RingInputs } from './ring-inputs.ts';
 import type { AlarmSink } from '../alarms/alarm-sink.ts';
+import type { ModelGate } from '../model/model-gate.ts';
 import { isShadowPlant, ShadowRun } from '../shadow/shadow-run.ts';
 import { LogAlarmSink } from '../shadow/log-sink.ts';
-import type { ForceInfo, LatenessHistogramView, LayoutEntry, Pace, ProgramOnline, ProgramState, RunControl, RunState, RunStatus } from './run-control.ts';
+import type { ForceInfo, LatenessHistogramView, LayoutEntry, Pace, ProgramOnline, ProgramState, RunControl, RunInputs, RunState, RunStatus } from './run-control.ts';
 import { layoutOf } from './layout.ts';
 import { PaceWatch } from './pace-keeping.ts';
+import { checkPacing, publishEvery, wakePlan, type Pacing } from './pacing.ts';
+import { actuatorWarnings } from './run-warnings.ts';
 
 export { layoutOf };
 
@@ -59,12 +63,26 @@ export interface RunOptions {
   readonly realtimePriority?: number;
   /** Nice value of the physics worker thread (default -10; 0 leaves it; needs CAP_SYS_NICE). */
   readonly nice?: number;
-  /** Spin before each deadline (ms, default 0.3). */
+  /** Spin before each deadline (ms, default 0.3; precise pacing only). */
   readonly spinMs?: number;
+  /**
+   * How a paced run waits for its deadlines (core/engine/pacing.ts): `precise` (default) wakes
+   * every ms and spins before each deadline; `economy` wakes every 5 ms without spinning, for
+   * long-running installations (a few % of a core instead of a third).
+   */
+  readonly pacing?: Pacing;
+  /**
+   * Publish the signal table every this many ms of model time in a paced run (default: every
+   * step for tables up to 10 000 signals, less often for larger ones, at most every 10 ms or
+   * the fastest network controller's cycle; core/engine/pacing.ts).
+   */
+  readonly publishMs?: number;
   /** Log tick statistics this often (ms, default 10000; 0 = never). */
   readonly statsLogMs?: number;
   /** Shadow mode: where deviation, communication and maintenance conditions go (default: the log). */
   readonly alarmSink?: AlarmSink;
+  /** Shadow mode: the model gate (sign-off, issue 20): deviations are advisories until signed off. */
+  readonly model?: ModelGate;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -102,6 +120,8 @@ type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R
 
 class Run implements RunControl {
   readonly table: SignalTable;
+  /** Network controllers' values on their way to the table (set by startRun). */
+  inputs?: RunInputs;
   readonly lineName: string;
   readonly layout: readonly LayoutEntry[];
   readonly #line: LineFile;
@@ -109,7 +129,10 @@ class Run implements RunControl {
   readonly #worker: Worker;
   readonly #log: Logger;
   readonly #controller: ControllerConfig;
-  readonly #stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
+  readonly #stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0, publishes: 0, publishP50: 0, publishP99: 0, publishMax: 0 };
+  /** How the worker paces and publishes (set by startRun, shown in the status). */
+  pacing: Pacing = 'precise';
+  publishEvery = 1;
   #failure: TwinloopError | undefined;
   #exited = false;
   readonly #exit: Promise<void>;
@@ -230,6 +253,7 @@ class Run implements RunControl {
       tick: this.table.tick,
       time: this.table.time,
       dt: this.#line.dt ?? 0.001,
+      scheduling: this.scheduling,
       stats: {
         ticks: s.ticks,
         wakes: s.wakes,
@@ -243,19 +267,23 @@ class Run implements RunControl {
       controllers: this.#controllerStatus(state, s.cycles),
       forces: [...this.#forced.values()],
       faults: this.faults().length,
+      pacing: this.pacing,
+      publish: { everyTicks: this.publishEvery, count: s.publishes, p50Us: s.publishP50, p99Us: s.publishP99, maxUs: s.publishMax },
       ...this.#actuatorStatus(),
     };
   }
 
   /** The actuator mailbox of the network controllers: values coalesced, and any refused (a bug). */
-  #actuatorStatus(): Pick<RunStatus, 'actuators'> {
+  #actuatorStatus(): Pick<RunStatus, 'actuators' | 'warnings'> {
     const ring = this.#networks[0]?.ring;
     if (ring === undefined) return {};
     if (ring.refused > 0 && !this.#refusedWarned) {
       this.#refusedWarned = true;
       this.#log.warn({ refused: ring.refused }, 'actuator values for signals no read tag drives were refused (a coupling bug; please report it)');
     }
-    return { actuators: { slots: ring.slots, coalesced: ring.coalesced, refused: ring.refused } };
+    const actuators = { slots: ring.slots, coalesced: ring.coalesced, refused: ring.refused };
+    const warnings = actuatorWarnings(actuators);
+    return warnings.length > 0 ? { actuators, warnings } : { actuators };
   }
 
   lateness(): LatenessHistogramView {
@@ -283,6 +311,7 @@ class Run implements RunControl {
               ...(h.revisedPublishingMs !== undefined ? { revisedPublishingMs: h.revisedPublishingMs } : {}),
               ...(h.revisedSamplingMs !== undefined ? { revisedSamplingMs: h.revisedSamplingMs } : {}),
               ...(h.readMode !== undefined ? { readMode: h.readMode } : {}),
+              ...(h.readModeReason !== undefined ? { readModeReason: h.readModeReason } : {}),
             }
           : { name: c.name, protocol: c.protocol, state: 'disconnected', cycleMs: c.cycleMs, cycles: 0 },
       );
@@ -505,7 +534,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     line = loadLineFile(linePath);
   }
   // Shadow mode runs the twin on the main thread against the real PLC (core/shadow/shadow-run.ts).
-  if (plant && isShadowPlant(plant)) return ShadowRun.start({ plant, line, sink: options.alarmSink ?? new LogAlarmSink(log), logger: log, startSoftLine: options.startSoftPlc ?? true });
+  if (plant && isShadowPlant(plant)) return ShadowRun.start({ plant, line, sink: options.alarmSink ?? new LogAlarmSink(log), logger: log, startSoftLine: options.startSoftPlc ?? true, ...(options.model !== undefined ? { model: options.model } : {}) });
   const plan = plant ? planController(plant) : null;
   // Without a plant file or an explicit controller: the program the line file names, else none
   // (the line runs without a controller, driven by forces).
@@ -527,11 +556,17 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   // with a slot for every signal their read tags drive: it never runs out of room.
   const driven = plan ? [...new Set(plan.networks.flatMap((pc) => pc.tags.filter((t) => t.direction === 'read').map((t) => table.id(t.signal))))] : [];
   const ring = plan && plan.networks.length > 0 ? new ActuatorRing(driven) : null;
-  const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!)) : [];
+  // The HMI publisher frames PLC values as soon as the worker has applied them (issue 24).
+  const inputs = ring ? new RingInputs(ring) : undefined;
+  const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!, () => inputs!.notify())) : [];
   const first = networks[0]?.controller;
   const controller: ControllerConfig = lockstep ?? (first ? { name: first.name, protocol: first.protocol, cycleMs: first.cycleMs } : { name: 'none', protocol: 'none', program: NO_PROGRAM, cycleMs: 10 });
   const ctrl = new ControlBlock();
   const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
+  const pacing = checkPacing(options.pacing ?? 'precise', 'pacing');
+  const wake = wakePlan(pacing, options.spinMs);
+  const dtMs = (line.dt ?? 0.001) * 1000;
+  const every = publishEvery({ signals: defs.length, dtMs, cyclesMs: networks.map((n) => n.controller.cycleMs), ...(options.publishMs !== undefined ? { publishMs: options.publishMs } : {}) });
   const channel = new MessageChannel();
   const init: WorkerInit = {
     line,
@@ -546,11 +581,16 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     paceKind: pace.kind === 'fast' ? PaceKind.FAST : PaceKind.REALTIME,
     paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
     catchUpCap: options.catchUpCap ?? 20,
-    spinMs: options.spinMs ?? 0.3,
+    spinMs: wake.spinMs,
+    wakeMs: wake.wakeMs,
+    publishEvery: every,
     nice: options.nice ?? -10,
   };
   const worker = spawnWorker(workerUrl(), { workerData: init, name: 'twinloop-physics', transferList: [channel.port2] });
   const run = new Run(line, table, ctrl, worker, log, controller, channel.port1, networks, lockstep);
+  run.pacing = pacing;
+  run.publishEvery = every;
+  if (inputs) run.inputs = inputs;
   let tid: number | null = null;
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: WorkerMessage): void => {
@@ -577,6 +617,6 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     throw err;
   }
   run.startStatsLog(options.statsLogMs ?? 10_000);
-  log.info({ line: line.name, signals: defs.length, pace, controller: controller.name, protocol: controller.protocol }, 'run started');
+  log.info({ line: line.name, signals: defs.length, pace, pacing, publishEveryTicks: every, controller: controller.name, protocol: controller.protocol }, 'run started');
   return run;
 }

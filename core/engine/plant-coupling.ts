@@ -56,11 +56,14 @@ export class NetworkCoupling {
   readonly controller: PlantController;
   #exchange: NetworkExchange | undefined;
   #softPlc: SoftPlcProcess | undefined;
+  /** Called after a delivery that pushed changed values (the HMI frames them at once). */
+  readonly #onInput: (() => void) | undefined;
 
   /** `ring`: the run's actuator ring, shared by all its network controllers. */
-  constructor(controller: PlantController, ring: ActuatorRing) {
+  constructor(controller: PlantController, ring: ActuatorRing, onInput?: () => void) {
     this.controller = controller;
     this.ring = ring;
+    this.#onInput = onInput;
   }
 
   /** Start the soft PLC (if the plant asks for one) and the exchange. */
@@ -80,13 +83,24 @@ export class NetworkCoupling {
     // A plant controller is a ControllerConfig already; only the endpoint may come from the soft PLC.
     const config: ControllerConfig = endpoint === undefined ? pc : { ...pc, endpoint };
     const ring = this.ring;
+    const onInput = this.#onInput;
+    let pushed = false;
     this.#exchange = new NetworkExchange({
       name: pc.name,
       adapter: createAdapter(config),
       tags: pc.tags,
       resolve: (name) => table.id(name),
       table,
-      sink: { write: (id, value, quality) => void ring.push(id, value, quality), flush: () => undefined },
+      sink: {
+        write: (id, value, quality) => {
+          pushed = ring.push(id, value, quality) || pushed;
+        },
+        flush: () => {
+          if (!pushed) return;
+          pushed = false;
+          onInput?.();
+        },
+      },
       cycleMs: pc.cycleMs,
       refreshMs: pc.refreshMs,
       readOnly: pc.readOnly,

@@ -4,6 +4,7 @@
 import type { OnlineVar, StFaultInfo } from '../../plc-adapters/st/st-program.ts';
 import type { SignalTable } from '../signals.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
+import type { ModelRunInfo } from '../model/model-gate.ts';
 
 export type { FaultInfo, FaultSpec };
 
@@ -67,6 +68,8 @@ export interface ControllerStatus {
   readonly revisedSamplingMs?: number;
   /** How values are read now (`poll` when `auto` fell back from a slow subscription). */
   readonly readMode?: string;
+  /** Why (`auto` polling: the server's revised interval against the cycle). */
+  readonly readModeReason?: string;
 }
 
 /** An ST program's run state as /api/health and the HMI show it. */
@@ -84,6 +87,12 @@ export interface RunStatus {
   tick: number;
   time: number; // simulated seconds
   dt: number; // physics step, seconds
+  /**
+   * How the physics thread is scheduled while paced ("SCHED_FIFO 10", or "normal (...)" with
+   * the reason, e.g. no CAP_SYS_NICE or RLIMIT_RTPRIO in a container). Absent for runs
+   * without a thread of their own (shadow, replay).
+   */
+  scheduling?: string;
   stats: TickStats;
   controllers: ControllerStatus[];
   /** Every active force, oldest first: the HMI shows them everywhere (banner, panel, mimic). */
@@ -97,6 +106,20 @@ export interface RunStatus {
    * controllers.
    */
   actuators?: { slots: number; coalesced: number; refused: number };
+  /** How the physics worker waits for its deadlines (core/engine/pacing.ts). Absent without a worker. */
+  pacing?: 'precise' | 'economy';
+  /**
+   * The signal table's publishes by the physics worker: a paced run publishes at ticks that are
+   * multiples of everyTicks; count since start and the time each took, µs. Absent without a worker.
+   */
+  publish?: { everyTicks: number; count: number; p50Us: number; p99Us: number; maxUs: number };
+  /** Conditions an operator must see (e.g. actuator values refused); absent when there are none. */
+  warnings?: string[];
+  /**
+   * Shadow runs: the running model version and whether it is signed off (core/model/model-gate.ts);
+   * deviations are advisories until it is. Absent when the run has no gate.
+   */
+  model?: ModelRunInfo;
 }
 
 /** Where a component sits on the mimic (line-file units, free-form 2D). */
@@ -114,8 +137,21 @@ export interface LayoutEntry {
   readonly params: Readonly<Record<string, number>>;
 }
 
+/**
+ * Values the main thread hands to the physics worker for the table (a network PLC's reads): the
+ * HMI publisher frames them as soon as they land instead of waiting for its next look.
+ */
+export interface RunInputs {
+  /** Call `listener` (main thread) after each hand-over of changed values; returns the unsubscribe. */
+  onInput(listener: () => void): () => void;
+  /** True while values handed over are not yet applied by the worker. */
+  pending(): boolean;
+}
+
 export interface RunControl {
   readonly table: SignalTable;
+  /** Present when values reach the table from the main thread (network controllers). */
+  readonly inputs?: RunInputs;
   readonly lineName: string;
   readonly layout: readonly LayoutEntry[];
   status(): RunStatus;

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { TwinloopError } from '../errors.ts';
 
 const MAIN = fileURLToPath(new URL('../../plc-adapters/soft-plc/main.ts', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+// A process that compiles its sources through tsx at start: ~3 s on a quiet machine, past 30 s on
+// a loaded one (measured at load average 25).
+const START_TIMEOUT_MS = 60_000;
 
 export interface SoftPlcProcess {
   readonly endpoint: string;

@@ -29,6 +29,10 @@ export interface WorkerInit {
   readonly nice: number;
   /** Spin this long before each deadline instead of sleeping (ms). */
   readonly spinMs: number;
+  /** Wall ms between wakes of a paced run (core/engine/pacing.ts: 1 precise, 5 economy). */
+  readonly wakeMs: number;
+  /** Paced runs publish the signal table at ticks that are multiples of this (pacing.ts, publishEvery). */
+  readonly publishEvery: number;
 }
 
 /** Messages the worker posts (only at start, on failure and at exit: never per tick). */

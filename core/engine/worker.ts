@@ -1,7 +1,10 @@
 // The physics worker: owns the model's clock. Runs the lock-stepped model + built-in
 // controller on an absolute deadline grid (Atomics.wait until ~300 µs before each deadline,
 // then spin on performance.now()), as fast as possible, or paused and single-stepped.
-// Values are published to the shared signal table under its seqlock after each wake.
+// Values are published to the shared signal table under its seqlock: in a paced run at the
+// ticks that are multiples of init.publishEvery (every step for small tables; a 100k plant's
+// publish costs more than its step, core/engine/pacing.ts), after every command, and every
+// FAST_PUBLISH_MS of wall time in fast runs.
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
@@ -15,6 +18,7 @@ import type { WorkerInit, WorkerMessage } from './worker-init.ts';
 import type { WorkerReply, WorkerRequest } from './worker-requests.ts';
 import type { FaultInfo, FaultSpec } from '../../physics/fault-spec.ts';
 import { ActuatorRing } from './actuator-ring.ts';
+import { publishTickIn, stepsPerWake as wakeSteps } from './pacing.ts';
 import { currentThreadId } from './thread-scheduling.ts';
 import { TwinloopError } from '../errors.ts';
 import { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
@@ -73,8 +77,11 @@ async function main(init: WorkerInit): Promise<void> {
   const port = init.requestPort;
   const dtMs = run.model.dt * 1000;
   const hist = new LatenessHistogram();
+  // Publish durations, µs (the same 10 µs buckets; a publish of a 100k plant takes ~2 ms).
+  const pubHist = new LatenessHistogram();
+  const publishEvery = Math.max(1, init.publishEvery);
   const lateBuckets = new Float64Array(LATENESS_BOUNDS_US.length);
-  const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0 };
+  const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0, publishes: 0, publishP50: 0, publishP99: 0, publishMax: 0 };
 
   let running = init.running;
   let paceKind = init.paceKind;
@@ -91,13 +98,29 @@ async function main(init: WorkerInit): Promise<void> {
   /** A grid for the current pace; sets how many steps each wake runs. */
   function makeGrid(): DeadlineGrid {
     // At high factors several steps share one wake: the OS cannot wake a thread every 100 µs.
-    stepsPerWake = Math.max(1, Math.round(paceFactor / dtMs));
+    // Economy pacing wakes less often still and runs the steps of its longer wake back to back.
+    stepsPerWake = wakeSteps(init.wakeMs, dtMs, paceFactor);
     return new DeadlineGrid((stepsPerWake * dtMs) / paceFactor, init.catchUpCap);
   }
 
   function publish(): void {
+    const t = performance.now();
     run.model.updateItemView();
     table.publish(run.values, run.tick, run.time);
+    pubHist.add((performance.now() - t) * 1000);
+  }
+
+  /** Paced: run `steps` steps, publishing at the last multiple of publishEvery they cross. */
+  function advance(steps: number): void {
+    const at = publishTickIn(run.tick, run.tick + steps, publishEvery);
+    if (at < 0) {
+      run.run(steps);
+      return;
+    }
+    const end = run.tick + steps;
+    run.run(at - run.tick);
+    publish();
+    if (end > at) run.run(end - at);
   }
 
   function writeStats(now: number): void {
@@ -113,6 +136,10 @@ async function main(init: WorkerInit): Promise<void> {
       stats.realtimeFactor = (run.time - statsTime) / wall;
     }
     stats.cycles = run.exchange?.cycles ?? 0;
+    stats.publishes = pubHist.count;
+    stats.publishP50 = pubHist.quantile(0.5);
+    stats.publishP99 = pubHist.quantile(0.99);
+    stats.publishMax = pubHist.max;
     ctrl.writeStats(stats);
     hist.cumulative(LATENESS_BOUNDS_US, lateBuckets);
     ctrl.writeLateness(lateBuckets, hist.sum);
@@ -219,6 +246,8 @@ async function main(init: WorkerInit): Promise<void> {
     switch (command) {
       case Command.PAUSE:
         running = false;
+        // A paced run publishes every publishEvery steps: a paused table shows the model as it stops.
+        publish();
         break;
       case Command.RESUME:
         if (!running) {
@@ -295,8 +324,7 @@ async function main(init: WorkerInit): Promise<void> {
     hist.add(grid.lastLateMs * 1000);
     // Network PLCs exist only in paced runs (the engine refuses fast pace for them).
     if (ring !== null) ring.drain(run.values, table.quality);
-    run.run(due * stepsPerWake);
-    publish();
+    advance(due * stepsPerWake);
   }
   publish();
   writeStats(performance.now());

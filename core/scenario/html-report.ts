@@ -4,6 +4,7 @@
 
 import { xmlEscape as esc } from './junit-report.ts';
 import { KPI_UNITS } from './kpis.ts';
+import { kpiHtml } from '../kpi/kpi-html.ts';
 import type { ScenarioResult } from './runner.ts';
 import { trendSvg } from './svg-chart.ts';
 
@@ -44,6 +45,7 @@ function scenarioSection(r: ScenarioResult, k: number): string {
     }
     out.push('</table>');
   }
+  if (r.production) out.push(kpiHtml(r.production));
   if (r.failure) {
     out.push(`<p>Signals involved, ${(r.failure.trend.times[0] ?? 0).toFixed(2)}–${(r.failure.trend.times[r.failure.trend.times.length - 1] ?? 0).toFixed(2)} s, around the failure of step ${r.failure.step + 1}:</p>`);
     out.push(trendSvg(r.failure.trend));

@@ -18,6 +18,9 @@ import type { SoftPlcProcess } from '../engine/soft-plc-process.ts';
 import type { PlantFile } from '../config/plant-file.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { KpiTracker, kpiSignals } from './kpis.ts';
+import { LineKpiTracker } from '../kpi/kpi-tracker.ts';
+import { kpiPlan } from '../kpi/station-plan.ts';
+import { layoutOf } from '../engine/layout.ts';
 import type { RunOptions, ScenarioResult } from './runner.ts';
 import { runSteps, scenarioResult } from './step-loop.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
@@ -38,6 +41,7 @@ class RealtimeRun {
   readonly ring: TrendRing;
   readonly trace: TraceRecorder;
   readonly kpi: KpiTracker;
+  readonly production: LineKpiTracker;
   readonly progress: Float64Array | undefined;
   readonly clock = new Float64Array(1);
   readonly conditions: (BoundCondition | undefined)[];
@@ -55,12 +59,14 @@ class RealtimeRun {
     const traced = [...new Set([...p.involved, ...k.binned, ...k.rejects, ...k.wear, ...(k.energy ? [k.energy] : []), ...(k.fault ? [k.fault] : [])])];
     this.trace = new TraceRecorder(traced, idsOf(traced), POLL_MS);
     this.kpi = new KpiTracker({ binned: idsOf(k.binned), rejects: idsOf(k.rejects), wear: idsOf(k.wear), energy: k.energy ? run.table.id(k.energy) : -1, fault: k.fault ? run.table.id(k.fault) : -1, alarms: idsOf(k.alarms) });
+    this.production = new LineKpiTracker(kpiPlan(layoutOf(p.line), (n) => (run.table.has(n) ? run.table.id(n) : -1)));
   }
 
   start(): void {
     this.run.table.snapshot(this.v, this.info);
     this.#t0 = this.info.time;
     this.kpi.start(this.v, 0);
+    this.production.start(this.v, 0);
     this.#sample();
   }
 
@@ -78,6 +84,7 @@ class RealtimeRun {
     this.ring.push(this.v, this.time);
     this.trace.sample(this.v);
     this.kpi.sample(this.v, this.time);
+    this.production.sample(this.v, this.time);
   }
 }
 
@@ -264,6 +271,7 @@ async function execute(p: PreparedScenario, run: RunControl, soft: SoftPlc | und
     failed,
     failure,
     kpiValues: r.kpi.result(r.v),
+    production: r.production.report(),
     simTime: r.time,
     wallMs: performance.now() - wall0,
     trace: r.trace.encode(),

@@ -6,11 +6,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TwinloopError } from '../errors.ts';
 import type { Kpis, KpiVerdict } from './kpis.ts';
+import { kpiCsv } from '../kpi/kpi-csv.ts';
+import type { KpiReport } from '../kpi/kpi-tracker.ts';
 import type { ScenarioResult, StepVerdict } from './runner.ts';
 import { decodeTrace, type Trace } from './trace-file.ts';
 
 export const RESULT_FILE = 'result.json';
 export const TRACE_FILE = 'trace.bin';
+/** The production KPIs (core/kpi) as CSV, beside result.json. */
+export const KPI_CSV_FILE = 'kpi.csv';
 
 /** result.json: the result's summary fields as they are, the KPI values as `kpis` and their verdicts as `kpiVerdicts`. */
 export interface ResultJson extends Pick<ScenarioResult, 'name' | 'file' | 'program' | 'seed' | 'status' | 'message' | 'simTime' | 'wallMs'> {
@@ -18,6 +22,8 @@ export interface ResultJson extends Pick<ScenarioResult, 'name' | 'file' | 'prog
   readonly kpis: Kpis | null;
   readonly steps: readonly StepVerdict[];
   readonly kpiVerdicts: readonly KpiVerdict[];
+  /** OEE per station and for the line, state shares and the bottleneck (docs/kpi.md). */
+  readonly production?: KpiReport;
   /** Sweep points: the parameters of the point. */
   readonly params?: Readonly<Record<string, number | string | boolean>>;
 }
@@ -43,10 +49,12 @@ export function writeResultDir(dir: string, r: ScenarioResult, kind: ResultJson[
     kpis: r.kpiValues,
     steps: r.steps,
     kpiVerdicts: r.kpis,
+    ...(r.production ? { production: r.production } : {}),
     ...(params ? { params } : {}),
   };
   writeFileSync(join(dir, RESULT_FILE), JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
   if (r.trace) writeFileSync(join(dir, TRACE_FILE), r.trace);
+  if (r.production) writeFileSync(join(dir, KPI_CSV_FILE), kpiCsv([{ report: r.production }]));
   for (const s of r.snapshots) writeFileSync(join(dir, s.file), s.bytes);
   return dir;
 }

@@ -20,6 +20,9 @@ import { programLabel } from '../../plc-adapters/sim/program-source.ts';
 import type { SteppableAdapter } from '../../plc-adapters/adapter.ts';
 import type { BoundCondition, CompiledExpression } from './expression.ts';
 import { KpiTracker, kpiSignals, type Kpis, type KpiVerdict } from './kpis.ts';
+import { LineKpiTracker, type KpiReport } from '../kpi/kpi-tracker.ts';
+import { kpiPlan } from '../kpi/station-plan.ts';
+import { layoutOf } from '../engine/layout.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
 import { runSteps, scenarioResult } from './step-loop.ts';
 import { TraceRecorder } from './trace-file.ts';
@@ -50,6 +53,8 @@ export interface ScenarioResult {
   readonly steps: readonly StepVerdict[];
   readonly kpis: readonly KpiVerdict[];
   readonly kpiValues: Kpis | null;
+  /** OEE per station and for the line, station state shares and the bottleneck (docs/kpi.md). */
+  readonly production?: KpiReport;
   readonly simTime: number;
   readonly wallMs: number;
   readonly failure?: { readonly step: number; readonly time: number; readonly trend: TrendWindow };
@@ -106,6 +111,7 @@ class ScenarioRun {
   readonly ring: TrendRing;
   readonly trace: TraceRecorder;
   readonly kpi: KpiTracker;
+  readonly production: LineKpiTracker;
   readonly progress: Float64Array | undefined;
   /** clock[0]: simulated s since the scenario's start, what `time` reads in conditions. */
   readonly clock = new Float64Array(1);
@@ -139,6 +145,7 @@ class ScenarioRun {
       fault: k.fault ? p.ids.get(k.fault)! : -1,
       alarms: idsOf(k.alarms),
     });
+    this.production = new LineKpiTracker(kpiPlan(layoutOf(p.line), (n) => p.ids.get(n) ?? -1));
   }
 
   get time(): number {
@@ -151,6 +158,7 @@ class ScenarioRun {
 
   start(): void {
     this.kpi.start(this.v, 0);
+    this.production.start(this.v, 0);
     this.#sample();
   }
 
@@ -188,6 +196,7 @@ class ScenarioRun {
     this.ring.push(this.v, t);
     this.trace.sample(this.v);
     this.kpi.sample(this.v, t);
+    this.production.sample(this.v, t);
   }
 
   linkDown(): void {
@@ -252,6 +261,7 @@ export async function runScenario(p: PreparedScenario, options: RunOptions = {})
     failed,
     failure,
     kpiValues,
+    production: run.production.report(),
     simTime: run.time,
     wallMs: performance.now() - wall0,
     trace: run.trace.encode(),

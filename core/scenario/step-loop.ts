@@ -4,6 +4,7 @@
 // KPIs and assemble the scenario's result the same way for both.
 
 import { judgeKpis, type Kpis } from './kpis.ts';
+import type { KpiReport } from '../kpi/kpi-tracker.ts';
 import type { CompiledStep, PreparedScenario } from './scenario-compile.ts';
 import type { ScenarioResult, StepVerdict } from './runner.ts';
 
@@ -56,6 +57,8 @@ export interface RunOutcome {
   readonly failed: StepFailure | null;
   readonly failure?: ScenarioResult['failure'];
   readonly kpiValues: Kpis;
+  /** OEE, station states and the bottleneck (core/kpi), when the runner measured them. */
+  readonly production?: KpiReport;
   readonly simTime: number;
   readonly wallMs: number;
   readonly trace: Uint8Array;
@@ -76,6 +79,7 @@ export function scenarioResult(p: PreparedScenario, o: RunOutcome): ScenarioResu
     steps: o.verdicts,
     kpis,
     kpiValues: o.kpiValues,
+    ...(o.production ? { production: o.production } : {}),
     simTime: o.simTime,
     wallMs: o.wallMs,
     ...(o.failure ? { failure: o.failure } : {}),

@@ -10,8 +10,9 @@ import { htmlReport } from './html-report.ts';
 import { junitXml } from './junit-report.ts';
 import { ScenarioPool } from './pool.ts';
 import { dirName, writeResultDir } from './result-dir.ts';
+import { kpiCsv } from '../kpi/kpi-csv.ts';
 import type { ScenarioResult } from './runner.ts';
-import { runScenarioTask } from './scenario-task.ts';
+import { runScenarioTask, type ScenarioTask } from './scenario-task.ts';
 import { programLabel } from '../../plc-adapters/sim/program-source.ts';
 
 /** Scenario files among `paths` (folders: their *.yaml / *.yml, sorted; not recursive). */
@@ -43,6 +44,8 @@ export interface SuiteOptions {
   readonly title?: string;
   /** Results run elsewhere (ST unit tests) to report with the scenarios. */
   readonly extra?: () => ScenarioResult[];
+  /** Runs the tasks somewhere else than this process (the job queue, core/queue); `threads` is then unused. */
+  readonly execute?: (tasks: readonly ScenarioTask[], finished: (k: number, r: ScenarioResult) => void) => Promise<void>;
 }
 
 export interface SuiteResult {
@@ -92,7 +95,12 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
   const tasks = files.map((file) => ({ file, ...(options.program !== undefined ? { program: options.program } : {}) }));
   const scenarioResults: ScenarioResult[] = new Array(files.length);
   const results = scenarioResults;
-  if (options.threads <= 1) {
+  if (options.execute && tasks.length > 0) {
+    await options.execute(tasks, (k, r) => {
+      results[k] = r;
+      progress.finished(r);
+    });
+  } else if (options.threads <= 1) {
     for (let k = 0; k < tasks.length; k++) {
       results[k] = await runScenarioTask(tasks[k]!);
       progress.finished(results[k]!);
@@ -125,6 +133,9 @@ export async function runSuite(files: readonly string[], options: SuiteOptions):
     htmlPath = join(dir, 'report.html');
     writeFileSync(junitPath, junitXml(all, title, wallMs));
     writeFileSync(htmlPath, htmlReport(all, title, wallMs));
+    // The production KPIs of every scenario beside the report (docs/kpi.md).
+    const kpiRows = all.flatMap((r) => (r.production ? [{ prefix: { scenario: r.name }, report: r.production }] : []));
+    if (kpiRows.length > 0) writeFileSync(join(dir, 'kpi.csv'), kpiCsv(kpiRows));
     const used = new Set<string>();
     for (const r of results) {
       let name = dirName(r.name);

@@ -3,7 +3,7 @@
 // object is built when its rule becomes active (the text names what was seen then) and reused
 // while it stays active, so steady evaluation allocates nothing.
 
-import type { AlarmCondition, AlarmPriority, AlarmSink, AlarmSource } from '../alarms/alarm-sink.ts';
+import type { AlarmBand, AlarmCondition, AlarmPriority, AlarmSink, AlarmSource } from '../alarms/alarm-sink.ts';
 
 export interface ConditionTemplate {
   readonly key: string;
@@ -12,6 +12,7 @@ export interface ConditionTemplate {
   readonly signals?: readonly string[];
   readonly action?: string;
   readonly escalation?: { readonly afterMs: number; readonly priority: AlarmPriority };
+  readonly band?: AlarmBand;
 }
 
 export class AlarmReporter {

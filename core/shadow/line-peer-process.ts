@@ -11,7 +11,9 @@ import { stopChild } from '../engine/soft-plc-process.ts';
 import type { FaultInfo, FaultSpec, LineFault } from '../../physics/fault-spec.ts';
 
 const MAIN = fileURLToPath(new URL('../../plc-adapters/soft-plc/main.ts', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+// A process that compiles its sources through tsx at start: ~3 s on a quiet machine, past 30 s on
+// a loaded one (measured at load average 25).
+const START_TIMEOUT_MS = 60_000;
 const INJECT_TIMEOUT_MS = 5_000;
 
 export interface LinePeerProcess {

@@ -20,6 +20,7 @@ import { TwinloopError } from '../errors.ts';
 import { ShadowTwin, shadowSignals, shadowTarget, type ShadowHealth } from './shadow-twin.ts';
 import { normaliseShadow } from './shadow-config.ts';
 import { startLinePeerProcess, type LinePeerProcess } from './line-peer-process.ts';
+import type { ModelGate } from '../model/model-gate.ts';
 
 export interface ShadowRunOptions {
   readonly plant: PlantFile;
@@ -29,6 +30,11 @@ export interface ShadowRunOptions {
   readonly logger?: Logger;
   /** Start the plant's soft line stand-in (default true). */
   readonly startSoftLine?: boolean;
+  /**
+   * The model gate (core/model/model-gate.ts): deviations become advisories while the model
+   * version is not signed off, and status() says which version runs. Absent: alarms as before.
+   */
+  readonly model?: ModelGate;
 }
 
 /** Is this plant's (first) controller in shadow mode? */
@@ -54,6 +60,7 @@ export class ShadowRun {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #watched: Int32Array;
+  #model: ModelGate | undefined;
 
   private constructor(line: LineFile, table: SignalTable, twin: ShadowTwin, exchange: NetworkExchange, controller: PlantController, peer: LinePeerProcess | undefined, log: Logger, watched: Int32Array, t0: number) {
     this.#t0 = t0;
@@ -84,7 +91,7 @@ export class ShadowRun {
     // The twin counts monotonic ms from its start; the alarm manager (and its journal) keeps
     // wall-clock ms, so the sink gets the start's wall time added.
     const epoch0 = Date.now();
-    const outer = o.sink;
+    const outer = o.model !== undefined ? o.model.wrap(o.sink) : o.sink;
     const sink: AlarmSink = { activate: (c, at) => outer.activate(c, epoch0 + at), deactivate: (key, at) => outer.deactivate(key, epoch0 + at) };
     const twin = await ShadowTwin.create({ line: o.line, defs, controller: pc.name, watched: targets, shadow, now: () => performance.now() - t0, ...(o.plant.maintenance ? { maintenance: o.plant.maintenance } : {}), sink });
     const table = SignalTable.create(defs);
@@ -109,6 +116,7 @@ export class ShadowRun {
       log,
     });
     const run = new ShadowRun(o.line, table, twin, exchange, pc, peer, log, Int32Array.from(targets, (n) => twin.id(n)), t0);
+    run.#model = o.model;
     try {
       await exchange.start();
     } catch (err) {
@@ -158,6 +166,7 @@ export class ShadowRun {
       stats: { ticks: this.twin.lockstep.tick, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: this.twin.health().droppedSteps, stepsPerSecond: 0, realtimeFactor: 1 },
       controllers: [{ name: h.name, protocol: this.#controller.protocol, state: h.state, cycleMs: this.#controller.cycleMs, cycles: h.cycles }],
       shadow: this.twin.health(),
+      ...(this.#model !== undefined ? { model: this.#model.info() } : {}),
     };
   }
 

@@ -177,7 +177,8 @@ export class ShadowTwin {
     const comp = this.compare;
     this.#deviations = new AlarmReporter(
       o.sink,
-      comp.rules.map((r, k) => ({ key: `deviation:${r.name}`, source: 'deviation' as const, priority: r.priority, signals: comp.signalsOf(k) })),
+      // An analog rule's band goes with its alarm (the OPC UA server shows it as a deviation alarm).
+      comp.rules.map((r, k) => ({ key: `deviation:${r.name}`, source: 'deviation' as const, priority: r.priority, signals: comp.signalsOf(k), ...(r.kind === 'analog' ? { band: { abs: r.abs, rel: r.rel } } : {}) })),
       (k) => comp.describe(k),
     );
     const maint = this.maintenance;

@@ -1,6 +1,6 @@
 // The alarm API: GET /api/alarms (current alarms, filterable), GET /api/alarms/history, GET
-// /api/alarms/kpi (viewer); POST /api/alarms/:id/ack, /shelve, /unshelve (operator) and
-// /out-of-service, /return-to-service (engineer). Every POST needs a note and goes through the
+// /api/alarms/kpi (viewer); POST /api/alarms/:id/ack, /shelve, /unshelve, /comment (operator)
+// and /out-of-service, /return-to-service (engineer). Every POST needs a note and goes through the
 // audit path (privileged.ts): the attempt is on disk before the alarm changes. Alarm actions do
 // not write to the line, so they are allowed in shadow mode (where alarms matter most).
 // The manager's errors keep their codes; their HTTP status is chosen here.
@@ -38,8 +38,10 @@ const AUDIT: Readonly<Record<ActionName, AuditAction>> = {
   unshelve: 'alarm.unshelve',
   'out-of-service': 'alarm.out-of-service',
   'return-to-service': 'alarm.return-to-service',
+  // The same action as OPC UA's AddComment (core/integration/opcua-server/alarm-methods.ts).
+  comment: 'alarm.comment',
 };
-type ActionName = 'ack' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service';
+type ActionName = 'ack' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service' | 'comment';
 
 // Status by the manager's codes (http-errors.ts maps the server's own; these are the alarm ones).
 const STATUS: Partial<Record<ErrorCode, number>> = { ALARM_UNKNOWN: 404, ALARM_STATE: 409, ALARM_INVALID: 400, ALARM_JOURNAL: 503 };
@@ -126,6 +128,7 @@ export function alarmRoutes(app: FastifyInstance, ctx: ServerContext, alarms: Al
   action('unshelve', noteBody, (id, by) => alarms.unshelve(id, by));
   action('out-of-service', noteBody, (id, by) => alarms.removeFromService(id, by));
   action('return-to-service', noteBody, (id, by) => alarms.returnToService(id, by));
+  action('comment', noteBody, (id, by) => alarms.comment(id, by));
 }
 
 function sendAlarmError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {

@@ -44,6 +44,9 @@ const STATUS_BY_CODE: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number
   ['ALARM_UNKNOWN', 404],
   ['ALARM_STATE', 409],
   ['ALARM_JOURNAL', 503],
+  // A sign-off's report or model file (issue 20): the request named something unusable.
+  ['MODEL_REPORT', 400],
+  ['MODEL_FILE', 404],
 ]);
 
 /** HTTP status for a TwinloopError code (also used by the auth hook). */

@@ -8,6 +8,8 @@
 import { readdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { KpiReport } from '../../core/kpi/kpi-tracker.ts';
+import type { LiveKpi } from '../../core/kpi/live-kpi.ts';
 import type { AlarmManager } from '../../core/alarms/alarm-manager.ts';
 import type { AuditLog } from '../../core/audit/audit-log.ts';
 import type { RunControl, RunState } from '../../core/engine/run-control.ts';
@@ -22,6 +24,8 @@ export interface MetricsSources {
   /** Where recordings are written (their bytes), and the data folder (its disk's free space). */
   readonly recordingsDir: string;
   readonly dataDir: string;
+  /** The live production KPIs (core/kpi/live-kpi.ts); absent: no twinloop_kpi_* gauges. */
+  readonly kpi?: LiveKpi;
 }
 
 const RUN_STATES: readonly RunState[] = ['starting', 'running', 'paused', 'stopped', 'failed'];
@@ -166,7 +170,58 @@ export function createMetrics(src: MetricsSources): Registry {
       this.set(src.audit.healthy ? 1 : 0);
     },
   });
+  if (src.kpi !== undefined) kpiGauges(reg, src.kpi);
   return registry;
+}
+
+/** The line's production KPIs over the run so far (docs/kpi.md), and each station's OEE and state shares. */
+function kpiGauges(reg: Reg, kpi: LiveKpi): void {
+  // One report per scrape, shared by the gauges below (each collect() would build its own).
+  let at = -Infinity;
+  let report: KpiReport | null = null;
+  const now = (): KpiReport => {
+    if (report === null || Date.now() - at > 250) {
+      report = kpi.report().run;
+      at = Date.now();
+    }
+    return report;
+  };
+  const line = (name: string, help: string, read: (r: KpiReport) => number | null): void => {
+    new Gauge({
+      ...reg,
+      name,
+      help,
+      collect() {
+        const v = read(now());
+        this.set(v === null ? NaN : v);
+      },
+    });
+  };
+  line('twinloop_kpi_throughput_per_hour', 'Items leaving the line per hour over the run so far', (r) => r.line.throughput);
+  line('twinloop_kpi_oee', 'Line OEE index 0..1 (ISO 22400-2), run so far; NaN for a line without stations', (r) => r.line.oee);
+  line('twinloop_kpi_energy_per_unit_kwh', 'kWh per good item over the run so far', (r) => r.line.energyPerUnit);
+  line('twinloop_kpi_good', 'Good items out of the line over the run so far', (r) => r.line.gq);
+  line('twinloop_kpi_reject', 'Rejected items (wrong bin, quality gate) over the run so far', (r) => r.line.reject);
+  new Gauge({
+    ...reg,
+    name: 'twinloop_station_oee',
+    help: 'Station OEE index 0..1 (ISO 22400-2), run so far',
+    labelNames: ['station'],
+    collect() {
+      this.reset();
+      for (const s of now().stations) this.set({ station: s.id }, s.oee);
+    },
+  });
+  new Gauge({
+    ...reg,
+    name: 'twinloop_station_state_share',
+    help: 'Share of the run so far a station spent in each state (working, blocked, starved, down, changeover)',
+    labelNames: ['station', 'state'],
+    collect() {
+      this.reset();
+      for (const s of now().stations) for (const [state, share] of Object.entries(s.shares)) this.set({ station: s.id, state }, share);
+    },
+  });
 }
 
 type Reg = { registers: Registry[] };

@@ -1,8 +1,14 @@
-// The frame publisher: at <= 30 Hz it takes ONE snapshot of the signal table, diffs it, encodes
-// the frame ONCE and hands the same bytes to every client. A client whose socket queue is over
-// its limit skips frames and gets a keyframe when it has caught up, so a slow browser costs
-// memory bounded by that limit and never slows the others. Status frames go out when the run
-// state or pace changes and once a second. Knows nothing about WebSockets: clients are sinks.
+// The frame publisher: it frames on change. A frame leaves as soon as a changed value is in the
+// signal table, coalesced, at most `frameHz` frames a second to each client (the rate cap,
+// default 60, a token bucket with a burst of 2). Values made on the main thread (a network PLC's
+// reads handed to the physics worker, see RunControl.inputs) wake it at once: it waits only
+// until the worker has applied them, never for a timer. Changes the model makes on its own are
+// looked for at half the cap (30 Hz by default, the old fixed rate: a moving line costs each
+// client what it did), which leaves the other half of the budget to PLC values. Each frame takes ONE snapshot of the table, diffs it, is encoded ONCE and the same
+// bytes go to every client. A client whose socket queue is over its limit skips frames and
+// gets a keyframe when it has caught up, so a slow browser costs memory bounded by that limit
+// and never slows the others. Status frames go out when the run state or pace changes and once
+// a second. Knows nothing about WebSockets: clients are sinks. The clock is injectable (tests).
 
 import { encode } from '@msgpack/msgpack';
 import type { FastifyBaseLogger } from 'fastify';
@@ -18,14 +24,30 @@ export interface FrameSink {
   send(bytes: Uint8Array): void;
 }
 
+/** Time and timers of the publisher: the wall clock in production, a virtual one in tests. */
+export interface PublisherClock {
+  /** Ms, the same clock as {@link wallNow}. */
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+const WALL_CLOCK: PublisherClock = {
+  now: wallNow,
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 export interface PublisherOptions {
-  /** Frames per second, 1..30. */
+  /** The rate cap: at most this many values frames a second to each client, 1..240 (default 60 in the server). */
   frameHz: number;
   /** Seconds between keyframes (every value) to all clients. */
   keyframeSeconds: number;
   /** A client with more bytes queued than this skips frames. */
   maxBufferedBytes: number;
   logger: FastifyBaseLogger;
+  /** Default: the wall clock and Node's timers. */
+  clock?: PublisherClock;
 }
 
 /** Counters for health and benchmarks. */
@@ -37,6 +59,8 @@ export interface PublisherStats {
   skipped: number;
   /** Cycles lost because the writer kept the seqlock busy. */
   snapshotMisses: number;
+  /** Wake-ups by values the main thread handed to the model (network PLC reads). */
+  inputs: number;
   clients: number;
 }
 
@@ -50,6 +74,14 @@ interface Client {
 // it is not called every frame.
 const STATUS_POLL_MS = 200;
 const STATUS_PERIOD_MS = 1000;
+// Frames in a burst the cap allows back to back (the bucket's size).
+const BURST = 2;
+// Frames that carry only the model clock (no value changed) go no faster than the old fixed
+// rate: the clock on the page needs no more, and a quiet line costs each client what it did.
+const CLOCK_ONLY_MS = 1000 / 30;
+// While values handed to the worker are on their way into the table, look this often (the
+// worker applies them at its next wake, every dt = 1 ms).
+const INPUT_POLL_MS = 1;
 
 export class Publisher {
   readonly #run: RunControl;
@@ -59,7 +91,24 @@ export class Publisher {
   readonly #info: SnapshotInfo = { tick: 0, time: 0 };
   readonly #clients = new Set<Client>();
   readonly #bySink = new Map<FrameSink, Client>();
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: PublisherClock;
+  /** Ms per frame at the cap (the bucket's refill), and between looks for the model's own changes. */
+  readonly #capMs: number;
+  readonly #lookMs: number;
+  /** Frames the cap allows now (token bucket, up to BURST), as of #tokensAt. */
+  #tokens = BURST;
+  #tokensAt = 0;
+  #started = false;
+  #timer: unknown;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #unsubscribe: (() => void) | undefined;
+  /** When the last values frame (delta or keyframe, not the connect keyframe) went out. */
+  #framedAt = Number.NEGATIVE_INFINITY;
+  /** Values handed to the worker are on their way to the table: frame as soon as they land. */
+  #waiting = false;
+  #waitSince = 0;
+  /** Table tick seen when the handed-over values were first seen applied; -1 before. */
+  #appliedTick = -1;
   #lastTick = -1;
   #lastTime = 0;
   #nextKeyAt = 0;
@@ -68,13 +117,16 @@ export class Publisher {
   #statusPollAt = 0;
   #statusSentAt = 0;
   #statusKey = '';
-  #stats: PublisherStats = { cycles: 0, deltas: 0, keyframes: 0, skipped: 0, snapshotMisses: 0, clients: 0 };
+  #stats: PublisherStats = { cycles: 0, deltas: 0, keyframes: 0, skipped: 0, snapshotMisses: 0, inputs: 0, clients: 0 };
 
   constructor(run: RunControl, opts: PublisherOptions) {
     this.#run = run;
     this.#opts = opts;
     this.#enc = new FrameEncoder(run.table.size);
-    this.#nextKeyAt = wallNow() + opts.keyframeSeconds * 1000;
+    this.#clock = opts.clock ?? WALL_CLOCK;
+    this.#capMs = 1000 / opts.frameHz;
+    this.#lookMs = 2000 / opts.frameHz;
+    this.#nextKeyAt = this.#clock.now() + opts.keyframeSeconds * 1000;
     this.#refresh();
   }
 
@@ -86,16 +138,95 @@ export class Publisher {
     return { ...this.#stats, clients: this.#clients.size };
   }
 
-  /** Start the frame timer. Idempotent. */
+  /** Start publishing on change (and listening to the run's inputs). Idempotent. */
   start(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.publishOnce(), 1000 / this.#opts.frameHz);
+    if (this.#started) return;
+    this.#started = true;
+    this.#unsubscribe = this.#run.inputs?.onInput(this.#onInput);
+    this.#tokensAt = this.#clock.now();
+    this.#arm(this.#clock.now() + this.#lookMs);
   }
 
-  /** Stop the frame timer; clients stay registered (the WebSocket route closes them). */
+  /** Stop publishing; clients stay registered (the WebSocket route closes them). */
   stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#started = false;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Values were handed to the model for the table (a PLC read, a force): frame them as soon as
+   * they are in it, within the cap. Bursts coalesce into one frame. Called by the run's inputs.
+   */
+  changed(): void {
+    if (!this.#started) return;
+    this.#stats.inputs++;
+    if (!this.#waiting) {
+      this.#waiting = true;
+      this.#waitSince = this.#clock.now();
+      this.#appliedTick = -1;
+    }
+    this.#arm(this.#clock.now());
+  }
+
+  readonly #onInput = (): void => this.changed();
+
+  /** Wake at `at` (or earlier if already due earlier). */
+  #arm(at: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#clock.setTimer(this.#wake, Math.max(0, at - this.#clock.now()));
+  }
+
+  readonly #wake = (): void => {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (!this.#started) return;
+    const now = this.#clock.now();
+    if (this.#waiting && !this.#landed(now)) {
+      this.#arm(now + INPUT_POLL_MS);
+      return;
+    }
+    // The cap: changes that come sooner wait for it, and go together in one frame.
+    this.#refill(now);
+    if (this.#tokens < 1) {
+      this.#arm(now + (1 - this.#tokens) * this.#capMs);
+      return;
+    }
+    this.#waiting = false;
+    this.publishOnce();
+    // Look again later for changes the model made on its own.
+    this.#arm(now + this.#lookMs);
+  };
+
+  #refill(now: number): void {
+    this.#tokens = Math.min(BURST, this.#tokens + (now - this.#tokensAt) / this.#capMs);
+    this.#tokensAt = now;
+  }
+
+  /**
+   * Are the values handed to the worker in the table? Once the run's inputs are all applied
+   * (the worker drains them before its steps), the table's next publish carries them: wait for
+   * the tick to move past the one seen then. A paused run applies nothing: after one cap
+   * interval the frame goes with what is there.
+   */
+  #landed(now: number): boolean {
+    const inputs = this.#run.inputs;
+    if (inputs === undefined || now - this.#waitSince >= this.#capMs) return true;
+    if (inputs.pending()) {
+      this.#appliedTick = -1;
+      return false;
+    }
+    const tick = this.#run.table.tick;
+    if (this.#appliedTick < 0) {
+      this.#appliedTick = tick;
+      return false;
+    }
+    return tick > this.#appliedTick;
   }
 
   /** Register a client and send it a keyframe at once (the caller sent the catalog first). */
@@ -124,7 +255,7 @@ export class Publisher {
     this.#statusPollAt = 0;
   }
 
-  /** One publish cycle: snapshot, diff, encode once, fan out. Called by the timer. */
+  /** One publish cycle: snapshot, diff, encode once, fan out. Called on change (and by tests and benchmarks). */
   publishOnce(): void {
     try {
       this.#cycle();
@@ -135,7 +266,7 @@ export class Publisher {
   }
 
   #cycle(): void {
-    const now = wallNow();
+    const now = this.#clock.now();
     if (now >= this.#statusPollAt) this.#pollStatus(now);
     if (this.#clients.size === 0) return;
     const table = this.#run.table;
@@ -147,13 +278,18 @@ export class Publisher {
     const count = this.#enc.diff(table.quality);
     const tick = this.#info.tick;
     const time = this.#info.time;
-    const moved = count > 0 || tick !== this.#lastTick;
-    this.#lastTick = tick;
-    this.#lastTime = time;
-    if (moved) this.#keyCache = undefined;
+    // Only the clock moved: not worth a frame more often than the old fixed rate. The last
+    // tick framed stays the clients' tick until then.
+    const moved = count > 0 || (tick !== this.#lastTick && now - this.#framedAt >= CLOCK_ONLY_MS);
+    if (moved) {
+      this.#lastTick = tick;
+      this.#lastTime = time;
+      this.#keyCache = undefined;
+    }
     const keyDue = now >= this.#nextKeyAt;
     if (keyDue) this.#nextKeyAt = now + this.#opts.keyframeSeconds * 1000;
     let delta: Uint8Array | undefined;
+    let framed = false;
     const limit = this.#opts.maxBufferedBytes;
     for (const client of this.#clients) {
       if (client.sink.bufferedAmount > limit) {
@@ -163,20 +299,28 @@ export class Publisher {
       }
       if (keyDue || client.needsKey) {
         if (this.#keyCache === undefined) {
-          this.#keyCache = this.#enc.encodeKey(tick, time);
+          this.#keyCache = this.#enc.encodeKey(this.#lastTick, this.#lastTime);
           this.#stats.keyframes++;
         }
         client.needsKey = false;
         this.#send(client, this.#keyCache);
+        framed = true;
       } else if (moved) {
         if (delta === undefined) {
           delta = this.#enc.encodeDelta(count, tick, time);
           this.#stats.deltas++;
         }
         this.#send(client, delta);
+        framed = true;
       }
     }
+    if (framed) {
+      this.#framedAt = now;
+      this.#refill(now);
+      this.#tokens -= 1;
+    }
   }
+
 
   #pollStatus(now: number): void {
     this.#statusPollAt = now + STATUS_POLL_MS;

@@ -18,6 +18,8 @@ import type { RunControl } from '../../core/engine/run-control.ts';
 import { TwinloopError } from '../../core/errors.ts';
 import { routeRule } from './access.ts';
 import { alarmRoutes } from './alarm-routes.ts';
+import { modelRoutes } from './model-routes.ts';
+import type { ModelGate } from '../../core/model/model-gate.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { RecordingLibrary } from '../../core/recording/library.ts';
 import { recordingRoutes } from './recording-routes.ts';
@@ -31,7 +33,11 @@ import type { ServerContext } from './context.ts';
 import { DenialBudget } from './denial-budget.ts';
 import { RefusalDigest } from './refusal-digest.ts';
 import { faultRoutes } from './fault-routes.ts';
+import { kpiRoutes } from './kpi-routes.ts';
+import { LiveKpi } from '../../core/kpi/live-kpi.ts';
 import { forceRoutes } from './force-routes.ts';
+import { sweepRoutes } from './sweep-routes.ts';
+import { SweepRuns } from '../../core/scenario/sweep-runs.ts';
 import { healthRoutes } from './health.ts';
 import { createMetrics } from './metrics.ts';
 import { metricsRoutes, scrapeAccess, type MetricsOptions } from './metrics-routes.ts';
@@ -65,7 +71,10 @@ export interface HmiServerOptions {
   port?: number;
   /** A pino logger to use as fastify's own, or true/false for fastify's default/none. Default false. */
   logger?: Logger | boolean;
-  /** WebSocket frames per second, 1..30; default 30. */
+  /**
+   * The rate cap: at most this many values frames a second to each client, 1..240; default 60.
+   * Frames leave on change (issue 24); the model's own changes are looked for at half this rate.
+   */
   frameHz?: number;
   /** Seconds between keyframes; default 5. */
   keyframeSeconds?: number;
@@ -103,6 +112,8 @@ export interface HmiServerOptions {
   alarms?: AlarmManager;
   /** Folder of the scenario files the HMI offers to run (default examples/scenarios). */
   scenarios?: { dir: string };
+  /** A shadow run's model gate (issue 20): /api/model and the HMI sign-off. */
+  model?: ModelGate;
   /** Who may read GET /metrics besides a viewer: a scrape token, or anyone (default: viewers only). */
   metrics?: MetricsOptions;
 }
@@ -120,6 +131,8 @@ export interface HmiServer {
    * `${url}/#setup=${token}`). Undefined when users exist.
    */
   setupToken: string | undefined;
+  /** The live run's production KPIs (GET /api/kpi), for other publishers (Sparkplug). */
+  kpi: LiveKpi;
   /** Stop the publisher, close clients and the listener. Does not close the run. */
   close(): Promise<void>;
 }
@@ -140,7 +153,8 @@ class QuietRequests extends LogController {
   }
 }
 
-const MAX_FRAME_HZ = 30;
+const DEFAULT_FRAME_HZ = 60;
+const MAX_FRAME_HZ = 240;
 // REST bodies are tiny ({ ticks }, { kind, factor }); anything bigger is a mistake or an attack.
 const BODY_LIMIT = 4096;
 
@@ -155,7 +169,7 @@ const BODY_LIMIT = 4096;
  * console.log(`HMI on ${hmi.url}`);
  */
 export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
-  const frameHz = opts.frameHz ?? MAX_FRAME_HZ;
+  const frameHz = opts.frameHz ?? DEFAULT_FRAME_HZ;
   const keyframeSeconds = opts.keyframeSeconds ?? 5;
   checkRange('frameHz', frameHz, 1, MAX_FRAME_HZ);
   checkRange('keyframeSeconds', keyframeSeconds, 0.1, 3600);
@@ -235,11 +249,15 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   await app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload ?? 4096 } });
   healthRoutes(app, run);
   const recordingsDir = opts.recordings?.dir ?? join(opts.dataDir, 'recordings');
-  metricsRoutes(app, createMetrics({ run, alarms, clients: () => publisher.clientCount, audit, recordingsDir, dataDir: opts.dataDir }));
+  // Production KPIs of the live run (docs/kpi.md): sampled from the table (50 Hz), like the publisher.
+  const kpi = new LiveKpi(run.table, run.layout);
+  app.addHook('onClose', async () => kpi.stop());
+  metricsRoutes(app, createMetrics({ run, alarms, clients: () => publisher.clientCount, audit, recordingsDir, dataDir: opts.dataDir, kpi }));
   authRoutes(app, ctx);
   signalRoutes(app, run, catalog);
   forceRoutes(app, ctx);
   faultRoutes(app, ctx);
+  kpiRoutes(app, kpi);
   programRoutes(app, ctx);
   layoutRoutes(app, run);
   schemaRoutes(app);
@@ -248,7 +266,10 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   auditRoutes(app, ctx);
   recordingRoutes(app, new RecordingLibrary(recordingsDir));
   alarmRoutes(app, ctx, alarms);
-  scenarioRoutes(app, ctx, new ScenarioRuns(opts.scenarios?.dir));
+  modelRoutes(app, ctx, opts.model, opts.dataDir);
+  const scenarioRuns = new ScenarioRuns(opts.scenarios?.dir);
+  scenarioRoutes(app, ctx, scenarioRuns);
+  sweepRoutes(app, ctx, new SweepRuns(scenarioRuns.dir));
   wsRoutes(app, {
     run,
     auth,
@@ -272,8 +293,9 @@ export async function createServer(opts: HmiServerOptions): Promise<HmiServer> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 8080);
   publisher.start();
+  kpi.start();
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`, auth, audit, setupToken: auth.newSetupToken(), close: () => app.close() };
+  return { app, url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`, auth, audit, setupToken: auth.newSetupToken(), kpi, close: () => app.close() };
 }
 
 /** A TLS private key that others can read is a key others may have copied: say so at start. */

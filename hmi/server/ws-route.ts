@@ -1,5 +1,5 @@
 // GET /ws: the live WebSocket. On connect: the catalog frame, then a keyframe (from the
-// publisher); afterwards frames come from the publisher's timer. This file owns the per-client
+// publisher); afterwards frames come from the publisher, on change. This file owns the per-client
 // concerns: the connection cap, the Origin check, client messages (validated, rate-limited,
 // checked against the role matrix, answered with ErrorFrames), and the ping/pong heartbeat that
 // drops dead clients and clients whose session ended (logout, expiry, user removed).

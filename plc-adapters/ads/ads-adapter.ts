@@ -124,6 +124,8 @@ export class AdsAdapter implements PlcAdapter {
   /** Bumped per connection and per symbol version change: handles belong to one generation. */
   #gen = 0;
   #lastError = '';
+  #valuesListener: (() => void) | undefined;
+  #valuesQueued = false;
 
   /** @throws TwinloopError CFG_INVALID for a malformed endpoint. */
   constructor(options: AdsAdapterOptions) {
@@ -134,6 +136,24 @@ export class AdsAdapter implements PlcAdapter {
   get state(): ConnectionState {
     return this.#state;
   }
+
+  /**
+   * notify mode: call `listener` when notifications arrived (once per burst), so the exchange
+   * delivers them without waiting for its cycle (issue 24).
+   */
+  onValues(listener: () => void): void {
+    if (this.#o.readMode === 'notify') this.#valuesListener = listener;
+  }
+
+  /** notify mode: values arrive by device notification. */
+  get pushing(): boolean {
+    return this.#o.readMode === 'notify';
+  }
+
+  readonly #valuesArrived = (): void => {
+    this.#valuesQueued = false;
+    this.#valuesListener?.();
+  };
 
   /** Why the link last went down ('' if it never did). */
   get lastError(): string {
@@ -314,6 +334,10 @@ export class AdsAdapter implements PlcAdapter {
                 const v = data.value;
                 b.cache[k] = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
                 b.received[k] = 1;
+                if (!this.#valuesQueued && this.#valuesListener !== undefined) {
+                  this.#valuesQueued = true;
+                  queueMicrotask(this.#valuesArrived);
+                }
               },
             }),
           ),

@@ -32,6 +32,7 @@ import { splitIndex } from './opcua-address.ts';
 import { explainConnectError, readCertificateDer } from './opcua-connect-errors.ts';
 import { monitorBatch } from './opcua-monitor.ts';
 import { readValues, sliceBy, writeValues } from './opcua-requests.ts';
+import { quietOpcuaSelfTest } from './opcua-warnings.ts';
 
 export type { OpcuaTagSpec };
 
@@ -39,7 +40,8 @@ type NodeOpcua = typeof import('node-opcua');
 let nodeOpcua: Promise<NodeOpcua> | undefined;
 /** node-opcua, loaded on first use (it costs ~2 s; engines without OPC UA never pay it). */
 function loadNodeOpcua(): Promise<NodeOpcua> {
-  nodeOpcua ??= import('node-opcua');
+  // The import-time PKCS#1 v1.5 self-test warning does not concern us (opcua-warnings.ts).
+  nodeOpcua ??= import('node-opcua').then((m) => (quietOpcuaSelfTest(m), m));
   return nodeOpcua;
 }
 
@@ -69,8 +71,9 @@ export interface OpcuaAdapterOptions {
    */
   readonly serverCertificate?: string;
   /**
-   * `subscription` (default): the server pushes changes; `poll`: one Read per cycle; `auto`:
-   * subscribe, but poll when the server revises publishing or sampling slower than the cycle.
+   * `auto` (default): subscribe with the cycle as sampling and publishing interval, but poll when
+   * the server revises either slower than the cycle (said in health and the log); `subscription`:
+   * the server pushes changes at whatever rate it grants; `poll`: one Read per cycle.
    */
   readonly readMode?: OpcuaReadMode;
   /** Shadow mode: no write path at all (prepare refuses write tags, write() throws). */
@@ -94,6 +97,8 @@ export interface OpcuaRevised {
   readonly keepAliveMs: number;
   /** How values are read now: `poll` when `auto` fell back because the server is slower than the cycle. */
   readonly readMode: 'subscription' | 'poll';
+  /** Why `auto` polls (the revised figure against the cycle); absent while subscribed. */
+  readonly reason?: string;
 }
 
 
@@ -113,7 +118,11 @@ export class OpcuaAdapter implements PlcAdapter {
   readonly options: OpcuaAdapterOptions;
   readonly cycleMs: number;
   readonly readOnly: boolean;
+  /** The requested read mode (`auto` unless the options say otherwise). */
+  readonly readMode: OpcuaReadMode;
   #state: ConnectionState = 'disconnected';
+  #valuesListener: (() => void) | undefined;
+  #valuesQueued = false;
   #client: OPCUAClient | undefined;
   #session: ClientSession | undefined;
   /** The session of a link that dropped: reclaimed on the next channel and closed at once. */
@@ -140,6 +149,7 @@ export class OpcuaAdapter implements PlcAdapter {
     this.options = options;
     this.cycleMs = options.cycleMs ?? 10;
     this.readOnly = options.readOnly ?? false;
+    this.readMode = options.readMode ?? 'auto';
     const mode = options.securityMode ?? 'None';
     if (mode !== 'None' && !options.certificateFolder) {
       throw new TwinloopError('CFG_INVALID', `OPC UA ${options.endpoint}: securityMode ${mode} needs a certificateFolder (the trust store for the server's certificate)`);
@@ -151,6 +161,32 @@ export class OpcuaAdapter implements PlcAdapter {
   get state(): ConnectionState {
     return this.#state;
   }
+
+  /**
+   * Call `listener` when subscribed values arrived (once per burst of notifications, after
+   * they are all in the cache), so the exchange delivers them without waiting for its cycle.
+   */
+  onValues(listener: () => void): void {
+    this.#valuesListener = listener;
+  }
+
+  /** True while subscribed (not polling): values arrive by notification. */
+  get pushing(): boolean {
+    return this.#subscription !== undefined;
+  }
+
+  readonly #onNotice = (): void => {
+    this.#lastNotice = performance.now();
+    if (this.#valuesQueued || this.#valuesListener === undefined) return;
+    this.#valuesQueued = true;
+    // A publish response's notifications arrive in one synchronous loop: one call after it.
+    queueMicrotask(this.#valuesArrived);
+  };
+
+  readonly #valuesArrived = (): void => {
+    this.#valuesQueued = false;
+    this.#valuesListener?.();
+  };
 
   /** The server's revised publishing/sampling intervals (subscription mode, once connected). */
   get revised(): OpcuaRevised | undefined {
@@ -226,7 +262,7 @@ export class OpcuaAdapter implements PlcAdapter {
       securityPolicy: ua.SecurityPolicy[policy],
       clientCertificateManager: this.#cm,
       ...(this.options.serverCertificate ? { serverCertificate: readCertificateDer(this.options.serverCertificate) } : {}),
-      keepSessionAlive: this.options.readMode !== 'subscription' && this.options.readMode !== undefined,
+      keepSessionAlive: this.readMode !== 'subscription',
       keepAliveInterval: KEEPALIVE_TARGET_MS,
       requestedSessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       transportTimeout: this.options.connectTimeoutMs ?? 5000,
@@ -258,7 +294,7 @@ export class OpcuaAdapter implements PlcAdapter {
     this.#resolver = new DataTypeResolver(session, this.#limits);
     session.on('session_closed', lost('session closed'));
     session.on('keepalive_failure', lost('session keep-alive failed'));
-    if (this.options.readMode !== 'poll') {
+    if (this.readMode !== 'poll') {
       const keepAliveCount = Math.max(2, Math.ceil(KEEPALIVE_TARGET_MS / this.cycleMs));
       const sub = await session.createSubscription2({
         requestedPublishingInterval: this.cycleMs,
@@ -288,7 +324,7 @@ export class OpcuaAdapter implements PlcAdapter {
         if (gen === this.#generation) this.#lastNotice = performance.now();
       });
       sub.on('terminated', lost('subscription terminated'));
-      if (this.options.readMode === 'auto' && sub.publishingInterval > this.cycleMs) await this.#fallBackToPolling();
+      if (this.readMode === 'auto' && sub.publishingInterval > this.cycleMs) await this.#fallBackToPolling(`the server revised the publishing interval to ${sub.publishingInterval} ms, slower than the ${this.cycleMs} ms cycle`);
     }
   }
 
@@ -297,11 +333,11 @@ export class OpcuaAdapter implements PlcAdapter {
    * against a 10 ms cycle would add ~100 ms of latency in silence), so this connection polls.
    * The subscription is deleted on the server; the revised figures stay in health.
    */
-  async #fallBackToPolling(): Promise<void> {
+  async #fallBackToPolling(reason: string): Promise<void> {
     const sub = this.#subscription;
     this.#subscription = undefined;
     for (const b of this.#batches) b.groups = undefined;
-    if (this.#revised) this.#revised = { ...this.#revised, readMode: 'poll' };
+    if (this.#revised) this.#revised = { ...this.#revised, readMode: 'poll', reason: `${reason}: polling instead` };
     if (sub) {
       sub.removeAllListeners('terminated');
       await withTimeout(sub.terminate(), 2000, 'terminate subscription').catch(() => undefined);
@@ -422,12 +458,12 @@ export class OpcuaAdapter implements PlcAdapter {
         limits: this.#limits,
         samplingMs: this.cycleMs,
         isCurrent: () => gen === this.#generation,
-        onNotice: () => (this.#lastNotice = performance.now()),
+        onNotice: this.#onNotice,
       });
       const first = batch.groups[0]?.monitoredItems[0] as unknown as { monitoringParameters?: { samplingInterval?: number } } | undefined;
       const sampling = first?.monitoringParameters?.samplingInterval;
       this.#revised = { publishingMs: sub.publishingInterval, samplingMs: typeof sampling === 'number' ? sampling : Number.NaN, keepAliveMs: sub.publishingInterval * sub.maxKeepAliveCount, readMode: 'subscription' };
-      if (this.options.readMode === 'auto' && typeof sampling === 'number' && sampling > this.cycleMs) await this.#fallBackToPolling();
+      if (this.readMode === 'auto' && typeof sampling === 'number' && sampling > this.cycleMs) await this.#fallBackToPolling(`the server revised the sampling interval to ${sampling} ms, slower than the ${this.cycleMs} ms cycle`);
     }
   }
 

@@ -8,6 +8,10 @@ import type { SignalType } from '../../core/signals.ts';
 import type { ImageEntry } from '../sim/program.ts';
 import type { ProcessImage, SoftPlcCounters, SoftPlcServer } from '../soft-plc/soft-plc-server.ts';
 import { certificateManager, removeTempPkiFolder, tempPkiFolder } from './pki.ts';
+import { quietOpcuaSelfTest } from './opcua-warnings.ts';
+import { setWarningLogger } from 'node-opcua';
+
+quietOpcuaSelfTest({ setWarningLogger }); // the PKCS#1 v1.5 self-test warning does not concern us
 
 const DATA_TYPES: Readonly<Record<SignalType, DataType>> = { bool: DataType.Boolean, int: DataType.Int32, real: DataType.Double };
 const roles = (permissions: number) => [

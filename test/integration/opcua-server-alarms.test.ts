@@ -27,12 +27,18 @@ setupOnce(test, async () => {
   operator = await rig.session(USERS.operator);
   sub = ClientSubscription.create(operator, { requestedPublishingInterval: 100, requestedMaxKeepAliveCount: 20, requestedLifetimeCount: 100, publishingEnabled: true, maxNotificationsPerPublish: 200, priority: 1 });
   const item = ClientMonitoredItem.create(sub, { nodeId: 'i=2253', attributeId: AttributeIds.EventNotifier }, { filter: constructEventFilter(FIELDS), queueSize: 200, discardOldest: true }, TimestampsToReturn.Neither);
+  // Events raised before the server created the monitored item are not delivered: wait for it
+  // (a fixed pause lost the first event on a loaded machine).
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the event monitored item was not created within 10 s')), 10_000);
+    item.once('initialized', () => (clearTimeout(timer), resolve()));
+  });
   item.on('changed', (fields: Variant[]) => {
     const e: Record<string, unknown> = {};
     FIELDS.forEach((f, i) => (e[f] = fields[i]?.value));
     events.push(e);
   });
-  await new Promise((r) => setTimeout(r, 300));
+  await ready;
 });
 
 test.after(async () => {

@@ -1,5 +1,6 @@
 // The alarm manager mirrored as OPC UA Alarms & Conditions (Part 9): one AlarmConditionType
-// instance per alarm under Twin/Alarms (an event source of the Server object, so a client
+// instance per alarm (an ExclusiveDeviationAlarmType for an analog deviation: deviation-alarm.ts)
+// under Twin/Alarms (an event source of the Server object, so a client
 // subscribed to Server's events gets them), created when the manager first shows it, with
 // ActiveState, AckedState, ShelvingState and SuppressedState following the manager's flags,
 // Severity from the ISA-18.2 priority, Retain while the alarm is not normal (so
@@ -9,17 +10,17 @@
 // the conditions through sync(), polled on the manager's version counter at 4 Hz.
 // Alarm states are also plain variables under Twin/AlarmStates for clients that read no events.
 //
-// Deviation alarms are AlarmConditionType too, not the standard's deviation alarm types: those
-// are limit alarms that node-opcua evaluates itself from an input and a setpoint node, while
-// twinloop's deviations come from edge, rate and energy rules evaluated by the compare engine.
+// Deviations of edge, rate and energy rules stay AlarmConditionType: they have no setpoint and
+// input variable a limit could be stated on.
 
-import { AccessRestrictionsFlag, DataType, NodeId, StatusCodes, type AddressSpace, type Namespace, type UAAlarmConditionEx, type UAObject, type UAVariable } from 'node-opcua';
+import { AccessRestrictionsFlag, DataType, NodeId, StatusCodes, type AddressSpace, type InstantiateAlarmConditionOptions, type Namespace, type UAAlarmConditionEx, type UAObject, type UAVariable } from 'node-opcua';
 import type { AlarmManager } from '../../alarms/alarm-manager.ts';
 import type { AlarmPriority } from '../../alarms/alarm-sink.ts';
 import { isUnacknowledged } from '../../alarms/alarm-state.ts';
 import type { AlarmView } from '../../alarms/alarm-view.ts';
 import type { OpcuaAudit } from './audited.ts';
 import { AlarmMethods } from './alarm-methods.ts';
+import { applyLimitState, deviationNodes, instantiateDeviation, refreshLimits, type DeviationBinding } from './deviation-alarm.ts';
 import { RO_PERMISSIONS } from './signal-nodes.ts';
 
 /** OPC UA severity (1..1000) of each ISA-18.2 priority. */
@@ -36,10 +37,13 @@ interface Mirrored {
   readonly priority: UAVariable;
   readonly severity: UAVariable;
   readonly message: UAVariable;
+  /** Set for an analog deviation (ExclusiveDeviationAlarmType). */
+  readonly deviation: DeviationBinding | undefined;
   signature: string;
 }
 
 export class AlarmConditions {
+  readonly #space: AddressSpace;
   readonly #ns: Namespace;
   readonly #alarms: AlarmManager;
   readonly #notifier: UAObject;
@@ -49,10 +53,13 @@ export class AlarmConditions {
   readonly #byNode = new Map<string, number>();
   readonly #methods: AlarmMethods;
   readonly #counts: { active: UAVariable; unacked: UAVariable };
+  /** Deviation alarms with a relative band: their limits follow the model value. */
+  readonly #moving: DeviationBinding[] = [];
   #version = -1;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(space: AddressSpace, ns: Namespace, parent: UAObject, alarms: AlarmManager, audit: OpcuaAudit) {
+    this.#space = space;
     this.#ns = ns;
     this.#alarms = alarms;
     space.installAlarmsAndConditionsService();
@@ -66,11 +73,7 @@ export class AlarmConditions {
     this.#methods = new AlarmMethods(alarms, audit, (context) => {
       const obj = context.object;
       return obj !== undefined ? this.#byNode.get(obj.nodeId.toString()) : undefined;
-    }, () => {
-      // A comment changes no manager state (no version bump): force the walk.
-      this.#version = -1;
-      this.sync();
-    });
+    }, () => this.sync());
     // Type-level methods too: a client may call AcknowledgeableConditionType's Acknowledge with
     // the condition as ObjectId; node-opcua would run its own handler, bypassing the manager.
     const ackType = space.findEventType('AcknowledgeableConditionType') as unknown as { acknowledge?: { bindMethod(f: unknown): void } } | null;
@@ -95,6 +98,7 @@ export class AlarmConditions {
   /** Bring every condition up to the manager's state (cheap when the version did not move). */
   sync(): void {
     this.#alarms.poll(); // shelve expiry is due whether or not the owner polled lately
+    for (const b of this.#moving) refreshLimits(b);
     const version = this.#alarms.version;
     if (version === this.#version) return;
     this.#version = version;
@@ -104,11 +108,11 @@ export class AlarmConditions {
       if (view.active) active++;
       if (isUnacknowledged(view.state)) unacked++;
       const m = this.#byId.get(view.id) ?? this.#create(view);
-      const comment = this.#methods.commentOf(view.id);
-      const signature = `${view.state}|${view.priority}|${view.message}|${view.lastNote ?? ''}|${view.shelvedUntil ?? ''}|${comment?.note ?? ''}`;
+      // lastNoteAt: a comment changes no state, and may repeat the last note's text.
+      const signature = `${view.state}|${view.priority}|${view.message}|${view.lastUser ?? ''}|${view.lastNote ?? ''}|${view.lastNoteAt ?? ''}|${view.shelvedUntil ?? ''}`;
       if (signature === m.signature) continue;
       m.signature = signature;
-      this.#apply(m, view, comment);
+      this.#apply(m, view);
     }
     this.#counts.active.setValueFromSource({ dataType: DataType.UInt32, value: active });
     this.#counts.unacked.setValueFromSource({ dataType: DataType.UInt32, value: unacked });
@@ -116,18 +120,22 @@ export class AlarmConditions {
 
   #create(view: AlarmView): Mirrored {
     const name = view.key;
-    const condition = this.#ns.instantiateAlarmCondition('AlarmConditionType', {
+    const options: Omit<InstantiateAlarmConditionOptions, 'inputNode'> = {
       componentOf: this.#notifier,
       conditionSource: this.#notifier,
       browseName: name,
       nodeId: `s=alarm:${name}`,
       conditionName: name,
-      inputNode: NodeId.nullNodeId, // no single input variable: the Null NodeId, as Part 9 says
       // OutOfServiceState is left out: node-opcua 2.182 does not install its two-state machinery;
       // an alarm out of service shows in AlarmStates/<key>/State.
       optionals: ['SuppressedState', 'ShelvingState', 'MaxTimeShelved'],
       maxTimeShelved: 12 * 3600_000,
-    });
+    };
+    const nodes = deviationNodes(this.#space, this.#ns, view);
+    const deviation = nodes !== undefined ? instantiateDeviation(this.#ns, options, nodes) : undefined;
+    if (deviation !== undefined && deviation.band.rel > 0) this.#moving.push(deviation);
+    // No single input variable otherwise: the Null NodeId, as Part 9 says.
+    const condition: UAAlarmConditionEx = deviation?.condition ?? this.#ns.instantiateAlarmCondition('AlarmConditionType', { ...options, inputNode: NodeId.nullNodeId });
     this.#byNode.set(condition.nodeId.toString(), view.id);
     condition.acknowledge.bindMethod(this.#methods.acknowledge);
     condition.addComment.bindMethod(this.#methods.addComment);
@@ -151,18 +159,20 @@ export class AlarmConditions {
       priority: this.#variable(folder, `${base}.Priority`, 'Priority', DataType.Byte, view.priority),
       severity: this.#variable(folder, `${base}.Severity`, 'Severity', DataType.UInt16, SEVERITY[view.priority]),
       message: this.#variable(folder, `${base}.Message`, 'Message', DataType.String, view.message),
+      deviation,
       signature: '',
     };
     this.#byId.set(view.id, m);
     return m;
   }
 
-  #apply(m: Mirrored, view: AlarmView, comment: { user: string; note: string } | undefined): void {
+  #apply(m: Mirrored, view: AlarmView): void {
     const c = m.condition;
     const branch = c.currentBranch();
     const acked = !isUnacknowledged(view.state);
     const shelved = view.state === 'shelved';
     branch.setActiveState(view.active);
+    if (m.deviation !== undefined) applyLimitState(m.deviation, view.active);
     branch.setAckedState(acked);
     if (c.suppressedState !== undefined) branch.setSuppressedState(view.state === 'suppressed-by-design');
     const shelving = c.shelvingState;
@@ -179,10 +189,9 @@ export class AlarmConditions {
         shelving.setState(want);
       }
     }
-    const note = comment?.note ?? view.lastNote;
-    if (note !== null && note !== undefined) branch.setComment(note);
-    const user = comment?.user ?? view.lastUser;
-    if (user !== null && user !== undefined) branch.setClientUserId(user);
+    // Comment and ClientUserId: the last operator note (an action's or a comment) and its user.
+    if (view.lastNote !== null) branch.setComment(view.lastNote);
+    if (view.lastUser !== null) branch.setClientUserId(view.lastUser);
     c.raiseNewCondition({ message: view.message, severity: SEVERITY[view.priority], quality: StatusCodes.Good, retain: view.state !== 'normal', time: new Date() });
     m.state.setValueFromSource({ dataType: DataType.String, value: view.state });
     m.active.setValueFromSource({ dataType: DataType.Boolean, value: view.active });

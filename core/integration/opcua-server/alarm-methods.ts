@@ -2,7 +2,8 @@
 // TimedShelve and Unshelve call the manager with the audit record the HMI's alarm route writes
 // (hmi/server/alarm-routes.ts: same action, target, old state, new action + note), write-ahead,
 // so the journal and the audit log cannot tell the two paths apart except by `from`. AddComment
-// has no ISA-18.2 transition: it is audited (`alarm.comment`) and shown, the manager unchanged.
+// is the manager's comment (no state change, a `comment` journal event), audited as
+// `alarm.comment` like POST /api/alarms/:id/comment.
 // node-opcua's own handlers are replaced: they would change the condition without the manager.
 // The condition itself is then updated by the mirror (alarm-conditions.ts) from the manager.
 
@@ -40,8 +41,6 @@ export class AlarmMethods {
   readonly #audit: OpcuaAudit;
   readonly #resolve: AlarmResolver;
   readonly #changed: () => void;
-  /** The last OPC UA comment per alarm id, until the next operator action on it. */
-  readonly #comments = new Map<number, { user: string; note: string }>();
 
   /** `changed` is called after the manager accepted an action (the mirror syncs at once). */
   constructor(alarms: AlarmManager, audit: OpcuaAudit, resolve: AlarmResolver, changed: () => void) {
@@ -74,40 +73,20 @@ export class AlarmMethods {
   readonly enableDisable = async (_args: Variant[], _context: ISessionContext): Promise<CallMethodResultOptions> => result(StatusCodes.BadNotSupported);
 
   /**
-   * AddComment: ISA-18.2 has no comment transition, so no alarm state changes and the journal
-   * is not written; the comment is audited (`alarm.comment`, write-ahead like the others) and
-   * shown as the condition's Comment until the next operator action.
+   * AddComment: the manager's comment (ISA-18.2 has no comment transition: the state stays, the
+   * journal gets a `comment` event, the note becomes the alarm's last note, shown as Comment).
    */
   readonly addComment = async (args: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
-    const caller = this.#audit.callerOf(context);
-    const id = this.#resolve(context);
-    const view = id !== undefined ? this.#alarms.get(id) : undefined;
-    if (view === undefined) return result(StatusCodes.BadNodeIdUnknown);
-    if (caller.role === null || !roleAtLeast(caller.role, 'operator')) {
-      this.#audit.denied(caller, 'alarm.comment', 'AUTH_FORBIDDEN', 'AddComment needs the operator role', view.key);
-      return result(StatusCodes.BadUserAccessDenied);
-    }
     const note = commentOf(args[1]);
+    // As the HMI route's schema: an empty comment is refused before anything is audited.
     if (note === '') return result(StatusCodes.BadInvalidArgument);
-    try {
-      this.#audit.carryOut(caller, { action: 'alarm.comment', target: view.key, old: { state: view.state }, new: { action: 'comment', note } }, () => undefined);
-    } catch {
-      return result(StatusCodes.BadResourceUnavailable);
-    }
-    this.#comments.set(view.id, { user: caller.user ?? '', note });
-    this.#changed();
-    return result(StatusCodes.Good);
+    return this.#act(context, 'alarm.comment', 'comment', note, undefined, (id, by) => this.#alarms.comment(id, by), StatusCodes.BadInvalidArgument);
   };
-
-  /** The last OPC UA comment of an alarm (shown as Comment until the next operator action). */
-  commentOf(id: number): { user: string; note: string } | undefined {
-    return this.#comments.get(id);
-  }
 
   #act(
     context: ISessionContext,
     action: AuditAction,
-    name: 'ack' | 'shelve' | 'unshelve',
+    name: 'ack' | 'shelve' | 'unshelve' | 'comment',
     note: string,
     minutes: number | undefined,
     run: (id: number, by: { user: string; note: string }) => AlarmView,
@@ -133,7 +112,6 @@ export class AlarmMethods {
       if (code === 'ALARM_INVALID') return result(invalid);
       return result((code !== undefined ? STATUS_OF_CODE[code] : undefined) ?? StatusCodes.BadInternalError);
     }
-    this.#comments.delete(view.id);
     this.#changed();
     return result(StatusCodes.Good);
   }

@@ -1,7 +1,8 @@
 // The run itself as OPC UA variables under Twin/Run: state, mode, pace, line time, tick
 // statistics (lateness percentiles in µs, overruns, steps per second), each controller's health,
-// and the model version with its sign-off state (placeholders until model versioning exists:
-// "unversioned" / "none"). Refreshed from RunControl.status() at 1 Hz (status() allocates; it is
+// and the model version with its sign-off state (a shadow run's model gate, issue 20: the
+// version's sha256 and "signed off by U at T" / "not signed off: why"; runs without a gate keep
+// the placeholders "unversioned" / "none"). Refreshed from RunControl.status() at 1 Hz (status() allocates; it is
 // never called per sample). Only changed values are pushed.
 
 import { AccessRestrictionsFlag, DataType, type Namespace, type UAObject, type UAVariable } from 'node-opcua';
@@ -11,7 +12,7 @@ import { RO_PERMISSIONS } from './signal-nodes.ts';
 type Kind = 'String' | 'Double' | 'Boolean';
 const DT: Readonly<Record<Kind, DataType>> = { String: DataType.String, Double: DataType.Double, Boolean: DataType.Boolean };
 
-/** Placeholders until the model carries a version and a sign-off (issue 21 names them). */
+/** What runs without a model gate (virtual, replay) show (issue 21 named them; issue 20 fills them). */
 export const MODEL_VERSION_PLACEHOLDER = 'unversioned';
 export const SIGN_OFF_PLACEHOLDER = 'none';
 
@@ -75,6 +76,9 @@ export class RunNodes {
     this.#field(r, 'Run.Tick', 'Tick', 'Double').set(s.tick);
     this.#field(r, 'Run.LineTime', 'LineTime', 'Double').set(s.time);
     this.#field(r, 'Run.Dt', 'Dt', 'Double').set(s.dt);
+    const m = s.model;
+    this.#field(r, 'Run.Model.Version', 'ModelVersion', 'String').set(m?.version ?? MODEL_VERSION_PLACEHOLDER);
+    this.#field(r, 'Run.Model.SignOff', 'ModelSignOff', 'String').set(m === undefined ? SIGN_OFF_PLACEHOLDER : m.signedOff ? `signed off by ${m.signedOffBy ?? '?'} at ${m.signedOffAt ?? '?'}` : `not signed off: ${m.advisoryReason ?? ''}`);
     const t = s.stats;
     this.#field(r, 'Run.Ticks.LateP50Us', 'TickLateP50Us', 'Double').set(t.lateP50);
     this.#field(r, 'Run.Ticks.LateP99Us', 'TickLateP99Us', 'Double').set(t.lateP99);

@@ -7,7 +7,8 @@
 // `own/`, trusted clients in `trusted/certs`, refused ones land in `rejected/`.
 
 import { mkdirSync } from 'node:fs';
-import { MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy } from 'node-opcua';
+import { MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, setWarningLogger } from 'node-opcua';
+import { quietOpcuaSelfTest } from '../../../plc-adapters/opcua/opcua-warnings.ts';
 import type { Logger } from 'pino';
 import type { AlarmManager } from '../../alarms/alarm-manager.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
@@ -23,6 +24,8 @@ import type { OpcuaServerSettings } from './settings.ts';
 import { addSignalNodes } from './signal-nodes.ts';
 import { installSignalWrite } from './signal-writes.ts';
 import { UserCheck } from './user-check.ts';
+
+quietOpcuaSelfTest({ setWarningLogger }); // the PKCS#1 v1.5 self-test warning does not concern us
 
 export interface TwinOpcuaServerOptions {
   readonly run: RunControl;

@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { SignalTable, SnapshotInfo } from '../../signals.ts';
 import { ChangeDetector } from './change-detector.ts';
 import { MetricCatalog } from './metric-catalog.ts';
-import { DataEncoder, deathPayload, decodePayload, deviceBirth, nodeBirth, REBIRTH } from './payloads.ts';
+import { DataEncoder, deathPayload, decodePayload, deviceBirth, nodeBirth, REBIRTH, statusData, type StatusMetric } from './payloads.ts';
 import { RECONNECT_MIN_MS, type SparkplugSettings } from './settings.ts';
 import { SampleStore } from './store-forward.ts';
 import { deviceTopic, nodeTopic, stateTopic } from './topics.ts';
@@ -54,6 +54,8 @@ export interface EdgeNodeOptions {
   readonly logger: Logger;
   /** No sampling timer: the owner calls sampleNow() (benchmarks, runs driven step by step). */
   readonly manualSampling?: boolean;
+  /** The run's status metrics (state, alarms, KPIs, HMI address), asked about once a second. */
+  readonly status?: () => readonly StatusMetric[];
 }
 
 /** Stored samples sent per drain step before the sampler gets the event loop back. */
@@ -88,8 +90,14 @@ export class SparkplugEdgeNode {
   readonly #qos0: IClientPublishOptions = { qos: 0, retain: false };
   readonly #send = (topic: string, payload: Uint8Array): void => this.#publish(topic, payload);
   readonly #nextSeq = (): number => this.#takeSeq();
-  readonly #topics: { nbirth: string; ndeath: string; ncmd: string; dcmd: string; state?: string; dbirth: string[] };
+  readonly #topics: { nbirth: string; ndata: string; ndeath: string; ncmd: string; dcmd: string; state?: string; dbirth: string[] };
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #status: (() => readonly StatusMetric[]) | undefined;
+  /** Status values as last sent (born or in an NDATA), by name. */
+  readonly #statusSent = new Map<string, string | number | boolean>();
+  /** Samples between two looks at the status: about one second. */
+  readonly #statusEvery: number;
+  #sinceStatus = 0;
   #client: MqttClient | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #attempts = 0;
@@ -126,12 +134,15 @@ export class SparkplugEdgeNode {
     this.#hostOnline = s.hostId === undefined;
     this.#topics = {
       nbirth: nodeTopic(s.group, 'NBIRTH', s.node),
+      ndata: nodeTopic(s.group, 'NDATA', s.node),
       ndeath: nodeTopic(s.group, 'NDEATH', s.node),
       ncmd: nodeTopic(s.group, 'NCMD', s.node),
       dcmd: deviceTopic(s.group, 'DCMD', s.node, '+'),
       ...(s.hostId !== undefined ? { state: stateTopic(s.hostId) } : {}),
       dbirth: this.catalog.devices.map((d) => deviceTopic(s.group, 'DBIRTH', s.node, d.id)),
     };
+    this.#status = opts.status;
+    this.#statusEvery = Math.max(1, Math.round(s.rateHz));
     this.#timer = opts.manualSampling ? undefined : setInterval(() => this.#sample(), 1000 / s.rateHz);
     this.#connect();
   }
@@ -176,6 +187,10 @@ export class SparkplugEdgeNode {
   #sample(): void {
     if (this.#state === 'closed') return;
     this.#stats.samples++;
+    if (this.#status !== undefined && ++this.#sinceStatus >= this.#statusEvery) {
+      this.#sinceStatus = 0;
+      this.#sendStatus(this.#status);
+    }
     const det = this.#detector;
     if (!this.#table.snapshot(det.current, this.#info)) {
       this.#stats.snapshotMisses++;
@@ -192,6 +207,15 @@ export class SparkplugEdgeNode {
     } else {
       this.#store.append(now, det.changed, n, det.current);
     }
+  }
+
+  /** An NDATA of the status metrics that changed since they were last sent (live only). */
+  #sendStatus(status: () => readonly StatusMetric[]): void {
+    if (this.#state !== 'live' || !this.#writable()) return;
+    const changed = status().filter((m) => this.#statusSent.get(m.name) !== m.value);
+    if (changed.length === 0) return;
+    for (const m of changed) this.#statusSent.set(m.name, m.value);
+    this.#publish(this.#topics.ndata, statusData(changed, this.#takeSeq(), Date.now()));
   }
 
   #writable(): boolean {
@@ -341,7 +365,10 @@ export class SparkplugEdgeNode {
     det.adopt();
     const now = Date.now();
     this.#seq = 0;
-    this.#publish(this.#topics.nbirth, nodeBirth(this.catalog, det.current, this.#bdSeq, this.#lineName, now));
+    const status = this.#status?.() ?? [];
+    this.#statusSent.clear();
+    for (const m of status) this.#statusSent.set(m.name, m.value);
+    this.#publish(this.#topics.nbirth, nodeBirth(this.catalog, det.current, this.#bdSeq, this.#lineName, now, status));
     this.#takeSeq();
     for (let d = 0; d < this.catalog.devices.length; d++) {
       this.#publish(this.#topics.dbirth[d]!, deviceBirth(this.catalog, d, det.current, this.#takeSeq(), now));

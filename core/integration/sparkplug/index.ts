@@ -9,9 +9,12 @@ import { loadPlantFile } from '../../config/plant-file.ts';
 import { TwinloopError } from '../../errors.ts';
 import type { SignalTable } from '../../signals.ts';
 import { SparkplugEdgeNode } from './edge-node.ts';
+import type { StatusMetric } from './payloads.ts';
 import { checkDeadbands, sparkplugSettings, type SparkplugArgs, type SparkplugSettings } from './settings.ts';
 
 export { SparkplugEdgeNode, type EdgeNodeStats, type EdgeState } from './edge-node.ts';
+export { statusMetrics, STATUS_NAMES, type StatusSources } from './status-metrics.ts';
+export type { StatusMetric } from './payloads.ts';
 export { takeSparkplugArgs, sparkplugSettings, type SparkplugArgs, type SparkplugBlock, type SparkplugSettings } from './settings.ts';
 
 const COMMAND_LINE = 'command line';
@@ -46,9 +49,9 @@ export function planSparkplug(args: SparkplugArgs, plantPath: string | undefined
  * @throws ConfigError CFG_INVALID for a deadband on an unknown signal or a bool
  * @throws TwinloopError SPB_STORE when the store-and-forward folder cannot be opened
  */
-export function startSparkplug(run: { readonly table: SignalTable; readonly lineName: string }, plan: SparkplugPlan, logger: Logger): SparkplugEdgeNode {
+export function startSparkplug(run: { readonly table: SignalTable; readonly lineName: string }, plan: SparkplugPlan, logger: Logger, status?: () => readonly StatusMetric[]): SparkplugEdgeNode {
   checkDeadbands(plan.settings, run.table.defs, plan.source);
-  const node = new SparkplugEdgeNode({ table: run.table, lineName: run.lineName, settings: plan.settings, logger });
+  const node = new SparkplugEdgeNode({ table: run.table, lineName: run.lineName, settings: plan.settings, logger, ...(status !== undefined ? { status } : {}) });
   logger.info({ url: plan.settings.url, group: plan.settings.group, node: plan.settings.node, host: plan.settings.hostId ?? null, metrics: node.catalog.size }, 'sparkplug: edge node started');
   return node;
 }

@@ -16,6 +16,17 @@ export const BD_SEQ = 'bdSeq';
 export const REBIRTH = 'Node Control/Rebirth';
 export const LINE_NAME = 'Node Info/Line';
 
+/**
+ * A node-level metric of the run's state rather than of the signal table (run state, alarm
+ * counts, KPIs, the HMI's address): born with the node, sent by name in an NDATA when it changes
+ * (about once a second), never stored for later (it is the state now, not history).
+ */
+export interface StatusMetric {
+  readonly name: string;
+  readonly type: 'String' | 'Int32' | 'Double' | 'Boolean';
+  readonly value: string | number | boolean;
+}
+
 /** The NDEATH payload (the MQTT Will of a session): its bdSeq must match the session's NBIRTH. */
 export function deathPayload(bdSeq: number): Uint8Array {
   return encodePayload({ timestamp: Date.now(), metrics: [{ name: BD_SEQ, type: 'Int64', value: bdSeq }] });
@@ -44,11 +55,12 @@ function birthMetric(catalog: MetricCatalog, id: number, values: Float64Array, n
 }
 
 /** NBIRTH: bdSeq, the rebirth control, the line name and every node-level signal. seq is 0 (3.0). */
-export function nodeBirth(catalog: MetricCatalog, values: Float64Array, bdSeq: number, lineName: string, now: number): Uint8Array {
+export function nodeBirth(catalog: MetricCatalog, values: Float64Array, bdSeq: number, lineName: string, now: number, status: readonly StatusMetric[] = []): Uint8Array {
   const metrics: UMetric[] = [
     { name: BD_SEQ, type: 'Int64', value: bdSeq, timestamp: now },
     { name: REBIRTH, type: 'Boolean', value: false, timestamp: now },
     { name: LINE_NAME, type: 'String', value: lineName, timestamp: now },
+    ...status.map((m): UMetric => ({ name: m.name, type: m.type, value: m.value, timestamp: now })),
   ];
   for (const id of catalog.nodeSignals) metrics.push(birthMetric(catalog, id, values, now));
   return encodePayload({ timestamp: now, seq: 0, metrics });
@@ -120,4 +132,9 @@ export class DataEncoder {
     p.metrics = EMPTY;
     return groups;
   }
+}
+
+/** NDATA of the status metrics that changed, by name (they have no alias). */
+export function statusData(changed: readonly StatusMetric[], seq: number, now: number): Uint8Array {
+  return encodePayload({ timestamp: now, seq, metrics: changed.map((m): UMetric => ({ name: m.name, type: m.type, value: m.value, timestamp: now })) });
 }

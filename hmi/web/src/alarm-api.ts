@@ -35,7 +35,7 @@ export const fetchAlarms = (): Promise<AlarmsResponse> => request('GET', '/api/a
 export const fetchHistory = (limit: number): Promise<{ events: AlarmEventView[] }> => request('GET', `/api/alarms/history?limit=${limit}`);
 export const fetchKpi = (): Promise<AlarmKpis> => request('GET', '/api/alarms/kpi');
 
-export type AlarmAction = 'ack' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service';
+export type AlarmAction = 'ack' | 'shelve' | 'unshelve' | 'out-of-service' | 'return-to-service' | 'comment';
 
 export function postAlarmAction(id: number, action: AlarmAction, note: string, minutes?: number): Promise<AlarmView> {
   return request('POST', `/api/alarms/${id}/${action}`, { note, ...(minutes !== undefined ? { minutes } : {}) });

@@ -26,7 +26,8 @@ export class AlarmBanner {
     let top: AlarmView | undefined;
     let waiting = 0;
     for (const a of r.alarms) {
-      if (!isUnacked(a)) continue;
+      // Advisories (a shadow run whose model is not signed off) are listed, never annunciated.
+      if (!isUnacked(a) || a.advisory) continue;
       waiting++;
       if (top === undefined || a.priority < top.priority || (a.priority === top.priority && a.stateSince > top.stateSince)) top = a;
     }

@@ -42,12 +42,31 @@ export class AlarmDeviationView {
   open(a: AlarmView, now: number): void {
     this.#alarm = a;
     this.root.hidden = false;
-    setText(this.#title, `${PRIORITY_NAMES[a.priority] ?? a.priority} · ${a.message} (${STATE_LABELS[a.state] ?? a.state})`);
-    setText(this.#cause, `likely cause: ${a.cause ?? 'not given by the detector'}`);
-    setText(this.#since, a.since !== null ? `since ${formatAt(a.since)} (${formatAge(now - a.since)})` : `returned ${formatAge(now - a.stateSince)} ago`);
+    this.#texts(a, now);
     const missing = this.#select(a.signals);
     setText(this.#signals, `signals: ${a.signals.join(', ')}${missing.length > 0 ? ` — not in the trend's list: ${missing.join(', ')}` : ''}`);
     this.root.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * Follow the open alarm through a fresh list (each poll, and right after an action): an
+   * acknowledge, shelve or return shows in the title at once. An alarm gone from the list
+   * keeps its last texts.
+   */
+  update(alarms: readonly AlarmView[], now: number): void {
+    const open = this.#alarm;
+    if (open === undefined || this.root.hidden) return;
+    const a = alarms.find((x) => x.id === open.id);
+    if (a === undefined) return;
+    this.#alarm = a;
+    this.#texts(a, now);
+  }
+
+  #texts(a: AlarmView, now: number): void {
+    setText(this.#title, `${PRIORITY_NAMES[a.priority] ?? a.priority} · ${a.message} (${STATE_LABELS[a.state] ?? a.state})`);
+    this.root.dataset['state'] = a.state;
+    setText(this.#cause, `likely cause: ${a.cause ?? 'not given by the detector'}`);
+    setText(this.#since, a.since !== null ? `since ${formatAt(a.since)} (${formatAge(now - a.since)})` : `returned ${formatAge(now - a.stateSince)} ago`);
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 // The alarm list: current alarms (everything not in normal) with filters on state, priority
 // and source, and per row the actions the user's role allows: acknowledge, shelve (minutes),
-// unshelve for operators; out of service / return to service for engineers; "trend" opens the
-// deviation view. One note field serves every action and is required (the server checks it
-// again, with the role). Rows are rebuilt only when the alarms or the filters change.
+// unshelve and comment (journaled, no state change) for operators; out of service / return to
+// service for engineers; "trend" opens the deviation view. One note field serves every action
+// and is required (the server checks it again, with the role). Rows are rebuilt only when the alarms or the filters change.
 
 import { formatAge, formatAt, isUnacked, postAlarmAction, PRIORITY_NAMES, STATE_LABELS, type AlarmAction, type AlarmsResponse, type AlarmView } from './alarm-api.ts';
 import { h, setText } from './element.ts';
@@ -34,6 +34,10 @@ export class AlarmList {
     this.#openTrend = openTrend;
     this.#changed = changed;
     for (const f of [this.#state, this.#priority, this.#source]) f.addEventListener('change', () => this.#rebuild());
+    // The "write a note first" prompt goes once a note is being written.
+    this.#note.addEventListener('input', () => {
+      if (/write a note first$/.test(this.#status.textContent ?? '')) setText(this.#status, '');
+    });
     const operator = may(session, 'operator');
     this.root = h(
       'section',
@@ -73,7 +77,11 @@ export class AlarmList {
     );
     setText(this.#count, `${shown.length} of ${r.alarms.length}`);
     this.#ages = [];
-    this.#body.replaceChildren(...shown.map((a) => this.#row(a)));
+    // Advisories apart, below the alarms, under their own heading row (issue 20).
+    const alarms = shown.filter((a) => !a.advisory);
+    const advisories = shown.filter((a) => a.advisory);
+    const heading = h('tr', { class: 'advisory-heading', 'data-testid': 'advisory-heading' }, h('td', { colspan: '7' }, `advisories (${advisories.length}): deviations of a model version that is not signed off; not annunciated`));
+    this.#body.replaceChildren(...alarms.map((a) => this.#row(a)), ...(advisories.length > 0 ? [heading, ...advisories.map((a) => this.#row(a))] : []));
     this.render(r);
   }
 
@@ -86,6 +94,7 @@ export class AlarmList {
     if (operator && isUnacked(a)) actions.append(this.#button(a, 'ack', 'Ack', `alarm-ack-${a.id}`));
     if (operator && a.state !== 'shelved' && a.state !== 'out-of-service' && a.state !== 'suppressed-by-design') actions.append(this.#button(a, 'shelve', 'Shelve', `alarm-shelve-${a.id}`));
     if (operator && a.state === 'shelved') actions.append(this.#button(a, 'unshelve', 'Unshelve', `alarm-unshelve-${a.id}`));
+    if (operator) actions.append(this.#button(a, 'comment', 'Comment', `alarm-comment-${a.id}`));
     if (engineer && a.state !== 'out-of-service') actions.append(this.#button(a, 'out-of-service', 'Out of service', `alarm-oos-${a.id}`));
     if (engineer && a.state === 'out-of-service') actions.append(this.#button(a, 'return-to-service', 'Return to service', `alarm-rts-${a.id}`));
     if (a.signals.length > 0) {
@@ -97,8 +106,8 @@ export class AlarmList {
     const prio = `${PRIORITY_NAMES[a.priority] ?? a.priority}${a.escalated ? ' ↑' : ''}`;
     return h(
       'tr',
-      { 'data-testid': `alarm-row-${a.id}`, 'data-state': a.state, 'data-priority': String(a.priority), class: a.id === this.#highlight ? 'highlight' : '' },
-      h('td', { class: 'alarm-prio-cell' }, prio),
+      { 'data-testid': `alarm-row-${a.id}`, 'data-state': a.state, 'data-priority': String(a.priority), 'data-advisory': String(a.advisory), class: a.id === this.#highlight ? 'highlight' : '' },
+      h('td', { class: 'alarm-prio-cell' }, a.advisory ? `advisory (${prio})` : prio),
       h('td', { 'data-testid': `alarm-state-${a.id}` }, `${STATE_LABELS[a.state] ?? a.state}${extra}`),
       h('td', {}, h('div', { class: 'alarm-msg' }, a.message), h('div', { class: 'alarm-key' }, `${a.source} · ${a.key}`), ...(a.action !== null ? [h('div', { class: 'alarm-rec' }, `action: ${a.action}`)] : [])),
       h('td', { class: 'alarm-cause' }, a.cause ?? '—'),

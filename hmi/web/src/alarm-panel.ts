@@ -88,6 +88,7 @@ export class AlarmPanel {
       this.#now = r.now;
       this.banner.render(r);
       this.#list.render(r);
+      this.#deviation.update(r.alarms, r.now);
     } catch (err) {
       this.banner.failed((err as Error).message);
     } finally {

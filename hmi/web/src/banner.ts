@@ -33,6 +33,8 @@ export class Banner {
   readonly #program = h('span', { class: 'prog-state', 'data-testid': 'banner-program' });
   readonly #overrides = h('span', { class: 'overrides', 'data-testid': 'banner-forces', title: 'signals forced by an engineer and faults injected into the model' }, '—');
   readonly #programField: HTMLElement;
+  /** Fields that describe a live run (link, pace keeping, lateness, controllers, forces): a replay hides them. */
+  readonly #liveOnly: HTMLElement[] = [];
   #link: LinkState = { kind: 'connecting' };
 
   constructor() {
@@ -42,20 +44,26 @@ export class Banner {
       { class: 'banner' },
       h('span', { class: 'mode-box' }, this.#mode, this.#modeSub),
       this.#line,
-      field('link', this.#conn),
+      this.#live(field('link', this.#conn)),
       field('run', this.#state),
       field('pace', this.#pace),
       field('tick', this.#tick),
       field('sim time', this.#time),
-      field('x real time', this.#achieved),
-      field('tick late p99', this.#late),
-      field('controller', this.#plc),
-      field('forced', this.#overrides),
+      this.#live(field('x real time', this.#achieved)),
+      this.#live(field('tick late p99', this.#late)),
+      this.#live(field('controller', this.#plc)),
+      this.#live(field('forced', this.#overrides)),
     );
     // Shown only when the controller runs an ST program.
     this.#programField = field('program', this.#program);
     this.#programField.hidden = true;
     this.root.append(this.#programField);
+  }
+
+  #live(f: HTMLElement): HTMLElement {
+    f.dataset['liveOnly'] = 'true';
+    this.#liveOnly.push(f);
+    return f;
   }
 
   setLink(link: LinkState): void {
@@ -72,6 +80,8 @@ export class Banner {
     if (st === undefined) return;
     setText(this.#mode, MODE_LABEL[st.mode] ?? st.mode.toUpperCase());
     setText(this.#modeSub, `mode ${st.mode}`);
+    const replay = st.mode === 'replay';
+    for (const f of this.#liveOnly) if (f.hidden !== replay) f.hidden = replay;
     setText(this.#line, store.line);
     setText(this.#state, st.state);
     this.#state.dataset['state'] = st.state;

@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../app.css';
 import type { ServerFrame } from '../../protocol.ts';
 import { Banner } from './banner.ts';
+import { ModelBadge } from './model-badge.ts';
 import { AlarmPanel } from './alarm-panel.ts';
 import { Connection, type LinkState } from './connection.ts';
 import { Controls } from './controls.ts';
@@ -23,6 +24,7 @@ import { userBox } from './user-box.ts';
 import { isReplayRoute, replayLink, startReplayPage, watchReplayRoute } from './replay-page.ts';
 import { isScenarioRoute, scenarioLink, startScenarioPage, watchScenarioRoute } from './scenario-page.ts';
 import { isProgramRoute, programLink, startProgramPage, watchProgramRoute } from './program-page.ts';
+import { isKpiRoute, kpiLink, startKpiPage, watchKpiRoute } from './kpi-page.ts';
 
 const TREND_REDRAW_MS = 250;
 // While the link is down, how often to ask whether the session is still valid (it may have
@@ -43,6 +45,9 @@ watchScenarioRoute();
 // #program: the ST program's online view owns the document likewise.
 if (isProgramRoute()) await startProgramPage(session);
 watchProgramRoute();
+// #kpi: the production KPI page owns the document likewise.
+if (isKpiRoute()) await startKpiPage(session);
+watchKpiRoute();
 
 const store = new SignalStore();
 const banner = new Banner();
@@ -57,9 +62,13 @@ const force = may(session, 'engineer') ? new ForcePanel() : undefined;
 const forcedList = new ForcedList(may(session, 'engineer'));
 if (force !== undefined) controls.root.append(force.root);
 
+// The model's sign-off state, shown in shadow runs with a model gate (issue 20).
+const modelBadge = new ModelBadge(session);
+banner.root.append(modelBadge.root);
 banner.root.append(replayLink());
 banner.root.append(scenarioLink());
 banner.root.append(programLink());
+banner.root.append(kpiLink());
 banner.root.append(userBox(session));
 document.body.dataset['role'] = session.role ?? '';
 document.body.append(banner.root, controls.root, h('main', { class: 'grid' }, mimic.root, live.root), trend.root);
@@ -78,6 +87,7 @@ function onFrame(frame: ServerFrame): void {
       mimic.build(frame.layout, store);
       live.build(frame.layout, store);
       trend.build(store);
+      trend.loadHistory(frame.line, store).catch(() => undefined); // the run so far, from its recording
       force?.build(store);
       alarmPanel.build(store);
       break;
@@ -99,6 +109,7 @@ function paint(now: number): void {
   // The banner also counts down a reconnect, so it renders every frame; the rest on change.
   banner.setLink(link);
   banner.render(store);
+  modelBadge.render(store.status);
   forcedList.render(store);
   if (store.version !== renderedVersion) {
     renderedVersion = store.version;

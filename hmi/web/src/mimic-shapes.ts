@@ -287,6 +287,14 @@ export function furnaceShape(e: LayoutEntry, store: SignalStore, belt: Belt | un
   };
 }
 
+/** A transmitter's reading unit: its own if it has one, else that of the signal it measures. */
+export function transmitterUnit(e: LayoutEntry, store: SignalStore): string {
+  const own = store.entry(`${e.id}.value`)?.unit ?? '';
+  if (own !== '') return own;
+  const measured = e.refs['signal'];
+  return measured === undefined ? '' : (store.entry(measured)?.unit ?? '');
+}
+
 /** Instrument bubble (ISA): function letters and the reading. */
 export function transmitterShape(e: LayoutEntry, store: SignalStore, at: { x: number; y: number }): Shape {
   const id = sig(store, e, 'value');
@@ -294,8 +302,10 @@ export function transmitterShape(e: LayoutEntry, store: SignalStore, at: { x: nu
   const tag = kind === 'level' ? 'LT' : kind === 'pressure' ? 'PT' : kind === 'temperature' ? 'TT' : kind === 'flow' ? 'FT' : 'XT';
   const g = s('g', { class: 'transmitter', transform: `translate(${at.x} ${at.y})`, 'data-id': e.id });
   const val = valueText(16, 4, 'start');
+  // The reading is in the unit of the signal it measures (LT1 reads m, like its tank).
+  const unit = transmitterUnit(e, store);
   g.append(s('circle', { cx: 0, cy: 0, r: 12, class: 'bubble' }), s('text', { x: 0, y: 4, 'text-anchor': 'middle', class: 'tag' }, tag), label(e.id, 0, -16), val);
-  return { node: g, render: (st) => setText(val, fmt(st, id, '')) };
+  return { node: g, render: (st) => setText(val, fmt(st, id, unit)) };
 }
 
 /** Compressor with its receiver pressure; outlined while loaded. */

@@ -35,6 +35,8 @@ import {
   type Shape,
 } from './mimic-shapes.ts';
 import type { SignalStore } from './signal-store.ts';
+import { placeLabels } from './mimic-labels.ts';
+import { pipesShape } from './mimic-pipes.ts';
 
 // Line files name types their own way; these are the names each symbol answers to.
 const KIND_OF: Readonly<Record<string, string>> = {
@@ -52,6 +54,23 @@ const KIND_OF: Readonly<Record<string, string>> = {
 };
 
 const ITEM_PX = 14;
+// Sizing (CSS px on screen): the drawing's height is what the panel's width gives it, at most
+// what is left of the window below the panel's top, never below MIN_HEIGHT_PX.
+const MIN_HEIGHT_PX = 260;
+const MAX_HEIGHT_PX = 1100;
+const BOTTOM_PX = 24;
+const MARGIN_PX = 14;
+/** A small line is drawn big on a big screen, but not bigger than this many times its file's px. */
+const MAX_SCALE = 1.75;
+/** Text grows with the drawing up to this factor over its CSS size (12 px -> 15 px). */
+const MAX_TEXT_GROWTH = 1.25;
+/** Clearance kept between labels, screen px. */
+const LABEL_GAP_PX = 3;
+
+/** Screen px per user unit that fits box `b` into width x maxH with the margin. */
+function fitScale(b: DOMRect, width: number, maxH: number): number {
+  return Math.min((width - 2 * MARGIN_PX) / b.width, (maxH - 2 * MARGIN_PX) / b.height, MAX_SCALE);
+}
 
 interface ItemSlot {
   readonly rect: SVGRectElement;
@@ -74,10 +93,19 @@ export class Mimic {
   readonly #nodes = new Map<string, SVGGElement>();
   #marks: SVGGElement[] = [];
   #forcedKey = '';
+  /** Text scale in user units per CSS px (1 / drawing scale, times the text growth). */
+  #font = 1;
+  #fitWidth = 0;
+  #fitWindowH = 0;
+  /** The value labels and their text lengths when last placed: a longer value re-places. */
+  #values: SVGTextElement[] = [];
+  #valueLengths: number[] = [];
+  #refitPending = false;
 
   constructor() {
     this.#svg = s('svg', { class: 'mimic-svg', 'data-testid': 'mimic', preserveAspectRatio: 'xMidYMid meet' });
     this.root = h('section', { class: 'mimic panel' }, this.#svg);
+    this.#watchSize();
   }
 
   /** Rebuild from the layout (each catalog frame: a reconnect may meet a different line). */
@@ -136,6 +164,8 @@ export class Mimic {
         else this.#add(driven.group, driveShape(e, store, { x: 16, y: driven.widthPx / 2 + 36 }), e.id);
       } else this.#add(equipment, genericShape(e), e.id);
     }
+    // Pipes join the symbols as drawn, so they come last, and go under them.
+    this.#shapes.push(pipesShape(svg, equipment, layout, this.#nodes, store));
     const items = s('g', { class: 'items' });
     svg.append(items);
     this.#items = [];
@@ -146,6 +176,9 @@ export class Mimic {
       items.append(rect);
       this.#items.push({ rect, x, y: store.id(`items.${k}.y`), alive: store.id(`items.${k}.alive`), cls: store.id(`items.${k}.cls`), shownX: NaN, shownY: NaN, shown: false, shownCls: -1 });
     }
+    this.#values = [...equipment.querySelectorAll<SVGTextElement>('text.val')];
+    // Place with the values as they read now, not with empty texts.
+    for (const shape of this.#shapes) shape.render(store);
     this.#fit();
   }
 
@@ -177,28 +210,86 @@ export class Mimic {
       if (node === undefined) continue; // not drawn (line totals, state signals): the Forced panel lists it
       const b = node.getBBox();
       const text = fs.map((f) => `F ${f.signal} = ${+f.value.toPrecision(6)}`).join('  ');
-      const label = s('text', { x: b.x + 4, y: b.y - 8, class: 'forced-text' }, text);
-      const badge = s('rect', { x: b.x, y: b.y - 22, height: 18, width: 8 + 7.5 * text.length, rx: 2, class: 'forced-badge' });
+      const f = this.#font; // badge geometry in screen px, like its text
+      const label = s('text', { x: b.x + 4 * f, y: b.y - 8 * f, class: 'forced-text' }, text);
+      const badge = s('rect', { x: b.x, y: b.y - 22 * f, height: 18 * f, width: (8 + 7.5 * text.length) * f, rx: 2, class: 'forced-badge' });
       const mark = s('g', { class: 'forced-mark', 'data-testid': `forced-mark-${c}` }, s('rect', { x: b.x - 3, y: b.y - 3, width: b.width + 6, height: b.height + 6, class: 'forced-outline' }), badge, label);
       node.append(mark);
       // Fit the badge to the text as drawn (the font is the browser's).
-      badge.setAttribute('width', String(label.getComputedTextLength() + 8));
+      badge.setAttribute('width', String(label.getComputedTextLength() + 8 * f));
       this.#marks.push(mark);
     }
   }
 
-  /** Frame the drawing: viewBox = bounding box of the equipment plus a margin. */
+  /**
+   * Frame the drawing and size it to the window: the scale is the largest that fits the
+   * panel's width and the height left in the window (so the line fills its panel on any
+   * screen), text keeps its on-screen size whatever that scale (12 px, up to 15 on a large
+   * screen), and the labels are placed for that text size. Font size, placement and scale
+   * depend on each other; three passes settle them (the scale changes by < 1 % in the third).
+   */
   #fit(): void {
     const svg = this.#svg;
-    if (!svg.isConnected) return;
-    const b = (svg.firstElementChild as SVGGElement | null)?.getBBox();
-    if (b === undefined || b.width === 0) return;
-    const m = 30;
-    svg.setAttribute('viewBox', `${Math.floor(b.x - m)} ${Math.floor(b.y - m)} ${Math.ceil(b.width + 2 * m)} ${Math.ceil(b.height + 2 * m)}`);
+    const equipment = svg.firstElementChild as SVGGElement | null;
+    if (!svg.isConnected || equipment === null) return;
+    const width = svg.clientWidth;
+    if (width === 0) return;
+    this.#fitWidth = width;
+    this.#fitWindowH = innerHeight;
+    const top = svg.getBoundingClientRect().top + scrollY;
+    const maxH = Math.max(MIN_HEIGHT_PX, Math.min(MAX_HEIGHT_PX, innerHeight - top - BOTTOM_PX));
+    let b = equipment.getBBox();
+    if (b.width === 0) return;
+    let k = fitScale(b, width, maxH);
+    for (let pass = 0; pass < 3; pass++) {
+      this.#font = Math.min(Math.max(k, 1), MAX_TEXT_GROWTH) / k;
+      svg.style.setProperty('--mimic-font', this.#font.toFixed(4));
+      placeLabels(svg, equipment, LABEL_GAP_PX * this.#font);
+      b = equipment.getBBox();
+      k = fitScale(b, width, maxH);
+    }
+    const m = MARGIN_PX / k;
+    const heightPx = Math.ceil(b.height * k + 2 * MARGIN_PX);
+    svg.setAttribute('viewBox', `${(b.x - m).toFixed(1)} ${(b.y - m).toFixed(1)} ${(b.width + 2 * m).toFixed(1)} ${(b.height + 2 * m).toFixed(1)}`);
+    svg.style.height = `${heightPx}px`;
+    // The live panel beside the mimic scrolls within the mimic's height instead of stretching it.
+    this.root.parentElement?.style.setProperty('--mimic-h', `${heightPx}px`);
+    this.#valueLengths = this.#values.map((t) => (t.textContent ?? '').length);
+    this.#forcedKey = ''; // badges are sized for the text: redraw them at the new size
+  }
+
+  /** Refit when the panel's width or the window's height changed (not on our own height change). */
+  #watchSize(): void {
+    let pending = false;
+    const check = (): void => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        if (this.#svg.clientWidth !== this.#fitWidth || innerHeight !== this.#fitWindowH) this.#fit();
+      });
+    };
+    new ResizeObserver(check).observe(this.root);
+    addEventListener('resize', check);
+  }
+
+  /** A value text longer than its room (placed with a margin of characters) re-places the labels. */
+  #replaceIfGrown(): void {
+    if (this.#refitPending) return;
+    for (let i = 0; i < this.#values.length; i++) {
+      if ((this.#values[i]!.textContent ?? '').length <= this.#valueLengths[i]! + 2) continue;
+      this.#refitPending = true;
+      requestAnimationFrame(() => {
+        this.#refitPending = false;
+        this.#fit();
+      });
+      return;
+    }
   }
 
   render(store: SignalStore): void {
     for (const shape of this.#shapes) shape.render(store);
+    this.#replaceIfGrown();
     this.#markForces(store.status?.forces ?? []);
     for (const it of this.#items) {
       const alive = it.alive >= 0 ? store.value(it.alive) !== 0 : true;

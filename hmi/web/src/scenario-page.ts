@@ -7,6 +7,7 @@ import { h, setText } from './element.ts';
 import { listRuns, listScenarios, reportUrl, startRun, type ScenarioRunView } from './scenario-api.ts';
 import { may, type PageSession } from './session.ts';
 import { userBox } from './user-box.ts';
+import { sweepSection } from './sweep-section.ts';
 
 const POLL_MS = 500;
 
@@ -39,7 +40,7 @@ export async function startScenarioPage(session: PageSession): Promise<never> {
   const runsTable = h('table', { class: 'replay-table' });
   const error = h('p', { class: 'ctl-error', 'data-testid': 'scenario-error' });
   runsPanel.append(runsTable);
-  document.body.append(banner, files, error, runsPanel);
+  document.body.append(banner, files, error, runsPanel, sweepSection(session));
 
   try {
     const { dir, scenarios, programs } = await listScenarios();
@@ -79,9 +80,13 @@ export async function startScenarioPage(session: PageSession): Promise<never> {
 
 function progressText(r: ScenarioRunView): string {
   if (r.state === 'queued') return 'queued';
-  if (r.state === 'running') return `step ${r.progress.step + 1} of ${r.progress.steps}, t = ${r.progress.time.toFixed(1)} s`;
+  // Steps counted from 1 and never past the last (the index moves on after the last step ends).
+  const { step, steps, time } = r.progress;
+  if (r.state === 'running') return steps > 0 ? `step ${Math.min(step + 1, steps)} of ${steps}, t = ${time.toFixed(1)} s` : `starting, t = ${time.toFixed(1)} s`;
   const failed = r.steps?.find((s) => s.status === 'failed');
-  return `${r.progress.time.toFixed(1)} s simulated${r.wallMs !== undefined ? ` in ${(r.wallMs / 1000).toFixed(2)} s` : ''}${failed ? ` · step ${failed.index + 1} failed` : ''}`;
+  const passed = r.steps?.filter((s) => s.status === 'passed').length;
+  const counted = failed === undefined && passed !== undefined && r.state === 'passed' ? ` · ${passed} of ${r.steps!.length} steps passed` : '';
+  return `${time.toFixed(1)} s simulated${r.wallMs !== undefined ? ` in ${(r.wallMs / 1000).toFixed(2)} s` : ''}${failed ? ` · step ${failed.index + 1} failed` : ''}${counted}`;
 }
 
 function render(table: HTMLTableElement, runs: ScenarioRunView[]): void {

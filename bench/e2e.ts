@@ -1,0 +1,248 @@
+// `npm run bench -- e2e [--quick | --smoke]`: a PLC change to the operator's screen, end to end
+// (issue 24). --quick: 4 rows of 3 x 2 s; --smoke: one row (poll, 1 tag, 1 client) of 3 x 1 s.
+// A node-opcua server in its own process (bench/e2e-plc.ts) writes each tag's change time as
+// its value, 1 or 1,000 tags at 1 Hz; twinloop (this process: the engine with its physics
+// worker, the OPC UA exchange at a 10 ms cycle and the HMI server) is coupled to it in poll,
+// subscription and auto (the default) mode; 1 or 100 WebSocket clients in another process
+// (bench/e2e-clients.ts) decode every frame as the page does and take now - value. Beside each
+// row, the baseline of the same run: a bare node-opcua client (bench/e2e-raw.ts, its own
+// process) reading the same tags the same way. Medians and p99 pooled over the rounds, the
+// spread of the rounds' medians, and the CPU of every process over the measured rounds.
+// Bounded: a fixed list of rows, fixed rounds, every wait with a timeout (full run ~4 min).
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { RunControl } from '../core/engine/run-control.ts';
+import { loadPlantFile } from '../core/config/plant-file.ts';
+import { createServer, type HmiServer } from '../hmi/server/server.ts';
+import { LatencyHistogram } from './e2e-histogram.ts';
+
+type Mode = 'poll' | 'subscription' | 'auto';
+interface Group {
+  readonly mode: Mode;
+  readonly tags: number;
+  readonly clients: readonly number[];
+}
+
+const CYCLE_MS = 10;
+const FULL: readonly Group[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'poll', tags: 1000, clients: [1, 100] },
+  { mode: 'subscription', tags: 1, clients: [100] },
+  { mode: 'subscription', tags: 1000, clients: [100] },
+  { mode: 'auto', tags: 1, clients: [100] },
+  { mode: 'auto', tags: 1000, clients: [100] },
+];
+const QUICK: readonly Group[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'subscription', tags: 1000, clients: [100] },
+  { mode: 'auto', tags: 1000, clients: [100] },
+];
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A child process speaking { t } messages over IPC. */
+class Child {
+  readonly proc: ChildProcess;
+  readonly #exit: Promise<number | null>;
+  constructor(file: string, args: readonly string[]) {
+    this.proc = fork(here(file), [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.#exit = new Promise((resolve) => this.proc.once('exit', resolve));
+  }
+  /** The next message of type `t` (after sending `send`, if given), or reject after `ms`. */
+  next<T>(t: string, send?: { t: string; [k: string]: unknown }, ms = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proc.off('message', on);
+        reject(new Error(`${this.proc.spawnargs[this.proc.spawnargs.length - 1]}: no '${t}' within ${ms} ms`));
+      }, ms);
+      const on = (m: { t: string }): void => {
+        if (m.t !== t) return;
+        clearTimeout(timer);
+        this.proc.off('message', on);
+        resolve(m as T);
+      };
+      this.proc.on('message', on);
+      if (send) this.proc.send(send);
+    });
+  }
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    this.proc.send({ t: 'stop' });
+    const done = await Promise.race([this.#exit.then(() => true), sleep(3000).then(() => false)]);
+    if (!done) this.proc.kill();
+  }
+  async cpuUs(): Promise<number> {
+    return (await this.next<{ us: number }>('cpu', { t: 'cpu' })).us;
+  }
+}
+
+interface Row {
+  label: string;
+  raw: LatencyHistogram;
+  twin: LatencyHistogram;
+  roundP50: number[];
+  framesPerClientPerS: number;
+  cpu: { twin: number; clients: number; plc: number; raw: number };
+  tickP99: number;
+  /** Links twinloop re-established during the row (a busy machine can starve a keep-alive). */
+  reconnects: number;
+  note: string;
+}
+
+export async function e2eBench(log: (line: string) => void): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  // --smoke: one row, to see the whole chain work (a few seconds of measuring).
+  const smoke = process.argv.includes('--smoke');
+  const groups = smoke ? QUICK.slice(0, 1).map((g) => ({ ...g, clients: [1] })) : quick ? QUICK : FULL;
+  const rounds = 3;
+  const roundMs = smoke ? 1000 : quick ? 2000 : 6000;
+  const dir = mkdtempSync(join(tmpdir(), 'twinloop-e2e-'));
+  const twinPki = join(dir, 'twin-pki');
+  const rawPki = join(dir, 'raw-pki');
+  mkdirSync(twinPki);
+  log(`  loopback, twinloop at a ${CYCLE_MS} ms cycle, tags changing at 1 Hz (random phase), ${rounds} rounds of ${roundMs / 1000} s per row${quick ? ' (--quick)' : ''}`);
+  log('  latency = decoded on the client - change time written by the PLC (ms, same host clock); CPU in % of one core over the rounds');
+  const plc = new Child('./e2e-plc.ts', ['1000', join(dir, 'plc-pki')]);
+  const rows: Row[] = [];
+  try {
+    const { endpoint } = await plc.next<{ endpoint: string }>('ready', undefined, 180_000);
+    for (const g of groups) {
+      for (const row of await measureGroup(g, endpoint, { dir, twinPki, rawPki, rounds, roundMs, plc })) {
+        rows.push(row);
+        log(formatRow(row));
+      }
+    }
+  } finally {
+    await plc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log('');
+  log('  | mode, tags, clients | raw OPC UA client p50 / p99 | twinloop p50 / p99 | round medians | frames/s per client | CPU twinloop / clients (per client) / PLC / raw |');
+  log('  |---|---|---|---|---|---|');
+  for (const r of rows) {
+    const c = r.cpu;
+    log(`  | ${r.label} | ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms | ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms | ${r.roundP50.map(ms).join(', ')} | ${r.framesPerClientPerS.toFixed(0)} | ${pct(c.twin)} / ${pct(c.clients)} (${pct(c.clients / Number(r.label.split(', ')[2]))}) / ${pct(c.plc)} / ${pct(c.raw)} |`);
+  }
+}
+
+interface Env {
+  dir: string;
+  twinPki: string;
+  rawPki: string;
+  rounds: number;
+  roundMs: number;
+  plc: Child;
+}
+
+/** One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count. */
+async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]> {
+  const { startRun } = await import('../core/engine/engine.ts');
+  const file = join(env.dir, `plant-${g.mode}-${g.tags}.yaml`);
+  const tagLines = Array.from({ length: g.tags }, (_, i) => `      - { signal: e2e.t${i}, address: ns=1;s=T${i}, direction: read, type: real }`).join('\n');
+  writeFileSync(
+    file,
+    `name: e2e
+line: ${here('../examples/sorting.yaml')}
+controllers:
+  - name: plc1
+    protocol: opcua
+    endpoint: ${endpoint}
+    cycleMs: ${CYCLE_MS}
+    opcua: { readMode: ${g.mode}, certificateFolder: ${env.twinPki} }
+    tags:
+${tagLines}
+`,
+  );
+  const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0 });
+  let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
+  let raw: Child | undefined;
+  const rows: Row[] = [];
+  try {
+    await until(() => run.status().controllers[0]?.state === 'connected', 30_000, 'twinloop connected to the PLC');
+    const status = run.status().controllers[0]!;
+    const readMode = status.readMode ?? g.mode;
+    const note = g.mode === 'auto' ? `auto -> ${readMode}${status.readModeReason ? ` (${status.readModeReason})` : ''}` : g.mode === 'subscription' ? `server revised publishing to ${status.revisedPublishingMs} ms` : '';
+    hmi = await hmiServer(run, env.dir);
+    raw = new Child('./e2e-raw.ts', [endpoint, String(g.tags), readMode === 'poll' ? 'poll' : 'subscription', String(CYCLE_MS), env.rawPki]);
+    await raw.next('ready', undefined, 180_000);
+    for (const n of g.clients) rows.push(await measureRow(g, n, note, run, hmi, raw, env));
+  } finally {
+    await raw?.stop();
+    await hmi?.close();
+    await run.close();
+  }
+  return rows;
+}
+
+async function measureRow(g: Group, n: number, note: string, run: RunControl, hmi: { server: HmiServer; token: string }, raw: Child, env: Env): Promise<Row> {
+  const clients = new Child('./e2e-clients.ts', [hmi.server.url.replace('http', 'ws') + '/ws', hmi.token, String(n), 'e2e.t']);
+  try {
+    await clients.next('ready', undefined, 180_000);
+    env.plc.proc.send({ t: 'change', n: g.tags });
+    await sleep(2500); // a change or two under way, the JIT warm
+    await clients.next('round', { t: 'round' });
+    await raw.next('round', { t: 'round' });
+    const twin = new LatencyHistogram();
+    const rawH = new LatencyHistogram();
+    const roundP50: number[] = [];
+    let frames = 0;
+    const cpu0 = { twin: process.cpuUsage(), clients: await clients.cpuUs(), plc: await env.plc.cpuUs(), raw: await raw.cpuUs() };
+    const t0 = performance.now();
+    const tick = { p99: 0 };
+    const reconnects0 = run.status().controllers[0]?.reconnects ?? 0;
+    for (let r = 0; r < env.rounds; r++) {
+      await sleep(env.roundMs);
+      const c = await clients.next<{ hist: number[]; frames: number }>('round', { t: 'round' });
+      const h = LatencyHistogram.fromSparse(c.hist);
+      roundP50.push(h.quantile(0.5));
+      twin.merge(h);
+      frames += c.frames;
+      rawH.merge(LatencyHistogram.fromSparse((await raw.next<{ hist: number[] }>('round', { t: 'round' })).hist));
+      tick.p99 = Math.max(tick.p99, run.status().stats.lateP99);
+    }
+    const wallUs = (performance.now() - t0) * 1000;
+    const self = process.cpuUsage(cpu0.twin);
+    const cpu = {
+      twin: (self.user + self.system) / wallUs,
+      clients: ((await clients.cpuUs()) - cpu0.clients) / wallUs,
+      plc: ((await env.plc.cpuUs()) - cpu0.plc) / wallUs,
+      raw: ((await raw.cpuUs()) - cpu0.raw) / wallUs,
+    };
+    env.plc.proc.send({ t: 'quiet' });
+    const reconnects = (run.status().controllers[0]?.reconnects ?? 0) - reconnects0;
+    return { label: `${g.mode}, ${g.tags}, ${n}`, raw: rawH, twin, roundP50, framesPerClientPerS: frames / n / (wallUs / 1e6), cpu, tickP99: tick.p99, reconnects, note };
+  } finally {
+    await clients.stop();
+  }
+}
+
+/** The HMI server on a free port with a throwaway data folder and one logged-in viewer. */
+async function hmiServer(run: RunControl, dir: string): Promise<{ server: HmiServer; token: string; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(dir, 'data-'));
+  const server = await createServer({ run, port: 0, dataDir, maxClients: 200 });
+  const password = 'bench password only';
+  await server.auth.users.add('bench', 'viewer', password);
+  const { token } = await server.auth.login('bench', password, '127.0.0.1');
+  return { server, token, close: () => server.close() };
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function formatRow(r: Row): string {
+  return `  ${r.label.padEnd(22)} raw ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms (n=${r.raw.n})   twinloop ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms (n=${r.twin.n}; round medians ${r.roundP50.map(ms).join(', ')})   ${r.framesPerClientPerS.toFixed(0)} frames/s per client   CPU twinloop ${pct(r.cpu.twin)}, clients ${pct(r.cpu.clients)}, PLC ${pct(r.cpu.plc)}, raw ${pct(r.cpu.raw)}   tick p99 ${r.tickP99.toFixed(0)} µs${r.reconnects > 0 ? `   LINK LOST ${r.reconnects}x (row not valid)` : ''}${r.note ? `   [${r.note}]` : ''}`;
+}
+
+const ms = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(1));
+const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
