@@ -1,5 +1,6 @@
-// `npm run bench -- e2e [--quick | --smoke]`: a PLC change to the operator's screen, end to end
-// (issue 24). --quick: 4 rows of 3 x 2 s; --smoke: one row (poll, 1 tag, 1 client) of 3 x 1 s.
+// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7]`: a PLC change to the
+// operator's screen, end to end (issue 24). --quick: 4 OPC UA, 5 ADS and 3 S7 rows of 3 x 2 s;
+// --smoke: one row per protocol (poll, 1 tag, 1 client) of 3 x 1 s.
 // A node-opcua server in its own process (bench/e2e-plc.ts) writes each tag's change time as
 // its value, 1 or 1,000 tags at 1 Hz; twinloop (this process: the engine with its physics
 // worker, the OPC UA exchange at a 10 ms cycle and the HMI server) is coupled to it in poll,
@@ -8,7 +9,11 @@
 // row, the baseline of the same run: a bare node-opcua client (bench/e2e-raw.ts, its own
 // process) reading the same tags the same way. Medians and p99 pooled over the rounds, the
 // spread of the rounds' medians, and the CPU of every process over the measured rounds.
-// Bounded: a fixed list of rows, fixed rounds, every wait with a timeout (full run ~4 min).
+// The same for ADS (our AMS/TCP target in its own process, bench/e2e-plc-ads.ts; twinloop and
+// the bare ads-client baseline, e2e-raw-ads.ts, in poll and notify mode) and S7 (node-snap7's
+// S7Server, e2e-plc-s7.ts; twinloop and bare nodes7, e2e-raw-s7.ts, polling).
+// Bounded: a fixed list of rows, fixed rounds, every wait with a timeout, every close bounded
+// (full run: 18 rows, ~9 min; --protocols picks the PLCs).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,15 +26,18 @@ import { loadPlantFile } from '../core/config/plant-file.ts';
 import { createServer, type HmiServer } from '../hmi/server/server.ts';
 import { LatencyHistogram } from './e2e-histogram.ts';
 
-type Mode = 'poll' | 'subscription' | 'auto';
+type Protocol = 'opcua' | 'ads' | 's7';
+const PROTOCOLS: readonly Protocol[] = ['opcua', 'ads', 's7'];
+type Mode = 'poll' | 'subscription' | 'auto' | 'notify';
 interface Group {
+  readonly protocol: Protocol;
   readonly mode: Mode;
   readonly tags: number;
   readonly clients: readonly number[];
 }
 
 const CYCLE_MS = 10;
-const FULL: readonly Group[] = [
+const OPCUA_FULL: readonly Omit<Group, 'protocol'>[] = [
   { mode: 'poll', tags: 1, clients: [1, 100] },
   { mode: 'poll', tags: 1000, clients: [1, 100] },
   { mode: 'subscription', tags: 1, clients: [100] },
@@ -37,11 +45,40 @@ const FULL: readonly Group[] = [
   { mode: 'auto', tags: 1, clients: [100] },
   { mode: 'auto', tags: 1000, clients: [100] },
 ];
-const QUICK: readonly Group[] = [
+const OPCUA_QUICK: readonly Omit<Group, 'protocol'>[] = [
   { mode: 'poll', tags: 1, clients: [1, 100] },
   { mode: 'subscription', tags: 1000, clients: [100] },
   { mode: 'auto', tags: 1000, clients: [100] },
 ];
+const ADS_FULL: readonly Omit<Group, 'protocol'>[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'poll', tags: 1000, clients: [1, 100] },
+  { mode: 'notify', tags: 1, clients: [100] },
+  { mode: 'notify', tags: 1000, clients: [100] },
+];
+const ADS_QUICK: readonly Omit<Group, 'protocol'>[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'poll', tags: 1000, clients: [100] },
+  { mode: 'notify', tags: 1, clients: [100] },
+  { mode: 'notify', tags: 1000, clients: [100] },
+];
+const S7_FULL: readonly Omit<Group, 'protocol'>[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'poll', tags: 1000, clients: [1, 100] },
+];
+const S7_QUICK: readonly Omit<Group, 'protocol'>[] = [
+  { mode: 'poll', tags: 1, clients: [1, 100] },
+  { mode: 'poll', tags: 1000, clients: [100] },
+];
+const GROUPS: Record<Protocol, { full: readonly Omit<Group, 'protocol'>[]; quick: readonly Omit<Group, 'protocol'>[] }> = {
+  opcua: { full: OPCUA_FULL, quick: OPCUA_QUICK },
+  ads: { full: ADS_FULL, quick: ADS_QUICK },
+  s7: { full: S7_FULL, quick: S7_QUICK },
+};
+/** Each protocol's PLC process, with the tag count it serves. */
+const PLC_FILE: Record<Protocol, string> = { opcua: './e2e-plc.ts', ads: './e2e-plc-ads.ts', s7: './e2e-plc-s7.ts' };
+const RAW_FILE: Record<Protocol, string> = { opcua: './e2e-raw.ts', ads: './e2e-raw-ads.ts', s7: './e2e-raw-s7.ts' };
+const PROTOCOL_NAME: Record<Protocol, string> = { opcua: 'OPC UA', ads: 'ADS', s7: 'S7' };
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +121,7 @@ class Child {
 
 interface Row {
   label: string;
+  clients: number;
   raw: LatencyHistogram;
   twin: LatencyHistogram;
   roundP50: number[];
@@ -97,38 +135,71 @@ interface Row {
 
 export async function e2eBench(log: (line: string) => void): Promise<void> {
   const quick = process.argv.includes('--quick');
-  // --smoke: one row, to see the whole chain work (a few seconds of measuring).
+  // --smoke: one row per protocol, to see the whole chain work (a few seconds of measuring).
   const smoke = process.argv.includes('--smoke');
-  const groups = smoke ? QUICK.slice(0, 1).map((g) => ({ ...g, clients: [1] })) : quick ? QUICK : FULL;
+  const protocols = protocolsArg();
   const rounds = 3;
   const roundMs = smoke ? 1000 : quick ? 2000 : 6000;
   const dir = mkdtempSync(join(tmpdir(), 'twinloop-e2e-'));
   const twinPki = join(dir, 'twin-pki');
   const rawPki = join(dir, 'raw-pki');
   mkdirSync(twinPki);
-  log(`  loopback, twinloop at a ${CYCLE_MS} ms cycle, tags changing at 1 Hz (random phase), ${rounds} rounds of ${roundMs / 1000} s per row${quick ? ' (--quick)' : ''}`);
+  log(`  loopback, twinloop at a ${CYCLE_MS} ms cycle, tags changing at 1 Hz (random phase), ${rounds} rounds of ${roundMs / 1000} s per row${quick ? ' (--quick)' : smoke ? ' (--smoke)' : ''}; protocols ${protocols.join(', ')}`);
   log('  latency = decoded on the client - change time written by the PLC (ms, same host clock); CPU in % of one core over the rounds');
-  const plc = new Child('./e2e-plc.ts', ['1000', join(dir, 'plc-pki')]);
   const rows: Row[] = [];
   try {
-    const { endpoint } = await plc.next<{ endpoint: string }>('ready', undefined, 180_000);
-    for (const g of groups) {
-      for (const row of await measureGroup(g, endpoint, { dir, twinPki, rawPki, rounds, roundMs, plc })) {
-        rows.push(row);
-        log(formatRow(row));
+    for (const protocol of protocols) {
+      const list = GROUPS[protocol][quick || smoke ? 'quick' : 'full'];
+      const groups: Group[] = (smoke ? list.slice(0, 1).map((g) => ({ ...g, clients: [1] })) : list).map((g) => ({ ...g, protocol }));
+      const plc = new Child(PLC_FILE[protocol], protocol === 'opcua' ? ['1000', join(dir, 'plc-pki')] : ['1000']);
+      try {
+        const { endpoint } = await plc.next<{ endpoint: string }>('ready', undefined, 180_000);
+        for (const g of groups) {
+          for (const row of await measureGroup(g, endpoint, { dir, twinPki, rawPki, rounds, roundMs, plc })) {
+            rows.push(row);
+            log(formatRow(row));
+          }
+        }
+      } finally {
+        await plc.stop();
       }
     }
   } finally {
-    await plc.stop();
     rmSync(dir, { recursive: true, force: true });
+    exitGuard(log);
   }
   log('');
-  log('  | mode, tags, clients | raw OPC UA client p50 / p99 | twinloop p50 / p99 | round medians | frames/s per client | CPU twinloop / clients (per client) / PLC / raw |');
+  log('  | protocol mode, tags, clients | raw client p50 / p99 | twinloop p50 / p99 | round medians | frames/s per client | CPU twinloop / clients (per client) / PLC / raw |');
   log('  |---|---|---|---|---|---|');
   for (const r of rows) {
     const c = r.cpu;
-    log(`  | ${r.label} | ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms | ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms | ${r.roundP50.map(ms).join(', ')} | ${r.framesPerClientPerS.toFixed(0)} | ${pct(c.twin)} / ${pct(c.clients)} (${pct(c.clients / Number(r.label.split(', ')[2]))}) / ${pct(c.plc)} / ${pct(c.raw)} |`);
+    log(`  | ${r.label}${r.reconnects > 0 ? ' (link lost)' : ''} | ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms | ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms | ${r.roundP50.map(ms).join(', ')} | ${r.framesPerClientPerS.toFixed(0)} | ${pct(c.twin)} / ${pct(c.clients)} (${pct(c.clients / r.clients)}) / ${pct(c.plc)} / ${pct(c.raw)} |`);
   }
+}
+
+/** `--protocols opcua,ads,s7` (default: all), checked. */
+function protocolsArg(): Protocol[] {
+  const i = process.argv.indexOf('--protocols');
+  if (i < 0) return [...PROTOCOLS];
+  const text = process.argv[i + 1] ?? '';
+  const list = text.split(',').filter((p) => p !== '');
+  const bad = list.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
+  if (list.length === 0 || bad.length > 0) throw new Error(`e2e: --protocols ${JSON.stringify(text)}: expected a comma-separated list of ${PROTOCOLS.join(', ')}${bad.length > 0 ? ` (unknown: ${bad.join(', ')})` : ''}`);
+  return PROTOCOLS.filter((p) => list.includes(p));
+}
+
+/**
+ * The bench must end by itself. Everything it started is closed above (children stopped or
+ * killed, adapters and servers closed with a bound); should a library still hold the event loop
+ * open after that, say what it is and exit rather than hang (an unref'd timer: it fires only if
+ * something else keeps the process alive).
+ */
+function exitGuard(log: (line: string) => void): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
+    log(`  e2e: still running 10 s after the last row (open: ${open.join(', ') || 'timers only'}); exiting`);
+    process.exit(process.exitCode ?? 0);
+  }, 10_000).unref();
 }
 
 interface Env {
@@ -140,25 +211,34 @@ interface Env {
   plc: Child;
 }
 
-/** One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count. */
-async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]> {
-  const { startRun } = await import('../core/engine/engine.ts');
-  const file = join(env.dir, `plant-${g.mode}-${g.tags}.yaml`);
-  const tagLines = Array.from({ length: g.tags }, (_, i) => `      - { signal: e2e.t${i}, address: ns=1;s=T${i}, direction: read, type: real }`).join('\n');
-  writeFileSync(
-    file,
-    `name: e2e
+/** The plant file coupling twinloop to the group's PLC: the line of the demo plus the tags. */
+function plantYaml(g: Group, endpoint: string, twinPki: string): string {
+  const address = (i: number): string => (g.protocol === 'opcua' ? `ns=1;s=T${i}` : g.protocol === 'ads' ? `E2E.T${i}` : `DB1,LREAL${8 * i}`);
+  const plcType = g.protocol === 'ads' ? ', plcType: LREAL' : '';
+  const tagLines = Array.from({ length: g.tags }, (_, i) => `      - { signal: e2e.t${i}, address: ${JSON.stringify(address(i))}, direction: read, type: real${plcType} }`).join('\n');
+  const options: Record<Protocol, string> = {
+    opcua: `opcua: { readMode: ${g.mode}, certificateFolder: ${twinPki} }`,
+    ads: `ads: { notifications: ${g.mode === 'notify'} }`,
+    s7: 's7: {}',
+  };
+  return `name: e2e
 line: ${here('../examples/sorting.yaml')}
 controllers:
   - name: plc1
-    protocol: opcua
+    protocol: ${g.protocol}
     endpoint: ${endpoint}
     cycleMs: ${CYCLE_MS}
-    opcua: { readMode: ${g.mode}, certificateFolder: ${env.twinPki} }
+    ${options[g.protocol]}
     tags:
 ${tagLines}
-`,
-  );
+`;
+}
+
+/** One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count. */
+async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]> {
+  const { startRun } = await import('../core/engine/engine.ts');
+  const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}.yaml`);
+  writeFileSync(file, plantYaml(g, endpoint, env.twinPki));
   const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0 });
   let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
   let raw: Child | undefined;
@@ -169,13 +249,19 @@ ${tagLines}
     const readMode = status.readMode ?? g.mode;
     const note = g.mode === 'auto' ? `auto -> ${readMode}${status.readModeReason ? ` (${status.readModeReason})` : ''}` : g.mode === 'subscription' ? `server revised publishing to ${status.revisedPublishingMs} ms` : '';
     hmi = await hmiServer(run, env.dir);
-    raw = new Child('./e2e-raw.ts', [endpoint, String(g.tags), readMode === 'poll' ? 'poll' : 'subscription', String(CYCLE_MS), env.rawPki]);
+    const rawArgs: Record<Protocol, string[]> = {
+      opcua: [endpoint, String(g.tags), readMode === 'poll' ? 'poll' : 'subscription', String(CYCLE_MS), env.rawPki],
+      ads: [endpoint, String(g.tags), g.mode, String(CYCLE_MS)],
+      s7: [endpoint, String(g.tags), String(CYCLE_MS)],
+    };
+    raw = new Child(RAW_FILE[g.protocol], rawArgs[g.protocol]);
     await raw.next('ready', undefined, 180_000);
     for (const n of g.clients) rows.push(await measureRow(g, n, note, run, hmi, raw, env));
   } finally {
     await raw?.stop();
-    await hmi?.close();
-    await run.close();
+    // Bounded: a link that dropped during the row must not leave the bench waiting on a close.
+    if (hmi) await bounded(hmi.close(), 10_000, 'closing the HMI server');
+    await bounded(run.close(), 20_000, 'closing the run (engine and PLC adapter)');
   }
   return rows;
 }
@@ -216,7 +302,7 @@ async function measureRow(g: Group, n: number, note: string, run: RunControl, hm
     };
     env.plc.proc.send({ t: 'quiet' });
     const reconnects = (run.status().controllers[0]?.reconnects ?? 0) - reconnects0;
-    return { label: `${g.mode}, ${g.tags}, ${n}`, raw: rawH, twin, roundP50, framesPerClientPerS: frames / n / (wallUs / 1e6), cpu, tickP99: tick.p99, reconnects, note };
+    return { label: `${PROTOCOL_NAME[g.protocol]} ${g.mode}, ${g.tags}, ${n}`, clients: n, raw: rawH, twin, roundP50, framesPerClientPerS: frames / n / (wallUs / 1e6), cpu, tickP99: tick.p99, reconnects, note };
   } finally {
     await clients.stop();
   }
@@ -232,6 +318,16 @@ async function hmiServer(run: RunControl, dir: string): Promise<{ server: HmiSer
   return { server, token, close: () => server.close() };
 }
 
+/** Wait for `p` at most `ms`; on timeout (or failure) say so on stderr and go on. */
+async function bounded(p: Promise<unknown>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  const outcome = await Promise.race([p.then(() => 'done', (err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`), late]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') console.error(`  e2e: ${what} took over ${ms / 1000} s; going on without it`);
+  else if (outcome !== 'done') console.error(`  e2e: ${what} ${outcome}`);
+}
+
 async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
   const end = performance.now() + ms;
   while (!cond()) {
@@ -241,7 +337,7 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 }
 
 function formatRow(r: Row): string {
-  return `  ${r.label.padEnd(22)} raw ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms (n=${r.raw.n})   twinloop ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms (n=${r.twin.n}; round medians ${r.roundP50.map(ms).join(', ')})   ${r.framesPerClientPerS.toFixed(0)} frames/s per client   CPU twinloop ${pct(r.cpu.twin)}, clients ${pct(r.cpu.clients)}, PLC ${pct(r.cpu.plc)}, raw ${pct(r.cpu.raw)}   tick p99 ${r.tickP99.toFixed(0)} µs${r.reconnects > 0 ? `   LINK LOST ${r.reconnects}x (row not valid)` : ''}${r.note ? `   [${r.note}]` : ''}`;
+  return `  ${r.label.padEnd(28)} raw ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms (n=${r.raw.n})   twinloop ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms (n=${r.twin.n}; round medians ${r.roundP50.map(ms).join(', ')})   ${r.framesPerClientPerS.toFixed(0)} frames/s per client   CPU twinloop ${pct(r.cpu.twin)}, clients ${pct(r.cpu.clients)}, PLC ${pct(r.cpu.plc)}, raw ${pct(r.cpu.raw)}   tick p99 ${r.tickP99.toFixed(0)} µs${r.reconnects > 0 ? `   LINK LOST ${r.reconnects}x (row not valid)` : ''}${r.note ? `   [${r.note}]` : ''}`;
 }
 
 const ms = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(1));

@@ -31,6 +31,7 @@ const suites: [string, () => Promise<Suite>][] = [
   ['kpi', async () => (await import('./kpi.ts')).kpiBench],
   ['calibration', async () => (await import('./calibration.ts')).calibrationBench],
   ['validation', async () => (await import('./validation.ts')).validationBench],
+  ['planning', async () => (await import('./planning.ts')).planningBench],
 ];
 if (only && !suites.some(([name]) => name === only)) {
   console.error(`unknown benchmark ${only}; known: ${suites.map(([name]) => name).join(', ')}`);

@@ -136,6 +136,7 @@ export function buildLineSchema(): Json {
       dt: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, description: 'Fixed physics step [s]; default 0.001' },
       processPeriod: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Step period of the process parts (tanks, pumps, valves, compressors, furnaces, quality gates, transmitters) [s], a whole number of dt: their time slice, spread over its steps; default dt (every step)' },
       seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Seed of all random streams; default 0' },
+      overlay: { type: 'string', minLength: 1, description: 'A parameter overlay file (YAML, relative to this file) applied before validation: `parameters:` of <component>.<parameter>: number, as `twinloop model calibrate` writes it (docs/validation.md)' },
       program: { type: 'string', minLength: 1, description: 'The controller program this line is made for, used when neither a plant file nor --program names one: a Structured Text file (path relative to the line file), several joined by commas, a folder, PLCopen XML or TwinCAT 3 files; a built-in TypeScript program (sorting, furnace, assembly, sorting-broken); or none. Default: none (the line runs without a controller, driven by forces)' },
       io: {
         type: 'object',

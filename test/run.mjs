@@ -2,8 +2,8 @@
 // The test command: runs every test/**/*.test.ts as its own uvu process (isolation: one
 // file's leaked socket or timer cannot hang or poison another), each under a time limit that
 // kills and fails it. Timing-sensitive files run serially (2-core machines: they must not fight
-// each other); the pure-computation ones under PARALLEL (the ST compiler's and the physics
-// models' tests) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
+// each other); the pure-computation ones under PARALLEL (the ST compiler's, the physics models',
+// the KPI formulas', the planning schedules' and the model validation's tests) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
 // combined summary, and the closing line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -30,9 +30,9 @@ const roots = args.length ? args.map((a) => resolve(a)) : [join(root, 'test')];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r]));
 
 /** Folders whose tests compute only (no servers, no pacing, no wall-clock bounds of note). */
-const PARALLEL = [join(root, 'test', 'st') + '/', join(root, 'test', 'physics') + '/'];
-/** ... except these: a run in the loop, and a browser. */
-const SERIAL_IN_PARALLEL_FOLDERS = ['st-in-the-loop.test.ts', 'assembly-mimic.test.ts'];
+const PARALLEL = ['st', 'physics', 'kpi', 'planning', 'validation'].map((d) => join(root, 'test', d) + '/');
+/** ... except these: a run in the loop, a browser, a broker. */
+const SERIAL_IN_PARALLEL_FOLDERS = ['st-in-the-loop.test.ts', 'assembly-mimic.test.ts', 'kpi-sparkplug.test.ts'];
 const PARALLEL_JOBS = 2;
 const isParallel = (f) => PARALLEL.some((p) => f.startsWith(p)) && !SERIAL_IN_PARALLEL_FOLDERS.some((n) => f.endsWith(n));
 

@@ -21,6 +21,7 @@ usage:
   twinloop check FILE|DIR... [--emit]
   twinloop test FILE|DIR... [--program P] [--threads N | --serial] [--out DIR] [--queue URL]
   twinloop sweep [FILE] [--param PATH=V1,V2,...]... [--minutes M] [--out DIR] [--queue URL]
+  twinloop plan FILE [--rule edd,spt,family,fifo,fixed] [--seeds N] [--threads N | --serial] [--out DIR]
   twinloop worker --queue redis://HOST:PORT [--threads N]
   twinloop plant --broker mqtt://HOST:PORT [--group G] [--port N]
   twinloop compare BASELINE_DIR CANDIDATE_DIR
@@ -46,6 +47,8 @@ commands:
              errors as file:line:col; exit 1 on any error (--emit prints the generated code)
   test       run scenario files and ST unit tests (*.test.st); JUnit XML + HTML reports; exit 1 on failure
   sweep      what-if grid over line parameters: throughput, energy, rejects, wear per point
+  plan       production what-if: an order book through the line's stations under sequencing rules;
+             makespan, lateness, OEE, changeovers, operators; Gantt HTML + JSON (docs/planning.md)
   worker     take sweep points and scenarios from a Redis job queue (sweep|test --queue URL)
   plant      plant overview: every line's Sparkplug edge node on one page (state, KPIs, alarms)
              and run them in this machine's pool

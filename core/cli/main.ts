@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   // `twinloop <command> --help`: that command's part of the usage (commands with a usage text of
   // their own print that one themselves).
   const topic = process.argv[2] ?? '';
-  const OWN_HELP = ['test', 'sweep', 'compare', 'export-csv', 'worker', 'plant', 'history', 'model'];
+  const OWN_HELP = ['test', 'sweep', 'compare', 'export-csv', 'worker', 'plant', 'history', 'model', 'plan'];
   const help = (process.argv.includes('--help') || process.argv.includes('-h')) && !OWN_HELP.includes(topic) ? commandHelp(topic) : undefined;
   if (help !== undefined) {
     console.log(help);
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     check: async () => (await import('./check-command.ts')).checkCommand,
     worker: async () => (await import('./worker-command.ts')).workerCommand,
     plant: async () => (await import('./plant-command.ts')).plantCommand,
+    plan: async () => (await import('./plan-command.ts')).planCommand,
   };
   const scenarioCommand = scenarioCommands[process.argv[2] ?? ''];
   if (scenarioCommand) {

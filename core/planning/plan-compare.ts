@@ -3,7 +3,6 @@
 
 import type { PlanKpis } from './plan-kpis.ts';
 import type { PlanResult } from './plan-run.ts';
-import { formatDuration } from './plan-time.ts';
 
 export interface KpiDef {
   readonly key: string;
@@ -86,5 +85,3 @@ export function compareTable(cols: readonly RuleColumn[]): string {
   const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
   return rows.map((r) => r.map((x, j) => (j === 0 ? x.padEnd(widths[j]!) : x.padStart(widths[j]!))).join('  ')).join('\n');
 }
-
-export { formatDuration };

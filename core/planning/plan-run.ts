@@ -23,6 +23,8 @@ export interface PlanTask {
   readonly file: string;
   readonly rule: Rule;
   readonly seed: number;
+  /** The operator pool's size instead of the file's (--operators). */
+  readonly operators?: number | null;
 }
 
 export function runPlan(plan: PlanSpec, rule: Rule, seed: number): PlanResult {
@@ -34,5 +36,6 @@ export function runPlan(plan: PlanSpec, rule: Rule, seed: number): PlanResult {
 }
 
 export function runPlanTask(task: PlanTask): PlanResult {
-  return runPlan(loadPlanFile(task.file), task.rule, task.seed);
+  const plan = loadPlanFile(task.file);
+  return runPlan(task.operators !== undefined ? { ...plan, operators: task.operators } : plan, task.rule, task.seed);
 }

@@ -46,11 +46,12 @@ export function formatInstant(t: number): string {
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return 'n/a';
   const sign = s < 0 ? '−' : '';
-  let r = Math.round(Math.abs(s));
-  const d = Math.floor(r / 86400);
-  r -= d * 86400;
-  const h = Math.floor(r / 3600);
-  const m = Math.round((r - h * 3600) / 60);
+  // Whole minutes first, so 59.5 min shows as 1 h 0 min, never as 60 min.
+  let m = Math.round(Math.abs(s) / 60);
+  const d = Math.floor(m / 1440);
+  m -= d * 1440;
+  const h = Math.floor(m / 60);
+  m -= h * 60;
   if (d > 0) return `${sign}${d} d ${h} h`;
   if (h > 0) return `${sign}${h} h ${m} min`;
   return `${sign}${m} min`;

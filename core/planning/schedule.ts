@@ -29,7 +29,7 @@ export interface Segment {
 
 export interface OrderResult {
   readonly order: number;
-  /** First work (or changeover) at the first station, s. */
+  /** First changeover or work at the first station the order's product visits, s. */
   readonly start: number;
   /** Last unit done at the last station, s. */
   readonly end: number;
@@ -142,6 +142,9 @@ export function runSchedule(plan: PlanSpec, rule: Rule, seed: number): ScheduleR
     for (let k = 0; k < K; k++) {
       const st = plan.stations[k]!;
       const tot = totals[k]!;
+      const ideal = p.cycleTime[k]!;
+      // A station this product passes untouched: no changeover, the units go straight on.
+      if (ideal <= 0) continue;
       const co = changeoverTime(st, family[k]!, p.family);
       if (family[k] !== p.family) family[k] = p.family;
       if (co > 0) {
@@ -154,15 +157,13 @@ export function runSchedule(plan: PlanSpec, rule: Rule, seed: number): ScheduleR
         tot.changeovers++;
         push(k, SEG_WAIT_OPERATOR, want, c.start, oi);
         push(k, SEG_CHANGEOVER, c.start, c.end, oi);
-        if (k === 0) start = Math.min(start, c.start);
+        if (!Number.isFinite(start)) start = c.start;
         free[k] = c.end;
       }
-      const ideal = p.cycleTime[k]!;
-      if (ideal <= 0) continue; // a station this product passes untouched
       const e1 = p.energy[k]!;
       for (let j = 0; j < o.quantity; j++) {
         let s = cal.nextWorking(Math.max(done[j]!, free[k]!, k === 0 ? at : 0));
-        if (k === 0) start = Math.min(start, s);
+        if (!Number.isFinite(start)) start = s;
         if (Number.isNaN(entry[j]!)) entry[j] = s;
         let work = st.spread > 0 ? ideal * (1 + st.spread * (2 * spreadRng[k]!() - 1)) : ideal;
         tot.apt += work;

@@ -105,6 +105,17 @@ export interface OpcuaRevised {
 // A subscription sends at least a keep-alive this often; silence for SILENT_FACTOR times that
 // means the link is dead even if the socket has not noticed (no FIN from a pulled cable).
 const KEEPALIVE_TARGET_MS = 500;
+
+/**
+ * Stop the publish engine of a session given up on (an orphan not reclaimed, or still held at
+ * close). node-opcua keeps it re-arming a 100 ms timer for as long as the session has
+ * subscriptions and no valid channel, which a dropped session never gets back: each given-up
+ * session cost timers forever and kept the process from exiting (the e2e benchmark hung after a
+ * subscription-mode link drop). Internal API, hence the optional call.
+ */
+function abandonSession(session: ClientSession): void {
+  (session as unknown as { _terminatePublishEngine?: () => void })._terminatePublishEngine?.();
+}
 const SILENT_FACTOR = 3;
 
 /**
@@ -359,6 +370,7 @@ export class OpcuaAdapter implements PlcAdapter {
       this.#reclaimed++;
     } catch {
       // Gone with a server restart, or the server refused: its timeout will free it.
+      abandonSession(orphan);
     }
   }
 
@@ -602,6 +614,7 @@ export class OpcuaAdapter implements PlcAdapter {
     if (sub) await withTimeout(sub.terminate(), 1000, 'terminate').catch(() => undefined);
     const session = this.#session;
     if (session) await withTimeout(session.close(), 1000, 'close session').catch(() => undefined);
+    if (this.#orphan) abandonSession(this.#orphan);
     this.#orphan = undefined;
     await this.#teardown();
     this.#batches = [];

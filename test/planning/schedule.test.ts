@@ -57,6 +57,13 @@ test('two products, one machine: each rule makespan is the hand sum', () => {
   assert.ok(Math.abs(s.effectiveness - 1) < 1e-12);
   assert.ok(Math.abs(s.oee - 80 / 130) < 1e-12);
   assert.is(k.changeoverTime, 50);
+  // Energy: 2 kW over 80 s of work, 0.2 kW (idle, the default) over the other 50 s; 6 units.
+  const kwh = (2 * 80 + 0.2 * 50) / 3600;
+  assert.ok(Math.abs(k.energy - kwh) < 1e-12);
+  assert.ok(Math.abs(k.energyPerUnit - kwh / 6) < 1e-12);
+  assert.ok(Math.abs(k.throughput - (6 * 3600) / 130) < 1e-9);
+  // WIP on one machine: at most the unit in work.
+  assert.is(k.wipMax, 1);
 });
 
 /** A seeded instance: n orders of one product family on one machine, random sizes and due dates. */
@@ -167,6 +174,24 @@ orders: [{ id: O1, product: b, quantity: 1, due: 1h }]
   assert.equal(two.stations.map((s) => s.operatorWait), [0, 0]);
   assert.is(two.makespan, 620);
   assert.is(one.operatorWait, 600);
+});
+
+test('a product that passes a station untouched needs no changeover there', () => {
+  const p = plan(`
+name: u
+stations:
+  - { id: s1, changeover: { default: 100 } }
+  - { id: s2, changeover: { default: 100 } }
+products: [{ name: a, cycleTime: { s1: 10, s2: 10 } }, { name: b, cycleTime: { s1: 10 } }, { name: c, cycleTime: { s2: 5 } }]
+orders: [{ id: O1, product: a, quantity: 1, due: 1h }, { id: O2, product: b, quantity: 1, due: 2h }, { id: O3, product: c, quantity: 2, due: 3h }]
+`);
+  const k = planKpis(p, runSchedule(p, 'edd', 1));
+  // s1: a (0..10), changeover a→b (10..110), b (110..120); s2: a (10..20), changeover a→c (20..120), c c.
+  assert.equal(k.stations.map((s) => s.changeovers), [1, 1]);
+  assert.equal(k.stations.map((s) => s.units), [2, 3]);
+  assert.equal(k.orders.map((o) => o.end), [20, 120, 130]);
+  // O3 starts with its changeover at s2, the first station it visits.
+  assert.equal(k.orders.map((o) => o.start), [0, 10, 20]);
 });
 
 test('breakdowns and cycle spread: deterministic per seed, different across seeds', () => {

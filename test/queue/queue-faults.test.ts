@@ -15,7 +15,7 @@ import { expandGrid, lineProgram, sweepCsv, type SweepSpec } from '../../core/sc
 import { runSweep } from '../../core/scenario/sweep-run.ts';
 import type { SweepRow } from '../../core/scenario/sweep.ts';
 import { runSweepOnQueue } from '../../core/queue/queue-runs.ts';
-import { Proc, startRedis, startWorker, startWorkers, tempDir, type RedisProc } from './queue-fixtures.ts';
+import { Proc, startRedis, startWorker, startWorkers, stopAll, tempDir, type RedisProc } from './queue-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let redis: RedisProc;
@@ -33,8 +33,7 @@ test.before(async () => {
 
 test.after(async () => {
   await booting?.catch(() => undefined);
-  await Promise.all(workers.map((w) => w.stop()));
-  await redis?.proc.stop();
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -18,12 +18,21 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'twinloop-queue-test-'));
 }
 
+/** Every process the tests started, so cleanup stops them even when a start timed out. */
+const started: Proc[] = [];
+
+/** Stop every process still running (an `after` hook: a live child would keep the test's process alive). */
+export async function stopAll(): Promise<void> {
+  await Promise.all(started.map((p) => p.stop()));
+}
+
 /** A process with its output collected, and a wait for a pattern in it. */
 export class Proc {
   readonly child: ChildProcess;
   out = '';
   constructor(child: ChildProcess) {
     this.child = child;
+    started.push(this);
     child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
   }
@@ -78,7 +87,8 @@ export async function startRedis(aofDir?: string): Promise<RedisProc> {
 /** `twinloop worker` as a child process (one pool thread, short lock for the stall tests). */
 export async function startWorker(url: string, cacheDir: string, lockMs = 2000): Promise<Proc> {
   const p = new Proc(spawn(process.execPath, ['--import', 'tsx', 'core/cli/main.ts', 'worker', '--queue', url, '--threads', '1', '--lock-ms', String(lockMs), '--cache', cacheDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
-  await p.waitFor(/taking jobs from/, 60_000);
+  // Generous: three workers boot tsx at once, and this machine may be shared.
+  await p.waitFor(/taking jobs from/, 120_000);
   return p;
 }
 

@@ -16,7 +16,7 @@ import type { ScenarioResult } from '../../core/scenario/runner.ts';
 import { runSweepOnQueue, suiteOnQueue } from '../../core/queue/queue-runs.ts';
 import { runOnQueue } from '../../core/queue/queue-submit.ts';
 import { runtimeLabel, runtimeVersion } from '../../core/queue/runtime-version.ts';
-import { startRedis, startWorkers, tempDir, type Proc, type RedisProc } from './queue-fixtures.ts';
+import { startRedis, startWorkers, stopAll, tempDir, type Proc, type RedisProc } from './queue-fixtures.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../../examples/scenarios/', import.meta.url));
 let redis: RedisProc;
@@ -34,8 +34,7 @@ test.before(async () => {
 
 test.after(async () => {
   await booting?.catch(() => undefined);
-  await Promise.all(workers.map((w) => w.stop()));
-  await redis?.proc.stop();
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

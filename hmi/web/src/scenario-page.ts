@@ -78,7 +78,7 @@ export async function startScenarioPage(session: PageSession): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
-function progressText(r: ScenarioRunView): string {
+export function progressText(r: ScenarioRunView): string {
   if (r.state === 'queued') return 'queued';
   // Steps counted from 1 and never past the last (the index moves on after the last step ends).
   const { step, steps, time } = r.progress;

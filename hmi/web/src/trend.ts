@@ -11,6 +11,9 @@ import uPlot from 'uplot';
 import type { CatalogEntry } from '../../protocol.ts';
 import { h } from './element.ts';
 import { formatSimTime, formatValue } from './format.ts';
+
+/** Allowed spacings of the time axis' ticks, s: from the labels' tenth of a second to a day. */
+const TIME_INCRS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 import type { SignalStore } from './signal-store.ts';
 import { frameAt, listRecordings, openRecording, series } from './replay-api.ts';
 import { yRange } from './trend-scale.ts';
@@ -223,7 +226,9 @@ export class Trend {
         value: (_u, v) => (v === null ? '—' : `${formatValue(v, c.unit, c.type)} ${c.unit}`),
       });
     });
-    const axes: uPlot.Axis[] = [{ values: (_u, splits) => splits.map(formatSimTime), stroke: '#333', grid: { stroke: '#d4d4d4' } }];
+    // Time ticks no closer than the labels' resolution (a tenth of a second): finer ticks would
+    // repeat the same label ("0:07.2 0:07.2 ...") on a short window.
+    const axes: uPlot.Axis[] = [{ values: (_u, splits) => splits.map(formatSimTime), incrs: TIME_INCRS, stroke: '#333', grid: { stroke: '#d4d4d4' } }];
     units.forEach((unit, i) => axes.push({ scale: unit, label: unit, side: i % 2 === 0 ? 3 : 1, stroke: '#333', grid: { show: i === 0, stroke: '#d4d4d4' }, size: 56 }));
     const scales: uPlot.Scales = { x: { time: false } };
     for (const unit of units) scales[unit] = { range: (_u, min, max) => yRange(unit === '-' ? '' : unit, min, max) };
