@@ -30,7 +30,11 @@ test('readers never see a torn snapshot: 20 000 values, every one changed by eve
     let whole = 0;
     let busy = 0;
     let lastTick = 0;
-    for (let k = 0, until = Date.now() + 3000; k < 2000 && Date.now() < until; k++) {
+    // Reads until both sides did enough (the writer's pace against the reader's depends on the
+    // machine: on a quiet one 2 000 reads took less time than 100 publishes), bounded in time.
+    const enough = (): boolean => whole >= 100 && Atomics.load(ctl, 1) - first >= 100;
+    for (let k = 0, until = Date.now() + 15_000; !enough() && k < 200_000 && Date.now() < until; k++) {
+      if (k % 64 === 63) await tick(); // let the writer's thread and the timers breathe
       if (!table.snapshot(out, info)) {
         busy++;
         continue;
@@ -60,7 +64,8 @@ test('a paced run publishes at multiples of its interval, never a whole interval
     const v = new Float64Array(run.table.size);
     const info = { tick: 0, time: 0 };
     const seen = new Set<number>();
-    for (let k = 0, until = Date.now() + 2000; k < 20_000 && Date.now() < until; k++) {
+    // Until 50 distinct publishes were read (bounded): a start on a busy machine may take seconds.
+    for (let k = 0, until = Date.now() + 20_000; seen.size < 50 && k < 200_000 && Date.now() < until; k++) {
       // The worker writes its tick into the statistics between wakes; the table, read after it,
       // can only be newer: it must be less than one interval behind that tick.
       const modelTick = run.status().stats.ticks;
@@ -75,9 +80,11 @@ test('a paced run publishes at multiples of its interval, never a whole interval
     }
     assert.ok(seen.size >= 20, `${seen.size} publishes seen`);
     assert.ok(v[created]! > 0, 'items were made');
-    const s = run.status();
+    // The worker's statistics (publish count) are refreshed every 200 ms: wait for them (bounded).
+    let s = run.status();
+    for (const until = Date.now() + 5000; (s.publish?.count ?? 0) < seen.size && Date.now() < until; s = run.status()) await new Promise((r) => setTimeout(r, 50));
     assert.is(s.publish?.everyTicks, every);
-    assert.ok((s.publish?.count ?? 0) >= seen.size);
+    assert.ok((s.publish?.count ?? 0) >= seen.size, `${s.publish?.count} publishes counted, ${seen.size} seen`);
     // Pausing publishes the model where it stopped; single steps publish too.
     await run.pause();
     const stopped = run.status().stats.ticks;
