@@ -1,6 +1,8 @@
 // The page's side of the sweep API (hmi/server/sweep-routes.ts): list the sweep files, run one
 // (engineer), poll the runs, and the address of a run's report (optionally with two points).
 
+import { apiRequest } from './api-request.ts';
+
 export interface SweepEntry {
   file: string;
   name: string;
@@ -24,14 +26,7 @@ export interface SweepRunView {
   pointList?: { n: number; params: Record<string, string | number | boolean> }[];
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', ...init });
-  const body = (await res.json().catch(() => ({}))) as T & { message?: string };
-  if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`);
-  return body;
-}
-
-export const listSweeps = (): Promise<{ dir: string; sweeps: SweepEntry[] }> => call('/api/sweeps');
-export const listSweepRuns = async (): Promise<SweepRunView[]> => (await call<{ runs: SweepRunView[] }>('/api/sweeps/runs')).runs;
-export const startSweep = (file: string): Promise<SweepRunView> => call('/api/sweeps/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file }) });
+export const listSweeps = (): Promise<{ dir: string; sweeps: SweepEntry[] }> => apiRequest('GET', '/api/sweeps');
+export const listSweepRuns = async (): Promise<SweepRunView[]> => (await apiRequest<{ runs: SweepRunView[] }>('GET', '/api/sweeps/runs')).runs;
+export const startSweep = (file: string): Promise<SweepRunView> => apiRequest('POST', '/api/sweeps/runs', { file });
 export const sweepReportUrl = (id: number, pair?: readonly [number, number]): string => `/api/sweeps/runs/${id}/report${pair ? `?a=${pair[0]}&b=${pair[1]}` : ''}`;
