@@ -64,8 +64,9 @@ test('a paced run publishes at multiples of its interval, never a whole interval
     const v = new Float64Array(run.table.size);
     const info = { tick: 0, time: 0 };
     const seen = new Set<number>();
-    // Until 50 distinct publishes were read (bounded): a start on a busy machine may take seconds.
-    for (let k = 0, until = Date.now() + 20_000; seen.size < 50 && k < 200_000 && Date.now() < until; k++) {
+    // Until 50 distinct publishes were read and the source has made items (the first after a few
+    // simulated seconds), bounded: a start on a busy machine may take seconds.
+    for (let k = 0, until = Date.now() + 20_000; (seen.size < 50 || !(v[created]! > 0)) && k < 200_000 && Date.now() < until; k++) {
       // The worker writes its tick into the statistics between wakes; the table, read after it,
       // can only be newer: it must be less than one interval behind that tick.
       const modelTick = run.status().stats.ticks;
