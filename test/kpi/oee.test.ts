@@ -134,15 +134,22 @@ test('a reset run (its clock goes back) starts the figures afresh; sampling allo
   tracker.sample(v, 1); // reset
   tracker.sample(v, 2);
   assert.is(tracker.report().stations[0]!.apt, 1);
-  // Allocation: a million samples stay within a small heap growth.
-  globalThis.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  for (let k = 0; k < 1_000_000; k++) {
-    v[0] = k & 1;
-    tracker.sample(v, 2 + k * 0.001);
+  // Allocation: a million samples stay within a small heap growth. Warm first, then up to three
+  // rounds, the first under the bound passes (as in-thread-rig.test.ts does): on a loaded
+  // machine (CI runs this folder two files at a time) V8 can deliver the optimised loop late,
+  // and until then doubles are boxed (seen once in CI: 3 MB in the only, cold round).
+  for (let k = 0; k < 200_000; k++) tracker.sample(v, 2 + k * 1e-9);
+  const grew: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const before = process.memoryUsage().heapUsed;
+    for (let k = 0; k < 1_000_000; k++) {
+      v[0] = k & 1;
+      tracker.sample(v, 3 + round + k * 1e-7);
+    }
+    grew.push(process.memoryUsage().heapUsed - before);
+    if (grew[round]! < 1_000_000) break;
   }
-  const grown = process.memoryUsage().heapUsed - before;
-  assert.ok(grown < 2_000_000, `heap grew ${grown} bytes over 1e6 samples`);
+  assert.ok(grew[grew.length - 1]! < 1_000_000, `heap grew ${grew.join(', ')} bytes per 1e6 samples`);
 });
 
 test.run();
