@@ -4,18 +4,23 @@
 // frames and the clients use on this host). On `{ t: 'change', n }` it changes the first n
 // tags once a second (a random phase each second, so changes do not line up with anyone's
 // cycle; the schedule and IPC in e2e-plc-schedule.ts, shared with the ADS and S7 PLCs). Its minimum publishing
-// interval is node-opcua's usual 50 ms, the figure the issue measured against.
+// interval is node-opcua's usual 50 ms, the figure the issue measured against, unless argv says
+// otherwise: a PLC's OPC UA server has it as a setting (the S7-1500's "Minimum publishing
+// interval"), and a server set to grant the client's 10 ms cycle lets `auto` subscribe.
 //
-// argv: tags PKI-folder
+// argv: tags PKI-folder [minimum-publishing-interval-ms]
 
-import { DataType, OPCUAServer, Subscription, type UAVariable } from 'node-opcua';
+import { DataType, MonitoredItem, OPCUAServer, Subscription, type UAVariable } from 'node-opcua';
 import { certificateManager } from '../plc-adapters/opcua/pki.ts';
 import { serveChanges } from './e2e-plc-schedule.ts';
 
 const tags = Number(process.argv[2] ?? 1000);
 const pki = process.argv[3] ?? '/tmp/twinloop-e2e-plc';
+const minPublishingMs = Number(process.argv[4] ?? 50);
 
-Subscription.minimumPublishingInterval = 50;
+Subscription.minimumPublishingInterval = minPublishingMs;
+// Sampling no faster than publishing, as a PLC's server settings pair them (node-opcua's default is 50 ms).
+MonitoredItem.minimumSamplingInterval = Math.min(50, minPublishingMs);
 const server = new OPCUAServer({
   hostname: '127.0.0.1',
   port: 0,

@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7]`: a PLC change to the
+// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7] [--modes auto,...]`: a PLC change to the
 // operator's screen, end to end (issue 24). --quick: 4 OPC UA, 5 ADS and 3 S7 rows of 3 x 2 s;
 // --smoke: one row per protocol (poll, 1 tag, 1 client) of 3 x 1 s.
 // A node-opcua server in its own process (bench/e2e-plc.ts) writes each tag's change time as
@@ -34,6 +34,8 @@ interface Group {
   readonly mode: Mode;
   readonly tags: number;
   readonly clients: readonly number[];
+  /** OPC UA: the PLC server's minimum publishing interval, ms (default 50, node-opcua's usual). */
+  readonly plcPublishingMs?: number;
 }
 
 const CYCLE_MS = 10;
@@ -44,11 +46,15 @@ const OPCUA_FULL: readonly Omit<Group, 'protocol'>[] = [
   { mode: 'subscription', tags: 1000, clients: [100] },
   { mode: 'auto', tags: 1, clients: [100] },
   { mode: 'auto', tags: 1000, clients: [100] },
+  // A PLC server set to grant the 10 ms cycle: auto subscribes instead of polling.
+  { mode: 'auto', tags: 1, clients: [100], plcPublishingMs: 10 },
+  { mode: 'auto', tags: 1000, clients: [100], plcPublishingMs: 10 },
 ];
 const OPCUA_QUICK: readonly Omit<Group, 'protocol'>[] = [
   { mode: 'poll', tags: 1, clients: [1, 100] },
   { mode: 'subscription', tags: 1000, clients: [100] },
   { mode: 'auto', tags: 1000, clients: [100] },
+  { mode: 'auto', tags: 1000, clients: [100], plcPublishingMs: 10 },
 ];
 const ADS_FULL: readonly Omit<Group, 'protocol'>[] = [
   { mode: 'poll', tags: 1, clients: [1, 100] },
@@ -150,18 +156,24 @@ export async function e2eBench(log: (line: string) => void): Promise<void> {
   try {
     for (const protocol of protocols) {
       const list = GROUPS[protocol][quick || smoke ? 'quick' : 'full'];
-      const groups: Group[] = (smoke ? list.slice(0, 1).map((g) => ({ ...g, clients: [1] })) : list).map((g) => ({ ...g, protocol }));
-      const plc = new Child(PLC_FILE[protocol], protocol === 'opcua' ? ['1000', join(dir, 'plc-pki')] : ['1000']);
-      try {
-        const { endpoint } = await plc.next<{ endpoint: string }>('ready', undefined, 180_000);
-        for (const g of groups) {
-          for (const row of await measureGroup(g, endpoint, { dir, twinPki, rawPki, rounds, roundMs, plc })) {
-            rows.push(row);
-            log(formatRow(row));
+      const modes = modesArg();
+      const groups: Group[] = (smoke ? list.slice(0, 1).map((g) => ({ ...g, clients: [1] })) : list).filter((g) => modes === null || modes.includes(g.mode)).map((g) => ({ ...g, protocol }));
+      // One PLC process per server setting the groups ask for, in the order they first appear.
+      const settings = [...new Set(groups.map((g) => g.plcPublishingMs ?? 50))];
+      for (const publishingMs of settings) {
+        const plcArgs = protocol === 'opcua' ? ['1000', join(dir, 'plc-pki'), String(publishingMs)] : ['1000'];
+        const plc = new Child(PLC_FILE[protocol], plcArgs);
+        try {
+          const { endpoint } = await plc.next<{ endpoint: string }>('ready', undefined, 180_000);
+          for (const g of groups.filter((x) => (x.plcPublishingMs ?? 50) === publishingMs)) {
+            for (const row of await measureGroup(g, endpoint, { dir, twinPki, rawPki, rounds, roundMs, plc })) {
+              rows.push(row);
+              log(formatRow(row));
+            }
           }
+        } finally {
+          await plc.stop();
         }
-      } finally {
-        await plc.stop();
       }
     }
   } finally {
@@ -186,6 +198,17 @@ function protocolsArg(): Protocol[] {
   const bad = list.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
   if (list.length === 0 || bad.length > 0) throw new Error(`e2e: --protocols ${JSON.stringify(text)}: expected a comma-separated list of ${PROTOCOLS.join(', ')}${bad.length > 0 ? ` (unknown: ${bad.join(', ')})` : ''}`);
   return PROTOCOLS.filter((p) => list.includes(p));
+}
+
+/** `--modes auto,poll` (default: every row's mode): only the rows of these read modes. */
+function modesArg(): Mode[] | null {
+  const i = process.argv.indexOf('--modes');
+  if (i < 0) return null;
+  const all: readonly Mode[] = ['poll', 'subscription', 'auto', 'notify'];
+  const list = (process.argv[i + 1] ?? '').split(',').filter((m) => m !== '');
+  const bad = list.filter((m) => !(all as readonly string[]).includes(m));
+  if (list.length === 0 || bad.length > 0) throw new Error(`e2e: --modes ${JSON.stringify(process.argv[i + 1] ?? '')}: expected a comma-separated list of ${all.join(', ')}`);
+  return list as Mode[];
 }
 
 /**
@@ -237,7 +260,7 @@ ${tagLines}
 /** One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count. */
 async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]> {
   const { startRun } = await import('../core/engine/engine.ts');
-  const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}.yaml`);
+  const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}-${g.plcPublishingMs ?? 50}.yaml`);
   writeFileSync(file, plantYaml(g, endpoint, env.twinPki));
   const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0 });
   let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
@@ -302,7 +325,7 @@ async function measureRow(g: Group, n: number, note: string, run: RunControl, hm
     };
     env.plc.proc.send({ t: 'quiet' });
     const reconnects = (run.status().controllers[0]?.reconnects ?? 0) - reconnects0;
-    return { label: `${PROTOCOL_NAME[g.protocol]} ${g.mode}, ${g.tags}, ${n}`, clients: n, raw: rawH, twin, roundP50, framesPerClientPerS: frames / n / (wallUs / 1e6), cpu, tickP99: tick.p99, reconnects, note };
+    return { label: `${PROTOCOL_NAME[g.protocol]} ${g.mode}${g.plcPublishingMs !== undefined ? ` (PLC grants ${g.plcPublishingMs} ms)` : ''}, ${g.tags}, ${n}`, clients: n, raw: rawH, twin, roundP50, framesPerClientPerS: frames / n / (wallUs / 1e6), cpu, tickP99: tick.p99, reconnects, note };
   } finally {
     await clients.stop();
   }

@@ -2,7 +2,6 @@
 // executed one at a time in a one-thread pool (the server's event loop never runs a scenario
 // itself), their live progress through shared memory, and each finished run's HTML report.
 
-import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TwinloopError } from '../errors.ts';
@@ -10,6 +9,7 @@ import { htmlReport } from './html-report.ts';
 import { ScenarioPool } from './pool.ts';
 import type { ScenarioResult, StepVerdict } from './runner.ts';
 import { loadScenarioFile } from './scenario-file.ts';
+import { describeYamlFiles } from './yaml-folder.ts';
 import type { KpiVerdict } from './kpis.ts';
 
 /** A scenario file offered to run. */
@@ -70,20 +70,14 @@ export class ScenarioRuns {
 
   /** The folder's scenario files, each loaded (schema only) to show its name. */
   list(): ScenarioEntry[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir).filter((n) => /\.ya?ml$/.test(n)).sort();
-    } catch {
-      return [];
-    }
-    return names.map((file) => {
-      try {
-        const d = loadScenarioFile(join(this.dir, file)).data;
+    return describeYamlFiles<ScenarioEntry>(
+      this.dir,
+      (path, file) => {
+        const d = loadScenarioFile(path).data;
         return { file, name: d.name, ...(d.description !== undefined ? { description: d.description } : {}), steps: d.steps.length };
-      } catch (err) {
-        return { file, name: file, steps: 0, error: (err as Error).message };
-      }
-    });
+      },
+      (file, error) => ({ file, name: file, steps: 0, error }),
+    );
   }
 
   /**

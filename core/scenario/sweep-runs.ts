@@ -3,12 +3,12 @@
 // the live line is untouched), their progress in points, and each finished run's what-if report
 // (core/scenario/sweep-report.ts), with any two of its points side by side on request.
 
-import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TwinloopError } from '../errors.ts';
 import { ScenarioPool } from './pool.ts';
 import { expandGrid, loadSweepFile, type SweepRow } from './sweep.ts';
 import { plotPoints, sweepHtml } from './sweep-report.ts';
+import { describeYamlFiles } from './yaml-folder.ts';
 
 export interface SweepEntry {
   readonly file: string;
@@ -58,20 +58,14 @@ export class SweepRuns {
   }
 
   list(): SweepEntry[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir).filter((n) => /\.ya?ml$/.test(n)).sort();
-    } catch {
-      return [];
-    }
-    return names.map((file) => {
-      try {
-        const spec = loadSweepFile(join(this.dir, file));
+    return describeYamlFiles<SweepEntry>(
+      this.dir,
+      (path, file) => {
+        const spec = loadSweepFile(path);
         return { file, name: spec.name, points: expandGrid(spec).length, params: Object.keys(spec.grid) };
-      } catch (err) {
-        return { file, name: file, points: 0, params: [], error: (err as Error).message };
-      }
-    });
+      },
+      (file, error) => ({ file, name: file, points: 0, params: [], error }),
+    );
   }
 
   /**

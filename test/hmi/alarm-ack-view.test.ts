@@ -7,7 +7,8 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AlarmManager } from '../../core/alarms/alarm-manager.ts';
@@ -17,7 +18,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['LEGIBILITY_SHOTS'] ?? '/tmp';
 const SIZES = [
   { width: 1280, height: 720 },
@@ -48,10 +48,7 @@ setupOnce(test, async () => {
   alarms = new AlarmManager({ clock: Date.now });
   s = await startSecured({ run, alarms, skipLogins: true });
   await s.server.auth.users.add('operator1', 'operator', s.password);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

@@ -8,7 +8,8 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, logInAt, waitText } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readAudit } from '../../core/audit/audit-export.ts';
@@ -18,7 +19,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { openRun, setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 let run: RunControl;
 let s: Secured;
@@ -27,23 +27,8 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function waitText(p: Page, id: string, ok: (t: string) => boolean, ms = 5000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = (await p.getByTestId(id).textContent()) ?? '';
-    if (ok(last)) return last;
-    await p.waitForTimeout(50);
-  }
-  throw new Error(`[data-testid=${id}] stayed "${last}" for ${ms} ms`);
-}
-
 async function logIn(p: Page, name: string): Promise<void> {
-  await p.goto(s.server.url);
-  await p.getByTestId('login-name').fill(name);
-  await p.getByTestId('login-password').fill(s.password);
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('user-role').waitFor();
+  await logInAt(p, s.server.url, name, s.password);
 }
 
 setupOnce(test, async () => {
@@ -52,10 +37,7 @@ setupOnce(test, async () => {
   ({ run } = await openRun());
   alarms = new AlarmManager({ clock: Date.now });
   s = await startSecured({ run, alarms });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 960 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {

@@ -7,7 +7,8 @@
 // Without Chromium this test FAILS with a clear message: a skipped browser test hides regressions.
 
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunControl } from '../../core/engine/run-control.ts';
@@ -19,7 +20,6 @@ import { readAudit } from '../../core/audit/audit-export.ts';
 import { FixtureRun } from './fixture-run.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
 
 let run: RunControl;
@@ -57,10 +57,7 @@ setupOnce(test, async () => {
   ({ run } = await openRun());
   secured = await startSecured({ run });
   server = secured.server;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 960 } });
   page.on('pageerror', (err) => {
     pageErrors.push(err.message);

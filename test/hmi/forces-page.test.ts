@@ -12,7 +12,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadLineFile } from '../../core/config/line-file.ts';
@@ -24,7 +25,6 @@ import { SORTING_LINE, setupOnce } from './run-under-test.ts';
 import { startSecured, tempDataDir, type Secured } from './secured-server.ts';
 import { createServer } from '../../hmi/server/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['FORCES_SHOTS'] ?? '/tmp';
 const SIZES = [
   { width: 1280, height: 720 },
@@ -67,10 +67,7 @@ setupOnce(test, async () => {
   await buildWeb();
   run = (await startRun({ linePath: SORTING_LINE, logger: pino({ level: 'silent' }), statsLogMs: 0, realtimePriority: 0, nice: 0 })) as StartedRun;
   s = await startSecured({ run });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

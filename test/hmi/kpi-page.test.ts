@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startRun, type StartedRun } from '../../core/engine/engine.ts';
@@ -18,7 +19,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['KPI_SHOTS'] ?? '/tmp';
 const ASSEMBLY = new URL('../../examples/assembly.yaml', import.meta.url).pathname;
 const SIZES = [
@@ -64,10 +64,7 @@ setupOnce(test, async () => {
   await buildWeb();
   run = (await startRun({ linePath: ASSEMBLY, logger: pino({ level: 'silent' }), statsLogMs: 0, realtimePriority: 0, nice: 0, pace: { kind: 'realtime', factor: 20 } })) as StartedRun;
   s = await startSecured({ run });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startRun, type StartedRun } from '../../core/engine/engine.ts';
@@ -16,7 +17,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['LEGIBILITY_SHOTS'] ?? '/tmp';
 const SIZES = [
   { width: 1280, height: 720 },
@@ -101,10 +101,7 @@ async function openLine(s: Secured, size: { width: number; height: number }): Pr
 setupOnce(test, async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; the legibility test needs it (Debian: apt-get install chromium). Not skipping.`);
   await buildWeb();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

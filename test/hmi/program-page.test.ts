@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startRun, type StartedRun } from '../../core/engine/engine.ts';
@@ -17,7 +18,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const SHOTS = process.env['PROGRAM_SHOTS'] ?? '/tmp';
 const quiet = { logger: pino({ level: 'silent' }), statsLogMs: 0, realtimePriority: 0, nice: 0 } as const;
@@ -70,10 +70,7 @@ setupOnce(test, async () => {
   await buildWeb(); // the page as it is in the tree, not a stale dist
   run = await startRun({ linePath: join(FIXTURES, 'online.yaml'), ...quiet });
   s = await startSecured({ run });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await newPage();
 });
 

@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startRun, type StartedRun } from '../../core/engine/engine.ts';
@@ -16,7 +17,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { SORTING_LINE, setupOnce } from './run-under-test.ts';
 import { startSecured, tempDataDir, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
 const ID = '20260101T000000000Z-sorting';
 
@@ -75,10 +75,7 @@ setupOnce(test, async () => {
   await rec.close();
   await run.pause();
   secured = await startSecured({ run, dataDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {

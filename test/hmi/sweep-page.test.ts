@@ -8,13 +8,13 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
 import { buildWeb } from '../../hmi/web/build.ts';
 import { FixtureRun } from './fixture-run.ts';
 import { login, startSecured, type Secured } from './secured-server.ts';
 import { DEMO_LINE } from '../scenario/helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'twinloop-sweep-page-'));
 let run: FixtureRun;
 let s: Secured;
@@ -28,7 +28,7 @@ test.before(async () => {
   await buildWeb();
   run = new FixtureRun({ paused: true });
   s = await startSecured({ run, scenarios: { dir } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

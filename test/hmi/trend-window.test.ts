@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startRun, type StartedRun } from '../../core/engine/engine.ts';
@@ -19,7 +20,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { SORTING_LINE, setupOnce } from './run-under-test.ts';
 import { startSecured, type Secured } from './secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env['LEGIBILITY_SHOTS'] ?? '/tmp';
 const SIZES = [
   { width: 1280, height: 720 },
@@ -51,10 +51,7 @@ setupOnce(test, async () => {
   const until = Date.now() + 30_000;
   while (run.status().time < BEFORE_S && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   assert.ok(run.status().time >= BEFORE_S, `the run reached ${BEFORE_S} s of sim time (${run.status().time})`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'mqtt';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { pino } from 'pino';
 import { encodePayload } from '../../core/integration/sparkplug/payloads.ts';
 import { startPlantServer, type PlantServer } from '../../hmi/plant/plant-server.ts';
@@ -21,7 +22,6 @@ import type { PlantView } from '../../hmi/plant/plant-api.ts';
 import { Broker, until } from './sparkplug-fixtures.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const HOST_ID = 'plant-test';
 const dir = mkdtempSync(join(tmpdir(), 'twinloop-plant-'));
 let broker: Broker;
@@ -84,7 +84,7 @@ test('the lines wait for the primary host, then each is born with its state and 
 });
 
 test('the page shows every line at 1280x720 and 1920x1080: cards visible, apart, legible', async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
     const page = await browser.newPage({ viewport: size });
     await page.goto(plant.url);

@@ -7,7 +7,8 @@
 // validated"); an engineer's Sign off button (with its confirmation) signs the version off again.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { buildWeb } from '../../hmi/web/build.ts';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -35,7 +36,6 @@ writeFileSync(report, JSON.stringify({ verdict: 'pass', signals: [{ signal: 'pe1
 let run: RunControl;
 let s: Secured;
 let browser: Browser | undefined;
-const CHROMIUM = '/usr/bin/chromium';
 
 test.before(async () => {
   try {
@@ -95,7 +95,7 @@ test('health names the model version; sign-off needs an engineer and confirmatio
 });
 
 test('the page: signed off, voided by an edited report, signed off again with the Sign off button', async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const errors: string[] = [];
   p.on('pageerror', (err) => errors.push(err.message));

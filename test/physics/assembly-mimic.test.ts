@@ -5,7 +5,8 @@
 // parts appear and move, and a screenshot goes to test/.artifacts/assembly.png for a human look.
 
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { pino } from 'pino';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +15,6 @@ import { buildWeb } from '../../hmi/web/build.ts';
 import { setupOnce } from '../hmi/run-under-test.ts';
 import { startSecured, type Secured } from '../hmi/secured-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../.artifacts/', import.meta.url).pathname;
 const LINE = new URL('../../examples/assembly.yaml', import.meta.url).pathname;
 
@@ -36,10 +36,7 @@ setupOnce(test, async () => {
     statsLogMs: 0,
   });
   secured = await startSecured({ run });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(secured.server.url);

@@ -9,13 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../chromium.ts';
 import { expandGrid, sweepFrom, type SweepRow } from '../../core/scenario/sweep.ts';
 import { runSweep, writeSweep } from '../../core/scenario/sweep-run.ts';
 import { kpiVsParamSvg, paretoFront, type KpiSpec, type PlotPoint } from '../../core/scenario/sweep-plots.ts';
 import { plotPoints, sideBySide } from '../../core/scenario/sweep-report.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LINE = fileURLToPath(new URL('../../examples/sorting.yaml', import.meta.url));
 const pt = (n: number, params: PlotPoint['params'], kpis: Record<string, number>): PlotPoint => ({ n, params, kpis });
 
@@ -79,7 +78,7 @@ test('a real 2 x 2 sweep of the demo line: sweep.html has the table, the front, 
 
 test('sweep.html in Chromium at 1280x720 and 1920x1080: plots visible, legends apart, text legible', async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}. Not skipping.`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
       const page = await browser.newPage({ viewport: size });

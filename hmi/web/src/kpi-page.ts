@@ -6,15 +6,13 @@
 // from GET /api/kpi once a second; the definitions are in docs/kpi.md and summed up on the page.
 
 import '../kpi.css';
-import type { ServerFrame } from '../../protocol.ts';
 import type { KpiReport, StationKpis } from '../../../core/kpi/kpi-tracker.ts';
 import type { LiveKpis } from '../../../core/kpi/live-kpi.ts';
 import { apiRequest } from './api-request.ts';
 import { Banner } from './banner.ts';
-import { Connection, type LinkState } from './connection.ts';
 import { h, setText } from './element.ts';
 import type { PageSession } from './session.ts';
-import { SignalStore } from './signal-store.ts';
+import { liveBanner } from './live-banner.ts';
 import { userBox } from './user-box.ts';
 
 const POLL_MS = 1000;
@@ -66,32 +64,6 @@ export async function startKpiPage(session: PageSession): Promise<never> {
   await poll();
   setInterval(() => void poll(), POLL_MS);
   return new Promise<never>(() => undefined);
-}
-
-/** Keep the banner live over the WebSocket (mode, run state, pace). */
-function liveBanner(banner: Banner): void {
-  const store = new SignalStore();
-  let link: LinkState = { kind: 'connecting' };
-  const onFrame = (frame: ServerFrame): void => {
-    if (frame.t === 'catalog') store.reset(frame);
-    else if (frame.t === 'values') store.apply(frame);
-    else if (frame.t === 'status') store.setStatus(frame.status);
-  };
-  const connection = new Connection(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`, {
-    frame: onFrame,
-    state: (s) => {
-      link = s;
-      document.body.dataset['link'] = s.kind;
-    },
-  });
-  const paint = (): void => {
-    banner.setLink(link);
-    banner.render(store);
-    requestAnimationFrame(paint);
-  };
-  connection.start();
-  addEventListener('pagehide', () => connection.stop());
-  requestAnimationFrame(paint);
 }
 
 class KpiView {

@@ -6,15 +6,13 @@
 // "Release all" (engineers), and the instance tree whose expanded rows are polled ~3 times a
 // second over REST. Viewers and operators see values and forces, no write controls.
 
-import type { ServerFrame } from '../../protocol.ts';
 import { Banner } from './banner.ts';
 import { confirmAction } from './confirm-dialog.ts';
-import { Connection, type LinkState } from './connection.ts';
 import { h, setText } from './element.ts';
 import { ApiError, baseName, programInfo, programVars, releaseForces, resetRun, type ProgramInfo } from './program-api.ts';
 import { ProgramTree } from './program-tree.ts';
 import { may, type PageSession } from './session.ts';
-import { SignalStore } from './signal-store.ts';
+import { liveBanner } from './live-banner.ts';
 import { userBox } from './user-box.ts';
 
 /** Values refresh period: ~3 Hz, what online views offer and a person can read. */
@@ -52,32 +50,6 @@ export async function startProgramPage(session: PageSession): Promise<never> {
   liveBanner(banner);
   await view.start();
   return new Promise<never>(() => undefined);
-}
-
-/** Keep the banner live over the WebSocket (status frames carry the program's RUN/STOP). */
-function liveBanner(banner: Banner): void {
-  const store = new SignalStore();
-  let link: LinkState = { kind: 'connecting' };
-  const onFrame = (frame: ServerFrame): void => {
-    if (frame.t === 'catalog') store.reset(frame);
-    else if (frame.t === 'values') store.apply(frame);
-    else if (frame.t === 'status') store.setStatus(frame.status);
-  };
-  const connection = new Connection(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`, {
-    frame: onFrame,
-    state: (s) => {
-      link = s;
-      document.body.dataset['link'] = s.kind;
-    },
-  });
-  const paint = (): void => {
-    banner.setLink(link);
-    banner.render(store);
-    requestAnimationFrame(paint);
-  };
-  connection.start();
-  addEventListener('pagehide', () => connection.stop());
-  requestAnimationFrame(paint);
 }
 
 class ProgramView {

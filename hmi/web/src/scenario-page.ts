@@ -4,6 +4,7 @@
 // report. Runs execute on the server in a worker on their own model; the live line is untouched.
 
 import { h, setText } from './element.ts';
+import { countOf } from './format.ts';
 import { listRuns, listScenarios, reportUrl, startRun, type ScenarioRunView } from './scenario-api.ts';
 import { may, type PageSession } from './session.ts';
 import { userBox } from './user-box.ts';
@@ -46,7 +47,7 @@ export async function startScenarioPage(session: PageSession): Promise<never> {
     const { dir, scenarios, programs } = await listScenarios();
     const canRun = may(session, 'engineer');
     const program = h('select', { 'data-testid': 'scenario-program', title: 'built-in program to test' }, h('option', { value: '' }, "the file's program"), ...programs.map((p) => h('option', { value: p }, p)));
-    files.append(h('p', {}, `${scenarios.length} files in ${dir}`, canRun ? h('span', {}, ' · program: ', program) : ''));
+    files.append(h('p', {}, `${countOf(scenarios.length, 'file')} in ${dir}`, canRun ? h('span', {}, ' · program: ', program) : ''));
     const table = h('table', { class: 'replay-table' }, h('tr', {}, ...['file', 'scenario', 'steps', ''].map((c) => h('th', {}, c))));
     for (const s of scenarios) {
       const cell = h('td', {});

@@ -4,6 +4,7 @@
 // of its points to see side by side.
 
 import { h, setText } from './element.ts';
+import { countOf } from './format.ts';
 import { listSweepRuns, listSweeps, startSweep, sweepReportUrl, type SweepRunView } from './sweep-api.ts';
 import { may, type PageSession } from './session.ts';
 
@@ -37,7 +38,7 @@ export function sweepSection(session: PageSession): HTMLElement {
   void (async () => {
     try {
       const { dir, sweeps } = await listSweeps();
-      panel.append(h('p', {}, `${sweeps.length} sweep files in ${dir}`));
+      panel.append(h('p', {}, `${countOf(sweeps.length, 'sweep file')} in ${dir}`));
       const table = h('table', { class: 'replay-table' }, h('tr', {}, ...['file', 'sweep', 'points', 'parameters', ''].map((c) => h('th', {}, c))));
       for (const s of sweeps) {
         const cell = h('td', {});
