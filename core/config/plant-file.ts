@@ -106,6 +106,14 @@ export interface PlantFile {
   readonly sparkplug?: SparkplugBlock;
   /** The twin's OPC UA server (core/integration/opcua-server), as given; defaults applied there. */
   readonly opcuaServer?: OpcuaServerBlock;
+  /** How the physics clock waits and publishes (core/engine/pacing.ts); the command line wins. */
+  readonly engine?: EngineBlock;
+}
+
+/** The plant file's `engine:` block. */
+export interface EngineBlock {
+  readonly pacing?: 'precise' | 'economy';
+  readonly publishMs?: number;
 }
 
 let validator: SchemaValidator | undefined;
@@ -162,6 +170,7 @@ interface RawPlant {
   maintenance?: RawMaintenanceRule[];
   sparkplug?: SparkplugBlock;
   opcuaServer?: OpcuaServerBlock;
+  engine?: EngineBlock;
 }
 
 const OPTION_BLOCKS = ['opcua', 'ads', 's7', 'modbus'] as const;
@@ -292,6 +301,7 @@ function normalise(raw: RawPlant, baseDir: string): PlantFile {
     ...(raw.maintenance !== undefined ? { maintenance: normaliseMaintenance(raw.maintenance) } : {}),
     ...(raw.sparkplug !== undefined ? { sparkplug: raw.sparkplug } : {}),
     ...(raw.opcuaServer !== undefined ? { opcuaServer: raw.opcuaServer } : {}),
+    ...(raw.engine !== undefined ? { engine: raw.engine } : {}),
   };
 }
 

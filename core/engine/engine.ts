@@ -563,10 +563,12 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   const controller: ControllerConfig = lockstep ?? (first ? { name: first.name, protocol: first.protocol, cycleMs: first.cycleMs } : { name: 'none', protocol: 'none', program: NO_PROGRAM, cycleMs: 10 });
   const ctrl = new ControlBlock();
   const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
-  const pacing = checkPacing(options.pacing ?? 'precise', 'pacing');
+  // The command line (options) wins over the plant file's engine block.
+  const pacing = checkPacing(options.pacing ?? plant?.engine?.pacing ?? 'precise', 'pacing');
   const wake = wakePlan(pacing, options.spinMs);
   const dtMs = (line.dt ?? 0.001) * 1000;
-  const every = publishEvery({ signals: defs.length, dtMs, cyclesMs: networks.map((n) => n.controller.cycleMs), ...(options.publishMs !== undefined ? { publishMs: options.publishMs } : {}) });
+  const publishMs = options.publishMs ?? plant?.engine?.publishMs;
+  const every = publishEvery({ signals: defs.length, dtMs, cyclesMs: networks.map((n) => n.controller.cycleMs), ...(publishMs !== undefined ? { publishMs } : {}) });
   const channel = new MessageChannel();
   const init: WorkerInit = {
     line,

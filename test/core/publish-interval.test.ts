@@ -2,13 +2,16 @@
 // a writer thread changing every value on every publish never shows a reader a mix of two; a
 // paced run with a publish interval publishes at multiples of it, is never a whole interval
 // behind its model, and its related values agree; pausing and stepping show the model as it is;
-// economy pacing runs its steps in 5 ms wakes.
+// economy pacing runs its steps in 5 ms wakes; a plant file's engine block sets both, the command
+// line's options win over it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pino } from 'pino';
 import { SignalTable, type SignalDef } from '../../core/signals.ts';
 import { spawnWorker } from '../../core/engine/spawn-worker.ts';
 import { startRun } from '../../core/engine/engine.ts';
+import { parsePlantFile } from '../../core/config/plant-file.ts';
+import { ConfigError } from '../../core/config/config-error.ts';
 
 const quiet = pino({ level: 'silent' });
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -112,6 +115,41 @@ test('defaults: the demo line publishes every step with precise pacing; economy 
       if (pacing === 'economy') assert.is(run.table.tick % 5, 0, 'published after whole wakes');
     } finally {
       await run.close();
+    }
+  }
+});
+
+test("a plant file's engine block sets pacing and publish interval; the command line's options win; bad values are refused", async () => {
+  const text = (engine: string): string => `name: eco
+line: examples/sorting.yaml
+${engine}
+controllers:
+  - { name: plc1, protocol: sim, program: examples/programs/sorting.st, tags: [] }
+`;
+  const plant = parsePlantFile('eco.yaml', text('engine: { pacing: economy, publishMs: 5 }'));
+  assert.equal(plant.engine, { pacing: 'economy', publishMs: 5 });
+  for (const [options, pacing, every] of [[{}, 'economy', 5], [{ pacing: 'precise' as const, publishMs: 2 }, 'precise', 2]] as const) {
+    const run = await startRun({ plant, logger: quiet, statsLogMs: 0, ...options });
+    try {
+      const s = run.status();
+      assert.is(s.pacing, pacing);
+      assert.is(s.publish?.everyTicks, every);
+    } finally {
+      await run.close();
+    }
+  }
+  for (const [engine, path, message] of [
+    ['engine: { pacing: eco }', 'engine.pacing', 'must be one of'],
+    ['engine: { publishMs: 0 }', 'engine.publishMs', 'must be > 0'],
+    ['engine: { spin: 1 }', 'engine.spin', 'known: pacing, publishMs'],
+  ] as const) {
+    try {
+      parsePlantFile('eco.yaml', text(engine));
+      assert.unreachable(engine);
+    } catch (err) {
+      assert.instance(err, ConfigError, engine);
+      const found = (err as ConfigError).issues.find((i) => i.path === path);
+      assert.ok(found && found.message.includes(message), `${engine}: ${(err as Error).message}`);
     }
   }
 });
