@@ -21,6 +21,7 @@ import { ShadowTwin, shadowSignals, shadowTarget, type ShadowHealth } from './sh
 import { normaliseShadow } from './shadow-config.ts';
 import { startLinePeerProcess, type LinePeerProcess } from './line-peer-process.ts';
 import type { ModelGate } from '../model/model-gate.ts';
+import { ShadowInputs } from './shadow-inputs.ts';
 
 export interface ShadowRunOptions {
   readonly plant: PlantFile;
@@ -51,6 +52,8 @@ export class ShadowRun {
   readonly line: LineFile;
   readonly scheduling = 'main thread (shadow mode)';
   readonly twin: ShadowTwin;
+  /** Reads that changed a value are in the table at once, and the HMI publisher is told. */
+  readonly inputs: ShadowInputs;
   readonly #exchange: NetworkExchange;
   readonly #controller: PlantController;
   readonly #peer: LinePeerProcess | undefined;
@@ -62,7 +65,8 @@ export class ShadowRun {
   #watched: Int32Array;
   #model: ModelGate | undefined;
 
-  private constructor(line: LineFile, table: SignalTable, twin: ShadowTwin, exchange: NetworkExchange, controller: PlantController, peer: LinePeerProcess | undefined, log: Logger, watched: Int32Array, t0: number) {
+  private constructor(line: LineFile, table: SignalTable, twin: ShadowTwin, inputs: ShadowInputs, exchange: NetworkExchange, controller: PlantController, peer: LinePeerProcess | undefined, log: Logger, watched: Int32Array, t0: number) {
+    this.inputs = inputs;
     this.#t0 = t0;
     this.line = line;
     this.lineName = line.name;
@@ -104,18 +108,24 @@ export class ShadowRun {
     }
     // Every tag is read; its signal is rewritten to where the value goes in the twin.
     const tags: NetworkTag[] = pc.tags.map((t, k) => ({ ...t, signal: targets[k]!, direction: 'read' as const }));
+    // The run is made below; the inputs publish through it once it exists (reads start after).
+    let made: ShadowRun | undefined;
+    const inputs = new ShadowInputs(twin.input, () => {
+      if (made !== undefined) made.#publish();
+    });
     const exchange = new NetworkExchange({
       name: pc.name,
       adapter: createAdapter({ ...pc, readOnly: true, ...(endpoint !== undefined ? { endpoint } : {}) }),
       tags,
       resolve: (name) => twin.id(name),
       table,
-      sink: twin.input,
+      sink: inputs.sink,
       cycleMs: pc.cycleMs,
       readOnly: true,
       log,
     });
-    const run = new ShadowRun(o.line, table, twin, exchange, pc, peer, log, Int32Array.from(targets, (n) => twin.id(n)), t0);
+    const run = new ShadowRun(o.line, table, twin, inputs, exchange, pc, peer, log, Int32Array.from(targets, (n) => twin.id(n)), t0);
+    made = run;
     run.#model = o.model;
     try {
       await exchange.start();
@@ -137,6 +147,12 @@ export class ShadowRun {
     const now = performance.now() - this.#t0;
     this.twin.clock(now);
     this.twin.advance(now);
+    this.#publish();
+    this.#schedule();
+  };
+
+  /** The twin's values, item slots and the tag targets' quality into the run's table. */
+  #publish(): void {
     const ls = this.twin.lockstep;
     // The item slots (where each item is, for the mimic) as the physics worker publishes them:
     // without this the shadow run's belts were drawn empty while the live values counted items.
@@ -146,8 +162,7 @@ export class ShadowRun {
       const id = this.#watched[k]!;
       this.table.setQuality(id, this.twin.quality[id]! as QualityCode);
     }
-    this.#schedule();
-  };
+  }
 
   /** Shadow health: comparisons active or suppressed, corrections, alarms. */
   shadowHealth(): ShadowHealth {
