@@ -16,7 +16,7 @@ import type { FitSpec } from './fit-file.ts';
 import { withParameters, type SignalScore, type WindowScore } from './objective.ts';
 import { search, type StartResult } from './search.ts';
 
-export const OPTIMIZER = 'Nelder-Mead simplex (fmin 0.0.4 nelderMead), multi-start, unit-box coordinates';
+export const OPTIMIZER = 'Nelder-Mead simplex (Lagarias et al. 1998 coefficients, core/calibration/nelder-mead.ts), multi-start with restarts, unit-box coordinates clamped';
 
 export interface CalibrateOptions {
   readonly line: LineFile;
@@ -107,6 +107,7 @@ export async function calibrate(o: CalibrateOptions): Promise<CalibrationReport>
     u0: ps.map((p) => (p.initial - p.min) / (p.max - p.min)),
     starts: o.fit.starts,
     maxEvaluations: o.fit.maxEvaluations,
+    slots: o.pool?.threads ?? 1,
     evaluate: async (points) => (await Promise.all(points.map((u) => evalOne(task(toValues(u), train))))).map((s) => (Number.isFinite(s.objective) ? s.objective : Number.MAX_VALUE)),
     ...(o.onRound ? { onRound: o.onRound } : {}),
   });

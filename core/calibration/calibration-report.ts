@@ -44,7 +44,7 @@ function windowTable(name: string, w: WindowComparison): string {
     })
     .join('\n');
   return `<h2>${esc(name)} window ${num(w.from, 1)}..${num(w.to, 1)} s</h2>
-<p>Objective (mean of the signals' terms): <b>${num(w.before.objective)}</b> before, <b>${num(w.after.objective)}</b> after.</p>
+<p>Objective (mean of the squares of the signals' terms): <b>${num(w.before.objective)}</b> before, <b>${num(w.after.objective)}</b> after.</p>
 <table><thead><tr><th>signal</th><th>kind</th><th>term before</th><th>term after</th><th>grey before, blue after</th><th>error</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`;
@@ -85,7 +85,7 @@ ${windowTable('Training', r.train)}
 ${windowTable('Held-out', r.holdout)}
 <h2>Search</h2>
 <p>${esc(r.optimizer.method)}; ${r.optimizer.starts.length} starts, at most ${r.optimizer.maxEvaluations} evaluations each; ${r.optimizer.evaluations} model runs in ${r.optimizer.rounds} rounds ${r.optimizer.threads > 0 ? `on ${r.optimizer.threads} pool threads` : 'in one thread'}; search ${(r.searchMs / 1000).toFixed(1)} s, all ${(r.wallMs / 1000).toFixed(1)} s.</p>
-<p class="note">Terms: an analog signal's term is its RMSE divided by the measured range in the window (normalized RMSE); a discrete signal's is the RMS of its edge-time errors (model and measured edges paired one to one within the edge window, a missing or extra edge counting as one edge window) divided by the edge window. The objective is their mean; the search minimises it on the training window only.</p>
+<p class="note">Terms: an analog signal's term is its RMSE divided by the measured range in the window (normalized RMSE); a discrete signal's is the RMS of its edge-time errors (model and measured edges paired one to one within the edge window, a missing or extra edge counting as one edge window; an end switch the model nearly reached is charged the time it still needed) divided by the edge window. The objective is the mean of their squares; the search minimises it on the training window only.</p>
 </body></html>
 `;
 }

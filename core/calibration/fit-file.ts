@@ -110,7 +110,8 @@ export function validateFit(src: YamlSource, line: LineFile): FitSpec {
     parameters: params,
     signals: raw.signals ?? [],
     edgeWindow: raw.edgeWindow ?? 2,
-    maxEvaluations: raw.maxEvaluations ?? 150,
+    // Nelder-Mead with restarts took 80-130 points per parameter to converge on the bench's five (search.ts).
+    maxEvaluations: raw.maxEvaluations ?? 150 * Math.max(1, params.length),
     starts: raw.starts ?? 2,
     ...(train ? { train } : {}),
     ...(holdout ? { holdout } : {}),

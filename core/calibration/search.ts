@@ -1,43 +1,47 @@
-// The search: Nelder-Mead (fmin's `nelderMead`, the downhill simplex of Nelder & Mead 1965) from
-// several starts side by side, with the points of each round evaluated as one batch — in the
-// piscina pool (calibration-pool.ts) or one after another in this thread, with the same result.
+// The search: Nelder-Mead (nelder-mead.ts, Lagarias et al.'s coefficients) from several starts
+// side by side, restarted, with the points of each round evaluated as one batch — in the piscina
+// pool (calibration-pool.ts) or one after another in this thread, with the same result.
 //
-// Why Nelder-Mead from fmin: the objective is piecewise constant (edge times move in whole
-// steps), so gradients are zero or undefined and a derivative-free method is needed; for the
-// few (<= ~10) bounded parameters of a line, the simplex method converges in tens of
-// evaluations where population methods (CMA-ES, differential evolution) need hundreds; and fmin
-// is the small, dependency-free, widely used implementation on the registry (no maintained
-// CMA-ES package is published there).
+// Why Nelder-Mead: edge times move in whole model steps, so the objective (objective.ts) is
+// piecewise constant at the finest scale and has no useful gradient; a derivative-free method is
+// needed. For the few (<= ~10) bounded parameters of a line, the simplex method converges in
+// tens to a few hundred evaluations where population methods (CMA-ES, differential evolution)
+// need many hundreds of model runs.
 //
-// fmin calls the objective synchronously, one point at a time. To evaluate points in parallel
-// the search is run as a replay: each start's nelderMead runs against a cache of values; the
-// first point not in the cache ends that run (a thrown Miss) and becomes that start's request.
-// The requests of all starts (plus, on a start's first round, its whole initial simplex, which
-// is known in advance) are evaluated as one batch, and every start's search is run again from
-// the beginning against the grown cache. The method is deterministic, so each replay retraces
-// the same steps; replaying costs arithmetic only, nothing beside one model run per point.
+// Each start is an ask-and-tell generator (nelderMead yields the points it needs). A round takes
+// every live start's request — one trial point, or a first simplex or a shrink's n points —
+// evaluates the points not known yet as one batch, and resumes each start with its values. Two
+// starts therefore keep two pool threads busy; a point two starts ask for is run once. When
+// fewer starts are left than the pool has threads (the last start, after the other converged),
+// a start sends a speculative second point with each reflection (nelder-mead.ts), so a step that
+// needs an expansion or contraction after its reflection often takes one round instead of two;
+// the path is the same, serially (one slot) without the extra runs.
 //
-// Each start runs legs of at most 25 x n iterations; a leg that stops short of convergence is
-// followed by a fresh simplex around the best point so far (restarted Nelder-Mead), since a
-// simplex that collapsed along one parameter early never recovers its size along it.
+// Restarts: when a start's simplex has converged, it starts again from its best point with a
+// fresh, smaller simplex (RESTART_STEP), since a simplex that flattened (along one
+// parameter, or against a bound, where clamping puts vertices on one face) never regains its
+// size along that direction. A restart that ends no better than it began ends the start.
 //
 // Parameters are searched in unit coordinates u in [0, 1] per bound (p = min + u (max - min)),
-// so one simplex size suits every unit. A point outside the box is evaluated at the nearest
-// point inside plus its distance outside, which turns the search back into the box.
+// so one simplex size and one tolerance suit every unit; the bounds are kept by clamping
+// (nelder-mead.ts).
 
-// fmin's package.json says "type": "module" but its main file is a UMD bundle, so Node's ESM import
-// finds no exports; its ES sources (index.js, extensionless imports) load through tsx, as all of
-// twinloop's sources do.
-import { nelderMead } from 'fmin/index.js';
+import { nelderMead, type NelderMeadResult } from './nelder-mead.ts';
 
 export interface SearchOptions {
   /** Start, unit coordinates. */
   readonly u0: readonly number[];
   readonly starts: number;
-  /** Evaluations per start at most. */
+  /** Points each start may ask for, over all its legs. */
   readonly maxEvaluations: number;
   /** Evaluate a batch of points (unit coordinates, inside the box); resolves with their objectives. */
   evaluate(points: readonly (readonly number[])[]): Promise<number[]>;
+  /**
+   * Points a round evaluates side by side (the pool's threads; default 1). When fewer starts are
+   * left than this, each asks for a speculative point beside its reflection (nelder-mead.ts): more
+   * model runs, fewer rounds, the same path and result.
+   */
+  readonly slots?: number;
   /** Called after each round (progress). */
   onRound?(round: number, best: number, evaluations: number): void;
 }
@@ -46,10 +50,11 @@ export interface StartResult {
   readonly u0: readonly number[];
   readonly u: readonly number[];
   readonly fx: number;
+  /** Points this start asked for (some were known already: another start's, or its own before a restart). */
   readonly evaluations: number;
-  /** Nelder-Mead legs run (each restarted at the best point so far). */
+  /** Nelder-Mead legs run (each after the first restarted at the best point so far). */
   readonly legs: number;
-  /** Converged (the simplex shrank below tolerance) or stopped by the budget. */
+  /** Converged (a restart found nothing better) or stopped by the budget. */
   readonly converged: boolean;
 }
 
@@ -57,25 +62,28 @@ export interface SearchResult {
   readonly u: readonly number[];
   readonly fx: number;
   readonly starts: readonly StartResult[];
+  /** Model runs: distinct points evaluated. */
   readonly evaluations: number;
   readonly rounds: number;
 }
 
-// fmin 0.0.4's shrink step loops with an undeclared `i` (`for (i = 1; ...)` in nelderMead.js),
-// a ReferenceError in an ES module's strict mode the first time the simplex shrinks. A global
-// property of that name makes the assignment resolve (strict mode refuses only unresolvable
-// names); nothing else in twinloop reads a global `i`. Remove when fmin declares its variable.
-(globalThis as { i?: number }).i ??= 0;
+/** Unit coordinates: the first simplex's step ... */
+export const STEP = 0.1;
+/**
+ * ... and a restart's: small, since a restart begins at a point the last leg converged to, but
+ * 20 x XTOL, enough to see past the objective's 1 ms steps. (On the five-parameter bench, 0.05
+ * and 0.01 needed as many runs; a restart from a false convergence found 100x lower values.)
+ */
+export const RESTART_STEP = 0.02;
+/** Converged when every vertex is within XTOL of the best in every unit coordinate ... */
+export const XTOL = 1e-3;
+/** ... and within FTOL of its objective (the objective's terms are 0..1 each). */
+export const FTOL = 1e-6;
+/** Legs per start at most (the first and its restarts). */
+export const MAX_LEGS = 4;
 
-class Miss {
-  constructor(readonly x: number[]) {}
-}
-class Spent {}
-
-const NM = { nonZeroDelta: 1.1, zeroDelta: 0.05, minErrorDelta: 1e-7 } as const;
-
-const keyOf = (x: readonly number[]): string => x.join(',');
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+const keyOf = (x: readonly number[]): string => x.join(',');
 
 /** The deterministic starts: the given one, then points spread by the golden ratio, kept inside [0.1, 0.9]. */
 export function startPoints(u0: readonly number[], n: number): number[][] {
@@ -84,106 +92,79 @@ export function startPoints(u0: readonly number[], n: number): number[][] {
   return out;
 }
 
-/** fmin's initial simplex for x0 (as nelderMead builds it), to evaluate it in one batch. */
-function initialSimplex(x0: readonly number[]): number[][] {
-  const pts = [x0.slice()];
-  for (let i = 0; i < x0.length; i++) {
-    const p = x0.slice();
-    p[i] = p[i] ? p[i]! * NM.nonZeroDelta : NM.zeroDelta;
-    pts.push(p);
-  }
-  return pts;
+interface StartOutcome {
+  readonly x: number[];
+  readonly fx: number;
+  readonly evaluations: number;
+  readonly legs: number;
+  readonly converged: boolean;
 }
 
-interface Start {
-  /** Where the current leg started (each leg is one nelderMead run, replayed against its cache). */
-  x0: number[];
-  cache: Map<string, number>;
-  /** Points this start asked for over all its legs (its budget). */
-  evaluations: number;
-  legs: number;
-  done: boolean;
-  converged: boolean;
-  best: { x: number[]; fx: number };
+/** One start: Nelder-Mead legs, each restarted around the best point so far, within a budget of asked points. */
+function* restarted(x0: readonly number[], budget: number, spare: () => boolean): Generator<number[][], StartOutcome, number[]> {
+  const n = x0.length;
+  const box = { lo: new Array<number>(n).fill(0), hi: new Array<number>(n).fill(1), xTol: XTOL, fTol: FTOL, spare };
+  let best = { x: x0.slice(), fx: Infinity };
+  let used = 0;
+  let legs = 0;
+  for (;;) {
+    const step = legs === 0 ? STEP : RESTART_STEP;
+    const r: NelderMeadResult = yield* nelderMead(best.x, { ...box, step, maxEvaluations: budget - used });
+    used += r.evaluations;
+    legs++;
+    const improved = r.fx < best.fx - FTOL;
+    if (r.fx < best.fx) best = { x: r.x, fx: r.fx };
+    const out = { ...best, evaluations: used, legs };
+    if (!r.converged) return { ...out, converged: false }; // the budget ended the leg
+    if (!improved) return { ...out, converged: true }; // a restart found nothing better (the first leg always improves on Infinity)
+    // Still improving, but out of legs or without the budget for a fresh simplex and a step.
+    if (legs >= MAX_LEGS || budget - used < n + 2) return { ...out, converged: false };
+  }
 }
 
 /** Minimise over the unit box. */
 export async function search(o: SearchOptions): Promise<SearchResult> {
-  const n = o.u0.length;
   const first = startPoints(o.u0, Math.max(1, o.starts));
-  const starts: Start[] = first.map((x0) => ({ x0, cache: new Map(), evaluations: 0, legs: 0, done: false, converged: false, best: { x: x0, fx: Infinity } }));
-  // Objective values by point, shared by all starts (a point two starts ask for is run once).
+  const slots = Math.max(1, o.slots ?? 1);
+  let live = first.length;
+  const spare = (): boolean => live < slots;
+  const runs = first.map((x0) => restarted(x0, o.maxEvaluations, spare));
+  // Objective values by point, shared by all starts.
   const known = new Map<string, number>();
   let evaluations = 0;
   let rounds = 0;
-  const penalised = (x: readonly number[], f: number): number => {
-    let d = 0;
-    for (const v of x) d += v < 0 ? -v : v > 1 ? v - 1 : 0;
-    return f + d;
-  };
-  // A leg of at most LEG iterations, then a fresh simplex around the best point: a simplex that
-  // has collapsed along one parameter (seen with five) gets its size back (restarted
-  // Nelder-Mead). A leg that ends where it began (converged) ends the start.
-  const LEG = { ...NM, maxIterations: 25 * n };
-  for (;;) {
+  let best = Infinity;
+  let asks = runs.map((r) => r.next());
+  while ((live = asks.filter((a) => !a.done).length) > 0) {
     const want = new Map<string, number[]>();
-    for (const s of starts) {
-      if (s.done) continue;
-      if (s.cache.size === 0) for (const p of initialSimplex(s.x0)) want.set(keyOf(p.map(clamp01)), p.map(clamp01));
-      const f = (x: number[]): number => {
-        const k = keyOf(x);
-        const hit = s.cache.get(k);
-        if (hit !== undefined) return hit;
-        const inner = x.map(clamp01);
-        const v = known.get(keyOf(inner));
-        if (v !== undefined) {
-          const fx = penalised(x, v);
-          s.cache.set(k, fx);
-          if (fx < s.best.fx) s.best = { x: x.slice(), fx };
-          return fx;
-        }
-        if (s.evaluations >= o.maxEvaluations) throw new Spent();
-        s.evaluations++;
-        throw new Miss(x.slice());
-      };
-      try {
-        const r = nelderMead(f, s.x0.slice(), LEG);
-        if (r.fx < s.best.fx) s.best = { x: r.x.slice(), fx: r.fx };
-        const moved = s.best.x.some((v, i) => Math.abs(v - s.x0[i]!) > 1e-6);
-        s.legs++;
-        if (!moved && s.legs > 1) {
-          s.done = true;
-          s.converged = true;
-        } else {
-          // The next leg starts at the best point with a fresh simplex (replayed from scratch).
-          s.x0 = s.best.x.map(clamp01);
-          s.cache = new Map();
-        }
-      } catch (err) {
-        if (err instanceof Spent) s.done = true;
-        else if (err instanceof Miss) {
-          const inner = err.x.map(clamp01);
-          want.set(keyOf(inner), inner);
-        } else throw err;
+    for (const a of asks) {
+      if (a.done) continue;
+      for (const p of a.value) {
+        const k = keyOf(p);
+        if (!known.has(k)) want.set(k, p);
       }
     }
-    const batch = [...want.entries()].filter(([k]) => !known.has(k));
-    if (batch.length === 0) {
-      if (starts.every((s) => s.done)) break;
-      continue; // every request is known now (another start's, or a new leg's start): replay
+    if (want.size > 0) {
+      const values = await o.evaluate([...want.values()]);
+      let i = 0;
+      for (const k of want.keys()) {
+        const v = values[i++]!;
+        known.set(k, v);
+        if (v < best) best = v;
+      }
+      evaluations += want.size;
+      rounds++;
+      o.onRound?.(rounds, best, evaluations);
     }
-    const values = await o.evaluate(batch.map(([, p]) => p));
-    batch.forEach(([k], i) => known.set(k, values[i]!));
-    evaluations += batch.length;
-    rounds++;
-    o.onRound?.(rounds, Math.min(...known.values()), evaluations);
+    asks = asks.map((a, j) => (a.done ? a : runs[j]!.next(a.value.map((p) => known.get(keyOf(p))!))));
   }
-  let best = starts[0]!;
-  for (const s of starts) if (s.best.fx < best.best.fx) best = s;
+  const outcomes = asks.map((a) => a.value as StartOutcome);
+  let won = 0;
+  for (let j = 1; j < outcomes.length; j++) if (outcomes[j]!.fx < outcomes[won]!.fx) won = j;
   return {
-    u: best.best.x.map(clamp01),
-    fx: best.best.fx,
-    starts: starts.map((s, j) => ({ u0: first[j]!, u: s.best.x.map(clamp01), fx: s.best.fx, evaluations: s.evaluations, legs: s.legs, converged: s.converged })),
+    u: outcomes[won]!.x,
+    fx: outcomes[won]!.fx,
+    starts: outcomes.map((s, j) => ({ u0: first[j]!, u: s.x, fx: s.fx, evaluations: s.evaluations, legs: s.legs, converged: s.converged })),
     evaluations,
     rounds,
   };
