@@ -2,12 +2,18 @@
 // shifts a day, 36 orders, 23,500 units) scheduled in simulated time, wall time per rule; then
 // the 3-rule comparison (edd, spt, family) in the piscina pool against the same three runs in
 // this thread, in the same run (the serial loop is the baseline). Also a book 10x as large, to
-// show the cost per unit. Runs with `npm run bench -- planning`.
+// show the cost per unit. Then the same week on the virtual line (twinloop plan --on-line: the
+// physics model of examples/planning/week-line.yaml in lock-step, as fast as possible), rule edd,
+// with the schedule's run of the same rule as its baseline, and the load average beside it (the
+// machine is shared); and the physics' cost per step at 1 ms on the week's first day.
+// Runs with `npm run bench -- planning`.
 
 import { loadPlanFile } from '../core/planning/plan-file.ts';
 import type { PlanSpec } from '../core/planning/plan-spec.ts';
 import { runPlan } from '../core/planning/plan-run.ts';
 import { runPlanTasks } from '../core/planning/plan-pool.ts';
+import { runOnLine } from '../core/planning/on-line-run.ts';
+import { loadavg } from 'node:os';
 
 const WEEK = new URL('../examples/planning/week.yaml', import.meta.url).pathname;
 
@@ -62,4 +68,34 @@ export async function planningBench(log: (s: string) => void): Promise<void> {
   }
   await pool.close();
   log(`3-rule comparison (edd, spt, family), week plan: serial ${serialMs.toFixed(0)} ms | pool of 3, with start-up ${poolMs.toFixed(0)} ms | pool of 3, warm ${poolWarmMs.toFixed(0)} ms (best of 3 each)`);
+  await onLineBench(plan, log);
+}
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** The week on the virtual line (one run: it takes seconds), against the schedule of the same rule. */
+export async function onLineBench(plan: PlanSpec, log: (s: string) => void): Promise<void> {
+  const desMs = best(3, () => runPlan(plan, 'edd', 1));
+  const before = load();
+  const t = performance.now();
+  const r = runOnLine(plan, 'edd', 1);
+  const ms = performance.now() - t;
+  const des = runPlan(plan, 'edd', 1).kpis;
+  log(`week plan on the virtual line, rule edd: ${(ms / 1000).toFixed(1)} s wall (target < 60 s) for ${(r.ticks / 1e6).toFixed(1)} M steps of ${r.dt * 1000} ms (${((ms * 1e6) / r.ticks).toFixed(0)} ns per step, ${(r.makespan / 3600).toFixed(2)} h plan time, ${(r.ticks * r.dt / 3600).toFixed(1)} h stepped: working time only) | schedule baseline ${desMs.toFixed(1)} ms; makespan ${(r.makespan / 3600).toFixed(2)} h vs ${(des.makespan / 3600).toFixed(2)} h | load average ${before} before, ${load()} after`);
+  // The 3-rule comparison on the virtual line: the pool (two workers on this machine's two cores)
+  // against the same three runs one after the other in this thread.
+  const tasks = (['edd', 'spt', 'family'] as const).map((rule) => ({ file: WEEK, rule, seed: 1, onLine: true }));
+  const ts = performance.now();
+  for (const t of tasks) runOnLine(plan, t.rule, t.seed);
+  const serialMs = performance.now() - ts;
+  const tp = performance.now();
+  await runPlanTasks(tasks, 2);
+  const poolMs = performance.now() - tp;
+  log(`3-rule comparison (edd, spt, family) on the virtual line: serial ${(serialMs / 1000).toFixed(1)} s | pool of 2, with start-up ${(poolMs / 1000).toFixed(1)} s | load average ${load()}`);
+  // At 1 ms: the first day's orders only (the whole week would be 2.2e8 steps).
+  const day: PlanSpec = { ...plan, sequence: null, orders: plan.orders.filter((o) => o.release < 86400 && o.material === 0).map((o, index) => ({ ...o, index })) };
+  const t1 = performance.now();
+  const r1 = runOnLine(day, 'edd', 1, { dt: 0.001 });
+  const ms1 = performance.now() - t1;
+  log(`first day's ${day.orders.length} orders on the virtual line at 1 ms steps: ${(ms1 / 1000).toFixed(1)} s wall for ${(r1.ticks / 1e6).toFixed(1)} M steps (${((ms1 * 1e6) / r1.ticks).toFixed(0)} ns per step; the week at 1 ms would take ~${((2.15e8 * ms1) / r1.ticks / 1000).toFixed(0)} s) | load average ${load()}`);
 }

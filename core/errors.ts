@@ -75,6 +75,7 @@ export const ErrorCodes = {
   MODEL_SIGNOFF: 'the model sign-off store cannot be read or written',
   CALIBRATION_FAILED: 'a calibration could not run (no history in the training window, every evaluation failed)',
   PLAN_NO_WORKING_TIME: "a production plan's work does not fit in its shift calendar (no working time left within the calendar's look-ahead)",
+  PLAN_LINE_MISMATCH: "a production plan run on the virtual line (--on-line) needs a line with an order source feeding the plan's first station and a machine for every plan station",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

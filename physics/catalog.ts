@@ -26,6 +26,7 @@ import { bufferType } from './buffer.ts';
 import { pickPlaceType } from './pick-place.ts';
 import { coatingType } from './coating.ts';
 import { weldType } from './weld.ts';
+import { orderSourceType } from './order-source.ts';
 
 /** Every component type, in the order the docs and the schema list them. */
 export const COMPONENT_TYPES: readonly ComponentType[] = [
@@ -53,6 +54,7 @@ export const COMPONENT_TYPES: readonly ComponentType[] = [
   pickPlaceType,
   coatingType,
   weldType,
+  orderSourceType,
 ];
 
 const BY_NAME: ReadonlyMap<string, ComponentType> = new Map(COMPONENT_TYPES.map((t) => [t.type, t]));

@@ -4,6 +4,11 @@
 // full. An empty machine is starved. Power: busy or idle; wear grows with busy time. A breakdown
 // (component fault) stops it where it is: no cycle starts, runs on or hands its item on until the
 // fault is cleared, and `.down` says so (the KPIs' down state, docs/kpi.md).
+// Product variants (machine-recipe.ts, installed by the planning run, not the line file): with a
+// recipe, the cycle time, spread and busy power come from the item's class (its product), and a
+// change of product family first changes the machine over for the recipe's matrix time, with an
+// operator granted from outside when the recipe says so; `.changeover` is the KPIs' changeover
+// state, `.waitOperator` says a changeover waits for one.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
@@ -12,6 +17,7 @@ import type { ItemPool } from './items.ts';
 import { COUNT } from './items.ts';
 import { OUTLET_PARAM, passOn, resolveOutlet } from './outlet.ts';
 import { nextNormal, streamSeed, uniformPair } from './rng.ts';
+import type { MachineRecipe } from './machine-recipe.ts';
 
 /** First random stream of machines (stream 0x30000 + machine index): apart from sources, transmitters, faults. */
 export const MACHINE_STREAM = 0x30000;
@@ -43,6 +49,9 @@ export const machineType: ComponentType = {
     { field: 'energy', type: 'real', kind: 'state', unit: 'kWh', description: 'Energy since reset' },
     { field: 'wear', type: 'real', kind: 'state', unit: '', description: 'Tool wear 0..1' },
     { field: 'down', type: 'bool', kind: 'state', unit: '', description: 'Broken down (breakdown fault): stopped, neither busy, blocked nor starved' },
+    { field: 'changeover', type: 'bool', kind: 'state', unit: '', description: 'Changing over to another product family (a recipe: planning runs)' },
+    { field: 'waitOperator', type: 'bool', kind: 'state', unit: '', description: 'A changeover waits for an operator' },
+    { field: 'product', type: 'int', kind: 'state', unit: '', description: 'Item class (product) of the last cycle started, index + 1; 0 before the first' },
   ],
 };
 
@@ -56,6 +65,9 @@ const POWER = 7;
 const ENERGY = 8;
 const WEAR = 9;
 const DOWN = 10;
+const CHANGEOVER = 11;
+const WAIT_OPERATOR = 12;
+const PRODUCT = 13;
 
 /** Machine states (C_STATE). */
 export const MACHINE_EMPTY = 0;
@@ -75,7 +87,8 @@ const C_IDLE_POWER = 4;
 const C_WEAR_STEP = 5; // wear per busy step
 const C_ENERGY = 6; // state
 const C_WEAR = 7; // state
-const F_COLS = 8;
+const C_CYCLE_POWER = 8; // state: recipe busy power of the cycle running, kW
+const F_COLS = 9;
 
 // Int32 columns.
 const C_SIG = 0;
@@ -89,7 +102,13 @@ const C_LEFT = 7; // state: steps left in this cycle
 const C_TICKS = 8; // state: steps of this cycle
 const C_CYCLES = 9; // state
 const C_DOWN = 10; // fault: 1 while broken down
-const I_COLS = 11;
+const C_CO_LEFT = 11; // state: changeover steps left (0: none)
+const C_CO_TO = 12; // state: family the changeover sets up
+const C_SETUP = 13; // state: family set up, -1 none
+const C_ANNOUNCED = 14; // class announced as the next product, -1 none
+const C_OPERATOR = 15; // 1 while an operator is granted for the changeover
+const C_CLS = 16; // state: class of the item in the cycle
+const I_COLS = 17;
 
 /** Most redraws of a truncated normal before clamping (bounded loop; at 3σ one in 370 draws is redrawn). */
 const MAX_REDRAWS = 16;
@@ -108,6 +127,8 @@ export class Machines {
   readonly #dtHours: number;
   /** Scratch for uniform pairs (a returned double would be boxed). */
   readonly #u = new Float64Array(2);
+  /** Product recipes by machine (null: the line file's cycle time); installed before a run. */
+  readonly #recipes: (MachineRecipe | null)[];
 
   constructor(ctx: BuildContext, pool: ItemPool, bins: Bins, seed: number) {
     const placed = ctx.of('machine');
@@ -121,6 +142,7 @@ export class Machines {
     this.#f = new Float64Array(F_COLS * n);
     this.#i = new Int32Array(I_COLS * n);
     this.#rng = new Uint32Array(n);
+    this.#recipes = new Array<MachineRecipe | null>(n).fill(null);
     const outlet = new Int32Array(2);
     const dists: Readonly<Record<string, number>> = { fixed: DIST_FIXED, uniform: DIST_UNIFORM, normal: DIST_NORMAL };
     for (let k = 0; k < n; k++) {
@@ -145,12 +167,15 @@ export class Machines {
     const n = this.n;
     column(this.#f, C_ENERGY, n).fill(0);
     column(this.#f, C_WEAR, n).fill(0);
-    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES, C_DOWN]) column(this.#i, col, n).fill(0);
+    column(this.#f, C_CYCLE_POWER, n).fill(0);
+    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES, C_DOWN, C_CO_LEFT, C_CO_TO, C_OPERATOR, C_CLS]) column(this.#i, col, n).fill(0);
     this.totalPower[0] = 0;
     for (let k = 0; k < n; k++) {
       this.#rng[k] = streamSeed(this.#seed, MACHINE_STREAM + k);
+      this.#i[C_SETUP * n + k] = this.#recipes[k]?.initial ?? -1;
+      this.#i[C_ANNOUNCED * n + k] = -1;
       const b = this.#i[C_SIG * n + k]!;
-      for (let j = ENABLE; j <= DOWN; j++) values[b + j] = 0;
+      for (let j = ENABLE; j <= PRODUCT; j++) values[b + j] = 0;
       values[b + STARVED] = 1;
     }
   }
@@ -162,6 +187,35 @@ export class Machines {
   /** Break machine k down (breakdown fault) or repair it. */
   setDown(k: number, on: boolean): void {
     this.#i[C_DOWN * this.n + k] = on ? 1 : 0;
+  }
+
+  /**
+   * Give machine k a product recipe (null: back to the line file's cycle time). Build time:
+   * allocates nothing later; call reset() after it so the initial setup takes effect.
+   */
+  setRecipe(k: number, recipe: MachineRecipe | null): void {
+    this.#recipes[k] = recipe;
+  }
+
+  /** Tell machine k which product comes next, so it may change over before the item arrives (-1: none). */
+  announce(k: number, cls: number): void {
+    this.#i[C_ANNOUNCED * this.n + k] = cls;
+  }
+
+  /** Whether machine k waits for an operator (a changeover whose recipe needs one, not yet granted). */
+  wantsOperator(k: number): boolean {
+    const n = this.n;
+    return this.#i[C_CO_LEFT * n + k]! > 0 && this.#i[C_OPERATOR * n + k] === 0 && this.#recipes[k]?.needsOperator === true;
+  }
+
+  /** Grant machine k an operator for its changeover; it lets go when the changeover ends (holdsOperator). */
+  grantOperator(k: number): void {
+    this.#i[C_OPERATOR * this.n + k] = 1;
+  }
+
+  /** Whether machine k still holds the operator granted to it. */
+  holdsOperator(k: number): boolean {
+    return this.#i[C_OPERATOR * this.n + k] === 1;
   }
 
   /** State of machine k: MACHINE_EMPTY, _BUSY or _DONE (tests). */
@@ -194,8 +248,22 @@ export class Machines {
         continue;
       }
       values[b + DOWN] = 0;
+      const recipe = this.#recipes[k] ?? null;
+      if (recipe !== null && st === MACHINE_EMPTY && this.#changingOver(k, recipe, c, values)) {
+        // Changing over (or waiting for its operator): no cycle starts; the lane takes the next
+        // item meanwhile, so the first unit of the new product waits inside.
+        pool.open[c] = ring[COUNT * lanes + c] === 0 ? 1 : 0;
+        values[b + BUSY] = 0;
+        values[b + BLOCKED] = 0;
+        values[b + STARVED] = 0;
+        const p = f[C_IDLE_POWER * n + k]!;
+        total += p;
+        values[b + POWER] = p;
+        values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+        continue;
+      }
       if (st === MACHINE_EMPTY && ring[COUNT * lanes + c]! > 0 && (ii[C_PLC * n + k] === 0 || values[b + ENABLE] === 1)) {
-        const ticks = this.#drawTicks(k);
+        const ticks = recipe !== null ? this.#recipeTicks(k, recipe, pool.cls[pool.at(c, 0)]!, values) : this.#drawTicks(k);
         ii[C_TICKS * n + k] = ticks;
         ii[C_LEFT * n + k] = ticks;
         st = MACHINE_BUSY;
@@ -217,13 +285,75 @@ export class Machines {
       values[b + BUSY] = st === MACHINE_BUSY ? 1 : 0;
       values[b + BLOCKED] = st === MACHINE_DONE ? 1 : 0;
       values[b + STARVED] = st === MACHINE_EMPTY ? 1 : 0;
-      const p = worked ? f[C_BUSY_POWER * n + k]! : f[C_IDLE_POWER * n + k]!;
+      const p = worked ? (recipe !== null ? f[C_CYCLE_POWER * n + k]! : f[C_BUSY_POWER * n + k]!) : f[C_IDLE_POWER * n + k]!;
       total += p;
       values[b + POWER] = p;
       values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
       values[b + WEAR] = f[C_WEAR * n + k]!;
     }
     this.totalPower[0] = total;
+  }
+
+  /**
+   * Recipe machines, empty: start, run or end a changeover to the family of the item in the lane
+   * (else of the announced product). True while the machine is changing over or waiting for its
+   * operator, and writes the changeover signals. Allocation-free.
+   */
+  #changingOver(k: number, r: MachineRecipe, c: number, v: Float64Array): boolean {
+    const n = this.n;
+    const ii = this.#i;
+    const b = ii[C_SIG * n + k]!;
+    const pool = this.#pool;
+    if (ii[C_CO_LEFT * n + k] === 0) {
+      const cls = pool.ring[COUNT * pool.conveyors + c]! > 0 ? pool.cls[pool.at(c, 0)]! : ii[C_ANNOUNCED * n + k]!;
+      const setup = ii[C_SETUP * n + k]!;
+      const fam = cls >= 0 && cls < r.family.length ? r.family[cls]! : setup;
+      if (fam === setup) {
+        v[b + CHANGEOVER] = 0;
+        v[b + WAIT_OPERATOR] = 0;
+        return false;
+      }
+      const time = setup < 0 ? 0 : r.changeover[setup * r.families + fam]!;
+      const ticks = Math.round(time / this.#dt);
+      if (ticks <= 0) {
+        ii[C_SETUP * n + k] = fam;
+        v[b + CHANGEOVER] = 0;
+        v[b + WAIT_OPERATOR] = 0;
+        return false;
+      }
+      ii[C_CO_LEFT * n + k] = ticks;
+      ii[C_CO_TO * n + k] = fam;
+    }
+    if (r.needsOperator && ii[C_OPERATOR * n + k] === 0) {
+      v[b + CHANGEOVER] = 0;
+      v[b + WAIT_OPERATOR] = 1;
+      return true;
+    }
+    v[b + CHANGEOVER] = 1;
+    v[b + WAIT_OPERATOR] = 0;
+    if (--ii[C_CO_LEFT * n + k]! === 0) {
+      // Done this step: set up for the new family, the operator goes; the next step may start a cycle.
+      ii[C_SETUP * n + k] = ii[C_CO_TO * n + k]!;
+      ii[C_OPERATOR * n + k] = 0;
+    }
+    return true;
+  }
+
+  /** Steps of a recipe cycle of class `cls` on machine k (uniform ± the recipe's spread), at least 1. */
+  #recipeTicks(k: number, r: MachineRecipe, cls: number, v: Float64Array): number {
+    const mean = cls >= 0 && cls < r.cycleTime.length ? r.cycleTime[cls]! : this.#f[C_MEAN * this.n + k]!;
+    let t = mean;
+    if (r.spread > 0) {
+      uniformPair(this.#rng, k, this.#u);
+      t = mean * (1 + r.spread * (2 * this.#u[0]! - 1));
+    }
+    this.#i[C_CLS * this.n + k] = cls;
+    v[this.#i[C_SIG * this.n + k]! + PRODUCT] = cls + 1;
+    // The cycle's busy power, kept in a column: a method returning it would box the double each step.
+    const p = cls >= 0 && cls < r.busyPower.length ? r.busyPower[cls]! : NaN;
+    this.#f[C_CYCLE_POWER * this.n + k] = Number.isNaN(p) ? this.#f[C_BUSY_POWER * this.n + k]! : p;
+    const ticks = Math.round(t / this.#dt);
+    return ticks < 1 ? 1 : ticks;
   }
 
   /** Steps of the next cycle of machine k, at least 1. */

@@ -29,6 +29,8 @@ import { Transmitters } from './transmitter.ts';
 import { Valves } from './valve.ts';
 import { RollerConveyors } from './roller-conveyor.ts';
 import { Machines } from './machine.ts';
+import type { MachineRecipe } from './machine-recipe.ts';
+import { OrderSources } from './order-source.ts';
 import { Buffers } from './buffer.ts';
 import { PickPlaces } from './pick-place.ts';
 import { coatingStation } from './coating.ts';
@@ -143,6 +145,7 @@ export class Model {
   readonly #transmitters: Transmitters;
   readonly #rollers: RollerConveyors;
   readonly #machines: Machines;
+  readonly #orderSources: OrderSources;
   readonly #buffers: Buffers;
   readonly #pickPlaces: PickPlaces;
   readonly #coaters: PointStations;
@@ -292,6 +295,7 @@ export class Model {
     this.#transmitters = new Transmitters(ctx, this.seed);
     this.#rollers = new RollerConveyors(ctx, pool, this.#bins);
     this.#machines = new Machines(ctx, pool, this.#bins, this.seed);
+    this.#orderSources = new OrderSources(ctx, pool);
     this.#buffers = new Buffers(ctx, pool, this.#bins);
     this.#pickPlaces = new PickPlaces(ctx, pool, this.#bins);
     this.#coaters = new PointStations(ctx, pool, coatingStation);
@@ -348,6 +352,7 @@ export class Model {
     this.#pickPlaces.step(v);
     this.#tick++;
     this.#sources.step(v, this.#tick);
+    if (this.#orderSources.n > 0) this.#orderSources.step(v);
     this.#pushers.step();
     this.#cylinders.step();
     this.#compressors.step(this.#tick);
@@ -372,7 +377,7 @@ export class Model {
     v[line[0]!] = power;
     v[line[1]!] = this.#energy;
     v[line[2]!] = this.#conveyors.items.aliveCount;
-    v[line[3]!] = this.#sources.total;
+    v[line[3]!] = this.#sources.total + this.#orderSources.total;
     faults.post(v, this.#tick);
     if (v !== this.#values) copy(v, this.#outCat, this.#values, this.#outId);
   }
@@ -419,6 +424,7 @@ export class Model {
     this.#transmitters.reset();
     this.#rollers.reset(v);
     this.#machines.reset(v);
+    this.#orderSources.reset(v);
     this.#buffers.reset(v);
     this.#pickPlaces.reset(v);
     this.#coaters.reset(v);
@@ -582,7 +588,7 @@ export class Model {
       this.#drives, this.#conveyors, this.#sources, this.#pushers, this.#photoeyes, this.#classifiers, this.#bins,
       this.#compressors, this.#cylinders, this.#tanks, this.#pumps, this.#valves, this.#furnaces,
       this.#proximities, this.#encoders, this.#limitSwitches, this.#quality, this.#transmitters, this.#faults,
-      this.#rollers, this.#machines, this.#buffers, this.#pickPlaces, this.#coaters, this.#welders,
+      this.#rollers, this.#machines, this.#buffers, this.#pickPlaces, this.#coaters, this.#welders, this.#orderSources,
     ]) arrays.push(...g.state());
     return arrays;
   }
@@ -653,6 +659,28 @@ export class Model {
    */
   updateItemView(): void {
     this.#itemView.write(this.#values);
+  }
+
+  /** Index of a component among those of its type, -1 if none (for the by-index controls below). */
+  indexOf(id: string): number {
+    return this.#indexOf.get(id) ?? -1;
+  }
+
+  /**
+   * Give machine `k` (its index among machines) a product recipe, then reset the model so its
+   * initial setup takes effect. Build time; the planning run's (core/planning/on-line-line.ts).
+   */
+  setMachineRecipe(k: number, recipe: MachineRecipe | null): void {
+    this.#machines.setRecipe(k, recipe);
+    this.reset();
+  }
+
+  /**
+   * The by-index controls a planning run drives between steps, allocation-free: machines
+   * (announce the next product, operators for changeovers) and order sources (release lots).
+   */
+  get planControls(): { readonly machines: Machines; readonly orderSources: OrderSources } {
+    return { machines: this.#machines, orderSources: this.#orderSources };
   }
 
   /** Every item on the line, conveyors in file order, front-most first. Allocates: not for the step loop. */

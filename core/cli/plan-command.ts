@@ -1,5 +1,6 @@
-// `twinloop plan FILE [--rule edd,spt,family] [--seeds N]`: runs an order book through the line's
-// stations (core/planning, a discrete-event schedule in simulated time) under one or more
+// `twinloop plan FILE [--rule edd,spt,family] [--seeds N] [--on-line]`: runs an order book through
+// the line's stations (core/planning, a discrete-event schedule in simulated time, or with
+// --on-line on the virtual line: the physics model, core/planning/on-line-run.ts) under one or more
 // sequencing rules, several (rule, seed) runs in the piscina pool, prints the rules side by side
 // and writes plan.html (Gantt charts, order tables) and plan.json.
 
@@ -10,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './args.ts';
 import { loadPlanFile } from '../planning/plan-file.ts';
 import { RULES, type Rule } from '../planning/plan-spec.ts';
-import { runPlan, type PlanResult, type PlanTask } from '../planning/plan-run.ts';
+import { onLineOptions, runPlan, type PlanResult, type PlanTask } from '../planning/plan-run.ts';
 import { runPlanTasks } from '../planning/plan-pool.ts';
 import { compareRules, compareTable } from '../planning/plan-compare.ts';
 import { planHtml, planJson } from '../planning/plan-report.ts';
@@ -25,7 +26,7 @@ function positiveInt(name: string, text: string, max: number): number {
 /** Runs from which the pool is used without --threads. */
 export const POOL_MIN_TASKS = 40;
 
-export const PLAN_USAGE = `usage: twinloop plan FILE [--rule R1,R2,...] [--seeds N] [--seed N] [--operators N] [--threads N | --serial] [--out DIR]
+export const PLAN_USAGE = `usage: twinloop plan FILE [--rule R1,R2,...] [--seeds N] [--seed N] [--operators N] [--on-line [--line FILE]] [--threads N | --serial] [--out DIR]
 
   FILE      a production plan (YAML, see docs/planning.md): orders (inline or CSV), products
             with their cycle times per station, changeover matrices, shifts, operators
@@ -33,6 +34,9 @@ export const PLAN_USAGE = `usage: twinloop plan FILE [--rule R1,R2,...] [--seeds
   --seeds N runs per rule with seeds seed..seed+N-1 (breakdowns, cycle-time spread); ranges in the report
   --seed N  first seed (default: the file's, else 1)
   --operators N  the operator pool's size instead of the file's (what one more operator pays)
+  --on-line run the order book on the virtual line (the physics model of the plan's line: file, an
+            order source feeding the first station), lock-step as fast as possible, instead of the
+            discrete-event schedule; progress on stderr. --line FILE: another line file
   --threads runs in a pool of N threads (default: the pool of the machine's parallelism from 40 runs
             on, else this thread); --serial: always in this thread
   --out DIR output folder (default plan-results/<name>): plan.html, plan.json`;
@@ -50,6 +54,8 @@ export async function planCommand(argv: readonly string[], out: NodeJS.WriteStre
       threads: { type: 'string' },
       serial: { type: 'boolean' },
       out: { type: 'string' },
+      'on-line': { type: 'boolean' },
+      line: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,13 +87,18 @@ export async function planCommand(argv: readonly string[], out: NodeJS.WriteStre
   const seed0 = int('seed', values.seed, 0, 0xffffffff - seeds, plan.seed);
   const threads = values.serial ? 1 : int('threads', values.threads, 1, 64, availableParallelism());
   const tasks: PlanTask[] = [];
-  for (const rule of rules) for (let s = 0; s < seeds; s++) tasks.push({ file, rule, seed: seed0 + s, ...(plan.operators !== loaded.operators ? { operators: plan.operators } : {}) });
+  const onLine = values['on-line'] === true;
+  if (values.line !== undefined && !onLine) throw new UsageError('--line goes with --on-line');
+  if (onLine && values.line === undefined && plan.line === undefined) throw new UsageError(`--on-line needs a line: ${file} names none (add line: week-line.yaml, or give --line FILE)`);
+  const lineOpt = { ...(onLine ? { onLine: true, progress: true } : {}), ...(values.line !== undefined ? { line: values.line } : {}) };
+  for (const rule of rules) for (let s = 0; s < seeds; s++) tasks.push({ file, rule, seed: seed0 + s, ...(plan.operators !== loaded.operators ? { operators: plan.operators } : {}), ...lineOpt });
   // The pool only when asked (--threads) or when there are many runs: its start-up (~3.5 s under
   // tsx on this 2-core machine) outweighs a week's run (20-110 ms), docs/benchmarks.md.
-  const parallel = tasks.length > 1 && threads > 1 && (values.threads !== undefined || tasks.length >= POOL_MIN_TASKS);
-  out.write(`twinloop plan ${plan.name}: ${plan.orders.length} orders on ${plan.stations.length} stations, rules ${rules.join(', ')}, ${seeds} seed(s), ${parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial'}\n`);
+  // On the virtual line a run takes seconds: the pool pays from two runs on.
+  const parallel = tasks.length > 1 && threads > 1 && (values.threads !== undefined || tasks.length >= POOL_MIN_TASKS || onLine);
+  out.write(`twinloop plan ${plan.name}${onLine ? ' on the virtual line' : ''}: ${plan.orders.length} orders on ${plan.stations.length} stations, rules ${rules.join(', ')}, ${seeds} seed(s), ${parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial'}\n`);
   const t0 = performance.now();
-  const results: PlanResult[] = parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlan(plan, t.rule, t.seed));
+  const results: PlanResult[] = parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlan(plan, t.rule, t.seed, onLineOptions(t)));
   const wallMs = performance.now() - t0;
   const cols = compareRules(rules, results);
   out.write(`${compareTable(cols)}\n`);

@@ -14,12 +14,16 @@ import { dirName } from '../scenario/result-dir.ts';
 import type { OverrideValue } from '../scenario/line-overrides.ts';
 import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
 import { runSweepOnQueue } from '../queue/queue-runs.ts';
+import { isPlanSweepFile } from '../planning/plan-sweep.ts';
+import { planSweepCommand } from './plan-sweep-command.ts';
 
 export const SWEEP_USAGE = `usage: twinloop sweep [FILE] [--param PATH=V1,V2,...|FROM:TO:STEP]... [--line L] [--program P]
                       [--minutes M | --duration S] [--seed N] [--points N] [--threads N | --serial] [--out DIR]
                       [--queue redis://HOST:PORT]
 
-  FILE        a sweep file (YAML, see docs/scenarios.md); --param adds or replaces grid axes
+  FILE        a sweep file (YAML, see docs/scenarios.md); --param adds or replaces grid axes.
+              A file naming a plan: sweeps a production plan's operators, shifts and speed
+              (docs/planning.md; --threads, --serial, --points, --out apply)
   --param     a line-file path (components[src].rate, components[pu1].extendTime, seed) or
               program.<field> (a built-in program's tuning value, e.g. program.hearthHz)
   --minutes   simulated minutes per point (default 10; the file's duration when given)
@@ -54,6 +58,8 @@ export async function sweepCommand(argv: readonly string[], out: NodeJS.WriteStr
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`sweep takes at most one sweep file\n${SWEEP_USAGE}`);
+  // A plan sweep (the file names a plan:): operators, shifts and speed of a production plan.
+  if (positionals[0] !== undefined && isPlanSweepFile(positionals[0])) return planSweepCommand(positionals[0], values, out);
   const positive = (name: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
     const n = Number(text);

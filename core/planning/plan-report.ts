@@ -41,15 +41,23 @@ function ruleSection(plan: PlanSpec, col: RuleColumn): string {
   return out.join('\n');
 }
 
+/** How the runs ran, for the title: the schedule, or on the virtual line (the physics model). */
+export function planMode(cols: readonly RuleColumn[]): string {
+  const on = cols[0]?.runs[0]?.onLine;
+  return on === undefined ? 'discrete-event schedule' : `on the virtual line (physics model, ${on.dt} s steps, lock-step, fast)`;
+}
+
 export function planHtml(plan: PlanSpec, cols: readonly RuleColumn[], wallMs: number): string {
   const seeds = cols[0]?.runs.length ?? 0;
+  const onLine = cols[0]?.runs[0]?.onLine !== undefined;
+  const title = `${esc(plan.name)}: production plan${onLine ? ' on the virtual line' : ''}`;
   const head = cols.map((c) => `<th><a href="#rule-${esc(c.rule)}">${esc(c.rule)}</a></th>`).join('');
   const rows = PLAN_KPIS.map((d) => `<tr><td>${esc(d.label)}${d.unit ? ` <small>(${esc(d.unit)})</small>` : ''}</td>${cols.map((c) => { const cell = c.cells[d.key]!; return `<td class="n${cell.best ? ' best' : ''}">${showCell(d, cell)}${cell.best ? ' ★' : ''}</td>`; }).join('')}</tr>`);
   const units = plan.orders.reduce((n, o) => n + o.quantity, 0);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(plan.name)}: production plan</title><style>${CSS}</style></head>
-<body><h1>${esc(plan.name)}: production plan</h1>
-<div>${esc(plan.file)} · ${plan.orders.length} orders, ${units} units, ${plan.products.length} products, ${plan.stations.length} stations · operators ${plan.operators ?? 'unlimited'} · ${seeds} ${seeds === 1 ? 'seed' : `seeds from ${plan.seed} (mean, and the range min–max)`} · ${(wallMs / 1000).toFixed(2)} s wall · ${new Date().toISOString()}</div>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${CSS}</style></head>
+<body><h1>${title}</h1>
+<div>${esc(planMode(cols))} · ${esc(plan.file)} · ${plan.orders.length} orders, ${units} units, ${plan.products.length} products, ${plan.stations.length} stations · operators ${plan.operators ?? 'unlimited'} · ${seeds} ${seeds === 1 ? 'seed' : `seeds from ${plan.seed} (mean, and the range min–max)`} · ${(wallMs / 1000).toFixed(2)} s wall · ${new Date().toISOString()}</div>
 <h2>Rules side by side</h2>
 <table><tr><th>KPI</th>${head}</tr>
 ${rows.join('\n')}
@@ -67,6 +75,7 @@ export function planJson(plan: PlanSpec, cols: readonly RuleColumn[]): string {
   return `${JSON.stringify({
     plan: plan.name,
     file: plan.file,
+    mode: planMode(cols),
     rules: cols.map((c) => ({
       rule: c.rule,
       best: PLAN_KPIS.filter((d) => c.cells[d.key]!.best).map((d) => d.key),

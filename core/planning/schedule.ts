@@ -71,7 +71,7 @@ export interface ScheduleRun {
 }
 
 /** splitmix32: a small seeded stream per station and purpose (spread, failures). */
-function stream(seed: number, id: number): () => number {
+export function stream(seed: number, id: number): () => number {
   let s = (seed ^ Math.imul(id + 1, 0x9e3779b9)) >>> 0;
   return () => {
     s = (s + 0x9e3779b9) >>> 0;

@@ -63,10 +63,10 @@ test('a faster outfeed (70 Hz, 0.42 m/s) thins the film below 80 µm: every part
 });
 
 test('the layout has an entry, and the mimic a symbol, for every component type', async () => {
-  // One line with every type: the three example lines together.
+  // One line with every type: the example lines together (the order source: the planning line).
   const ids = new Set<string>();
   const types = new Set<string>();
-  for (const file of ['examples/sorting.yaml', 'examples/furnace.yaml', 'examples/assembly.yaml']) {
+  for (const file of ['examples/sorting.yaml', 'examples/furnace.yaml', 'examples/assembly.yaml', 'examples/planning/week-line.yaml']) {
     for (const e of layoutOf(loadLineFile(file))) {
       ids.add(`${file}:${e.id}`);
       types.add(e.type);

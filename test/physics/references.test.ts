@@ -98,7 +98,7 @@ test('unknown component type is reported, not thrown', () => {
   line.components.push({ id: 'v1', type: 'laser' });
   const issues = checkReferences(line);
   assert.equal(issues, [
-    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type laser; known: drive, conveyor, source, photoeye, classifier, pusher, bin, proximity, limitswitch, encoder, transmitter, compressor, cylinder, tank, valve, pump, furnace, quality, rollerconveyor, machine, buffer, pickplace, coating, weld' },
+    { path: `components[${line.components.length - 1}].type`, message: 'unknown component type laser; known: drive, conveyor, source, photoeye, classifier, pusher, bin, proximity, limitswitch, encoder, transmitter, compressor, cylinder, tank, valve, pump, furnace, quality, rollerconveyor, machine, buffer, pickplace, coating, weld, ordersource' },
   ]);
   assert.throws(() => lineSignals(line), (e: unknown) => isTwinloopError(e, 'CFG_INVALID'));
 });

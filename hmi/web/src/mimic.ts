@@ -45,7 +45,7 @@ const KIND_OF: Readonly<Record<string, string>> = {
   classifier: 'classifier', 'height-sensor': 'classifier', 'height-classifier': 'classifier', height_sensor: 'classifier',
   pusher: 'pusher', diverter: 'pusher',
   bin: 'bin', sink: 'bin',
-  source: 'source', 'item-source': 'source',
+  source: 'source', 'item-source': 'source', ordersource: 'source',
   drive: 'drive', motor: 'drive', vfd: 'drive',
   proximity: 'proximity', limitswitch: 'limit-switch', encoder: 'encoder', transmitter: 'transmitter',
   compressor: 'compressor', cylinder: 'cylinder', tank: 'tank', valve: 'valve', pump: 'pump',
