@@ -6,12 +6,14 @@
 // the physics worker, the TypeScript program (object fields) not at all.
 //
 // workerData: { images: Float64Array (6 000 input images back to back), width, rounds }; posts
-// { tsNs, stNs, handNs } (ns per scan, one entry per round).
+// { tsNs, stNs, stObservedNs, handNs } (ns per scan, one entry per round): stNs is the ST program
+// in its unobserved scan (what runs while nothing watches it), stObservedNs in its observed one.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProgram } from '../plc-adapters/sim/program-source.ts';
 import type { ControlProgram } from '../plc-adapters/sim/program.ts';
 import { SortingStByHand } from './sorting-st-by-hand.ts';
+import { StProgram } from '../plc-adapters/st/st-program.ts';
 
 const { images: flat, width, rounds, st: stPath } = workerData as { images: Float64Array; width: number; rounds: number; st: string };
 const images: Float64Array[] = [];
@@ -51,23 +53,37 @@ function sameOutputs(a: ControlProgram, b: ControlProgram): void {
   }
 }
 
-const st = loadProgram(stPath);
+/** The ST program fixed in one of its two scans (StProgram.scanMode). */
+function stIn(mode: 'observed' | 'unobserved'): ControlProgram {
+  const p = loadProgram(stPath);
+  if (!(p instanceof StProgram)) throw new Error(`${stPath} did not load as a Structured Text program`);
+  p.scanMode = mode;
+  return p;
+}
+
+const st = stIn('unobserved');
+const stObserved = stIn('observed');
 const ts = loadProgram('sorting');
 const byHand = new SortingStByHand(st.io);
-sameOutputs(loadProgram(stPath), new SortingStByHand(st.io));
+sameOutputs(stIn('observed'), new SortingStByHand(st.io));
+sameOutputs(stIn('unobserved'), new SortingStByHand(st.io));
 const timeSt = scanTimer();
+const timeStObserved = scanTimer();
 const timeTs = scanTimer();
 const timeByHand = scanTimer();
 // Warm all up (JIT) on the same images.
 timeSt(st, images, 200_000);
+timeStObserved(stObserved, images, 200_000);
 timeTs(ts, images, 200_000);
 timeByHand(byHand, images, 200_000);
 const stNs: number[] = [];
+const stObservedNs: number[] = [];
 const tsNs: number[] = [];
 const handNs: number[] = [];
 for (let r = 0; r < rounds; r++) {
   tsNs.push(timeTs(ts, images, 500_000));
   stNs.push(timeSt(st, images, 500_000));
+  stObservedNs.push(timeStObserved(stObserved, images, 500_000));
   handNs.push(timeByHand(byHand, images, 500_000));
 }
-parentPort!.postMessage({ tsNs, stNs, handNs });
+parentPort!.postMessage({ tsNs, stNs, stObservedNs, handNs });

@@ -14,6 +14,8 @@ import { repr, signalTypeOf, type Type } from './types.ts';
 import { addrOf, at, load, type Place, store } from './values.ts';
 import { zero } from './emit-expr.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
+import { unobservedScan } from './unobserved/emit-scan.ts';
+import type { Cell } from './unobserved/liveness.ts';
 
 /** One process image entry: a program's VAR_INPUT/VAR_OUTPUT or a located variable. */
 export interface IoVar {
@@ -34,11 +36,16 @@ export interface Generated {
   readonly outputs: readonly IoVar[];
   readonly size: number;
   readonly hasStrings: boolean;
+  /**
+   * The variables the unobserved scan (`scanU`) keeps in JavaScript locals, whose memory cells
+   * are stale while it runs; null when the program has no unobserved scan (`scanU` is `scan`).
+   */
+  readonly unobserved: { readonly locals: readonly Cell[] } | null;
 }
 
 const VIEWS = ['U8', 'I8', 'U16', 'I16', 'U32', 'I32', 'F32', 'F64', 'I64', 'U64'];
 
-export function generate(e: Emitter, files: readonly string[]): Generated {
+export function generate(e: Emitter, files: readonly string[], opts: { readonly unobserved: boolean; readonly checked: boolean } = { unobserved: true, checked: false }): Generated {
   const pous = [...e.decl.pous.values()];
   const fns: string[] = [];
   for (const pou of pous) {
@@ -64,7 +71,14 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
   }
   const cyclic = pous.filter((p) => p.kind === 'program' && !p.standard && !p.calledByProgram && !/^TEST_/i.test(p.name));
   const { inputs, outputs } = image(e, cyclic);
-  const hasStrings = /STR\[/.test(fns.join('\n')) || init.some((l) => l.includes('STR['));
+  const unobserved = !opts.unobserved ? null : unobservedScan(e, cyclic, {
+    inputs,
+    outputs,
+    temps,
+    fromImage: (k, cell) => fromImage(inputs[k]!, cell),
+    toImage: (k) => toImage(outputs[k]!),
+  }, opts.checked);
+  const hasStrings = /STR\[/.test(fns.join('\n')) || init.some((l) => l.includes('STR[')) || (unobserved !== null && unobserved.js.includes('STR['));
   const size = Math.max(8, e.decl.top);
   // Each function takes the views it uses into locals: a closure's constant is reloaded from
   // the context at every access (measured ~30 % slower on typed-array-heavy code).
@@ -96,13 +110,15 @@ export function generate(e: Emitter, files: readonly string[]): Generated {
     // shared one turns polymorphic and stops inlining; StProgram routes other scans elsewhere).
     `const times = rt.times;`,
     `function scan(i, q, cycleMs) {\n  times[1] = NaN; // the watchdog's deadline is set by its first check in the scan\n  try {\n    I32_[${CLOCK_ADDRESS >> 2}] = times[0] | 0; // a 32-bit TIME: it wraps after 24.8 days, as on a PLC\n    input(i);\n    cycle();\n    output(q);\n  } catch (err) {\n    rt.fault(err, q);\n    return;\n  }\n  times[0] += cycleMs;\n  rt.scan++;\n}`,
-    `return { buf, STR, init, input, output, cycle, scan, programs: { ${pous.filter((p) => p.kind === 'program').map((p) => `${JSON.stringify(p.name.toUpperCase())}: ${p.js}`).join(', ')} } };`,
+    unobserved !== null ? localViews(unobserved.js) : `const scanU = scan; // no unobserved scan for this program`,
+    unobserved?.checkedJs ? localViews(unobserved.checkedJs) : `const scanUChecked = null;`,
+    `return { buf, STR, init, input, output, cycle, scan, scanU, scanUChecked, programs: { ${pous.filter((p) => p.kind === 'program').map((p) => `${JSON.stringify(p.name.toUpperCase())}: ${p.js}`).join(', ')} } };`,
   ].filter((l) => l !== '').join('\n');
-  return { js, cyclic, inputs, outputs, size, hasStrings };
+  return { js, cyclic, inputs, outputs, size, hasStrings, unobserved: unobserved && { locals: unobserved.locals } };
 }
 
 /** VAR_TEMP: re-initialized on every call (IEC 61131-3, 6.5.2.2). */
-function temps(e: Emitter, pou: PouInfo): string {
+export function temps(e: Emitter, pou: PouInfo): string {
   const lines: string[] = [];
   for (const v of pou.vars.values()) {
     if (v.section !== 'VAR_TEMP') continue;

@@ -17,6 +17,13 @@ export interface CompileOptions {
   readonly name?: string;
   /** Wall-clock limit of one scan before the watchdog stops the controller (default 100 ms). */
   readonly watchdogMs?: number;
+  /**
+   * Also generate the checked unobserved scan (StProgram.scanMode 'unobserved-checked'), which
+   * stores its locals into memory at its end: for the differential tests only.
+   */
+  readonly checkUnobserved?: boolean;
+  /** Generate the unobserved scan (default true); false: the observed scan always runs. */
+  readonly unobservedScan?: boolean;
 }
 
 export interface CompileResult {
@@ -61,7 +68,7 @@ export function compileSt(sources: readonly SourceFile[], options: CompileOption
   decl.layout(units);
   const e = new Emitter(decl);
   const files = sources.map((s) => s.file);
-  const generated = generate(e, files);
+  const generated = generate(e, files, { unobserved: options.unobservedScan !== false, checked: options.checkUnobserved === true });
   if (!sources.length) diag.error({ file: '<none>', line: 1, col: 1 }, 'ST_EMPTY', 'no source files');
   else if (generated.cyclic.length === 0 && ![...decl.pous.values()].some((p) => /^TEST_/i.test(p.name))) {
     diag.warning({ file: files[0]!, line: 1, col: 1 }, 'ST_NO_PROGRAM', 'no PROGRAM to run: declare one (every PROGRAM runs once per scan, in declaration order)');

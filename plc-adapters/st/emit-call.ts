@@ -113,7 +113,7 @@ function builtin(e: Emitter, name: string, params: readonly string[], min: numbe
 }
 
 /** Match a call's arguments to a POU's parameters: formal by name, positional in declaration order. */
-function bind(e: Emitter, pou: PouInfo, c: CallExpr): Map<VarInfo, CallArg> | null {
+export function bind(e: Emitter, pou: PouInfo, c: CallExpr): Map<VarInfo, CallArg> | null {
   const out = new Map<VarInfo, CallArg>();
   const inputs = pou.params.filter((p) => p.section !== 'VAR_OUTPUT');
   let pos = 0;
@@ -225,7 +225,8 @@ function fbCall(e: Emitter, inst: Place, c: CallExpr): string {
     base = { ...inst, addr: t };
   }
   const frame = at(base, 0, inst.t);
-  lines.push(...frameCall(e, fb, frame, args, `${fb.js}(${addrOf(frame)});`));
+  const body = e.inliner !== null && frame.caddr !== null ? e.inliner(fb, frame.caddr) : `${fb.js}(${addrOf(frame)});`;
+  lines.push(...frameCall(e, fb, frame, args, body));
   return lines.filter((l) => l !== '').join(' ');
 }
 
@@ -258,7 +259,7 @@ function programCall(e: Emitter, prog: PouInfo, c: CallExpr): string {
   const args = bind(e, prog, c);
   if (args === null) return '';
   const frame: Place = { t: VOID, addr: '', caddr: prog.base, bit: -1, readonly: null };
-  return frameCall(e, prog, frame, args, `${prog.js}();`).filter((l) => l !== '').join(' ');
+  return frameCall(e, prog, frame, args, e.inliner !== null ? e.inliner(prog, prog.base) : `${prog.js}();`).filter((l) => l !== '').join(' ');
 }
 
 function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean): Val {

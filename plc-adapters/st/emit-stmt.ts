@@ -51,6 +51,7 @@ function stmt(e: Emitter, s: Stmt, ind: string): string {
       }
       return `${ind}${s.kind === 'exit' ? 'break' : 'continue'};`;
     case 'return':
+      if (e.returnLabel !== null) return `${ind}break ${e.returnLabel};`; // an inlined body (unobserved scan)
       return `${ind}return${e.pou.kind === 'function' && e.pou.returnType.k !== 'void' ? ` ${result(e)}` : ''};`;
     case 'empty':
       return '';
@@ -78,6 +79,8 @@ function cond(e: Emitter, x: Expr, what: string): string {
   return v.code;
 }
 
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+
 export function assign(e: Emitter, target: Expr, value: Expr, pos: Pos): string {
   const p = e.place(target);
   const v = expr(e, value);
@@ -99,7 +102,11 @@ export function assign(e: Emitter, target: Expr, value: Expr, pos: Pos): string 
   }
   const t = p.bit >= 0 ? BOOL : p.t;
   const where = target.kind === 'name' ? target.name : 'the target';
-  return store(p, coerce(e, v, t, value.pos, `assignment to ${where}`));
+  const code = coerce(e, v, t, value.pos, `assignment to ${where}`);
+  // The unobserved scan stores a comparison's result as 0/1, not as a JavaScript boolean that
+  // the typed-array store converts (measured ~0.1 ns a store on sorting.st's outputs).
+  if (e.inliner !== null && t.k === 'bool' && p.bit < 0 && value.kind === 'binary' && COMPARISONS.has(value.op)) return store(p, `(${code} ? 1 : 0)`);
+  return store(p, code);
 }
 
 function caseStmt(e: Emitter, s: CaseStmt, ind: string): string {

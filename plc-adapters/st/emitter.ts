@@ -32,6 +32,19 @@ export class Emitter {
   #temp = 0;
   /** Loop nesting, for EXIT and CONTINUE outside a loop. */
   loops = 0;
+  /**
+   * The unobserved scan (plc-adapters/st/unobserved/) inlines FB bodies per instance: the
+   * instance's constant byte address while its body is generated (its variables then sit at
+   * constant addresses), else null.
+   */
+  frame: number | null = null;
+  /** The label an inlined body's RETURN breaks out of; null: RETURN returns from the function. */
+  returnLabel: string | null = null;
+  /**
+   * Set while the unobserved scan is generated: the code of a call of an FB instance at a
+   * constant address or of a program, with its body inlined. Null: calls are function calls.
+   */
+  inliner: ((pou: PouInfo, base: number) => string) | null = null;
 
   constructor(decl: Declarations) {
     this.decl = decl;
@@ -71,6 +84,7 @@ export class Emitter {
     let base: Place;
     if (frame !== null) base = frame;
     else if (owner.base >= 0) base = { t: v.type, addr: '', caddr: owner.base, bit: -1, readonly };
+    else if (this.frame !== null && owner === this.pou) base = { t: v.type, addr: '', caddr: this.frame, bit: -1, readonly };
     else base = { t: v.type, addr: 'b', caddr: null, bit: -1, readonly };
     const slot = at(base, v.offset, v.type, readonly);
     if (!v.byRef) return slot;

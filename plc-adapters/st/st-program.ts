@@ -49,8 +49,27 @@ interface Module {
   cycle(): void;
   /** The usual scan whole: clock, images, every program, fault handling (see codegen). */
   scan(i: Float64Array, q: Float64Array, cycleMs: number): void;
+  /** The same scan with dead variables in locals (plc-adapters/st/unobserved/); `scan` if none. */
+  scanU(i: Float64Array, q: Float64Array, cycleMs: number): void;
+  /** scanU storing its locals into memory at its end (CompileOptions.checkUnobserved), else null. */
+  scanUChecked: ((i: Float64Array, q: Float64Array, cycleMs: number) => void) | null;
   readonly programs: Readonly<Record<string, () => void>>;
 }
+
+/**
+ * Which scan runs while nothing forces or watches: 'auto' switches between the observed and the
+ * unobserved scan as reads come and go; the others fix one (differential tests, the bench);
+ * 'unobserved-checked' is the unobserved scan storing its locals at its end, when compiled with
+ * CompileOptions.checkUnobserved (test/st/unobserved-twin.ts).
+ */
+export type ScanMode = 'auto' | 'observed' | 'unobserved' | 'unobserved-checked';
+
+/**
+ * Scans the observed scan keeps running after the last read of a variable the unobserved scan
+ * keeps in a local (and after start, reset, a snapshot or the end of the last force or watch):
+ * 30 s at a 10 ms cycle, longer than any polling interval of the online view.
+ */
+export const OBSERVE_HOLD_SCANS = 3000;
 
 interface Force {
   readonly path: string;
@@ -82,6 +101,11 @@ export class StProgram implements ControlProgram {
   /** The memory's 32-bit view, for the scan clock cell. */
   readonly #clock: Int32Array;
   #fixedOutputs: number;
+  #mode: ScanMode = 'auto';
+  /** In 'auto', the observed scan runs until this scan number (rt.scan), then the unobserved one. */
+  #heldUntil = OBSERVE_HOLD_SCANS;
+  /** Byte ranges [addr, addr + size) of the variables the unobserved scan keeps in locals, sorted. */
+  readonly #dead: readonly { readonly addr: number; readonly size: number }[];
 
   /**
    * One scan (the ControlProgram contract). A property, not a method: it is the module's own
@@ -107,9 +131,77 @@ export class StProgram implements ControlProgram {
       this.#stop(err);
       q.fill(0);
     };
+    this.#dead = (compiled.generated.unobserved?.locals ?? []).map((c) => ({ addr: c.addr, size: c.type.size }));
     this.#m.init();
     this.scan = this.#m.scan;
+    this.#route();
   }
+
+  /**
+   * Which scan runs when no force or watch is set ('auto': the unobserved one after
+   * OBSERVE_HOLD_SCANS scans without a read of a variable it keeps in a local). Forces, watches,
+   * one selected PROGRAM and STOP take their own paths in every mode.
+   */
+  get scanMode(): ScanMode {
+    return this.#mode;
+  }
+
+  set scanMode(mode: ScanMode) {
+    this.#mode = mode;
+    this.#route();
+  }
+
+  /** Does the next scan run the unobserved scan? */
+  get unobserved(): boolean {
+    return (this.scan === this.#m.scanU || this.scan === this.#m.scanUChecked) && this.#m.scanU !== this.#m.scan;
+  }
+
+  /**
+   * The variables the unobserved scan keeps in JavaScript locals (paths): their memory is not
+   * written while it runs, so a read of one switches to the observed scan (see #observe).
+   */
+  get unobservedLocals(): string[] {
+    return (this.compiled.generated.unobserved?.locals ?? []).map((c) => c.path);
+  }
+
+  /** Byte ranges that are not program state (the unobserved scan's locals): differential tests. */
+  get deadRanges(): readonly { readonly addr: number; readonly size: number }[] {
+    return this.#dead;
+  }
+
+  /** The memory (differential tests compare the persistent part of two instances). */
+  get memory(): ArrayBuffer {
+    return this.#m.buf;
+  }
+
+  /** Keep (or put back) the observed scan for OBSERVE_HOLD_SCANS scans from now. */
+  #hold(): void {
+    this.#heldUntil = this.#rt.scan + OBSERVE_HOLD_SCANS;
+    if (this.scan === this.#m.scanU) this.#route();
+  }
+
+  /**
+   * A one-off read between scans: a variable the unobserved scan keeps in a local has, in memory,
+   * its value from the last observed scan (stale while the unobserved scan runs). The read
+   * returns that, and the observed scan runs from the next scan on for OBSERVE_HOLD_SCANS scans,
+   * so a reader that polls sees exact values from its second read on. Program state (everything
+   * a later scan can read) is exact in either scan and switches nothing.
+   */
+  #observe(p: VarPlace): void {
+    const end = p.addr + Math.max(1, p.type.size);
+    for (const d of this.#dead) {
+      if (d.addr < end && p.addr < d.addr + d.size) {
+        this.#hold();
+        return;
+      }
+    }
+  }
+
+  /** The observed scan while held, then it routes the unobserved scan in. */
+  readonly #scanHeld = (i: Float64Array, q: Float64Array, cycleMs: number): void => {
+    this.#m.scan(i, q, cycleMs);
+    if (this.#rt.scan >= this.#heldUntil) this.#route();
+  };
 
   get status(): 'run' | 'stop' {
     return this.#status;
@@ -175,7 +267,16 @@ export class StProgram implements ControlProgram {
 
   /** Point scan at the path for the current state. */
   #route(): void {
-    this.scan = this.#stopped ? this.#scanStopped : this.#extras ? this.#scanWithExtras : this.#m.scan;
+    this.scan = this.#stopped ? this.#scanStopped : this.#extras ? this.#scanWithExtras : this.#quiet();
+  }
+
+  /** The scan when nothing forces or watches (see scanMode). */
+  #quiet(): (i: Float64Array, q: Float64Array, cycleMs: number) => void {
+    const m = this.#m;
+    if (this.#mode === 'observed' || m.scanU === m.scan) return m.scan;
+    if (this.#mode === 'unobserved-checked') return m.scanUChecked ?? m.scanU;
+    if (this.#mode === 'unobserved' || this.#rt.scan >= this.#heldUntil) return m.scanU;
+    return this.#scanHeld;
   }
 
   #readWatches(q: Float64Array): void {
@@ -190,7 +291,10 @@ export class StProgram implements ControlProgram {
   /** Forces or watches exist: the scan takes its slower path. */
   #updateExtras(): void {
     this.#forceWriters = [...this.#forces.values()].map((f) => f.write);
-    this.#extras = this.#selected || this.#forces.size > 0 || this.#watches.length > 0;
+    const extras = this.#selected || this.#forces.size > 0 || this.#watches.length > 0;
+    // The last force or watch gone: someone looked at the program just now, hold the observed scan.
+    if (this.#extras && !extras) this.#heldUntil = this.#rt.scan + OBSERVE_HOLD_SCANS;
+    this.#extras = extras;
     this.#route();
   }
 
@@ -212,12 +316,15 @@ export class StProgram implements ControlProgram {
     this.#rt.scan = 0;
     this.#rt.finished = false;
     this.#rt.failures.length = 0;
+    this.#heldUntil = OBSERVE_HOLD_SCANS;
     this.#route();
   }
 
   /** Read a variable by path; a struct, array or FB instance reads as its path's children list. */
   read(path: string): StValue {
-    return readPlace(this.#m.buf, this.#m.STR, this.#place(path));
+    const p = this.#place(path);
+    this.#observe(p);
+    return readPlace(this.#m.buf, this.#m.STR, p);
   }
 
   /**
@@ -256,7 +363,11 @@ export class StProgram implements ControlProgram {
     }
   }
 
-  /** Write a variable once (it may change again in the next scan). */
+  /**
+   * Write a variable once (it may change again in the next scan). Either scan may run next: a
+   * variable the unobserved scan keeps in a local is written before it is read in every scan, so
+   * a write to it changes nothing in either (a read shows it until the next observed scan).
+   */
   write(path: string, value: StValue): void {
     writePlace(this.#m.buf, this.#m.STR, this.#place(path), value);
   }
@@ -264,6 +375,7 @@ export class StProgram implements ControlProgram {
   /** The value as the online view prints it (`TRUE`, `T#1s500ms`, `Red`, `'text'`). */
   format(path: string): string {
     const p = this.#place(path);
+    this.#observe(p);
     return formatValue(p, readPlace(this.#m.buf, this.#m.STR, p));
   }
 
@@ -316,6 +428,9 @@ export class StProgram implements ControlProgram {
   /** The whole memory and clock, for snapshots of a run (programs without STRING variables). */
   saveState(): Float64Array {
     if (this.compiled.generated.hasStrings) throw new TwinloopError('SNAPSHOT_UNSUPPORTED', `program ${this.name} has STRING variables, which snapshots do not hold yet`);
+    // The locals' cells hold their last observed values (no later scan reads them): the
+    // snapshot restores exactly either way; later snapshots are taken by the observed scan.
+    this.#hold();
     const mem = new Float64Array(this.#m.buf);
     const s = new Float64Array(mem.length + 3);
     s[0] = this.#rt.times[0]!;

@@ -18,6 +18,8 @@ import type { FaultSpec } from '../../physics/fault-spec.ts';
 import type { LineFile } from '../../physics/model.ts';
 import type { SignalDef } from '../../core/signals.ts';
 import type { TagMapping } from '../../core/exchange.ts';
+import type { SimAdapter } from '../../plc-adapters/sim/sim-adapter.ts';
+import { StProgram } from '../../plc-adapters/st/st-program.ts';
 
 const CYCLE_MS = 10;
 
@@ -66,6 +68,11 @@ async function compare(c: Case): Promise<Outcome> {
   assert.ok(stSpec !== undefined && stSpec.endsWith('.st'), `${c.line} names no ST program`);
   const ref = await build(line, c.ts);
   const st = await build(line, stSpec);
+  // ST_SCAN=unobserved (or observed): the ST program runs that one of its two scans from the
+  // first cycle on; by default it switches to the unobserved scan after OBSERVE_HOLD_SCANS scans.
+  const mode = process.env.ST_SCAN;
+  const stProgram = (st.ls.exchange!.adapter as SimAdapter).program;
+  if ((mode === 'unobserved' || mode === 'observed') && stProgram instanceof StProgram) stProgram.scanMode = mode;
 
   // Both bind the same signals in the same directions.
   const outs = (r: Run): string[] => r.tagMap.filter((m) => m.direction === 'read').map((m) => m.signal).sort();

@@ -7,6 +7,13 @@
 import { test } from 'uvu';
 import { compileSt } from '../../plc-adapters/st/compile.ts';
 import type { Diagnostic } from '../../plc-adapters/st/ast.ts';
+import { twin } from './unobserved-twin.ts';
+
+/**
+ * ST_SCAN=differential: every compiled program is a twin (unobserved-twin.ts) that runs the
+ * observed and the unobserved scan side by side and fails a scan where they differ.
+ */
+const DIFFERENTIAL = process.env.ST_SCAN === 'differential';
 
 export type StProgram = NonNullable<ReturnType<typeof compileSt>['program']>;
 export type Value = boolean | number | bigint | string;
@@ -31,12 +38,12 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
 
 /** Compiles one source file; throws with the formatted diagnostics when it has an error. */
 export function compile(text: string, file = 'case.st'): StProgram {
-  const { program, diagnostics } = compileSt([{ file, text }]);
+  const { program, diagnostics, instantiate } = compileSt([{ file, text }], { checkUnobserved: DIFFERENTIAL });
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (program === null || errors.length > 0) {
+  if (program === null || instantiate === null || errors.length > 0) {
     throw new Error(`the source did not compile:\n${formatDiagnostics(diagnostics)}\n--- source ---\n${numbered(text)}`);
   }
-  return program;
+  return DIFFERENTIAL ? twin(instantiate) : program;
 }
 
 /** The error diagnostics of a source that must not compile; throws when it compiles. */

@@ -140,10 +140,14 @@ async function bytesPerScan(p: ControlProgram): Promise<number> {
   return rates[Math.floor(rates.length / 2)]!;
 }
 
-test('a scan of each demo program allocates nothing (new-space bytes per scan over clean chunks)', async () => {
+test('a scan of each demo program allocates nothing, in both scans (new-space bytes per scan over clean chunks)', async () => {
   for (const name of ['sorting', 'furnace', 'assembly']) {
-    const median = await bytesPerScan(loadProgram(`examples/programs/${name}.st`));
-    assert.ok(median < 1, `${name}: ${median.toFixed(2)} bytes per scan`);
+    for (const mode of ['observed', 'unobserved'] as const) {
+      const p = loadProgram(`examples/programs/${name}.st`) as StProgram;
+      p.scanMode = mode;
+      const median = await bytesPerScan(p);
+      assert.ok(median < 1, `${name}, ${mode} scan: ${median.toFixed(2)} bytes per scan`);
+    }
   }
 });
 
