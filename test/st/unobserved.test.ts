@@ -34,13 +34,27 @@ test('sorting.st: temporaries, inputs copied from the image and FB inputs set by
   }
 });
 
-test('sorting.st: state read by the next scan, outputs and FB internals stay in memory', () => {
+test('sorting.st: state read by the next scan and FB internals stay in memory; an output written every scan goes to the image from a local', () => {
   const locals = new Set(sorting().unobservedLocals);
   // pe1Last/tallSeen/step: read before written; TON.Q is not written on every path; running,
-  // start, the FIFO's ring and R_TRIG.M carry over; m1Run is an output to the image.
-  for (const v of ['SORTING.pe1Last', 'SORTING.tallSeen', 'SORTING.step', 'SORTING.unknownItems', 'SORTING.tStopTimeout.Q', 'SORTING.tStopTimeout.running', 'SORTING.tStopTimeout.start', 'SORTING.fifo.head', 'SORTING.fifo.queued', 'SORTING.pe2Rising.M', 'SORTING.m1Run']) {
+  // start, the FIFO's ring and R_TRIG.M carry over.
+  for (const v of ['SORTING.pe1Last', 'SORTING.tallSeen', 'SORTING.step', 'SORTING.unknownItems', 'SORTING.tStopTimeout.Q', 'SORTING.tStopTimeout.running', 'SORTING.tStopTimeout.start', 'SORTING.fifo.head', 'SORTING.fifo.queued', 'SORTING.pe2Rising.M']) {
     assert.not.ok(locals.has(v), `${v} must stay in memory`);
   }
+  // m1Run is assigned on every path before the output copy reads it for the image.
+  assert.ok(locals.has('SORTING.m1Run'), 'SORTING.m1Run in a local');
+});
+
+test('a PROGRAM output not written on every path stays in memory (the image takes last scan\'s value)', () => {
+  const p = compile(`PROGRAM MAIN
+VAR_INPUT c : BOOL; END_VAR
+VAR_OUTPUT q : BOOL; r : BOOL; END_VAR
+IF c THEN q := TRUE; END_IF;
+r := NOT c;
+END_PROGRAM`);
+  const locals = new Set(p.unobservedLocals);
+  assert.not.ok(locals.has('MAIN.q'), 'q keeps its value when c is false');
+  assert.ok(locals.has('MAIN.r'), 'r is written every scan');
 });
 
 test('a variable read before it is written in the scan stays in memory', () => {

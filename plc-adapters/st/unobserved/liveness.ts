@@ -24,30 +24,30 @@ export interface Cell {
 }
 
 /**
- * Candidates: the scalar variables of the cyclic programs' frames (not their VAR_OUTPUTs, which
- * the output image reads, nor located or RETAIN ones) and of every FB instance reached through
+ * Candidates: the scalar variables of the cyclic programs' frames (VAR_OUTPUTs too: the output
+ * copy at the end of the scan is a read like any other, so an output written on every path goes
+ * to the image from its local; not located or RETAIN ones) and of every FB instance reached through
  * them at a constant address. Globals, function frames, struct fields, array elements, strings,
  * CONSTANTs and VAR_IN_OUT pointers never are.
  */
 export function candidates(programs: readonly PouInfo[], pous: ReadonlyMap<string, PouInfo>): Map<number, Cell> {
   const out = new Map<number, Cell>();
-  const frame = (pou: PouInfo, base: number, path: string, isProgram: boolean): void => {
+  const frame = (pou: PouInfo, base: number, path: string): void => {
     for (const v of pou.vars.values()) {
       if (v.byRef || v.external || v.constant || v.retain || v.at !== null) continue;
       const addr = base + v.offset;
       if (v.type.k === 'fb') {
         const fb = pous.get(v.type.name.toUpperCase());
-        if (fb) frame(fb, addr, `${path}.${v.name}`, false);
+        if (fb) frame(fb, addr, `${path}.${v.name}`);
         continue;
       }
-      if (isProgram && v.section === 'VAR_OUTPUT') continue;
       if (v.section === 'VAR_IN_OUT' || v.section === 'VAR_EXTERNAL' || v.section === 'VAR_GLOBAL') continue;
       const r = repr(v.type);
       if (r !== 'num' && r !== 'big') continue;
       out.set(addr, { addr, type: v.type, path: `${path}.${v.name}`, array: view(v.type).array });
     }
   };
-  for (const p of programs) frame(p, p.base, p.name, true);
+  for (const p of programs) frame(p, p.base, p.name);
   return out;
 }
 
