@@ -25,6 +25,7 @@
 // stops reaching the switch, and growing with the distance left, where the flat penalty was
 // a step.
 
+import { recordedOnChange } from '../validation/edge-times.ts';
 import type { LineFile } from '../../physics/model.ts';
 import type { History } from '../history/history.ts';
 import { edges, matchEdges, rmse } from '../validation/metrics.ts';
@@ -59,18 +60,6 @@ export function withParameters(line: LineFile, paths: readonly string[], values:
   return copy;
 }
 
-/** Median interval between samples, s. */
-function medianInterval(t: Float64Array): number {
-  if (t.length < 2) return Infinity;
-  const d = new Float64Array(t.length - 1);
-  for (let k = 1; k < t.length; k++) d[k - 1] = t[k]! - t[k - 1]!;
-  d.sort();
-  return d[d.length >> 1]!;
-}
-
-/** A regularly sampled series' sample grid is at most this coarse (s); coarser series are taken as recorded on change. */
-export const REGULAR_SAMPLING = 0.1;
-
 /**
  * Like with like: a measured edge of a regularly sampled series is seen at the first sample after
  * the change, up to one sample period late; the model's edges are moved onto the same grid (the
@@ -79,7 +68,7 @@ export const REGULAR_SAMPLING = 0.1;
  * edges are kept at step resolution.
  */
 function snapToSamples(model: { readonly rising: number[]; readonly falling: number[] }, t: Float64Array): { rising: number[]; falling: number[] } {
-  if (medianInterval(t) > REGULAR_SAMPLING) return { rising: model.rising, falling: model.falling };
+  if (recordedOnChange(t)) return { rising: model.rising, falling: model.falling };
   const snap = (list: readonly number[]): number[] => {
     const out: number[] = [];
     let k = 0;

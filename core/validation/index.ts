@@ -8,7 +8,8 @@ export { rmse, cvRmse, nmbe, maxError, theilU, mean, percentile, edges, matchEdg
 export { loadThresholds, parseThresholds, limitsOf, DEFAULT_THRESHOLDS, DEFAULT_LIMITS, VALIDATION_SCHEMA_URL, type Thresholds, type SignalLimits, type Limit } from './thresholds.ts';
 export type { SignalMetrics, MetricCheck, SignalClass } from './signal-metrics.ts';
 export { validationHtml, validationJunit } from './validation-report.ts';
-export { replay, type ReplayOptions, type ReplayResult } from './replay.ts';
+export { replay, type ReplayOptions, type ReplayResult, type ModelEdges } from './replay.ts';
+export { recordedOnChange, edgesInKept, REGULAR_SAMPLING } from './edge-times.ts';
 export { loadHistory, type LoadHistoryOptions } from '../history/load-history.ts';
 export { checkHistory, READINESS_RULES, type ReadinessReport, type TagCheck, type Stretch } from '../history/readiness.ts';
 export type { History, TagSeries } from '../history/history.ts';

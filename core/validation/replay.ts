@@ -1,6 +1,9 @@
 // The replay of validation: the history's recorded PLC outputs drive the model in lock-step, as
 // fast as it steps, and the model's value of every compared signal is taken at each of that
-// signal's measured sample times. Order per step as in the real line's lock-step (Lockstep:
+// signal's measured sample times; for the discrete ones among them (`edgesOf`) also every change
+// of the model's value, at the step it happens in (the end of that step, as the calibration's
+// replay keeps it), so an edge's time does not depend on when the line's series was sampled.
+// Order per step as in the real line's lock-step (Lockstep:
 // controller scan, then the physics step): inputs sampled at or before the step's time are
 // applied, compared samples at or before it are paired with the model's value, then the model
 // steps. The plant's shadow re-sync rules (item to photo-eye, stroke at its end switch) realign
@@ -25,11 +28,21 @@ export interface ReplayOptions {
   /** End of the replay, s of history time. */
   readonly to: number;
   readonly resync?: readonly ResyncRule[];
+  /** Compared discrete signals whose model edges are kept at step resolution (ReplayResult.edges). */
+  readonly edgesOf?: readonly string[];
+}
+
+/** A discrete signal's model edge times, s (each the end of the step whose value changed), in time order. */
+export interface ModelEdges {
+  readonly rising: number[];
+  readonly falling: number[];
 }
 
 export interface ReplayResult {
   /** Model value at each measured sample of each compared signal (NaN after `to`). */
   readonly model: ReadonlyMap<string, Float64Array>;
+  /** Model edges of the `edgesOf` signals, at step resolution, over the whole replay (0..to). */
+  readonly edges: ReadonlyMap<string, ModelEdges>;
   readonly steps: number;
   readonly dt: number;
   readonly corrections: number;
@@ -61,6 +74,11 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   rules.forEach((r, k) => (ruleOf[o.compared.indexOf(r.sensor)] = k));
   const prev = new Uint8Array(cmpSeries.length);
   let corrections = 0;
+  // Edges at step resolution: a compare per discrete signal per step, an array push per change.
+  const edgeNames = (o.edgesOf ?? []).filter((s) => ids.has(s));
+  const edgeIds = Int32Array.from(edgeNames, (s) => ids.get(s)!);
+  const edgeWas = Uint8Array.from(edgeIds, (id) => (values[id]! !== 0 ? 1 : 0));
+  const edgeOut: ModelEdges[] = edgeNames.map(() => ({ rising: [], falling: [] }));
   const steps = Math.max(0, Math.floor(o.to / dt + 1e-9)) + 1;
   // The next sample time of any series: between samples the model just steps (samples come every
   // few ms, the model steps every dt; looking at every series every step cost 2x the model).
@@ -76,13 +94,8 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     }
     return next;
   };
-  let due = nextSample();
-  for (let k = 0; k < steps; k++) {
-    const t = k * dt + half;
-    if (t < due) {
-      ls.step();
-      continue;
-    }
+  // Inputs sampled at or before t to the actuators; compared samples at or before t paired (and re-sync).
+  const takeSamples = (t: number): void => {
     for (let j = 0; j < inSeries.length; j++) {
       const s = inSeries[j]!;
       let i = inNext[j]!;
@@ -113,8 +126,22 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       }
       cmpNext[j] = i;
     }
-    due = nextSample();
+  };
+  let due = nextSample();
+  for (let k = 0; k < steps; k++) {
+    const t = k * dt + half;
+    if (t >= due) {
+      takeSamples(t);
+      due = nextSample();
+    }
     ls.step();
+    // The discrete signals' edges, at the end of this step (inline: it runs every step).
+    for (let j = 0; j < edgeIds.length; j++) {
+      const on = values[edgeIds[j]!]! !== 0 ? 1 : 0;
+      if (on === edgeWas[j]) continue;
+      edgeWas[j] = on;
+      (on === 1 ? edgeOut[j]!.rising : edgeOut[j]!.falling).push((k + 1) * dt);
+    }
   }
-  return { model: new Map(o.compared.map((s, j) => [s, out[j]!] as const)), steps, dt, corrections, wallMs: performance.now() - started };
+  return { model: new Map(o.compared.map((s, j) => [s, out[j]!] as const)), edges: new Map(edgeNames.map((s, j) => [s, edgeOut[j]!] as const)), steps, dt, corrections, wallMs: performance.now() - started };
 }

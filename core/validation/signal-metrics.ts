@@ -1,10 +1,13 @@
 // One compared signal's metrics and verdict: analog (real) signals by RMSE, CV(RMSE), NMBE and
 // Theil's U on means over `interval`, and the largest sample error; discrete (bool) signals by
 // edge-time error, missing and extra edges, rising-edge counts per window and the cycle-time
-// distribution (two-sample KS); counters (int) by their increase per window. Only included
+// distribution (two-sample KS), the model's edges at step resolution on a series recorded on
+// change (edge-times.ts); counters (int) by their increase per window. Only included
 // samples count: good quality, inside [from, to], outside the readiness mask and the inputs' mask.
 
 import type { SignalLimits, Thresholds } from './thresholds.ts';
+import { edgesInKept, recordedOnChange } from './edge-times.ts';
+import type { ModelEdges } from './replay.ts';
 import { countsPerWindow, cvRmse, edges, intervals, ksTwoSample, matchEdges, maxError, mean, nmbe, percentile, rmse, theilU } from './metrics.ts';
 
 export type SignalClass = 'analog' | 'discrete' | 'counter';
@@ -40,6 +43,8 @@ export interface SignalMetrics {
   readonly edgeP95?: number | null;
   readonly edgeMax?: number | null;
   readonly edgeWorstAt?: number | null;
+  /** How the model's edges were timed: 'step' (step resolution; the series is recorded on change) or 'sample' (at the measured samples; regularly sampled). */
+  readonly edgeTiming?: 'step' | 'sample';
   readonly meanLag?: number | null;
   readonly missing?: number;
   readonly extra?: number;
@@ -68,6 +73,8 @@ export interface SignalInput {
   readonly keep: Uint8Array;
   readonly from: number;
   readonly to: number;
+  /** Discrete signals: the model's edges at step resolution from the replay (without them, edges of `model`). */
+  readonly modelEdges?: ModelEdges;
 }
 
 function check(metric: string, value: number | null | undefined, limit: number | null, op: '<=' | '>=' = '<='): MetricCheck | undefined {
@@ -156,7 +163,9 @@ function lowerBound(t: Float64Array, v: number): number {
 /** Discrete metrics: edges, counts per window, cycle times. */
 export function discreteMetrics(x: SignalInput, lim: SignalLimits, th: Thresholds): { metrics: SignalMetrics; checks: MetricCheck[] } {
   const keep = (k: number): boolean => x.keep[k] === 1;
-  const em = edges(x.t, x.model, keep);
+  // The model's edges where they are comparable with the measured ones (edge-times.ts).
+  const stepTimed = x.modelEdges !== undefined && recordedOnChange(x.t);
+  const em = stepTimed ? edgesInKept(x.modelEdges!, x.t, x.keep) : edges(x.t, x.model, keep);
   const ey = edges(x.t, x.measured, keep);
   const rise = matchEdges(em.rising, ey.rising, th.edgeWindow);
   const fall = matchEdges(em.falling, ey.falling, th.edgeWindow);
@@ -209,6 +218,7 @@ export function discreteMetrics(x: SignalInput, lim: SignalLimits, th: Threshold
     edgeP95: finite(percentile(abs, 95)),
     edgeMax: abs.length ? Math.max(...abs) : null,
     edgeWorstAt: worstAt,
+    edgeTiming: stepTimed ? 'step' : 'sample',
     meanLag: errors.length ? mean(errors) : null,
     missing,
     extra,

@@ -131,7 +131,8 @@ export async function validateModelDetailed(o: ValidateOptions): Promise<Validat
     else runnable.push(s.signal);
   }
   const rules = o.resync === false ? [] : (o.plant?.shadow?.resync ?? []);
-  const r = await replay({ line: o.line, history, inputs, compared: runnable, to, resync: rules });
+  const discrete = runnable.filter((name) => classOf(history.series.get(name)!.type) === 'discrete');
+  const r = await replay({ line: o.line, history, inputs, compared: runnable, to, resync: rules, edgesOf: discrete });
   const traces = new Map<string, SignalTrace>();
   for (const name of runnable) {
     const s = history.series.get(name)!;
@@ -146,7 +147,8 @@ export async function validateModelDetailed(o: ValidateOptions): Promise<Validat
       const b = inMask(t);
       keep[k] = t >= from && t <= to && !a && !b && s.q[k] === Quality.GOOD && Number.isFinite(s.v[k]!) && Number.isFinite(model[k]!) ? 1 : 0;
     }
-    const x: SignalInput = { t: s.t, measured: s.v, model, keep, from, to };
+    const edgesOfModel = r.edges.get(name);
+    const x: SignalInput = { t: s.t, measured: s.v, model, keep, from, to, ...(edgesOfModel ? { modelEdges: edgesOfModel } : {}) };
     traces.set(name, x);
     const cls = classOf(s.type);
     const lim = limitsOf(th, name);

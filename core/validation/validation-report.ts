@@ -24,7 +24,7 @@ function figures(r: SignalResult): string {
   const m = r.metrics;
   if (!m) return '';
   if (r.class === 'analog') return `RMSE ${num(m.rmse)} ${esc(r.unit)} · CV(RMSE) ${num(m.cvRmse, 3)} % · NMBE ${num(m.nmbe, 3)} % · max error ${num(m.maxError)} at ${num(m.maxErrorAt, 5)} s · Theil U ${num(m.theilU, 3)} <small>(${m.intervals} intervals)</small>`;
-  if (r.class === 'discrete') return `edges ${m.edgesModel} model / ${m.edgesMeasured} measured · |edge error| p50 ${num(m.edgeP50, 3)} s, p95 ${num(m.edgeP95, 3)} s, max ${num(m.edgeMax, 3)} s (mean lag ${num(m.meanLag, 3)} s) · missing ${m.missing}, extra ${m.extra} · rate ${num(m.rateModel, 3)} / ${num(m.rateMeasured, 3)} per min · cycles ${num(m.cycleMeanModel, 3)} / ${num(m.cycleMeanMeasured, 3)} s, KS D ${num(m.ksD, 3)} p ${num(m.ksP, 3)}`;
+  if (r.class === 'discrete') return `edges ${m.edgesModel} model / ${m.edgesMeasured} measured${m.edgeTiming === 'step' ? ' (model at step resolution: recorded on change)' : ''} · |edge error| p50 ${num(m.edgeP50, 3)} s, p95 ${num(m.edgeP95, 3)} s, max ${num(m.edgeMax, 3)} s (mean lag ${num(m.meanLag, 3)} s) · missing ${m.missing}, extra ${m.extra} · rate ${num(m.rateModel, 3)} / ${num(m.rateMeasured, 3)} per min · cycles ${num(m.cycleMeanModel, 3)} / ${num(m.cycleMeanMeasured, 3)} s, KS D ${num(m.ksD, 3)} p ${num(m.ksP, 3)}`;
   return `increase ${num(m.rateModel, 3)} model / ${num(m.rateMeasured, 3)} measured per min · rate error ${num(m.rateError, 3)}`;
 }
 
