@@ -1,9 +1,10 @@
 // The physics worker: owns the model's clock. Runs the lock-stepped model + built-in
 // controller on an absolute deadline grid (Atomics.wait until ~300 µs before each deadline,
 // then spin on performance.now()), as fast as possible, or paused and single-stepped.
-// Values are published to the shared signal table under its seqlock: in a paced run at the
-// ticks that are multiples of init.publishEvery (every step for small tables; a 100k plant's
-// publish costs more than its step, core/engine/pacing.ts), after every command, and every
+// Values are published to the shared signal table (double-buffered, core/signals.ts): in a
+// paced run as of the ticks that are multiples of init.publishEvery (every step for small
+// tables; a 100k plant's publish costs more than its step, core/engine/pacing.ts), spread over
+// the steps up to the next one when that is more than one step; after every command; and every
 // FAST_PUBLISH_MS of wall time in fast runs.
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -77,8 +78,10 @@ async function main(init: WorkerInit): Promise<void> {
   const port = init.requestPort;
   const dtMs = run.model.dt * 1000;
   const hist = new LatenessHistogram();
-  // Publish durations, µs (the same 10 µs buckets; a publish of a 100k plant takes ~2 ms).
+  // Publish work per step, µs (the same 10 µs buckets): a whole publish, or the start or a part
+  // of a spread one (a 100k plant's whole publish takes ~2 ms).
   const pubHist = new LatenessHistogram();
+  let publishes = 0;
   const publishEvery = Math.max(1, init.publishEvery);
   const lateBuckets = new Float64Array(LATENESS_BOUNDS_US.length);
   const stats: WorkerStats = { ticks: 0, wakes: 0, lateP50: 0, lateP99: 0, lateMax: 0, overruns: 0, stepsPerSecond: 0, realtimeFactor: 0, cycles: 0, publishes: 0, publishP50: 0, publishP99: 0, publishMax: 0 };
@@ -108,19 +111,43 @@ async function main(init: WorkerInit): Promise<void> {
     run.model.updateItemView();
     table.publish(run.values, run.tick, run.time);
     pubHist.add((performance.now() - t) * 1000);
+    publishes++;
   }
+
+  // A table published less often than every step is published spread out (issue 24): copied
+  // aside at its publish tick, then a part per step over the steps until the next one, so no step
+  // carries the whole compare-and-copy (a 100k plant: ~2 ms, a burst inside its 10 ms slice).
+  // Readers see it whole when the last part is done, publishEvery - 1 steps later.
+  const spreadParts = publishEvery > 1 ? publishEvery - 1 : 0;
 
   /** Paced: run `steps` steps, publishing at the last multiple of publishEvery they cross. */
   function advance(steps: number): void {
     const at = publishTickIn(run.tick, run.tick + steps, publishEvery);
     if (at < 0) {
       run.run(steps);
+      if (spreadParts > 0) continueSpread(steps);
       return;
     }
     const end = run.tick + steps;
     run.run(at - run.tick);
-    publish();
-    if (end > at) run.run(end - at);
+    if (spreadParts > 0) {
+      const t = performance.now();
+      run.model.updateItemView();
+      table.beginPublish(run.values, run.tick, run.time, spreadParts);
+      pubHist.add((performance.now() - t) * 1000);
+    } else publish();
+    if (end > at) {
+      run.run(end - at);
+      if (spreadParts > 0) continueSpread(end - at);
+    }
+  }
+
+  /** The parts of a spread publish due after `steps` steps (one a step), if one is under way. */
+  function continueSpread(steps: number): void {
+    if (!table.publishing) return;
+    const t = performance.now();
+    if (table.continuePublish(steps)) publishes++;
+    pubHist.add((performance.now() - t) * 1000);
   }
 
   function writeStats(now: number): void {
@@ -136,7 +163,7 @@ async function main(init: WorkerInit): Promise<void> {
       stats.realtimeFactor = (run.time - statsTime) / wall;
     }
     stats.cycles = run.exchange?.cycles ?? 0;
-    stats.publishes = pubHist.count;
+    stats.publishes = publishes;
     stats.publishP50 = pubHist.quantile(0.5);
     stats.publishP99 = pubHist.quantile(0.99);
     stats.publishMax = pubHist.max;

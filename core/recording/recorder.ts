@@ -1,5 +1,5 @@
 // The recorder: samples a run's signal table on the main thread at a fixed rate (default 50 Hz)
-// and appends each snapshot to a RecordingWriter. It only reads the table (seqlocked snapshot),
+// and appends each snapshot to a RecordingWriter. It only reads the table (consistent snapshot),
 // so the physics worker never waits for it; a snapshot that keeps colliding with the writer is
 // skipped and counted. A sample whose tick, values and quality equal the previous one (a paused
 // run) is not written. Buffers are allocated once; the sampling path allocates nothing.
@@ -22,7 +22,7 @@ export interface RecorderStats extends WriterStats {
   samples: number;
   /** Samples not written because nothing had changed. */
   unchanged: number;
-  /** Samples lost because the physics worker held the seqlock every try. */
+  /** Samples lost because the physics worker overtook every snapshot try. */
   snapshotMisses: number;
 }
 
@@ -79,7 +79,7 @@ export class TableRecorder {
       this.#counts.snapshotMisses++;
       return false;
     }
-    // Quality is advisory and not seqlocked (core/signals.ts): copied right after the values.
+    // Quality is advisory and not part of a publish (core/signals.ts): copied right after the values.
     this.#quality.set(table.quality);
     if (this.#hasPrev && this.#info.tick === this.#prevTick && this.#same()) {
       this.#counts.unchanged++;

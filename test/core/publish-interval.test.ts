@@ -2,7 +2,8 @@
 // a writer thread changing every value on every publish never shows a reader a mix of two; a
 // paced run with a publish interval publishes at multiples of it, is never a whole interval
 // behind its model, and its related values agree; pausing and stepping show the model as it is;
-// economy pacing runs its steps in 5 ms wakes; a plant file's engine block sets both, the command
+// economy pacing runs its steps in 5 ms wakes; a publish spread over several calls is seen whole
+// or not at all; a plant file's engine block sets both, the command
 // line's options win over it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,13 +17,14 @@ import { ConfigError } from '../../core/config/config-error.ts';
 const quiet = pino({ level: 'silent' });
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-test('readers never see a torn snapshot: 20 000 values, every one changed by every publish of a writer thread', async () => {
+for (const parts of [0, 4]) {
+test(`readers never see a torn snapshot: 20 000 values, every one changed by every publish of a writer thread${parts > 0 ? `, each publish spread over ${parts} parts` : ''}`, async () => {
   const n = 20_000;
   const defs: SignalDef[] = Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'real', kind: 'state', unit: '' }));
   const table = SignalTable.create(defs);
   const control = new SharedArrayBuffer(8);
   const ctl = new Int32Array(control); // [0] stop, [1] the writer's publishes so far
-  const writer = spawnWorker(new URL('./signal-writer.ts', import.meta.url), { workerData: { defs, buffer: table.buffer, control } });
+  const writer = spawnWorker(new URL('./signal-writer.ts', import.meta.url), { workerData: { defs, buffer: table.buffer, control, parts } });
   try {
     // Wait (bounded) for the writer to be publishing before reading.
     for (const until = Date.now() + 20_000; Atomics.load(ctl, 1) < 10 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
@@ -57,6 +59,7 @@ test('readers never see a torn snapshot: 20 000 values, every one changed by eve
     await writer.terminate();
   }
 });
+}
 
 test('a paced run publishes at multiples of its interval, never a whole interval behind, its related values in agreement', async () => {
   const every = 7; // not a divisor of the controller's 10 ms cycle, nor of the 20 steps a wake runs at 20x
@@ -152,6 +155,36 @@ controllers:
       assert.ok(found && found.message.includes(message), `${engine}: ${(err as Error).message}`);
     }
   }
+});
+
+test('a spread publish: readers see the previous values until the last part, then the new ones whole and stamped; a whole publish finishes it first', () => {
+  const defs: SignalDef[] = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, type: 'real', kind: 'state', unit: '' }));
+  const table = SignalTable.create(defs);
+  const work = new Float64Array(10).fill(1);
+  table.publish(work, 1, 0.001);
+  work[3] = 2;
+  work[9] = 2;
+  table.beginPublish(work, 2, 0.002, 3);
+  work.fill(7); // the model steps on: the publish keeps the values of its tick
+  const out = new Float64Array(10);
+  const info = { tick: 0, time: 0 };
+  for (const done of [false, false, true]) {
+    assert.ok(table.snapshot(out, info));
+    assert.equal([info.tick, out[3], out[9]], [1, 1, 1], 'before the last part: the previous publish');
+    assert.is(table.continuePublish(1), done);
+  }
+  assert.ok(table.snapshot(out, info));
+  assert.equal([info.tick, info.time, out[0], out[3], out[9]], [2, 0.002, 1, 2, 2]);
+  assert.equal([table.stamps[0], table.stamps[3], table.stamps[9]], [1, 2, 2], 'stamped with the tick of the values');
+  assert.is(table.publishing, false);
+  assert.is(table.continuePublish(1), false, 'nothing under way');
+  // A whole publish (a command) while a spread one is under way: that one lands first.
+  table.beginPublish(work, 3, 0.003, 5);
+  work[0] = 8;
+  table.publish(work, 4, 0.004);
+  assert.ok(table.snapshot(out, info));
+  assert.equal([info.tick, out[0], out[1]], [4, 8, 7]);
+  assert.equal([table.stamps[0], table.stamps[1]], [4, 3]);
 });
 
 test.run();

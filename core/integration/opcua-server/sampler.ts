@@ -1,5 +1,5 @@
 // Feeds the OPC UA variables from the signal table, off the tick path: a timer at a bounded
-// rate takes ONE seqlock snapshot of the table (the physics worker never waits for it), diffs
+// rate takes ONE consistent snapshot of the table (the physics worker never waits for it), diffs
 // it against the values last pushed and pushes only what changed (value or quality). The
 // diff walks typed arrays and allocates nothing; what is allocated per changed value is
 // node-opcua's own (its DataValue and the source Date), which no caller of it can avoid.
@@ -18,7 +18,7 @@ export interface SamplerStats {
   cycles: number;
   /** Variable updates pushed to node-opcua. */
   updates: number;
-  /** Cycles skipped because the writer kept the seqlock busy. */
+  /** Cycles skipped because the writer overtook every snapshot try. */
   misses: number;
 }
 
