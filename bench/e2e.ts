@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7] [--modes auto,...]`: a PLC change to the
+// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7] [--modes auto,...] [--pacing economy]`: a PLC change to the
 // operator's screen, end to end (issue 24). --quick: 4 OPC UA, 5 ADS and 3 S7 rows of 3 x 2 s;
 // --smoke: one row per protocol (poll, 1 tag, 1 client) of 3 x 1 s.
 // A node-opcua server in its own process (bench/e2e-plc.ts) writes each tag's change time as
@@ -200,6 +200,15 @@ function protocolsArg(): Protocol[] {
   return PROTOCOLS.filter((p) => list.includes(p));
 }
 
+/** `--pacing precise|economy`: the physics worker's pacing (default: the engine's, precise). */
+function pacingArg(): 'precise' | 'economy' | undefined {
+  const i = process.argv.indexOf('--pacing');
+  if (i < 0) return undefined;
+  const p = process.argv[i + 1];
+  if (p !== 'precise' && p !== 'economy') throw new Error(`e2e: --pacing ${JSON.stringify(p ?? '')}: expected precise or economy`);
+  return p;
+}
+
 /** `--modes auto,poll` (default: every row's mode): only the rows of these read modes. */
 function modesArg(): Mode[] | null {
   const i = process.argv.indexOf('--modes');
@@ -262,7 +271,7 @@ async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]
   const { startRun } = await import('../core/engine/engine.ts');
   const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}-${g.plcPublishingMs ?? 50}.yaml`);
   writeFileSync(file, plantYaml(g, endpoint, env.twinPki));
-  const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0 });
+  const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0, ...(pacingArg() !== undefined ? { pacing: pacingArg()! } : {}) });
   let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
   let raw: Child | undefined;
   const rows: Row[] = [];

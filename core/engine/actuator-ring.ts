@@ -15,7 +15,13 @@ const HEAD = 0; // next queue position the consumer reads
 const TAIL = 1; // next queue position the producer writes
 const COALESCED = 2; // values that replaced an unread value of the same signal
 const SLOTS = 3;
-const HEADER_INTS = 4;
+// Deliveries: the producer counts each delivery after its pushes (DELIVERED); the consumer notes
+// the count as it starts a drain and, once a table publish carries what that drain applied,
+// stores it in SHOWN. A delivery numbered d is in the table when SHOWN >= d (the HMI publisher
+// frames PLC values then, issue 24). Both count up and wrap at 2^31: compared as differences.
+const DELIVERED = 4;
+const SHOWN = 5;
+const HEADER_INTS = 8;
 
 export class ActuatorRing {
   readonly buffer: SharedArrayBuffer;
@@ -32,6 +38,8 @@ export class ActuatorRing {
   /** Producer side: signal id -> slot, -1 for a signal no PLC drives. */
   readonly #slotOf: Int32Array;
   #refused = 0;
+  /** Consumer side: DELIVERED as the last drain started. */
+  #drained = 0;
 
   /**
    * Main thread: a mailbox for these actuator signal ids (each at most once). Worker: attach to
@@ -90,8 +98,37 @@ export class ActuatorRing {
     return true;
   }
 
+  /**
+   * Producer: a delivery's pushes are done; returns its number, for {@link shows}. Main thread.
+   */
+  endDelivery(): number {
+    return (Atomics.add(this.#h, DELIVERED, 1) + 1) | 0;
+  }
+
+  /** Deliveries ended so far (the number of the last one). */
+  get delivered(): number {
+    return Atomics.load(this.#h, DELIVERED);
+  }
+
+  /** Does the table show every value of delivery `d` (and of all before it)? Any thread. */
+  shows(d: number): boolean {
+    return ((Atomics.load(this.#h, SHOWN) - d) | 0) >= 0;
+  }
+
+  /** Consumer: the deliveries the last drain took in full (read as it started). */
+  get drained(): number {
+    return this.#drained;
+  }
+
+  /** Consumer (worker): a table publish now shows what the drains up to `drained` applied. */
+  published(drained: number): void {
+    Atomics.store(this.#h, SHOWN, drained);
+  }
+
   /** Consumer (worker): apply every changed value; returns how many. Allocation-free. */
   drain(values: Float64Array, quality: Uint8Array): number {
+    // Read before the queue: every value of the deliveries counted here is queued already.
+    this.#drained = Atomics.load(this.#h, DELIVERED);
     let head = Atomics.load(this.#h, HEAD);
     const tail = Atomics.load(this.#h, TAIL);
     const len = this.#queue.length;

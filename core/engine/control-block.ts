@@ -87,6 +87,12 @@ export class ControlBlock {
     return seq;
   }
 
+  /** Wake the worker without a command (values for it arrived: economy pacing sleeps 5 ms). */
+  nudge(): void {
+    Atomics.add(this.#i, W_WAKE, 1);
+    Atomics.notify(this.#i, W_WAKE);
+  }
+
   /** Resolve when the worker has carried out command `seq`; false on timeout. */
   async waitAck(seq: number, timeoutMs: number): Promise<boolean> {
     const i = this.#i;

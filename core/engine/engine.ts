@@ -556,15 +556,16 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   // with a slot for every signal their read tags drive: it never runs out of room.
   const driven = plan ? [...new Set(plan.networks.flatMap((pc) => pc.tags.filter((t) => t.direction === 'read').map((t) => table.id(t.signal))))] : [];
   const ring = plan && plan.networks.length > 0 ? new ActuatorRing(driven) : null;
-  // The HMI publisher frames PLC values as soon as the worker has applied them (issue 24).
-  const inputs = ring ? new RingInputs(ring) : undefined;
+  const ctrl = new ControlBlock();
+  // The command line (options) wins over the plant file's engine block.
+  const pacing = checkPacing(options.pacing ?? plant?.engine?.pacing ?? 'precise', 'pacing');
+  // The HMI publisher frames PLC values as soon as a publish shows them (issue 24). Economy
+  // pacing sleeps 5 ms between wakes: a delivery wakes the worker to apply and publish it.
+  const inputs = ring ? new RingInputs(ring, pacing === 'economy' ? () => ctrl.nudge() : undefined) : undefined;
   const networks = plan ? plan.networks.map((pc) => new NetworkCoupling(pc, ring!, () => inputs!.notify())) : [];
   const first = networks[0]?.controller;
   const controller: ControllerConfig = lockstep ?? (first ? { name: first.name, protocol: first.protocol, cycleMs: first.cycleMs } : { name: 'none', protocol: 'none', program: NO_PROGRAM, cycleMs: 10 });
-  const ctrl = new ControlBlock();
   const pace = networks.length > 0 ? { kind: 'realtime' as const, factor: 1 } : (options.pace ?? { kind: 'realtime', factor: 1 });
-  // The command line (options) wins over the plant file's engine block.
-  const pacing = checkPacing(options.pacing ?? plant?.engine?.pacing ?? 'precise', 'pacing');
   const wake = wakePlan(pacing, options.spinMs);
   const dtMs = (line.dt ?? 0.001) * 1000;
   const publishMs = options.publishMs ?? plant?.engine?.publishMs;

@@ -144,8 +144,10 @@ export interface LayoutEntry {
 export interface RunInputs {
   /** Call `listener` (main thread) after each hand-over of changed values; returns the unsubscribe. */
   onInput(listener: () => void): () => void;
-  /** True while values handed over are not yet applied by the worker. */
-  pending(): boolean;
+  /** A mark of every value handed over so far (main thread, in or after a listener). */
+  mark(): number;
+  /** True once the table shows every value handed over up to `mark`. */
+  shows(mark: number): boolean;
 }
 
 export interface RunControl {

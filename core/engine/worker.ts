@@ -110,6 +110,8 @@ async function main(init: WorkerInit): Promise<void> {
     const t = performance.now();
     run.model.updateItemView();
     table.publish(run.values, run.tick, run.time);
+    // The PLC deliveries the last drain applied are in the table now (the HMI frames them).
+    if (ring !== null) ring.published(ring.drained);
     pubHist.add((performance.now() - t) * 1000);
     publishes++;
   }
@@ -119,6 +121,8 @@ async function main(init: WorkerInit): Promise<void> {
   // carries the whole compare-and-copy (a 100k plant: ~2 ms, a burst inside its 10 ms slice).
   // Readers see it whole when the last part is done, publishEvery - 1 steps later.
   const spreadParts = publishEvery > 1 ? publishEvery - 1 : 0;
+  // The PLC deliveries drained before the spread publish under way began (shown when it lands).
+  let spreadDrained = 0;
 
   /** Paced: run `steps` steps, publishing at the last multiple of publishEvery they cross. */
   function advance(steps: number): void {
@@ -134,6 +138,7 @@ async function main(init: WorkerInit): Promise<void> {
       const t = performance.now();
       run.model.updateItemView();
       table.beginPublish(run.values, run.tick, run.time, spreadParts);
+      if (ring !== null) spreadDrained = ring.drained;
       pubHist.add((performance.now() - t) * 1000);
     } else publish();
     if (end > at) {
@@ -146,7 +151,10 @@ async function main(init: WorkerInit): Promise<void> {
   function continueSpread(steps: number): void {
     if (!table.publishing) return;
     const t = performance.now();
-    if (table.continuePublish(steps)) publishes++;
+    if (table.continuePublish(steps)) {
+      publishes++;
+      if (ring !== null) ring.published(spreadDrained);
+    }
     pubHist.add((performance.now() - t) * 1000);
   }
 
@@ -347,7 +355,16 @@ async function main(init: WorkerInit): Promise<void> {
     ctrl.sleepUntil(grid.next, init.spinMs);
     now = performance.now();
     const due = grid.advance(now);
-    if (due === 0) continue; // woken early by a command
+    if (due === 0) {
+      // Woken early: by a command (handled at the top), or by PLC values (economy pacing sleeps
+      // 5 ms): apply them and publish at once, without stepping. A large table's publish is
+      // spread over steps and waits for them.
+      if (ring !== null && spreadParts === 0 && ring.pending) {
+        ring.drain(run.values, table.quality);
+        publish();
+      }
+      continue;
+    }
     hist.add(grid.lastLateMs * 1000);
     // Network PLCs exist only in paced runs (the engine refuses fast pace for them).
     if (ring !== null) ring.drain(run.values, table.quality);

@@ -40,7 +40,12 @@ export class ShadowInputs implements RunInputs {
     return () => this.#listeners.delete(listener);
   }
 
-  pending(): boolean {
-    return false;
+  mark(): number {
+    return 0;
+  }
+
+  /** Always: the values are in the table before the listeners hear of them. */
+  shows(_mark: number): boolean {
+    return true;
   }
 }

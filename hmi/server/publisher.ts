@@ -107,8 +107,8 @@ export class Publisher {
   /** Values handed to the worker are on their way to the table: frame as soon as they land. */
   #waiting = false;
   #waitSince = 0;
-  /** Table tick seen when the handed-over values were first seen applied; -1 before. */
-  #appliedTick = -1;
+  /** The run's mark of the values handed over (RunInputs.mark): framed once the table shows it. */
+  #inputMark = 0;
   #lastTick = -1;
   #lastTime = 0;
   #nextKeyAt = 0;
@@ -167,8 +167,9 @@ export class Publisher {
     if (!this.#waiting) {
       this.#waiting = true;
       this.#waitSince = this.#clock.now();
-      this.#appliedTick = -1;
     }
+    // The newest mark: a burst of hand-overs goes out in one frame once the last is in the table.
+    this.#inputMark = this.#run.inputs?.mark() ?? 0;
     this.#arm(this.#clock.now());
   }
 
@@ -209,24 +210,13 @@ export class Publisher {
   }
 
   /**
-   * Are the values handed to the worker in the table? Once the run's inputs are all applied
-   * (the worker drains them before its steps), the table's next publish carries them: wait for
-   * the tick to move past the one seen then. A paused run applies nothing: after one cap
-   * interval the frame goes with what is there.
+   * Are the values handed over in the table? The run's inputs say when a publish shows them (the
+   * worker applies them at its next wake and publishes). A paused run applies nothing: after one
+   * cap interval the frame goes with what is there.
    */
   #landed(now: number): boolean {
     const inputs = this.#run.inputs;
-    if (inputs === undefined || now - this.#waitSince >= this.#capMs) return true;
-    if (inputs.pending()) {
-      this.#appliedTick = -1;
-      return false;
-    }
-    const tick = this.#run.table.tick;
-    if (this.#appliedTick < 0) {
-      this.#appliedTick = tick;
-      return false;
-    }
-    return tick > this.#appliedTick;
+    return inputs === undefined || now - this.#waitSince >= this.#capMs || inputs.shows(this.#inputMark);
   }
 
   /** Register a client and send it a keyframe at once (the caller sent the catalog first). */

@@ -1,7 +1,8 @@
 // The mailbox that carries network PLCs' actuator values to the physics worker: a slot per
 // driven signal, the newest value wins (counted as coalesced), nothing is ever refused for lack
 // of room, and a worker thread draining while the main thread pushes ends with every signal's
-// last value.
+// last value. Deliveries are numbered: the table shows one once a publish follows the drain that
+// took it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ActuatorRing } from '../../core/engine/actuator-ring.ts';
@@ -83,6 +84,31 @@ test('a worker thread draining while the main thread pushes ends with every last
   const got = await result;
   await worker.terminate();
   assert.equal(got.values, [...last]);
+});
+
+test('a delivery is shown once a publish follows the drain that took it, not before', () => {
+  const ring = new ActuatorRing([1]);
+  const worker = new ActuatorRing([], ring.buffer); // the worker's side of the same mailbox
+  const v = new Float64Array(2);
+  const q = new Uint8Array(2);
+  assert.ok(ring.shows(0), 'nothing delivered yet');
+  ring.push(1, 7, 0);
+  const d1 = ring.endDelivery();
+  assert.is(d1, 1);
+  assert.not.ok(ring.shows(d1), 'pushed, not drained');
+  worker.published(worker.drained); // a publish before any drain shows nothing new
+  assert.not.ok(ring.shows(d1));
+  worker.drain(v, q);
+  assert.not.ok(ring.shows(d1), 'drained, not yet published');
+  ring.push(1, 8, 0);
+  const d2 = ring.endDelivery();
+  worker.published(worker.drained);
+  assert.ok(ring.shows(d1), 'published after its drain');
+  assert.not.ok(ring.shows(d2), 'the next delivery came after that drain');
+  worker.drain(v, q);
+  worker.published(worker.drained);
+  assert.ok(ring.shows(d2));
+  assert.is(v[1], 8);
 });
 
 test.run();

@@ -70,13 +70,17 @@ class VirtualRun implements RunControl {
   readonly #listeners = new Set<() => void>();
   #queued: number | undefined;
   #tick = 0;
+  /** Hand-overs so far, and those a publish shows (as the actuator ring counts deliveries). */
+  #delivered = 0;
+  #shown = 0;
   running = true;
   readonly inputs: RunInputs = {
     onInput: (listener) => {
       this.#listeners.add(listener);
       return () => this.#listeners.delete(listener);
     },
-    pending: () => this.#queued !== undefined,
+    mark: () => this.#delivered,
+    shows: (mark) => this.#shown >= mark,
   };
 
   constructor(clock: VirtualClock) {
@@ -86,8 +90,10 @@ class VirtualRun implements RunControl {
       if (this.running) {
         if (this.#queued !== undefined) this.#work[0] = this.#queued;
         this.#queued = undefined;
+        const applied = this.#delivered;
         this.#tick++;
         this.table.publish(this.#work, this.#tick, this.#tick / 1000);
+        this.#shown = applied;
       }
       clock.setTimer(wake, 1);
     };
@@ -96,6 +102,7 @@ class VirtualRun implements RunControl {
 
   hand(v: number): void {
     this.#queued = v;
+    this.#delivered++;
     for (const l of this.#listeners) l();
   }
 
@@ -237,7 +244,7 @@ test('a hand-over never applied (paused run) still ends its wait after one cap i
   const from = clock.now();
   run.hand(5);
   clock.advance(200);
-  assert.is(run.inputs.pending(), true, 'the paused worker never applied it');
+  assert.is(run.inputs.shows(run.inputs.mark()), false, 'the paused worker never applied it');
   assert.is(screen.firstWith(0, 5, from), undefined, 'not in the table, so not framed');
   const n = screen.frames.length;
   clock.advance(200);
