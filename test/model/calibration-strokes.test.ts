@@ -16,12 +16,11 @@ import * as assert from 'uvu/assert';
 import { loadPlantFile } from '../../core/config/plant-file.ts';
 import { loadLineFile } from '../../core/config/line-file.ts';
 import { parseFitFile } from '../../core/calibration/fit-file.ts';
-import { calibrate } from '../../core/calibration/calibrate.ts';
-import { CalibrationPool } from '../../core/calibration/calibration-pool.ts';
 import { historyOf } from '../../core/calibration/calibration-task.ts';
 import { scoreWindow, withParameters, type SignalScore } from '../../core/calibration/objective.ts';
 import { travelSwitches } from '../../core/calibration/travel-switch.ts';
 import { standInHistory } from './stand-in-history.ts';
+import { assertRecovered, calibrateOnPool } from './calibrate-on-pool.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'twinloop-cal-strokes-'));
@@ -76,20 +75,8 @@ test('a model stroke 10 ms too long: each extend edge charged the 10 ms it still
 
 test('calibration recovers both stroke times within 2 % from above the cliff; held-out validation passes', async () => {
   const fit = parseFitFile('fit.yaml', ['parameters:', '  - { path: pu1.extendTime, min: 0.2, max: 0.8, initial: 0.6 }', '  - { path: pu1.retractTime, min: 0.2, max: 0.8 }', 'maxEvaluations: 120', 'train: 0..40', `holdout: 40..${SECONDS}`, ''].join('\n'), line);
-  const pool = new CalibrationPool(2);
-  let r;
-  try {
-    r = await calibrate({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit, pool });
-  } finally {
-    await pool.close();
-  }
-  for (const p of r.parameters) {
-    const truth = TRUE[p.path as keyof typeof TRUE];
-    const err = Math.abs(p.after / truth - 1);
-    console.log(`${p.path}: line ${p.before}, true ${truth.toFixed(4)}, fitted ${p.after.toFixed(5)} (${(err * 100).toFixed(2)} % off)`);
-    assert.ok(err < 0.02, `${p.path} fitted ${p.after}, true ${truth}`);
-  }
-  console.log(`objective train ${r.train.before.objective.toExponential(2)} -> ${r.train.after.objective.toExponential(2)}, held-out ${r.holdout.before.objective.toExponential(2)} -> ${r.holdout.after.objective.toExponential(2)}; ${r.optimizer.evaluations} runs in ${r.optimizer.rounds} rounds`);
+  const r = await calibrateOnPool({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit });
+  assertRecovered(r, TRUE);
   console.log(`held-out validation: before ${JSON.stringify(r.validation.before)}, after ${JSON.stringify(r.validation.after)}`);
   assert.ok(r.train.after.objective < r.train.before.objective / 100);
   // (The line's values pass too: validation sees the model's switch at the measured series' own

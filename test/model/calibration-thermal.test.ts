@@ -17,11 +17,10 @@ import * as assert from 'uvu/assert';
 import { loadPlantFile } from '../../core/config/plant-file.ts';
 import { loadLineFile } from '../../core/config/line-file.ts';
 import { parseFitFile } from '../../core/calibration/fit-file.ts';
-import { calibrate } from '../../core/calibration/calibrate.ts';
-import { CalibrationPool } from '../../core/calibration/calibration-pool.ts';
 import { loadThresholds } from '../../core/validation/thresholds.ts';
 import { lineSignals } from '../../physics/model.ts';
 import { standInHistory } from './stand-in-history.ts';
+import { calibrateOnPool } from './calibrate-on-pool.ts';
 import { NOISE } from '../validation/history-rig.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -59,13 +58,7 @@ test('calibration recovers a 15 % longer thermal time constant within 2 %; held-
   addNoise(csv, NOISE['m2.temperature'], 3);
   const fit = parseFitFile('fit.yaml', ['parameters:', '  - { path: m2.thermalTau, min: 600, max: 2400, initial: 1200 }', 'signals: [m2.temperature]', 'maxEvaluations: 30', 'train: 0..120', `holdout: 120..${SECONDS}`, ''].join('\n'), line);
   assert.is(fit.parameters[0]!.lineValue, undefined, 'the line leaves thermalTau to its default');
-  const pool = new CalibrationPool(2);
-  let r;
-  try {
-    r = await calibrate({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit, pool, thresholds });
-  } finally {
-    await pool.close();
-  }
+  const r = await calibrateOnPool({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit, thresholds });
   const p = r.parameters[0]!;
   const err = Math.abs(p.after / TRUE_TAU - 1);
   console.log(`${p.path}: line ${p.before}, true ${TRUE_TAU}, fitted ${p.after.toFixed(2)} (${(err * 100).toFixed(2)} % off); ${r.optimizer.evaluations} runs in ${r.optimizer.rounds} rounds`);

@@ -13,12 +13,11 @@ import { loadPlantFile } from '../../core/config/plant-file.ts';
 import { loadLineFile } from '../../core/config/line-file.ts';
 import { ConfigError } from '../../core/config/config-error.ts';
 import { parseFitFile } from '../../core/calibration/fit-file.ts';
-import { calibrate } from '../../core/calibration/calibrate.ts';
-import { CalibrationPool } from '../../core/calibration/calibration-pool.ts';
 import { writeCalibration } from '../../core/calibration/calibration-report.ts';
 import { modelVersion } from '../../core/model/model-version.ts';
 import { signOffState } from '../../core/model/signoff-store.ts';
 import { standInHistory } from './stand-in-history.ts';
+import { assertRecovered, calibrateOnPool } from './calibrate-on-pool.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'twinloop-cal-'));
@@ -72,20 +71,8 @@ test('calibration recovers a 5 % slower belt and a 20 % slower stroke within 2 %
   const csv = join(dir, 'history.csv');
   await standInHistory({ line, plant, departures: TRUE, seconds: 100, csv });
   const fit = parseFitFile('fit.yaml', ['parameters:', '  - { path: sorter.beltSpeed, min: 0.4, max: 0.8 }', '  - { path: pu1.extendTime, min: 0.2, max: 0.8 }', 'maxEvaluations: 50', 'train: 0..50', 'holdout: 50..100', ''].join('\n'), line);
-  const pool = new CalibrationPool(2);
-  let r;
-  try {
-    r = await calibrate({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit, pool });
-  } finally {
-    await pool.close();
-  }
-  for (const p of r.parameters) {
-    const truth = TRUE[p.path as keyof typeof TRUE];
-    const err = Math.abs(p.after / truth - 1);
-    console.log(`${p.path}: line ${p.before}, true ${truth.toFixed(4)}, fitted ${p.after.toFixed(5)} (${(err * 100).toFixed(2)} % off)`);
-    assert.ok(err < 0.02, `${p.path} fitted ${p.after}, true ${truth}`);
-  }
-  console.log(`objective train ${r.train.before.objective.toExponential(2)} -> ${r.train.after.objective.toExponential(2)}, held-out ${r.holdout.before.objective.toExponential(2)} -> ${r.holdout.after.objective.toExponential(2)}; ${r.optimizer.evaluations} runs in ${r.optimizer.rounds} rounds`);
+  const r = await calibrateOnPool({ line, linePath: plant.line!, plant, plantPath, history: { ref: csv, plant }, fit });
+  assertRecovered(r, TRUE);
   assert.ok(r.holdout.after.objective < r.holdout.before.objective / 10);
   console.log(`held-out validation: before ${JSON.stringify(r.validation.before)}, after ${JSON.stringify(r.validation.after)}`);
   assert.is(r.validation.after.verdict, 'pass', JSON.stringify(r.validation.after));
