@@ -237,14 +237,8 @@ export class Machines {
       if (ii[C_DOWN * n + k] === 1) {
         // Broken down: the cycle clock stands; idle power (controls on, no work).
         pool.open[c] = 0;
-        values[b + BUSY] = 0;
-        values[b + BLOCKED] = 0;
-        values[b + STARVED] = 0;
         values[b + DOWN] = 1;
-        const p = f[C_IDLE_POWER * n + k]!;
-        total += p;
-        values[b + POWER] = p;
-        values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+        total += this.#standStill(k, b, values);
         continue;
       }
       values[b + DOWN] = 0;
@@ -253,13 +247,7 @@ export class Machines {
         // Changing over (or waiting for its operator): no cycle starts; the lane takes the next
         // item meanwhile, so the first unit of the new product waits inside.
         pool.open[c] = ring[COUNT * lanes + c] === 0 ? 1 : 0;
-        values[b + BUSY] = 0;
-        values[b + BLOCKED] = 0;
-        values[b + STARVED] = 0;
-        const p = f[C_IDLE_POWER * n + k]!;
-        total += p;
-        values[b + POWER] = p;
-        values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+        total += this.#standStill(k, b, values);
         continue;
       }
       if (st === MACHINE_EMPTY && ring[COUNT * lanes + c]! > 0 && (ii[C_PLC * n + k] === 0 || values[b + ENABLE] === 1)) {
@@ -285,13 +273,25 @@ export class Machines {
       values[b + BUSY] = st === MACHINE_BUSY ? 1 : 0;
       values[b + BLOCKED] = st === MACHINE_DONE ? 1 : 0;
       values[b + STARVED] = st === MACHINE_EMPTY ? 1 : 0;
-      const p = worked ? (recipe !== null ? f[C_CYCLE_POWER * n + k]! : f[C_BUSY_POWER * n + k]!) : f[C_IDLE_POWER * n + k]!;
-      total += p;
-      values[b + POWER] = p;
-      values[b + ENERGY] = f[C_ENERGY * n + k] += p * this.#dtHours;
+      total += this.#draw(k, b, worked ? (recipe !== null ? f[C_CYCLE_POWER * n + k]! : f[C_BUSY_POWER * n + k]!) : f[C_IDLE_POWER * n + k]!, values);
       values[b + WEAR] = f[C_WEAR * n + k]!;
     }
     this.totalPower[0] = total;
+  }
+
+  /** Machine k draws `p` kW this step (its power and energy signals); returns p for the line total. */
+  #draw(k: number, b: number, p: number, values: Float64Array): number {
+    values[b + POWER] = p;
+    values[b + ENERGY] = this.#f[C_ENERGY * this.n + k] += p * this.#dtHours;
+    return p;
+  }
+
+  /** Machine k runs no cycle this step (broken down, or changing over): not busy, blocked or starved; idle power. */
+  #standStill(k: number, b: number, values: Float64Array): number {
+    values[b + BUSY] = 0;
+    values[b + BLOCKED] = 0;
+    values[b + STARVED] = 0;
+    return this.#draw(k, b, this.#f[C_IDLE_POWER * this.n + k]!, values);
   }
 
   /**
