@@ -271,7 +271,8 @@ async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]
   const { startRun } = await import('../core/engine/engine.ts');
   const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}-${g.plcPublishingMs ?? 50}.yaml`);
   writeFileSync(file, plantYaml(g, endpoint, env.twinPki));
-  const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0, ...(pacingArg() !== undefined ? { pacing: pacingArg()! } : {}) });
+  const pacing = pacingArg();
+  const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0, ...(pacing !== undefined ? { pacing } : {}) });
   let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
   let raw: Child | undefined;
   const rows: Row[] = [];

@@ -147,7 +147,7 @@ export class ActuatorRing {
     return n;
   }
 
-  /** True while values pushed are not yet drained by the worker (the HMI publisher waits on it). */
+  /** True while values pushed are not yet drained (the worker, woken early, drains only then). */
   get pending(): boolean {
     return Atomics.load(this.#h, HEAD) !== Atomics.load(this.#h, TAIL);
   }
