@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/engine/control-block.ts';
 import { DeadlineGrid } from '../core/engine/deadline-grid.ts';
+import { SpinGuard } from '../core/engine/spin-guard.ts';
 import { LatenessHistogram } from '../core/engine/lateness-histogram.ts';
 
 export interface BareResult {
@@ -16,7 +17,9 @@ export interface BareResult {
   overruns: number;
 }
 
-const { seconds, spinMs, periodMs } = workerData as { seconds: number; spinMs: number; periodMs: number };
+const { seconds, spinMs, periodMs, adaptiveSpin } = workerData as { seconds: number; spinMs: number; periodMs: number; adaptiveSpin?: boolean };
+// A fixed spin unless asked: the baseline loop of the benches that compare against it.
+const guard = new SpinGuard(spinMs, adaptiveSpin === true);
 const ctrl = new ControlBlock();
 const grid = new DeadlineGrid(periodMs, 20);
 const hist = new LatenessHistogram();
@@ -24,7 +27,7 @@ const state = new Float64Array(100);
 const end = performance.now() + seconds * 1000;
 grid.start(performance.now());
 while (performance.now() < end) {
-  ctrl.sleepUntil(grid.next, spinMs);
+  ctrl.sleepUntil(grid.next, guard);
   const due = grid.advance(performance.now());
   if (due === 0) continue;
   hist.add(grid.lastLateMs * 1000);

@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/engine/control-block.ts';
 import { DeadlineGrid } from '../core/engine/deadline-grid.ts';
+import { SpinGuard } from '../core/engine/spin-guard.ts';
 import { LatenessHistogram } from '../core/engine/lateness-histogram.ts';
 import { SignalTable, type SignalDef } from '../core/signals.ts';
 import { currentThreadId } from '../core/engine/thread-scheduling.ts';
@@ -24,12 +25,13 @@ const table = SignalTable.attach(defs, buffer);
 const work = new Float64Array(table.size);
 const ctrl = new ControlBlock();
 const grid = new DeadlineGrid(1, 20);
+const guard = new SpinGuard(0.3, false);
 const hists = [new LatenessHistogram(), new LatenessHistogram()] as const;
 const end = performance.now() + seconds * 1000;
 let tick = 0;
 grid.start(performance.now());
 while (performance.now() < end) {
-  ctrl.sleepUntil(grid.next, 0.3);
+  ctrl.sleepUntil(grid.next, guard);
   const due = grid.advance(performance.now());
   if (due === 0) continue;
   hists[Atomics.load(phaseWord, 0) === 1 ? 1 : 0].add(grid.lastLateMs * 1000);

@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ControlBlock } from '../core/engine/control-block.ts';
 import { DeadlineGrid } from '../core/engine/deadline-grid.ts';
+import { SpinGuard } from '../core/engine/spin-guard.ts';
 import { LatenessHistogram } from '../core/engine/lateness-histogram.ts';
 import type { LineFile } from '../physics/model.ts';
 import { startLine } from './physics.ts';
@@ -28,7 +29,8 @@ export interface PacedResult {
   stepP99: number;
 }
 
-const { line, seconds, spinMs, periodMs, go } = workerData as { line: LineFile; seconds: number; spinMs: number; periodMs: number; go?: SharedArrayBuffer };
+const { line, seconds, spinMs, periodMs, go, adaptiveSpin } = workerData as { line: LineFile; seconds: number; spinMs: number; periodMs: number; go?: SharedArrayBuffer; adaptiveSpin?: boolean };
+const guard = new SpinGuard(spinMs, adaptiveSpin === true);
 const { model, flip } = startLine(line);
 if (go !== undefined) {
   parentPort?.postMessage({ t: 'tid', tid: currentThreadId() });
@@ -43,7 +45,7 @@ const start = performance.now();
 const end = start + seconds * 1000;
 grid.start(start);
 while (performance.now() < end) {
-  ctrl.sleepUntil(grid.next, spinMs);
+  ctrl.sleepUntil(grid.next, guard);
   const due = grid.advance(performance.now());
   if (due === 0) continue;
   late.add(grid.lastLateMs * 1000);

@@ -2,6 +2,8 @@
 // of command words and statistics. Commands travel through shared memory, not postMessage,
 // because the worker sleeps in Atomics.wait and never returns to its event loop while running.
 
+import type { SpinGuard } from './spin-guard.ts';
+
 // Int32 words.
 const W_WAKE = 0; // bumped + notified by main to cut a worker's sleep short
 const W_CMD_SEQ = 1;
@@ -202,16 +204,24 @@ export class ControlBlock {
     this.#f[F_LATE_SUM] = sumUs;
   }
 
-  /** Sleep until `deadlineMs` (performance.now time) or a command arrives: wait, then spin. */
-  sleepUntil(deadlineMs: number, spinMs: number): void {
+  /**
+   * Sleep until `deadlineMs` (performance.now time) or a command arrives: wait, then spin the
+   * guard's last part (Atomics.wait's timeout is coarse: the OS timer). The guard learns from
+   * each wait that timed out how late it woke (core/engine/spin-guard.ts).
+   */
+  sleepUntil(deadlineMs: number, guard: SpinGuard): void {
     const i = this.#i;
     const wake = Atomics.load(i, W_WAKE);
     for (;;) {
-      const left = deadlineMs - performance.now();
+      const now = performance.now();
+      const left = deadlineMs - now;
       if (left <= 0) return;
+      const spinMs = guard.ms;
       if (left > spinMs) {
-        // Atomics.wait's timeout is coarse (the OS timer); leave the last spinMs to the spin.
-        if (Atomics.wait(i, W_WAKE, wake, left - spinMs) === 'not-equal') return;
+        const asked = left - spinMs;
+        const r = Atomics.wait(i, W_WAKE, wake, asked);
+        if (r === 'not-equal') return;
+        if (r === 'timed-out') guard.observe(performance.now() - now - asked);
       } else if (Atomics.load(i, W_WAKE) !== wake) {
         return;
       }

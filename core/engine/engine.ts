@@ -585,6 +585,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     paceFactor: pace.kind === 'fast' ? 1 : pace.factor,
     catchUpCap: options.catchUpCap ?? 20,
     spinMs: wake.spinMs,
+    adaptiveSpin: wake.adaptiveSpin,
     wakeMs: wake.wakeMs,
     publishEvery: every,
     nice: options.nice ?? -10,

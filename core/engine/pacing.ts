@@ -3,9 +3,10 @@
 // publish interval). Pure functions of the run's settings, shared by the engine (which decides)
 // and the worker (which follows), so both are tested without threads.
 //
-// Precise pacing (the default) wakes every millisecond of wall time and spins the last 0.3 ms
-// before each deadline: lateness stays at tens of µs, but the spin alone holds ~30 % of a core
-// even when nothing is connected. Economy pacing never spins and wakes every ECONOMY_WAKE_MS,
+// Precise pacing (the default) wakes every millisecond of wall time and spins before each
+// deadline for as long as the waits are seen to wake late (core/engine/spin-guard.ts: ~0.1 ms
+// here, at most 0.3 ms): lateness stays at tens of µs. A fixed 0.3 ms spin (session 10's
+// precise pacing; `spinMs` fixes one) held ~30 % of a core even when nothing was connected. Economy pacing never spins and wakes every ECONOMY_WAKE_MS,
 // running the steps due since the last wake back to back: a long-running installation (a twin
 // beside a line for weeks, a shadow of a plant) then costs a few % of a core, and the model
 // advances in bursts of a few ms (docs/architecture.md, "Pacing").
@@ -18,7 +19,7 @@ export const PACINGS: readonly Pacing[] = ['precise', 'economy'];
 
 /** Wall time between wakes of precise pacing, ms (the OS cannot wake a thread much faster). */
 export const PRECISE_WAKE_MS = 1;
-/** Spin before each deadline of precise pacing, ms: Atomics.wait's timeout is coarse. */
+/** Spin before each deadline of precise pacing at most (and at its start), ms: Atomics.wait's timeout is coarse. */
 export const PRECISE_SPIN_MS = 0.3;
 /**
  * Wall time between wakes of economy pacing, ms: half the default controller cycle, so a 10 ms
@@ -29,13 +30,21 @@ export const ECONOMY_WAKE_MS = 5;
 /** How the worker waits: wall ms between wakes, and the spin before each deadline. */
 export interface WakePlan {
   readonly wakeMs: number;
+  /** The spin, ms: fixed, or (adaptive) its start and upper bound. */
   readonly spinMs: number;
+  /** Learn the spin from how late the waits wake (SpinGuard), up to spinMs. */
+  readonly adaptiveSpin: boolean;
 }
 
-/** The wake plan of a pacing policy; `spinMs` overrides precise pacing's spin (economy never spins). */
+/**
+ * The wake plan of a pacing policy. Precise pacing learns its spin (at most PRECISE_SPIN_MS);
+ * `spinMs` fixes it instead (benchmarks, a machine whose timer the guard cannot learn);
+ * economy never spins.
+ */
 export function wakePlan(pacing: Pacing, spinMs?: number): WakePlan {
-  if (pacing === 'economy') return { wakeMs: ECONOMY_WAKE_MS, spinMs: 0 };
-  return { wakeMs: PRECISE_WAKE_MS, spinMs: spinMs ?? PRECISE_SPIN_MS };
+  if (pacing === 'economy') return { wakeMs: ECONOMY_WAKE_MS, spinMs: 0, adaptiveSpin: false };
+  if (spinMs !== undefined) return { wakeMs: PRECISE_WAKE_MS, spinMs, adaptiveSpin: false };
+  return { wakeMs: PRECISE_WAKE_MS, spinMs: PRECISE_SPIN_MS, adaptiveSpin: true };
 }
 
 /** Steps each wake runs: the steps of `wakeMs` wall time at `paceFactor`, at least one. */

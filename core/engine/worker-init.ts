@@ -27,8 +27,10 @@ export interface WorkerInit {
   readonly catchUpCap: number;
   /** Nice value for the worker thread (Linux: per thread; negative = higher priority; 0 = leave). */
   readonly nice: number;
-  /** Spin this long before each deadline instead of sleeping (ms). */
+  /** Spin this long before each deadline instead of sleeping (ms): fixed, or the adaptive spin's start and bound. */
   readonly spinMs: number;
+  /** Learn the spin from how late the waits wake (core/engine/spin-guard.ts); absent: fixed. */
+  readonly adaptiveSpin?: boolean;
   /** Wall ms between wakes of a paced run (core/engine/pacing.ts: 1 precise, 5 economy). */
   readonly wakeMs: number;
   /** Paced runs publish the signal table at ticks that are multiples of this (pacing.ts, publishEvery). */

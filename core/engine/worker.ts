@@ -13,6 +13,7 @@ import { Quality, SignalTable } from '../signals.ts';
 import { isTwinloopError } from '../errors.ts';
 import { Command, ControlBlock, LATENESS_BOUNDS_US, PaceKind, WorkerState, type WorkerStats } from './control-block.ts';
 import { DeadlineGrid } from './deadline-grid.ts';
+import { SpinGuard } from './spin-guard.ts';
 import { LatenessHistogram } from './lateness-histogram.ts';
 import { Lockstep } from './lockstep.ts';
 import type { WorkerInit, WorkerMessage } from './worker-init.ts';
@@ -94,6 +95,8 @@ async function main(init: WorkerInit): Promise<void> {
   let overrunsBefore = 0; // overruns of grids replaced by a pace change
   let stepsPerWake = 1;
   let grid = makeGrid();
+  // Kept across pace changes: what it learned is the OS timer's lateness, not the pace's.
+  const guard = new SpinGuard(init.spinMs, init.adaptiveSpin === true);
   let statsAt = performance.now();
   let statsTick = 0;
   let statsTime = 0;
@@ -352,7 +355,7 @@ async function main(init: WorkerInit): Promise<void> {
       publish();
       continue;
     }
-    ctrl.sleepUntil(grid.next, init.spinMs);
+    ctrl.sleepUntil(grid.next, guard);
     now = performance.now();
     const due = grid.advance(now);
     if (due === 0) {

@@ -17,9 +17,9 @@ test('precise pacing runs the steps the worker always ran per wake; economy runs
       assert.is(stepsPerWake(wakePlan('precise').wakeMs, dtMs, factor), Math.max(1, Math.round(factor / dtMs)), `dt ${dtMs} ms at ${factor}x`);
     }
   }
-  assert.equal(wakePlan('precise'), { wakeMs: 1, spinMs: PRECISE_SPIN_MS });
-  assert.equal(wakePlan('precise', 0.1), { wakeMs: 1, spinMs: 0.1 });
-  assert.equal(wakePlan('economy', 0.3), { wakeMs: ECONOMY_WAKE_MS, spinMs: 0 }, 'economy never spins');
+  assert.equal(wakePlan('precise'), { wakeMs: 1, spinMs: PRECISE_SPIN_MS, adaptiveSpin: true }, 'precise pacing learns its spin, at most 0.3 ms');
+  assert.equal(wakePlan('precise', 0.1), { wakeMs: 1, spinMs: 0.1, adaptiveSpin: false }, 'a spin given is fixed');
+  assert.equal(wakePlan('economy', 0.3), { wakeMs: ECONOMY_WAKE_MS, spinMs: 0, adaptiveSpin: false }, 'economy never spins');
   assert.is(stepsPerWake(ECONOMY_WAKE_MS, 1, 1), 5);
   assert.is(stepsPerWake(ECONOMY_WAKE_MS, 10, 1), 1, 'a 10 ms step still gets one step per wake');
 });
