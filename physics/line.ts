@@ -11,6 +11,7 @@ import { itemSignals } from './item-mimic.ts';
 import type { LineFault } from './fault-spec.ts';
 import { COMPONENT_FAULT_KINDS, COMPONENT_FAULT_TARGET, SIGNAL_FAULT_KINDS } from './fault-spec.ts';
 import { processPeriodIssue } from './time-slice.ts';
+import { checkLineProducts, type LineProduct } from './line-products.ts';
 
 /** Where a component is drawn: line-file units (px at the line's layout scale), degrees. */
 export interface LayoutSpec {
@@ -47,6 +48,8 @@ export interface LineFile {
   components: ComponentConfig[];
   /** Faults present from the start (`at` absent or 0) or injected at simulated time `at` (s). */
   faults?: LineFault[];
+  /** Product variants (line-products.ts): what a production plan runs on this line. */
+  products?: LineProduct[];
 }
 
 /** Default fixed step, s. */
@@ -161,6 +164,13 @@ export function checkReferences(line: LineFile): { path: string; message: string
     type.check?.(cfg, path, ctx, out);
   }
   checkLineFaults(line, byId, out);
+  checkLineProducts(line.products, valid, () => {
+    try {
+      return new Set(lineSignals(line).map((d) => d.name));
+    } catch {
+      return undefined; // an unknown component type is reported above
+    }
+  }, out);
   const dt = typeof line.dt === 'number' && line.dt > 0 ? line.dt : DEFAULT_DT;
   const period = processPeriodIssue(dt, line.processPeriod);
   if (period !== undefined) out.push({ path: 'processPeriod', message: period });

@@ -8,7 +8,10 @@
 // recipe, the cycle time, spread and busy power come from the item's class (its product), and a
 // change of product family first changes the machine over for the recipe's matrix time, with an
 // operator granted from outside when the recipe says so; `.changeover` is the KPIs' changeover
-// state, `.waitOperator` says a changeover waits for one.
+// state, `.waitOperator` says a changeover waits for one. A changeover may consume energy (drawn
+// evenly over its matrix time, beyond idle power), and a recipe may name process values to settle:
+// the machine stays in the changeover state until each is within tolerance of the product's
+// target (a furnace heating to the next product's temperature), so that part is measured.
 
 import type { BuildContext, ComponentType } from './component.ts';
 import { column, readChoice, readNumber } from './component.ts';
@@ -51,7 +54,7 @@ export const machineType: ComponentType = {
     { field: 'down', type: 'bool', kind: 'state', unit: '', description: 'Broken down (breakdown fault): stopped, neither busy, blocked nor starved' },
     { field: 'changeover', type: 'bool', kind: 'state', unit: '', description: 'Changing over to another product family (a recipe: planning runs)' },
     { field: 'waitOperator', type: 'bool', kind: 'state', unit: '', description: 'A changeover waits for an operator' },
-    { field: 'product', type: 'int', kind: 'state', unit: '', description: 'Item class (product) of the last cycle started, index + 1; 0 before the first' },
+    { field: 'product', type: 'int', kind: 'state', unit: '', description: 'Item class (product) of the last cycle started, index + 1; a recipe machine, empty, shows the next product it changes over or settles for; 0 before the first' },
   ],
 };
 
@@ -88,7 +91,9 @@ const C_WEAR_STEP = 5; // wear per busy step
 const C_ENERGY = 6; // state
 const C_WEAR = 7; // state
 const C_CYCLE_POWER = 8; // state: recipe busy power of the cycle running, kW
-const F_COLS = 9;
+const C_CO_POWER = 9; // state: power a changeover consumes beyond idle, kW (its energy over its time)
+const C_CO_DRAW = 10; // state: extra power drawn this step (C_CO_POWER while the changeover clock runs), kW
+const F_COLS = 11;
 
 // Int32 columns.
 const C_SIG = 0;
@@ -108,7 +113,8 @@ const C_SETUP = 13; // state: family set up, -1 none
 const C_ANNOUNCED = 14; // class announced as the next product, -1 none
 const C_OPERATOR = 15; // 1 while an operator is granted for the changeover
 const C_CLS = 16; // state: class of the item in the cycle
-const I_COLS = 17;
+const C_CO_COUNT = 17; // state: changeovers (of the matrix, not settle waits) started since reset
+const I_COLS = 18;
 
 /** Most redraws of a truncated normal before clamping (bounded loop; at 3σ one in 370 draws is redrawn). */
 const MAX_REDRAWS = 16;
@@ -168,7 +174,9 @@ export class Machines {
     column(this.#f, C_ENERGY, n).fill(0);
     column(this.#f, C_WEAR, n).fill(0);
     column(this.#f, C_CYCLE_POWER, n).fill(0);
-    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES, C_DOWN, C_CO_LEFT, C_CO_TO, C_OPERATOR, C_CLS]) column(this.#i, col, n).fill(0);
+    column(this.#f, C_CO_POWER, n).fill(0);
+    column(this.#f, C_CO_DRAW, n).fill(0);
+    for (const col of [C_STATE, C_LEFT, C_TICKS, C_CYCLES, C_DOWN, C_CO_LEFT, C_CO_TO, C_OPERATOR, C_CLS, C_CO_COUNT]) column(this.#i, col, n).fill(0);
     this.totalPower[0] = 0;
     for (let k = 0; k < n; k++) {
       this.#rng[k] = streamSeed(this.#seed, MACHINE_STREAM + k);
@@ -218,6 +226,11 @@ export class Machines {
     return this.#i[C_OPERATOR * this.n + k] === 1;
   }
 
+  /** Changeovers of the recipe's matrix machine k started since reset (what each consumes is counted per one). */
+  changeoverCount(k: number): number {
+    return this.#i[C_CO_COUNT * this.n + k]!;
+  }
+
   /** State of machine k: MACHINE_EMPTY, _BUSY or _DONE (tests). */
   stateOf(k: number): number {
     return this.#i[C_STATE * this.n + k]!;
@@ -238,7 +251,7 @@ export class Machines {
         // Broken down: the cycle clock stands; idle power (controls on, no work).
         pool.open[c] = 0;
         values[b + DOWN] = 1;
-        total += this.#standStill(k, b, values);
+        total += this.#standStill(k, b, values, 0);
         continue;
       }
       values[b + DOWN] = 0;
@@ -247,7 +260,7 @@ export class Machines {
         // Changing over (or waiting for its operator): no cycle starts; the lane takes the next
         // item meanwhile, so the first unit of the new product waits inside.
         pool.open[c] = ring[COUNT * lanes + c] === 0 ? 1 : 0;
-        total += this.#standStill(k, b, values);
+        total += this.#standStill(k, b, values, f[C_CO_DRAW * n + k]!);
         continue;
       }
       if (st === MACHINE_EMPTY && ring[COUNT * lanes + c]! > 0 && (ii[C_PLC * n + k] === 0 || values[b + ENABLE] === 1)) {
@@ -286,12 +299,12 @@ export class Machines {
     return p;
   }
 
-  /** Machine k runs no cycle this step (broken down, or changing over): not busy, blocked or starved; idle power. */
-  #standStill(k: number, b: number, values: Float64Array): number {
+  /** Machine k runs no cycle this step (broken down, or changing over): not busy, blocked or starved; idle power plus `extra` kW. */
+  #standStill(k: number, b: number, values: Float64Array, extra: number): number {
     values[b + BUSY] = 0;
     values[b + BLOCKED] = 0;
     values[b + STARVED] = 0;
-    return this.#draw(k, b, this.#f[C_IDLE_POWER * this.n + k]!, values);
+    return this.#draw(k, b, this.#f[C_IDLE_POWER * this.n + k]! + extra, values);
   }
 
   /**
@@ -302,27 +315,29 @@ export class Machines {
   #changingOver(k: number, r: MachineRecipe, c: number, v: Float64Array): boolean {
     const n = this.n;
     const ii = this.#i;
+    const f = this.#f;
     const b = ii[C_SIG * n + k]!;
     const pool = this.#pool;
+    f[C_CO_DRAW * n + k] = 0;
     if (ii[C_CO_LEFT * n + k] === 0) {
       const cls = pool.ring[COUNT * pool.conveyors + c]! > 0 ? pool.cls[pool.at(c, 0)]! : ii[C_ANNOUNCED * n + k]!;
       const setup = ii[C_SETUP * n + k]!;
       const fam = cls >= 0 && cls < r.family.length ? r.family[cls]! : setup;
-      if (fam === setup) {
-        v[b + CHANGEOVER] = 0;
-        v[b + WAIT_OPERATOR] = 0;
-        return false;
-      }
+      // The product it gets ready for: a line program switches the process's setpoints on it.
+      if (cls >= 0 && cls < r.family.length) v[b + PRODUCT] = cls + 1;
+      if (fam === setup) return this.#settling(r, cls, b, v);
       const time = setup < 0 ? 0 : r.changeover[setup * r.families + fam]!;
       const ticks = Math.round(time / this.#dt);
       if (ticks <= 0) {
         ii[C_SETUP * n + k] = fam;
-        v[b + CHANGEOVER] = 0;
-        v[b + WAIT_OPERATOR] = 0;
-        return false;
+        return this.#settling(r, cls, b, v);
       }
       ii[C_CO_LEFT * n + k] = ticks;
       ii[C_CO_TO * n + k] = fam;
+      ii[C_CO_COUNT * n + k]!++;
+      // What the changeover consumes, drawn evenly over its steps: kWh over its hours.
+      const e = r.changeoverEnergy ?? 0;
+      f[C_CO_POWER * n + k] = e > 0 ? e / (ticks * this.#dtHours) : 0;
     }
     if (r.needsOperator && ii[C_OPERATOR * n + k] === 0) {
       v[b + CHANGEOVER] = 0;
@@ -331,12 +346,36 @@ export class Machines {
     }
     v[b + CHANGEOVER] = 1;
     v[b + WAIT_OPERATOR] = 0;
+    f[C_CO_DRAW * n + k] = f[C_CO_POWER * n + k]!;
     if (--ii[C_CO_LEFT * n + k]! === 0) {
-      // Done this step: set up for the new family, the operator goes; the next step may start a cycle.
+      // Done this step: set up for the new family, the operator goes; the next step may start a
+      // cycle (or settle the process values first).
       ii[C_SETUP * n + k] = ii[C_CO_TO * n + k]!;
       ii[C_OPERATOR * n + k] = 0;
     }
     return true;
+  }
+
+  /**
+   * Set up for class `cls`'s family: true (and in the changeover state) while a process value of
+   * the recipe's settle list is outside its tolerance of the class's target; no operator needed.
+   */
+  #settling(r: MachineRecipe, cls: number, b: number, v: Float64Array): boolean {
+    const s = r.settle;
+    v[b + WAIT_OPERATOR] = 0;
+    if (s !== undefined && cls >= 0 && cls < r.family.length) {
+      const S = s.signal.length;
+      for (let j = 0; j < S; j++) {
+        const target = s.target[cls * S + j]!;
+        // A NaN target (the product sets none) compares false: nothing to wait for.
+        if (Math.abs(v[s.signal[j]!]! - target) > s.tolerance[j]!) {
+          v[b + CHANGEOVER] = 1;
+          return true;
+        }
+      }
+    }
+    v[b + CHANGEOVER] = 0;
+    return false;
   }
 
   /** Steps of a recipe cycle of class `cls` on machine k (uniform ± the recipe's spread), at least 1. */

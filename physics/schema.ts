@@ -6,6 +6,7 @@
 import type { ComponentType, ParamSpec } from './component.ts';
 import { COMPONENT_TYPES } from './catalog.ts';
 import { COMPONENT_FAULT_KINDS, SIGNAL_FAULT_KINDS } from './fault-spec.ts';
+import { productSchemaDefinitions } from './line-products.ts';
 
 type Json = Record<string, unknown>;
 
@@ -123,6 +124,9 @@ export function buildLineSchema(): Json {
     },
   };
   for (const t of COMPONENT_TYPES) definitions[t.type] = componentSchema(t);
+  // Product variants (line-products.ts): a machine may carry its changeover block.
+  Object.assign(definitions, productSchemaDefinitions());
+  ((definitions['machine'] as Json)['properties'] as Json)['changeover'] = { $ref: '#/definitions/changeover' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://twinloop.dev/schema/line.schema.json',
@@ -151,6 +155,7 @@ export function buildLineSchema(): Json {
       },
       components: { type: 'array', items: { $ref: '#/definitions/component' } },
       faults: { type: 'array', items: { $ref: '#/definitions/fault' }, description: 'Faults present from the start or injected at a simulated time (docs/physics.md, Faults)' },
+      products: { type: 'array', items: { $ref: '#/definitions/product' }, description: 'Product variants: per product its family, cycle time and energy per machine, setpoints (twinloop plan; docs/planning.md)' },
     },
     definitions,
   };

@@ -2,17 +2,20 @@
 // line file, checks that it can run the plan (an order source feeding the plan's first station,
 // a machine for every plan station), builds the Model with the plan's seed, installs each
 // station's product recipe (cycle time per product, busy power from the product's energy, the
-// changeover matrix between families, the spread, whether changeovers need an operator) and the
-// KPI tracker over the line's stations. Build time: allocates; the run loop then does not.
+// changeover matrix between families and what a changeover consumes, the process values it
+// settles, the spread, whether changeovers need an operator), the products' setpoints each
+// station writes, and the KPI tracker over the line's stations. Build time: allocates; the run
+// loop then does not.
 
 import { loadLineFile } from '../config/line-file.ts';
 import { TwinloopError } from '../errors.ts';
 import { LineKpiTracker } from '../kpi/kpi-tracker.ts';
 import { kpiPlan } from '../kpi/station-plan.ts';
 import { Model, lineSignals } from '../../physics/model.ts';
-import type { MachineRecipe } from '../../physics/machine-recipe.ts';
+import type { MachineRecipe, MachineSettle } from '../../physics/machine-recipe.ts';
 import { machineType } from '../../physics/machine.ts';
 import { changeoverTime, type PlanSpec } from './plan-spec.ts';
+import { LineProgram } from './on-line-program.ts';
 
 /** Signal ids of one plan station in the value array. */
 export interface StationSigs {
@@ -41,6 +44,8 @@ export interface VirtualLine {
   readonly families: readonly string[];
   readonly productFamily: Int32Array;
   readonly lineFile: string;
+  /** The line file's own controller program (on-line-program.ts), scanned in lock-step; null: none. */
+  readonly program: LineProgram | null;
   /**
    * The line has nothing but the order source, the plan's machines and buffers: while it stands
    * empty waiting for an order's release, nothing in it changes but the idle energy, so the run
@@ -49,6 +54,12 @@ export interface VirtualLine {
   readonly idleSkippable: boolean;
   /** Idle power of each plan station's machine in the line file, kW (the leap's energy). */
   readonly idleKw: Float64Array;
+  /**
+   * Setpoints station k writes when it is told product p: `writes[k][p]`, signal ids and values.
+   * A product's setpoint naming a line signal belongs to the station whose changeover settles a
+   * signal of the same component, else to the first plan station.
+   */
+  readonly writes: readonly (readonly { readonly ids: Int32Array; readonly values: Float64Array }[])[];
 }
 
 /**
@@ -95,6 +106,8 @@ export function buildVirtualLine(plan: PlanSpec, seed: number, lineFile = plan.l
       initial: st.initialFamily === null ? -1 : families.indexOf(st.initialFamily),
       spread: st.spread,
       needsOperator: plan.operators !== null,
+      changeoverEnergy: st.changeoverEnergy,
+      ...(st.settle.length > 0 ? { settle: settleOf(plan, k, id) } : {}),
     };
     machine[k] = model.indexOf(st.id);
     model.setMachineRecipe(machine[k]!, recipe);
@@ -115,14 +128,20 @@ export function buildVirtualLine(plan: PlanSpec, seed: number, lineFile = plan.l
     energy: id(`${s.id}.energy`),
   }));
   const planIds = new Set(plan.stations.map((s) => s.id));
-  const idleSkippable = lf.components.every((c) => c.type === 'ordersource' || c.type === 'buffer' || (c.type === 'machine' && planIds.has(c.id)));
+  // A program keeps time (timers) while the line stands: no leaps over idle time with one.
+  const idleSkippable = (lf.program === undefined || lf.program === 'none') && lf.components.every((c) => c.type === 'ordersource' || c.type === 'buffer' || (c.type === 'machine' && planIds.has(c.id)));
   const idleKw = Float64Array.from(plan.stations, (s) => {
     const p = byId.get(s.id)?.['idlePower'];
     return typeof p === 'number' ? p : (machineType.params['idlePower'] as { default: number }).default;
   });
+  // A line program drives its outputs: the run writes no product setpoint onto them.
+  const program = LineProgram.of(lf, model.dt, id);
+  const actuators = new Set(defs.filter((x) => x.kind === 'actuator' && program?.drives.has(x.name) !== true).map((x) => x.name));
+  const writes = setpointWrites(plan, id, actuators);
   return {
     model,
     values,
+    writes,
     idleSkippable,
     idleKw,
     tracker,
@@ -134,5 +153,43 @@ export function buildVirtualLine(plan: PlanSpec, seed: number, lineFile = plan.l
     families,
     productFamily,
     lineFile,
+    program,
   };
+}
+
+/** Station k's settle list as the machine reads it: signal ids, tolerances, each product's target. */
+function settleOf(plan: PlanSpec, k: number, id: (name: string) => number): MachineSettle {
+  const settle = plan.stations[k]!.settle;
+  const S = settle.length;
+  const target = new Float64Array(plan.products.length * S).fill(NaN);
+  plan.products.forEach((p, c) => {
+    settle.forEach((s, j) => {
+      const v = p.setpoints[s.signal];
+      if (typeof v === 'number') target[c * S + j] = v;
+    });
+  });
+  return { signal: Int32Array.from(settle, (s) => id(s.signal)), tolerance: Float64Array.from(settle, (s) => s.tolerance), target };
+}
+
+/**
+ * The setpoints each station writes per product (see VirtualLine.writes): actuator signals only;
+ * a sensor's setpoint (f1.temperature) is a target a changeover settles on, never written.
+ */
+function setpointWrites(plan: PlanSpec, id: (name: string) => number, actuators: ReadonlySet<string>): { ids: Int32Array; values: Float64Array }[][] {
+  const owner = new Map<string, number>();
+  plan.stations.forEach((st, k) => {
+    for (const s of st.settle) {
+      const comp = s.signal.slice(0, s.signal.lastIndexOf('.'));
+      if (!owner.has(comp)) owner.set(comp, k);
+    }
+  });
+  return plan.stations.map((_, k) =>
+    plan.products.map((p) => {
+      const mine = Object.entries(p.setpoints).filter(([key, v]) => {
+        const dot = key.lastIndexOf('.');
+        return dot > 0 && typeof v === 'number' && actuators.has(key) && (owner.get(key.slice(0, dot)) ?? 0) === k;
+      });
+      return { ids: Int32Array.from(mine, ([key]) => id(key)), values: Float64Array.from(mine, ([, v]) => v as number) };
+    }),
+  );
 }

@@ -49,7 +49,7 @@ const PROGRESS_EVERY = 1 << 18;
 
 export function runOnLine(plan: PlanSpec, rule: Rule, seed: number, opts: OnLineOptions = {}): OnLineRun {
   const vl = buildVirtualLine(plan, seed, opts.line, opts.dt);
-  const { model, values: v, tracker, sigs } = vl;
+  const { model, values: v, tracker, sigs, program: prog } = vl;
   const { machines, orderSources } = model.planControls;
   const dt = model.dt;
   const cal = new Calendar(plan.calendar);
@@ -145,6 +145,10 @@ export function runOnLine(plan: PlanSpec, rule: Rule, seed: number, opts: OnLine
       if (cls >= 0 && cls !== announced[k]) {
         machines.announce(vl.machine[k]!, cls);
         announced[k] = cls;
+        // The line's own logic: the product's setpoints this station owns go to the line now,
+        // so the process moves toward them during the changeover.
+        const w = vl.writes[k]![cls]!;
+        for (let j = 0; j < w.ids.length; j++) v[w.ids[j]!] = w.values[j]!;
       }
     }
     // 3. Operators: the ones whose task ended go back; then waiting stations get one, lowest first.
@@ -228,6 +232,8 @@ export function runOnLine(plan: PlanSpec, rule: Rule, seed: number, opts: OnLine
         clock[0] = T;
         clock[1] = w.start + (i + 1) * dt;
         stepAt();
+        // The line's own program, every controller cycle, after the run's writes (scan, then step).
+        if (prog !== null && model.tick % prog.stepsPerCycle === 0) prog.scan(v);
         model.step();
         afterStep();
         if (ended === N) {
@@ -274,9 +280,14 @@ export function runOnLine(plan: PlanSpec, rule: Rule, seed: number, opts: OnLine
     // The report adds the plan's idle power over the idle working time; take it off here so its
     // energy is the machine's meter (busy power while working, idle power otherwise) plus the
     // idle power over the leaps the meter did not see.
+    // What the changeovers consumed the meter counted too (drawn over each changeover's time):
+    // reported apart, as the schedule does.
     const idle = Math.max(0, ks.pbt - ks.apt);
     const meter = ks.energy + (vl.idleKw[k]! * clock[3]!) / 3600;
-    return { apt: ks.apt, aust: ks.aust, adot: ks.adot, operatorWait: opWait[k]!, changeovers: changeovers[k]!, breakdowns: breakdowns[k]!, units, ideal, busyKwh: meter - (st.idlePower * idle) / 3600 };
+    // Per changeover of the matrix: a wait for process values alone (settle) consumes nothing extra.
+    const matrixChangeovers = machines.changeoverCount(vl.machine[k]!);
+    const coKwh = matrixChangeovers * st.changeoverEnergy;
+    return { apt: ks.apt, aust: ks.aust, adot: ks.adot, operatorWait: opWait[k]!, changeovers: changeovers[k]!, breakdowns: breakdowns[k]!, units, ideal, busyKwh: meter - (st.idlePower * idle) / 3600 - coKwh, changeoverKwh: coKwh, scrap: matrixChangeovers * st.changeoverScrap };
   });
   const orders: OrderResult[] = plan.orders.map((_, i) => ({ order: i, start: start[i]!, end: end[i]! }));
   opts.progress?.(`${label}: done, plan time ${(T / 3600).toFixed(2)} h, ${model.tick} steps of ${dt} s (${(clock[3]! / 3600).toFixed(2)} h of idle working time leapt over) in ${((performance.now() - t0) / 1000).toFixed(1)} s wall`);

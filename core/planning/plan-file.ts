@@ -1,15 +1,18 @@
 // Loads a production plan file (YAML, schema core/planning/plan.schema.json) and its orders
 // (inline or a CSV file), checks what the schema cannot (times that parse, products, stations
 // and orders that exist, a fixed sequence that names every order once, a line file's stations)
-// and returns the PlanSpec the scheduler runs. Every problem is reported at once, with the file,
+// and returns the PlanSpec the scheduler runs. A plan naming a line file takes the line's products
+// and its machines' changeover blocks (physics/line-products.ts); one both files give must be the
+// same, else an error names both places (docs/planning.md, "Products and changeovers in the line file"). Every problem is reported at once, with the file,
 // the path inside it and its line (CSV: line and column).
 
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../config/config-error.ts';
 import { formatPath, SchemaValidator } from '../config/schema-validator.ts';
 import { readYaml, type YamlSource } from '../config/yaml-document.ts';
-import { loadLineFile } from '../config/line-file.ts';
+import { validateLine } from '../config/line-file.ts';
+import { lineSignals } from '../../physics/model.ts';
 import { STATION_TYPES } from '../kpi/station-plan.ts';
 import type { CalendarSpec, Window } from './calendar.ts';
 import { readOrderCsv } from './order-csv.ts';
@@ -51,59 +54,137 @@ export function planFrom(src: YamlSource): PlanSpec {
     return s ?? fallback;
   };
 
-  // Stations.
+  // The line file, first: its products and its machines' changeover blocks are the plan's too.
+  const line = typeof d['line'] === 'string' ? (isAbsolute(d['line']) ? d['line'] : resolve(dir, d['line'])) : undefined;
+  const lineSrc = line !== undefined ? readYaml(line) : undefined;
+  const lf = lineSrc !== undefined ? validateLine(lineSrc) : undefined;
+  // The line file as a message names it: from the working directory when below it.
+  const lineName = line === undefined ? '' : relative(process.cwd(), line).startsWith('..') ? line : relative(process.cwd(), line);
+  const lineAt = (segs: (string | number)[], message: string): void => {
+    const ln = lineSrc!.lineOf(segs);
+    issues.push({ file: lineName, path: formatPath(segs), ...(ln !== undefined ? { line: ln } : {}), message });
+  };
+  const lineComp = new Map((lf?.components ?? []).map((c, i) => [c.id, { cfg: c, index: i }]));
+  let signalNames: Set<string> | undefined;
+  const lineSignal = (name: string): boolean => {
+    signalNames ??= new Set(lineSignals(lf!).map((x) => x.name));
+    return signalNames.has(name);
+  };
+  /** `components[2].changeover (line 14)` of the line file, for messages. */
+  const linePlace = (segs: (string | number)[]): string => {
+    const ln = lineSrc!.lineOf(segs);
+    return `${lineName} ${formatPath(segs)}${ln !== undefined ? ` (line ${ln})` : ''}`;
+  };
+  const sources: string[] = [];
+
+  // Stations; a station without a changeover block takes its line machine's.
   const rawStations = d['stations'] as Raw[];
   const stationIx = new Map<string, number>();
+  /** Per station: the changeover block used and where it stands (for family checks). */
+  const coOf: { co: Raw; segs: (string | number)[]; inLine: boolean }[] = [];
   const stations: StationSpec[] = rawStations.map((s, k) => {
     const id = s['id'] as string;
     if (stationIx.has(id)) at(['stations', k, 'id'], `duplicate station ${id}`);
     stationIx.set(id, k);
-    const co = (s['changeover'] ?? {}) as Raw;
+    const machine = lineComp.get(id);
+    const lineCo = machine?.cfg['changeover'] as Raw | undefined;
+    const lineCoSegs = ['components', machine?.index ?? 0, 'changeover'];
+    let co = (s['changeover'] ?? {}) as Raw;
+    let coSegs: (string | number)[] = ['stations', k, 'changeover'];
+    let inLine = false;
+    if (lineCo !== undefined && s['changeover'] === undefined) {
+      co = lineCo;
+      coSegs = lineCoSegs;
+      inLine = true;
+      sources.push(`${id} changeover: ${lineName}`);
+    } else if (lineCo !== undefined) {
+      const diff = firstDifference(canonicalChangeover(co), canonicalChangeover(lineCo));
+      if (diff !== undefined) at(coSegs, `differs from ${linePlace(lineCoSegs)} at ${diff}: give the changeover in one file only (the line's, or the plan's for a what-if with its own line file)`);
+    }
+    coOf.push({ co, segs: coSegs, inLine });
+    const durAt = (v: unknown, segs: (string | number)[], fallback: number): number => {
+      if (!inLine) return dur(v, segs, fallback);
+      return parseDuration(v) ?? fallback; // the line schema checked its text
+    };
     const matrix: Record<string, Record<string, number>> = {};
     for (const [from, row] of Object.entries((co['matrix'] ?? {}) as Record<string, Raw>)) {
       matrix[from] = {};
-      for (const [to, v] of Object.entries(row)) matrix[from][to] = dur(v, ['stations', k, 'changeover', 'matrix', from, to], 0);
+      for (const [to, v] of Object.entries(row)) matrix[from][to] = durAt(v, [...coSegs, 'matrix', from, to], 0);
     }
+    const consumes = (co['consumes'] ?? {}) as Raw;
+    const settle = Object.entries((co['settle'] ?? {}) as Record<string, number>).map(([signal, tolerance]) => ({ signal, tolerance }));
+    for (const { signal } of settle) {
+      if (lf === undefined) at([...coSegs, 'settle', signal], 'names a line signal: the plan needs a line file (line:)');
+      else if (!inLine && !lineSignal(signal)) at([...coSegs, 'settle', signal], `names no signal of ${lineName}`);
+    }
+    // Power: the plan's, else the line machine's, else the defaults (the machine's too).
+    const power = (key: string, fallback: number): number => (s[key] as number | undefined) ?? (machine?.cfg[key] as number | undefined) ?? fallback;
     return {
       id,
-      busyPower: (s['busyPower'] as number | undefined) ?? 2,
-      idlePower: (s['idlePower'] as number | undefined) ?? 0.2,
-      changeoverDefault: dur(co['default'], ['stations', k, 'changeover', 'default'], 0),
+      busyPower: power('busyPower', 2),
+      idlePower: power('idlePower', 0.2),
+      changeoverDefault: durAt(co['default'], [...coSegs, 'default'], 0),
       changeoverMatrix: matrix,
       initialFamily: (co['initial'] as string | undefined) ?? null,
       spread: (s['spread'] as number | undefined) ?? 0,
       mtbf: dur(s['mtbf'], ['stations', k, 'mtbf'], 0),
       mttr: dur(s['mttr'], ['stations', k, 'mttr'], 1800),
+      changeoverEnergy: (consumes['energy'] as number | undefined) ?? 0,
+      changeoverScrap: (consumes['scrap'] as number | undefined) ?? 0,
+      settle,
     };
   });
 
-  // Products.
+  // Products: the line's (in its order), then the plan's that the line does not name; a product
+  // both name must be the same in both.
   const productIx = new Map<string, number>();
-  const products: ProductSpec[] = (d['products'] as Raw[]).map((p, k) => {
+  const rawProducts: { p: Raw; segs: (string | number)[]; inLine: boolean }[] = [];
+  const lineProducts = (lf?.products ?? []) as unknown as Raw[];
+  lineProducts.forEach((p, k) => rawProducts.push({ p, segs: ['products', k], inLine: true }));
+  const lineByName = new Map(lineProducts.map((p, k) => [p['name'] as string, k]));
+  if (lineProducts.length > 0) sources.push(`products: ${lineName}`);
+  ((d['products'] ?? []) as Raw[]).forEach((p, k) => {
+    const lk = lineByName.get(p['name'] as string);
+    if (lk === undefined) {
+      rawProducts.push({ p, segs: ['products', k], inLine: false });
+      return;
+    }
+    const diff = firstDifference(canonicalProduct(p), canonicalProduct(lineProducts[lk]!));
+    if (diff !== undefined) at(['products', k], `${String(p['name'])} differs from ${linePlace(['products', lk])} at ${diff}: give the product in one file only`);
+  });
+  if (rawProducts.length === 0) at(['products'], lf !== undefined ? `is required: ${lineName} has no products either` : 'is required (or a line file, line:, with products)');
+  const products: ProductSpec[] = rawProducts.map(({ p, segs, inLine }) => {
     const name = p['name'] as string;
-    if (productIx.has(name)) at(['products', k, 'name'], `duplicate product ${name}`);
-    productIx.set(name, k);
+    if (productIx.has(name)) at([...segs, 'name'], `duplicate product ${name}`);
+    productIx.set(name, productIx.size);
     const ct = p['cycleTime'] as Record<string, number>;
     const en = (p['energy'] ?? {}) as Record<string, number>;
-    for (const [key, where] of [[ct, 'cycleTime'], [en, 'energy']] as const) {
-      for (const st of Object.keys(key)) if (!stationIx.has(st)) at(['products', k, where, st], `unknown station ${st}; stations: ${[...stationIx.keys()].join(', ')}`);
+    // A line product may name machines the plan does not run: they are passed by.
+    if (!inLine) {
+      for (const [key, where] of [[ct, 'cycleTime'], [en, 'energy']] as const) {
+        for (const st of Object.keys(key)) if (!stationIx.has(st)) at([...segs, where, st], `unknown station ${st}; stations: ${[...stationIx.keys()].join(', ')}`);
+      }
+    }
+    const setpoints = (p['setpoints'] ?? {}) as Record<string, number | string>;
+    if (!inLine && lf !== undefined) {
+      for (const key of Object.keys(setpoints)) if (key.includes('.') && !lineSignal(key)) at([...segs, 'setpoints', key], `names no signal of ${lineName} (a setpoint with a dot names a signal, <id>.<field>)`);
     }
     return {
       name,
       family: (p['family'] as string | undefined) ?? name,
       cycleTime: stations.map((s) => ct[s.id] ?? 0),
       energy: stations.map((s) => en[s.id] ?? NaN),
-      setpoints: (p['setpoints'] ?? {}) as Record<string, number | string>,
+      setpoints,
     };
   });
   const families = new Set(products.map((p) => p.family));
-  rawStations.forEach((s, k) => {
-    const co = (s['changeover'] ?? {}) as Raw;
+  coOf.forEach(({ co, segs, inLine }) => {
+    const bad = inLine ? lineAt : at;
     for (const [from, row] of Object.entries((co['matrix'] ?? {}) as Record<string, Raw>)) {
-      if (!families.has(from)) at(['stations', k, 'changeover', 'matrix', from], `unknown family ${from}; families: ${[...families].join(', ')}`);
-      for (const to of Object.keys(row)) if (!families.has(to)) at(['stations', k, 'changeover', 'matrix', from, to], `unknown family ${to}; families: ${[...families].join(', ')}`);
+      if (!families.has(from)) bad([...segs, 'matrix', from], `unknown family ${from}; families: ${[...families].join(', ')}`);
+      for (const to of Object.keys(row)) if (!families.has(to)) bad([...segs, 'matrix', from, to], `unknown family ${to}; families: ${[...families].join(', ')}`);
     }
-    if (typeof co['initial'] === 'string' && !families.has(co['initial'])) at(['stations', k, 'changeover', 'initial'], `unknown family ${co['initial']}; families: ${[...families].join(', ')}`);
+    if (typeof co['initial'] === 'string' && !families.has(co['initial'])) bad([...segs, 'initial'], `unknown family ${co['initial']}; families: ${[...families].join(', ')}`);
   });
 
   // Orders, inline or from a CSV file.
@@ -204,10 +285,7 @@ export function planFrom(src: YamlSource): PlanSpec {
   }
 
   // The line file: every plan station must be one of its KPI stations.
-  let line: string | undefined;
-  if (typeof d['line'] === 'string') {
-    line = isAbsolute(d['line']) ? d['line'] : resolve(dir, d['line']);
-    const lf = loadLineFile(line);
+  if (lf !== undefined) {
     const known = lf.components.filter((c) => STATION_TYPES.includes(c.type)).map((c) => c.id);
     rawStations.forEach((s, k) => {
       if (!known.includes(s['id'] as string)) at(['stations', k, 'id'], `${String(s['id'])} is not a station (${STATION_TYPES.join(' or ')}) of ${String(d['line'])}; its stations: ${known.join(', ')}`);
@@ -219,6 +297,7 @@ export function planFrom(src: YamlSource): PlanSpec {
     name: d['name'] as string,
     file: src.file,
     ...(line !== undefined ? { line } : {}),
+    ...(sources.length > 0 ? { sources } : {}),
     seed: (d['seed'] as number | undefined) ?? 1,
     seeds: (d['seeds'] as number | undefined) ?? 1,
     rules,
@@ -229,4 +308,35 @@ export function planFrom(src: YamlSource): PlanSpec {
     orders,
     calendar,
   };
+}
+
+/** A changeover block as compared between plan and line: durations in seconds, defaults filled. */
+function canonicalChangeover(co: Raw): unknown {
+  const matrix: Record<string, Record<string, number | undefined>> = {};
+  for (const [from, row] of Object.entries((co['matrix'] ?? {}) as Record<string, Raw>)) {
+    matrix[from] = {};
+    for (const [to, v] of Object.entries(row)) matrix[from][to] = parseDuration(v);
+  }
+  const consumes = (co['consumes'] ?? {}) as Raw;
+  return { default: parseDuration(co['default'] ?? 0), matrix, initial: co['initial'] ?? null, consumes: { energy: consumes['energy'] ?? 0, scrap: consumes['scrap'] ?? 0 }, settle: co['settle'] ?? {} };
+}
+
+/** A product as compared between plan and line, defaults filled. */
+function canonicalProduct(p: Raw): unknown {
+  return { family: p['family'] ?? p['name'], cycleTime: p['cycleTime'] ?? {}, energy: p['energy'] ?? {}, setpoints: p['setpoints'] ?? {} };
+}
+
+/** The first key path where two plain values differ (`matrix.gears.shafts: 2700 here, 2400 there`), or undefined. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const d = firstDifference((a as Raw)[k], (b as Raw)[k], path ? `${path}.${k}` : k);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (a === b) return undefined;
+  const show = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
+  return `${path}: ${show(a)} here, ${show(b)} there`;
 }

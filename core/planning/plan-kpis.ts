@@ -3,7 +3,10 @@
 // changeover time, waits for operators and material, energy per good unit and WIP over time.
 // Definitions (docs/planning.md): the observation period is [0, makespan]; PBT is its working
 // time (the calendar's non-working time is planned down time, PDOT); APT processing, AUST
-// changeovers, ADOT breakdowns; every unit is good (the plan has no scrap model).
+// changeovers, ADOT breakdowns; every unit of the orders is good. What changeovers consume
+// (energy, scrapped trial pieces: a station's `changeover.consumes`) is counted apart: the
+// energy in the station's and energy per good unit, the scrap as its own figure (trial pieces
+// are made in the changeover time, AUST, so they are not in the OEE's produced quantity).
 
 import { Calendar } from './calendar.ts';
 import type { PlanSpec } from './plan-spec.ts';
@@ -22,8 +25,12 @@ export interface StationKpis extends OeeFactors {
   readonly changeovers: number;
   readonly breakdowns: number;
   readonly units: number;
-  /** kWh */
+  /** kWh, changeover energy included */
   readonly energy: number;
+  /** kWh the changeovers consumed beyond idle power */
+  readonly changeoverEnergy: number;
+  /** Units of material the changeovers scrapped */
+  readonly scrap: number;
   /** Share of PBT in active states (working, changeover, down): the bottleneck's measure (Roser). */
   readonly activeShare: number;
 }
@@ -62,6 +69,10 @@ export interface PlanKpis {
   readonly materialWait: number;
   /** kWh */
   readonly energy: number;
+  /** kWh of it the changeovers consumed beyond idle power, all stations */
+  readonly changeoverEnergy: number;
+  /** Units of material the changeovers scrapped, all stations */
+  readonly scrap: number;
   /** kWh per good unit */
   readonly energyPerUnit: number;
   /** Units in the line, time-weighted mean and maximum over [0, makespan]. */
@@ -124,7 +135,9 @@ export function planKpis(plan: PlanSpec, run: ScheduleRun): PlanKpis {
       changeovers: s.changeovers,
       breakdowns: s.breakdowns,
       units: s.units,
-      energy: s.busyKwh + (st.idlePower * idle) / 3600,
+      energy: s.busyKwh + (st.idlePower * idle) / 3600 + s.changeoverKwh,
+      changeoverEnergy: s.changeoverKwh,
+      scrap: s.scrap,
       activeShare: pbt > 0 ? (s.apt + s.aust + s.adot) / pbt : 0,
     };
   });
@@ -151,6 +164,8 @@ export function planKpis(plan: PlanSpec, run: ScheduleRun): PlanKpis {
     operatorWait: stations.reduce((t, s) => t + s.operatorWait, 0),
     materialWait: run.materialWait,
     energy,
+    changeoverEnergy: stations.reduce((e, s) => e + s.changeoverEnergy, 0),
+    scrap: stations.reduce((n, s) => n + s.scrap, 0),
     energyPerUnit: energyPerUnit(energy, units),
     wipMean: wip.mean,
     wipMax: wip.max,

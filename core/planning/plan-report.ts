@@ -25,10 +25,10 @@ function ruleSection(plan: PlanSpec, col: RuleColumn): string {
   out.push(`<div>Sequence: ${r.sequence.map((i) => esc(plan.orders[i]!.id)).join(' → ')}</div>`);
   out.push(`<h3>Gantt chart per station</h3>${ganttSvg(plan, r.segments, k.makespan, cal.offWindows(0, k.makespan))}`);
   out.push('<h3>Stations (ISO 22400-2 over the working time of [0, makespan])</h3>');
-  out.push('<table><tr><th>station</th><th>OEE</th><th>availability</th><th>effectiveness</th><th>quality</th><th>working h</th><th>changeover h</th><th>down h</th><th>waiting h</th><th>operator wait h</th><th>changeovers</th><th>breakdowns</th><th>units</th><th>kWh</th></tr>');
+  out.push('<table><tr><th>station</th><th>OEE</th><th>availability</th><th>effectiveness</th><th>quality</th><th>working h</th><th>changeover h</th><th>down h</th><th>waiting h</th><th>operator wait h</th><th>changeovers</th><th>changeover kWh</th><th>changeover scrap</th><th>breakdowns</th><th>units</th><th>kWh</th></tr>');
   for (const s of k.stations) {
     const h = (x: number): string => (x / 3600).toFixed(2);
-    out.push(`<tr><td>${esc(s.id)}${s.id === k.bottleneck ? ' <small>bottleneck</small>' : ''}</td><td class="n">${pct(s.oee)}</td><td class="n">${pct(s.availability)}</td><td class="n">${pct(s.effectiveness)}</td><td class="n">${pct(s.qualityRatio)}</td><td class="n">${h(s.apt)}</td><td class="n">${h(s.aust)}</td><td class="n">${h(s.adot)}</td><td class="n">${h(s.adet)}</td><td class="n">${h(s.operatorWait)}</td><td class="n">${s.changeovers}</td><td class="n">${s.breakdowns}</td><td class="n">${s.units}</td><td class="n">${s.energy.toFixed(1)}</td></tr>`);
+    out.push(`<tr><td>${esc(s.id)}${s.id === k.bottleneck ? ' <small>bottleneck</small>' : ''}</td><td class="n">${pct(s.oee)}</td><td class="n">${pct(s.availability)}</td><td class="n">${pct(s.effectiveness)}</td><td class="n">${pct(s.qualityRatio)}</td><td class="n">${h(s.apt)}</td><td class="n">${h(s.aust)}</td><td class="n">${h(s.adot)}</td><td class="n">${h(s.adet)}</td><td class="n">${h(s.operatorWait)}</td><td class="n">${s.changeovers}</td><td class="n">${s.changeoverEnergy.toFixed(1)}</td><td class="n">${s.scrap}</td><td class="n">${s.breakdowns}</td><td class="n">${s.units}</td><td class="n">${s.energy.toFixed(1)}</td></tr>`);
   }
   out.push('</table>');
   out.push(`<h3>WIP over time</h3>${wipSvg(r.wip.t, r.wip.n)}`);
@@ -57,14 +57,15 @@ export function planHtml(plan: PlanSpec, cols: readonly RuleColumn[], wallMs: nu
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${CSS}</style></head>
 <body><h1>${title}</h1>
-<div>${esc(planMode(cols))} · ${esc(plan.file)} · ${plan.orders.length} orders, ${units} units, ${plan.products.length} products, ${plan.stations.length} stations · operators ${plan.operators ?? 'unlimited'} · ${seeds} ${seeds === 1 ? 'seed' : `seeds from ${plan.seed} (mean, and the range min–max)`} · ${(wallMs / 1000).toFixed(2)} s wall · ${new Date().toISOString()}</div>
+<div>${esc(planMode(cols))} · ${esc(plan.file)} · ${plan.orders.length} orders, ${units} units, ${plan.products.length} products, ${plan.stations.length} stations · operators ${plan.operators ?? 'unlimited'} · ${seeds} ${seeds === 1 ? 'seed' : `seeds from ${plan.seed} (mean, and the range min–max)`} · ${(wallMs / 1000).toFixed(2)} s wall · ${new Date().toISOString()}</div>${plan.sources !== undefined ? `\n<div><small>From the line file: ${plan.sources.map(esc).join('; ')}</small></div>` : ''}
 <h2>Rules side by side</h2>
 <table><tr><th>KPI</th>${head}</tr>
 ${rows.join('\n')}
 </table>
 <p><small>★ best per KPI. Makespan: end of the last unit at the last station, from the plan start (Monday 00:00). Lateness: end − due date; tardiness: lateness when positive.
 Throughput: units per working hour of [0, makespan]. OEE = availability × effectiveness × quality ratio (ISO 22400-2): APT / PBT × PRI·PQ / APT × GQ / PQ, where PBT is the working time
-(shifts without breaks and planned stops) of [0, makespan]. WIP: units started at the first station and not yet done at the last. See docs/planning.md.</small></p>
+(shifts without breaks and planned stops) of [0, makespan]. Changeover energy and scrap: changeovers × what each consumes (the station's changeover.consumes); the energy is
+in energy per good unit, the scrapped trial pieces are not among the good units nor in the OEE's produced quantity. WIP: units started at the first station and not yet done at the last. See docs/planning.md.</small></p>
 ${cols.map((c) => ruleSection(plan, c)).join('\n')}
 </body></html>
 `;
@@ -76,6 +77,9 @@ export function planJson(plan: PlanSpec, cols: readonly RuleColumn[]): string {
     plan: plan.name,
     file: plan.file,
     mode: planMode(cols),
+    ...(plan.sources !== undefined ? { fromLine: plan.sources } : {}),
+    // What the line switches per product (signals) and what the report only carries (the rest).
+    products: plan.products.map((p) => ({ name: p.name, family: p.family, setpoints: p.setpoints })),
     rules: cols.map((c) => ({
       rule: c.rule,
       best: PLAN_KPIS.filter((d) => c.cells[d.key]!.best).map((d) => d.key),

@@ -24,6 +24,15 @@ export interface StationSpec {
   readonly mtbf: number;
   /** s */
   readonly mttr: number;
+  /** kWh consumed per changeover, beyond idle power. */
+  readonly changeoverEnergy: number;
+  /** Units of material scrapped per changeover. */
+  readonly changeoverScrap: number;
+  /**
+   * Process values the station's changeover settles (virtual line only): the changeover ends once
+   * each line signal is within its tolerance of the product's setpoint for it.
+   */
+  readonly settle: readonly { readonly signal: string; readonly tolerance: number }[];
 }
 
 export interface ProductSpec {
@@ -55,6 +64,8 @@ export interface PlanSpec {
   readonly file: string;
   /** Absolute line file path, when the plan names one. */
   readonly line?: string;
+  /** Where the products and changeovers came from, for the report: e.g. `products: week-line.yaml`. */
+  readonly sources?: readonly string[];
   readonly seed: number;
   readonly seeds: number;
   readonly rules: readonly Rule[];

@@ -52,6 +52,10 @@ export interface StationTotals {
   ideal: number;
   /** kWh of processing (the products' energy, or busyPower × cycle). */
   busyKwh: number;
+  /** kWh the changeovers consumed beyond idle power (changeovers × the station's consumes.energy). */
+  changeoverKwh: number;
+  /** Units of material the changeovers scrapped (changeovers × consumes.scrap). */
+  scrap: number;
 }
 
 export interface ScheduleRun {
@@ -95,7 +99,7 @@ export function runSchedule(plan: PlanSpec, rule: Rule, seed: number): ScheduleR
     return m > 0 ? -m * Math.log(1 - failRng[k]!()) : Infinity;
   };
   const ttf = plan.stations.map((_, k) => drawTtf(k));
-  const totals: StationTotals[] = plan.stations.map(() => ({ apt: 0, aust: 0, adot: 0, operatorWait: 0, changeovers: 0, breakdowns: 0, units: 0, ideal: 0, busyKwh: 0 }));
+  const totals: StationTotals[] = plan.stations.map(() => ({ apt: 0, aust: 0, adot: 0, operatorWait: 0, changeovers: 0, breakdowns: 0, units: 0, ideal: 0, busyKwh: 0, changeoverKwh: 0, scrap: 0 }));
   const segments: Segment[] = [];
   const last: (Segment | undefined)[] = new Array<Segment | undefined>(K);
   const push = (station: number, kind: number, start: number, end: number, order: number): void => {
@@ -155,6 +159,8 @@ export function runSchedule(plan: PlanSpec, rule: Rule, seed: number): ScheduleR
         tot.operatorWait += wait;
         tot.aust += co;
         tot.changeovers++;
+        tot.changeoverKwh += st.changeoverEnergy;
+        tot.scrap += st.changeoverScrap;
         push(k, SEG_WAIT_OPERATOR, want, c.start, oi);
         push(k, SEG_CHANGEOVER, c.start, c.end, oi);
         if (!Number.isFinite(start)) start = c.start;

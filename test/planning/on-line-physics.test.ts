@@ -34,13 +34,13 @@ const recipe = (needsOperator: boolean): MachineRecipe => ({
   needsOperator,
 });
 
-function build(needsOperator: boolean): { model: Model; v: Float64Array; sig: (n: string) => number; st: StationSignals } {
+function build(needsOperator: boolean, extra?: (sig: (n: string) => number) => Partial<MachineRecipe>): { model: Model; v: Float64Array; sig: (n: string) => number; st: StationSignals } {
   const defs = lineSignals(LINE);
   const ids = new Map(defs.map((d, i) => [d.name, i]));
   const sig = (n: string): number => ids.get(n) ?? -1;
   const v = new Float64Array(defs.length);
   const model = new Model(LINE, sig, v);
-  model.setMachineRecipe(model.indexOf('m1'), recipe(needsOperator));
+  model.setMachineRecipe(model.indexOf('m1'), { ...recipe(needsOperator), ...extra?.(sig) });
   const st: StationSignals = { busy: sig('m1.busy'), blocked: sig('m1.blocked'), starved: sig('m1.starved'), items: sig('m1.items'), down: sig('m1.down'), changeover: sig('m1.changeover'), cycles: sig('m1.cycles'), energy: sig('m1.energy') };
   return { model, v, sig, st };
 }
@@ -95,8 +95,28 @@ function newSpaceUsed(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
 }
 
+test('a changeover that consumes energy draws it over its matrix time', () => {
+  const { model, v, sig } = build(false, () => ({ changeoverEnergy: 0.1 }));
+  const { orderSources } = model.planControls;
+  orderSources.release(0, 1, 1);
+  let co = 0;
+  for (let i = 0; i < 300; i++) {
+    model.step();
+    if (v[sig('m1.changeover')] === 1) {
+      co++;
+      // idle 0.5 kW + 0.1 kWh over 2 s
+      assert.ok(Math.abs(v[sig('m1.power')]! - (0.5 + 180)) < 1e-9, `${v[sig('m1.power')]}`);
+    }
+  }
+  assert.is(co, 200);
+  assert.is(model.planControls.machines.changeoverCount(0), 1);
+  // 2 s of changeover at 180.5 kW, 0.3 s at 4 kW busy, the rest of the 3 s idle.
+  assert.ok(Math.abs(v[sig('m1.energy')]! - (0.1 + (0.5 * 2 + 4 * 0.3 + 0.5 * 0.7) / 3600)) < 1e-9, `${v[sig('m1.energy')]}`);
+});
+
 test('a recipe line with changeovers and releases allocates (next to) nothing per step', async () => {
-  const { model } = build(false);
+  // With changeover energy and a settle list (always within tolerance): their paths run too.
+  const { model } = build(false, (sig) => ({ changeoverEnergy: 0.05, settle: { signal: Int32Array.of(sig('m1.wear')), tolerance: Float64Array.of(1), target: Float64Array.of(0, 0) } }));
   const { orderSources } = model.planControls;
   let gcs = 0;
   const obs = new PerformanceObserver((list) => {

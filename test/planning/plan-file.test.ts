@@ -1,7 +1,7 @@
 // Plan files refused with precise errors: the path and line of each problem in a YAML plan, the
 // line and column in a CSV order book; and a CSV order book read like an inline one.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -10,6 +10,7 @@ import { ConfigError, formatIssue } from '../../core/config/config-error.ts';
 import { parseYaml } from '../../core/config/yaml-document.ts';
 import { loadPlanFile, planFrom } from '../../core/planning/plan-file.ts';
 import { parseDuration, parseInstant } from '../../core/planning/plan-time.ts';
+import { loadLineFile } from '../../core/config/line-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinloop-plan-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +85,107 @@ test('a CSV order book: read like inline orders; errors at line and column', () 
   } catch (err) {
     assert.equal((err as ConfigError).issues.map(formatIssue), ['orders.csv: column 7: 3 fields, the header (line 1) has 4 (line 3)']);
   }
+});
+
+// Products and changeovers in the line file (physics/line-products.ts): the plan takes them; a
+// product or changeover both files give must be the same, else an error naming both places.
+const LINE = `name: l
+dt: 0.01
+components:
+  - { id: src, type: ordersource, next: m1 }
+  - id: m1
+    type: machine
+    busyPower: 4
+    changeover: { default: 20min, matrix: { A: { B: 1h } }, consumes: { energy: 2.5, scrap: 3 } }
+products:
+  - { name: a, family: A, cycleTime: { m1: 10 }, setpoints: { spindle: 2400 } }
+  - { name: b, family: B, cycleTime: { m1: 12 }, energy: { m1: 0.02 } }
+`;
+const PLAN_ON = (extra = ''): string => `name: p
+line: line.yaml
+stations: [{ id: m1${extra} }]
+orders: [{ id: O1, product: b, quantity: 2, due: 1d }]
+`;
+
+test('a plan takes its products and changeovers from the line file', () => {
+  writeFileSync(join(dir, 'line.yaml'), LINE);
+  writeFileSync(join(dir, 'p.yaml'), PLAN_ON());
+  const p = loadPlanFile(join(dir, 'p.yaml'));
+  assert.equal(p.products.map((x) => [x.name, x.family, x.cycleTime, x.energy]), [['a', 'A', [10], [NaN]], ['b', 'B', [12], [0.02]]]);
+  const s = p.stations[0]!;
+  assert.equal([s.changeoverDefault, s.changeoverMatrix, s.changeoverEnergy, s.changeoverScrap, s.busyPower, s.idlePower], [1200, { A: { B: 3600 } }, 2.5, 3, 4, 0.2]);
+  assert.equal(p.products[0]!.setpoints, { spindle: 2400 });
+  // The same product and changeover in the plan too: accepted; a product only the plan has: added.
+  writeFileSync(join(dir, 'p.yaml'), `${PLAN_ON(', changeover: { default: 1200, matrix: { A: { B: 60min } }, consumes: { scrap: 3, energy: 2.5 } }')}products:
+  - { name: b, family: B, cycleTime: { m1: 12 }, energy: { m1: 0.02 } }
+  - { name: c, family: A, cycleTime: { m1: 7 } }
+`);
+  const q = loadPlanFile(join(dir, 'p.yaml'));
+  assert.equal(q.products.map((x) => x.name), ['a', 'b', 'c']);
+  assert.is(q.stations[0]!.changeoverMatrix['A']!['B'], 3600);
+});
+
+test('a product or changeover that differs between plan and line is an error naming both', () => {
+  writeFileSync(join(dir, 'line.yaml'), LINE);
+  writeFileSync(join(dir, 'p.yaml'), `${PLAN_ON(', changeover: { default: 20min, matrix: { A: { B: 50min } } }')}products:
+  - { name: b, family: B, cycleTime: { m1: 11 }, energy: { m1: 0.02 } }
+`);
+  try {
+    loadPlanFile(join(dir, 'p.yaml'));
+    assert.unreachable('accepted a conflict');
+  } catch (err) {
+    const got = (err as ConfigError).issues.map(formatIssue);
+    const lineName = join(dir, 'line.yaml');
+    assert.ok(got.some((g) => g.startsWith(`${join(dir, 'p.yaml')}: stations[0].changeover: differs from ${lineName} components[1].changeover (line 8) at consumes.energy: 0 here, 2.5 there`)), got.join('\n'));
+    assert.ok(got.some((g) => g.startsWith(`${join(dir, 'p.yaml')}: products[0]: b differs from ${lineName} products[1] (line 11) at cycleTime.m1: 11 here, 12 there`)), got.join('\n'));
+  }
+  // Neither file has products.
+  writeFileSync(join(dir, 'line.yaml'), 'name: l\ncomponents: [{ id: src, type: ordersource, next: m1 }, { id: m1, type: machine }]\n');
+  writeFileSync(join(dir, 'p.yaml'), PLAN_ON());
+  try {
+    loadPlanFile(join(dir, 'p.yaml'));
+    assert.unreachable('accepted no products');
+  } catch (err) {
+    const got = (err as ConfigError).issues.map(formatIssue);
+    assert.ok(got.some((g) => g.includes('products: is required: ') && g.includes('has no products either')), got.join('\n'));
+  }
+});
+
+test('the line file refuses bad products and changeover blocks with path and line', () => {
+  writeFileSync(join(dir, 'bad-line.yaml'), `name: l
+components:
+  - { id: src, type: ordersource, next: m1 }
+  - id: m1
+    type: machine
+    changeover: { default: 20 minutes, matrix: { A: { Z: 1h } }, initial: Q, settle: { f9.temperature: 5 } }
+products:
+  - { name: a, family: A, cycleTime: { m1: 10, m7: 3 }, setpoints: { m1.nothing: 3, m1.enable: on } }
+  - { name: a, family: A, cycleTime: { m1: 1 } }
+`);
+  let got: string[] = [];
+  try {
+    loadLineFile(join(dir, 'bad-line.yaml'));
+  } catch (err) {
+    got = (err as ConfigError).issues.map(formatIssue);
+  }
+  const f = join(dir, 'bad-line.yaml');
+  assert.ok(got.some((g) => g.startsWith(`${f}: components[1].changeover.default: `) && g.endsWith('(line 6)')), got.join('\n'));
+  writeFileSync(f, readFileSync(f, 'utf8').replace('20 minutes', '20min'));
+  got = [];
+  try {
+    loadLineFile(f);
+  } catch (err) {
+    got = (err as ConfigError).issues.map(formatIssue);
+  }
+  for (const want of [
+    `${f}: components[1].changeover.matrix.A.Z: unknown family Z; families: A (line 6)`,
+    `${f}: components[1].changeover.initial: unknown family Q; families: A (line 6)`,
+    `${f}: products[0].cycleTime.m7: unknown machine m7; machines: m1 (line 8)`,
+    `${f}: products[1].name: duplicate product a; first named by products[0] (line 9)`,
+  ]) assert.ok(got.includes(want), `${want}\nin\n${got.join('\n')}`);
+  assert.ok(got.some((g) => g.startsWith(`${f}: components[1].changeover.settle.f9.temperature: names no signal of this line`)), got.join('\n'));
+  assert.ok(got.some((g) => g.startsWith(`${f}: products[0].setpoints.m1.nothing: names no signal of this line`)), got.join('\n'));
+  assert.ok(got.some((g) => g.startsWith(`${f}: products[0].setpoints.m1.enable: must be a number`)), got.join('\n'));
 });
 
 test.run();
