@@ -43,7 +43,7 @@ export const machineType: ComponentType = {
   signals: [
     { field: 'items', type: 'int', kind: 'state', unit: '', description: 'Items in the machine (0 or 1)' },
     { field: 'enable', type: 'bool', kind: 'actuator', unit: '', description: 'control plc: a cycle may start' },
-    { field: 'busy', type: 'bool', kind: 'sensor', unit: '', description: 'Working on an item' },
+    { field: 'busy', type: 'bool', kind: 'sensor', unit: '', description: 'Worked on an item during the step (also the last step of a cycle)' },
     { field: 'blocked', type: 'bool', kind: 'sensor', unit: '', description: 'Done, the outlet does not take the item' },
     { field: 'starved', type: 'bool', kind: 'state', unit: '', description: 'Empty' },
     { field: 'cycles', type: 'int', kind: 'state', unit: '', description: 'Cycles finished since reset' },
@@ -283,9 +283,12 @@ export class Machines {
       if (st === MACHINE_DONE && passOn(pool, this.#bins, c, ii[C_NEXT_LANE * n + k]!, ii[C_NEXT_BIN * n + k]!)) st = MACHINE_EMPTY;
       ii[C_STATE * n + k] = st;
       pool.open[c] = st === MACHINE_EMPTY && ring[COUNT * lanes + c] === 0 ? 1 : 0;
-      values[b + BUSY] = st === MACHINE_BUSY ? 1 : 0;
-      values[b + BLOCKED] = st === MACHINE_DONE ? 1 : 0;
-      values[b + STARVED] = st === MACHINE_EMPTY ? 1 : 0;
+      // Busy: worked during this step, also the cycle's last (the item has left or waits by the
+      // end of it). A station fed without a gap is busy every step, so its utilization and the
+      // KPIs' actual production time count a cycle of N steps as N steps, not N - 1.
+      values[b + BUSY] = worked ? 1 : 0;
+      values[b + BLOCKED] = !worked && st === MACHINE_DONE ? 1 : 0;
+      values[b + STARVED] = !worked && st === MACHINE_EMPTY ? 1 : 0;
       total += this.#draw(k, b, worked ? (recipe !== null ? f[C_CYCLE_POWER * n + k]! : f[C_BUSY_POWER * n + k]!) : f[C_IDLE_POWER * n + k]!, values);
       values[b + WEAR] = f[C_WEAR * n + k]!;
     }
