@@ -69,7 +69,7 @@ export const ErrorCodes = {
   QUEUE_URL: 'a --queue address is not a redis://host:port[/db] URL',
   QUEUE_CONTENT: "a queued job's file content is missing from Redis or does not match its sha256",
   QUEUE_VERSION: 'a queue worker refused a job made by another twinloop or Node version (its results would not be identical)',
-  QUEUE_JOB_FAILED: 'a queued sweep point or scenario failed on every attempt; its last error is reported',
+  QUEUE_JOB_FAILED: 'a queued sweep point, scenario or plan run failed on every attempt; its last error is reported',
   MODEL_FILE: 'a file of a model version (line, plant, overlay, validation report) cannot be read',
   MODEL_REPORT: 'a validation report given for a sign-off is not JSON or has no overall verdict',
   MODEL_SIGNOFF: 'the model sign-off store cannot be read or written',

@@ -1,8 +1,9 @@
 // `twinloop plan FILE [--rule edd,spt,family] [--seeds N] [--on-line]`: runs an order book through
 // the line's stations (core/planning, a discrete-event schedule in simulated time, or with
 // --on-line on the virtual line: the physics model, core/planning/on-line-run.ts) under one or more
-// sequencing rules, several (rule, seed) runs in the piscina pool, prints the rules side by side
-// and writes plan.html (Gantt charts, order tables) and plan.json.
+// sequencing rules, several (rule, seed) runs in the piscina pool (or with --queue on the workers of
+// a Redis job queue), prints the rules side by side and writes plan.html (Gantt charts, order
+// tables) and plan.json.
 
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { runPlanTasks } from '../planning/plan-pool.ts';
 import { compareRules, compareTable } from '../planning/plan-compare.ts';
 import { planHtml, planJson } from '../planning/plan-report.ts';
 import { dirName } from '../scenario/result-dir.ts';
+import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
+import { runPlanTasksOnQueue } from '../queue/plan-runs.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -27,6 +30,7 @@ function positiveInt(name: string, text: string, max: number): number {
 export const POOL_MIN_TASKS = 40;
 
 export const PLAN_USAGE = `usage: twinloop plan FILE [--rule R1,R2,...] [--seeds N] [--seed N] [--operators N] [--on-line [--line FILE]] [--threads N | --serial] [--out DIR]
+                     [--queue redis://HOST:PORT]
 
   FILE      a production plan (YAML, see docs/planning.md): orders (inline or CSV), products
             with their cycle times per station, changeover matrices, shifts, operators
@@ -39,7 +43,9 @@ export const PLAN_USAGE = `usage: twinloop plan FILE [--rule R1,R2,...] [--seeds
             discrete-event schedule; progress on stderr. --line FILE: another line file
   --threads runs in a pool of N threads (default: the pool of the machine's parallelism from 40 runs
             on, else this thread); --serial: always in this thread
-  --out DIR output folder (default plan-results/<name>): plan.html, plan.json`;
+  --out DIR output folder (default plan-results/<name>): plan.html, plan.json
+  --queue URL run the (rule, seed) runs on the workers of this Redis job queue (\`twinloop worker
+            --queue URL\` on each machine) instead of here; progress on stderr, the same outputs`;
 
 export async function planCommand(argv: readonly string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,6 +62,7 @@ export async function planCommand(argv: readonly string[], out: NodeJS.WriteStre
       out: { type: 'string' },
       'on-line': { type: 'boolean' },
       line: { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,9 +103,13 @@ export async function planCommand(argv: readonly string[], out: NodeJS.WriteStre
   // tsx on this 2-core machine) outweighs a week's run (20-110 ms), docs/benchmarks.md.
   // On the virtual line a run takes seconds: the pool pays from two runs on.
   const parallel = tasks.length > 1 && threads > 1 && (values.threads !== undefined || tasks.length >= POOL_MIN_TASKS || onLine);
-  out.write(`twinloop plan ${plan.name}${onLine ? ' on the virtual line' : ''}: ${plan.orders.length} orders on ${plan.stations.length} stations, rules ${rules.join(', ')}, ${seeds} seed(s), ${parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial'}\n`);
+  const connection = values.queue !== undefined ? parseQueueUrl(values.queue) : undefined;
+  const how = connection ? `job queue ${queueLabel(connection)}` : parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial';
+  out.write(`twinloop plan ${plan.name}${onLine ? ' on the virtual line' : ''}: ${plan.orders.length} orders on ${plan.stations.length} stations, rules ${rules.join(', ')}, ${seeds} seed(s), ${how}\n`);
   const t0 = performance.now();
-  const results: PlanResult[] = parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlan(plan, t.rule, t.seed, onLineOptions(t)));
+  const results: PlanResult[] = connection
+    ? await runPlanTasksOnQueue(tasks.map((task) => ({ name: `${plan.name} ${task.rule} seed ${task.seed}`, task })), { connection, progress: process.stderr })
+    : parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlan(plan, t.rule, t.seed, onLineOptions(t)));
   const wallMs = performance.now() - t0;
   const cols = compareRules(rules, results);
   out.write(`${compareTable(cols)}\n`);

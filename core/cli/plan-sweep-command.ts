@@ -1,8 +1,9 @@
 // `twinloop sweep FILE` when FILE is a plan sweep (it names a `plan:`, core/planning/plan-sweep.ts):
 // what-if over a production plan's operators, shift calendar and speed. Each point runs the plan
-// (the schedule, or on the virtual line with `onLine: true`) in the pool or serially; prints the
-// points side by side (the best per KPI marked) and writes sweep.csv, sweep.html (the plan report
-// with one column and one Gantt section per point) and sweep.json.
+// (the schedule, or on the virtual line with `onLine: true`) in the pool, serially or on the
+// workers of a Redis job queue (--queue, core/queue/plan-runs.ts); prints the points side by
+// side (the best per KPI marked) and writes sweep.csv, sweep.html (the plan report with one
+// column and one Gantt section per point) and sweep.json.
 
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,16 @@ import { runPlanTask, type PlanResult, type PlanTask } from '../planning/plan-ru
 import { runPlanTasks } from '../planning/plan-pool.ts';
 import { expandPlanGrid, loadPlanSweepFile, planOfPoint, showAxisValue } from '../planning/plan-sweep.ts';
 import { dirName } from '../scenario/result-dir.ts';
+import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
+import { runPlanTasksOnQueue } from '../queue/plan-runs.ts';
 
 export interface PlanSweepOptions {
   readonly threads?: string | undefined;
   readonly serial?: boolean | undefined;
   readonly out?: string | undefined;
   readonly points?: string | undefined;
+  /** redis://host:port[/db]: the points run on that queue's workers (`twinloop worker`). */
+  readonly queue?: string | undefined;
 }
 
 const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -37,6 +42,7 @@ export async function planSweepCommand(file: string, opts: PlanSweepOptions, out
   // Every point's plan is checked before any runs: a bad shift list fails at once.
   for (const p of points) planOfPoint(spec.plan, p.values);
   const rule = spec.rule ?? base.rules[0] ?? 'edd';
+  const labels = points.map((p) => `#${p.index + 1}`);
   const tasks: PlanTask[] = points.map((p) => ({
     file: spec.plan,
     rule: (p.values['rule'] as typeof rule | undefined) ?? rule,
@@ -48,12 +54,15 @@ export async function planSweepCommand(file: string, opts: PlanSweepOptions, out
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(opts.threads)}`);
   // Schedule points take milliseconds: the pool's start-up only pays on the virtual line or when asked.
   const parallel = tasks.length > 1 && threads > 1 && (spec.onLine || opts.threads !== undefined);
-  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) of plan ${base.name}${spec.onLine ? ' on the virtual line' : ' (schedule)'}, ${parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial'}\n`);
+  const connection = opts.queue !== undefined ? parseQueueUrl(opts.queue) : undefined;
+  const how = connection ? `job queue ${queueLabel(connection)}` : parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial';
+  out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) of plan ${base.name}${spec.onLine ? ' on the virtual line' : ' (schedule)'}, ${how}\n`);
   const t0 = performance.now();
-  const results: PlanResult[] = parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlanTask(t));
+  const results: PlanResult[] = connection
+    ? await runPlanTasksOnQueue(tasks.map((task, i) => ({ name: `${spec.name} ${labels[i]}`, task })), { connection, progress: process.stderr })
+    : parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlanTask(t));
   const wallMs = performance.now() - t0;
   // Each point is a column, as rules are in `twinloop plan`.
-  const labels = points.map((p) => `#${p.index + 1}`);
   const cols = compareRules(labels, results.map((r, i) => ({ ...r, kpis: { ...r.kpis, rule: labels[i]! } })));
   out.write(`${points.map((p, i) => `${labels[i]}: ${p.label}`).join('\n')}\n\n${compareTable(cols)}\n`);
   const dir = opts.out ?? join('sweep-results', dirName(spec.name));

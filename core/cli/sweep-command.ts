@@ -23,7 +23,7 @@ export const SWEEP_USAGE = `usage: twinloop sweep [FILE] [--param PATH=V1,V2,...
 
   FILE        a sweep file (YAML, see docs/scenarios.md); --param adds or replaces grid axes.
               A file naming a plan: sweeps a production plan's operators, shifts and speed
-              (docs/planning.md; --threads, --serial, --points, --out apply)
+              (docs/planning.md; --threads, --serial, --points, --out, --queue apply)
   --param     a line-file path (components[src].rate, components[pu1].extendTime, seed) or
               program.<field> (a built-in program's tuning value, e.g. program.hearthHz)
   --minutes   simulated minutes per point (default 10; the file's duration when given)

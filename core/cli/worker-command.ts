@@ -1,7 +1,8 @@
 // `twinloop worker --queue redis://HOST:PORT`: a queue worker on this machine. Takes sweep
-// points and scenarios that `twinloop sweep|test --queue` enqueue, runs them in a local pool
-// and hands back KPIs and traces; runs until SIGINT or SIGTERM (then finishes nothing more:
-// its running jobs go back to the queue after the lock time and run elsewhere).
+// points, scenarios and plan runs that `twinloop sweep|test|plan --queue` enqueue, runs them in
+// a local pool and hands back KPIs and traces (a plan run: its KPIs and Gantt bars); runs until
+// SIGINT or SIGTERM (then finishes nothing more: its running jobs go back to the queue after the
+// lock time and run elsewhere).
 
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { runtimeLabel, runtimeVersion } from '../queue/runtime-version.ts';
 
 export const WORKER_USAGE = `usage: twinloop worker --queue redis://HOST:PORT[/DB] [--threads N] [--cache DIR] [--lock-ms MS] [--quiet]
 
-  --queue URL   the Redis that \`twinloop sweep|test --queue URL\` submit to
+  --queue URL   the Redis that \`twinloop sweep|test|plan --queue URL\` submit to
   --threads N   jobs run at once, each in a pool thread (default: ${availableParallelism()}, the available parallelism)
   --cache DIR   where the jobs' files are laid out (default: <tmp>/twinloop-queue-cache)
   --lock-ms MS  a killed worker's jobs run elsewhere after about this long (default ${DEFAULT_LOCK_MS})

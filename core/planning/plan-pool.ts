@@ -1,6 +1,7 @@
 // The plan's (rule, seed) runs in a piscina pool, one run per task, like scenario suites and
 // sweeps (core/scenario/pool.ts, whose TypeScript boot file it shares). Runs are pure functions of
 // the plan file, the rule and the seed, so the pool gives what the serial loop gives.
+// With --queue the same tasks run on other machines' `twinloop worker`s (core/queue/plan-runs.ts).
 
 import { availableParallelism } from 'node:os';
 import type { PlanResult, PlanTask } from './plan-run.ts';

@@ -1,7 +1,8 @@
-// A queued job: one sweep point or one scenario with everything a worker on another machine
-// needs to run it exactly as the pool would here: the task (paths as the submitter wrote
-// them), the files it reads (line, plant, program, snapshot, scenario) by sha256 relative to
-// their common folder, and the submitter's runtime version.
+// A queued job: one sweep point, one scenario or one plan run with everything a worker on
+// another machine needs to run it exactly as the pool would here: the task (paths as the
+// submitter wrote them), the files it reads (line, plant, program, snapshot, scenario; a plan
+// and its orders, plan-job.ts) by sha256 relative to their common folder, and the submitter's
+// runtime version.
 
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -13,6 +14,8 @@ import type { PoolTask } from '../scenario/pool-worker.ts';
 import type { ScenarioResult } from '../scenario/runner.ts';
 import { MAX_JOB_FILES, readBlob } from './content-store.ts';
 import type { RuntimeVersion } from './runtime-version.ts';
+import { localPlanTask, planTaskRefs } from './plan-job.ts';
+import type { JobTask } from './queue-pool-worker.ts';
 
 /** The twinloop install folder (the demo line, a scenario's default, lives under it). */
 export const HOME = fileURLToPath(new URL('../../', import.meta.url)).replace(/[\\/]$/, '');
@@ -21,7 +24,7 @@ export interface QueueJobData {
   readonly version: RuntimeVersion;
   /** The point's or scenario's name for progress lines. */
   readonly name: string;
-  readonly task: PoolTask;
+  readonly task: JobTask;
   /** The submitter's working directory (relative task paths resolve against it). */
   readonly cwd: string;
   /** The submitter's folder holding every file below; `files` are relative to it ('/'-separated). */
@@ -59,8 +62,15 @@ function lineFiles(line: string, out: Set<string>): void {
 }
 
 /** Every file a task reads, absolute. */
-export function taskFiles(t: PoolTask): Set<string> {
+export function taskFiles(t: JobTask): Set<string> {
   const out = new Set<string>();
+  if (t.kind === 'plan-run') {
+    const refs = planTaskRefs(t.task);
+    walk(refs.plan, out);
+    for (const line of refs.lines) lineFiles(line, out);
+    if (refs.orders !== undefined) walk(refs.orders, out);
+    return out;
+  }
   if (t.kind === 'sweep-point') {
     lineFiles(t.task.line, out);
     programFiles(t.task.program, out);
@@ -101,9 +111,13 @@ export function jobFiles(): JobFiles {
 }
 
 /** The job for one task; the bodies of its files go into `store.blobs`. */
-export function makeJob(task: PoolTask, name: string, version: RuntimeVersion, store: JobFiles): QueueJobData {
+export function makeJob(task: JobTask, name: string, version: RuntimeVersion, store: JobFiles): QueueJobData {
   const { blobs, shaOf, filesOf } = store;
-  const key = task.kind === 'sweep-point' ? `sweep\0${task.task.line}\0${task.task.program}` : `scenario\0${resolve(task.task.file)}\0${task.task.program ?? ''}`;
+  const key = task.kind === 'sweep-point'
+    ? `sweep\0${task.task.line}\0${task.task.program}`
+    : task.kind === 'plan-run'
+      ? `plan\0${resolve(task.task.file)}\0${task.task.line ?? ''}`
+      : `scenario\0${resolve(task.task.file)}\0${task.task.program ?? ''}`;
   let paths = filesOf.get(key);
   if (!paths) filesOf.set(key, (paths = [...taskFiles(task)]));
   const root = commonFolder(paths);
@@ -122,17 +136,17 @@ export function makeJob(task: PoolTask, name: string, version: RuntimeVersion, s
 }
 
 /** The task with its paths moved into the worker's copy of the tree. */
-export function localTask(job: QueueJobData, localRoot: string): PoolTask {
+export function localTask(job: QueueJobData, localRoot: string): JobTask {
   const local = (p: string): string => join(localRoot, relative(job.root, resolve(job.cwd, p)));
   const spec = (s: string): string => (isSourceSpec(s) ? s.split(',').map((p) => local(p.trim())).join(',') : s);
   const t = job.task;
   if (t.kind === 'sweep-point') return { kind: 'sweep-point', task: { ...t.task, line: local(t.task.line), program: spec(t.task.program) } };
+  if (t.kind === 'plan-run') return { kind: 'plan-run', task: localPlanTask(t.task, local) };
   return { kind: 'scenario', task: { ...t.task, file: local(t.task.file), ...(t.task.program !== undefined ? { program: spec(t.task.program) } : {}) } };
 }
 
 /** The `error` result a job that failed on every attempt is reported as (like a file that cannot load). */
-export function failedResult(job: QueueJobData, message: string): ScenarioResult {
-  const t = job.task;
+export function failedResult(t: PoolTask, message: string): ScenarioResult {
   const base = { status: 'error' as const, message, steps: [], kpis: [], kpiValues: null, simTime: 0, wallMs: 0, involved: [], snapshots: [] };
   if (t.kind === 'sweep-point') return { ...base, name: t.task.name, file: t.task.line, program: t.task.program, seed: t.task.seed ?? 0 };
   return { ...base, name: t.task.file, file: t.task.file, program: t.task.program ?? '', seed: 0 };

@@ -1,4 +1,4 @@
-// The submitting side of `twinloop sweep|test --queue URL`: uploads the files the tasks read
+// The submitting side of `twinloop sweep|test|plan --queue URL`: uploads the files the tasks read
 // (once per content), adds one BullMQ job per task, then polls the jobs' states until every
 // one has completed or failed on all its attempts, handing each result over exactly once, in
 // whatever order they finish; the caller puts them in task order and writes the usual reports.
@@ -17,6 +17,7 @@ import { uploadBlobs } from './content-store.ts';
 import { QUEUE_NAME, queueLabel, type QueueConnection } from './queue-address.ts';
 import { failedResult, jobFiles, makeJob, type QueueJobData } from './queue-job.ts';
 import { QueueProgress } from './queue-progress.ts';
+import type { JobResult, JobTask } from './queue-pool-worker.ts';
 import { decodeResult } from './result-codec.ts';
 import { runtimeVersion, type RuntimeVersion } from './runtime-version.ts';
 
@@ -24,9 +25,10 @@ import { runtimeVersion, type RuntimeVersion } from './runtime-version.ts';
 export const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 1000;
 
-export interface QueueTask {
+/** A task and its name for progress lines (a sweep point or scenario unless told otherwise). */
+export interface QueueTask<T extends JobTask = PoolTask> {
   readonly name: string;
-  readonly task: PoolTask;
+  readonly task: T;
 }
 
 export interface SubmitOptions {
@@ -45,7 +47,20 @@ export interface SubmitOptions {
  * Run `tasks` on the queue's workers; `onResult(k, result)` once per task.
  * Waits for as long as the jobs take (workers may come later); Redis outages are waited out.
  */
-export async function runOnQueue(tasks: readonly QueueTask[], o: SubmitOptions, onResult: (k: number, result: ScenarioResult) => void): Promise<void> {
+export function runOnQueue(tasks: readonly QueueTask[], o: SubmitOptions, onResult: (k: number, result: ScenarioResult) => void): Promise<void> {
+  return submitJobs(tasks, o, (k, r) => onResult(k, r as ScenarioResult), (k, message) => onResult(k, failedResult(tasks[k]!.task, message)));
+}
+
+/**
+ * runOnQueue for any job kind: `onResult(k, result)` with what the job's task gave back, or
+ * `onFailed(k, message)` when the job failed on every attempt; one of the two once per task.
+ */
+export async function submitJobs(
+  tasks: readonly QueueTask<JobTask>[],
+  o: SubmitOptions,
+  onResult: (k: number, result: JobResult) => void,
+  onFailed: (k: number, message: string) => void,
+): Promise<void> {
   const version = o.version ?? runtimeVersion();
   const store = jobFiles();
   const blobs = store.blobs;
@@ -101,14 +116,14 @@ export async function runOnQueue(tasks: readonly QueueTask[], o: SubmitOptions, 
           if (state === 'completed') {
             open.delete(k);
             done++;
-            onResult(k, decodeResult(job.returnvalue));
+            onResult(k, decodeResult<JobResult>(job.returnvalue));
             await job.remove().catch(() => undefined);
           } else if (state === 'failed') {
             open.delete(k);
             failed++;
             const msg = `failed on all ${job.attemptsMade} attempts: ${job.failedReason}`;
             progress.note(`  ${jobs[k]!.name}: ${msg}`);
-            onResult(k, failedResult(jobs[k]!, msg));
+            onFailed(k, msg);
           } else if (job.attemptsMade > attempts[k]!) {
             attempts[k] = job.attemptsMade;
             progress.note(`  ${jobs[k]!.name}: attempt ${job.attemptsMade} of ${ATTEMPTS} failed, retrying: ${job.failedReason}`);

@@ -1,9 +1,9 @@
-// `twinloop worker --queue URL`: takes sweep points and scenarios off the BullMQ queue and runs
-// each in this machine's piscina pool, the same task function a local sweep or suite runs, so
-// its result is the local run's. One job per pool thread at a time; the job's lock is renewed
-// from this (idle) main thread while the pool computes, so a long point never looks stalled,
-// and a worker killed mid-job stops renewing: after `lockMs` another worker's stall check puts
-// the job back and it runs elsewhere.
+// `twinloop worker --queue URL`: takes sweep points, scenarios and plan runs off the BullMQ queue
+// and runs each in this machine's piscina pool, the same task function a local sweep, suite or
+// plan runs (queue-pool-worker.ts), so its result is the local run's. One job per pool thread
+// at a time; the job's lock is renewed from this (idle) main thread while the pool computes, so
+// a long point never looks stalled, and a worker killed mid-job stops renewing: after `lockMs`
+// another worker's stall check puts the job back and it runs elsewhere.
 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TwinloopError } from '../errors.ts';
-import { ScenarioPool } from '../scenario/pool.ts';
+import { TaskPool } from '../scenario/task-pool.ts';
 import { ContentCache } from './content-store.ts';
 import { QUEUE_NAME, queueLabel, type QueueConnection } from './queue-address.ts';
 import { HOME, localTask, type QueueJobData } from './queue-job.ts';
+import type { JobResult, JobTask } from './queue-pool-worker.ts';
 import { encodeResult, remapResult, type PathMap } from './result-codec.ts';
 import { runtimeLabel, runtimeVersion, sameRuntime, type RuntimeVersion } from './runtime-version.ts';
 
@@ -36,9 +37,11 @@ export interface QueueWorkerOptions {
 
 export const DEFAULT_LOCK_MS = 30_000;
 
+const POOL_WORKER = new URL('./queue-pool-worker.ts', import.meta.url);
+
 export class QueueWorker {
   readonly id = `${hostname()}:${process.pid}`;
-  readonly #pool: ScenarioPool;
+  readonly #pool: TaskPool<JobTask, JobResult>;
   readonly #redis: Redis;
   readonly #cache: ContentCache;
   readonly #worker: Worker<QueueJobData, string>;
@@ -51,7 +54,7 @@ export class QueueWorker {
     this.#log = o.log ?? (() => undefined);
     this.#notice = o.notice ?? this.#log;
     this.#version = o.version ?? runtimeVersion();
-    this.#pool = new ScenarioPool(o.threads);
+    this.#pool = new TaskPool<JobTask, JobResult>(POOL_WORKER, o.threads);
     this.#redis = new Redis({ ...o.connection, lazyConnect: false });
     this.#redis.on('error', () => undefined); // reconnects by itself; the worker's handler reports
     this.#cache = new ContentCache(this.#redis, o.cacheDir ?? join(tmpdir(), 'twinloop-queue-cache'));
@@ -100,7 +103,8 @@ export class QueueWorker {
         [HOME, d.home],
       ];
       const encoded = encodeResult(remapResult(result, map));
-      this.#log(`  done ${d.name} ${result.status} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      const status = 'status' in result ? result.status : result.ok ? 'ok' : `error ${result.code}`;
+      this.#log(`  done ${d.name} ${status} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
       return encoded;
     } catch (err) {
       this.#log(`  failed ${d.name}: ${(err as Error).message}`);

@@ -5,6 +5,7 @@
 
 import { deserialize, serialize } from 'node:v8';
 import type { ScenarioResult } from '../scenario/runner.ts';
+import type { JobResult } from './queue-pool-worker.ts';
 
 /** Replacements applied in order to every string of a result (not to its byte arrays). */
 export type PathMap = readonly (readonly [from: string, to: string])[];
@@ -28,14 +29,15 @@ function remap(value: unknown, map: PathMap): unknown {
   return value;
 }
 
-export function remapResult(r: ScenarioResult, map: PathMap): ScenarioResult {
-  return remap(r, map) as ScenarioResult;
+export function remapResult<R extends JobResult>(r: R, map: PathMap): R {
+  return remap(r, map) as R;
 }
 
-export function encodeResult(r: ScenarioResult): string {
+export function encodeResult(r: JobResult): string {
   return serialize(r).toString('base64');
 }
 
-export function decodeResult(text: string): ScenarioResult {
-  return deserialize(Buffer.from(text, 'base64')) as ScenarioResult;
+/** @typeParam R what the job ran gives back (a sweep point's or scenario's result by default) */
+export function decodeResult<R extends JobResult = ScenarioResult>(text: string): R {
+  return deserialize(Buffer.from(text, 'base64')) as R;
 }
