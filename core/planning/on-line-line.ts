@@ -37,6 +37,12 @@ export interface VirtualLine {
   /** Plan station k -> its index among the line's machines. */
   readonly machine: Int32Array;
   readonly sigs: readonly StationSigs[];
+  /**
+   * The energy meters (`<id>.energy`, kWh since reset) of the line's components that are not plan
+   * stations: the process stations (a furnace, a coating booth, a compressor) whose energy a
+   * product's setpoints move, and which belongs in energy per good unit.
+   */
+  readonly processMeters: Int32Array;
   /** Index of the order source among order sources, and its `created` signal. */
   readonly source: number;
   readonly created: number;
@@ -128,6 +134,7 @@ export function buildVirtualLine(plan: PlanSpec, seed: number, lineFile = plan.l
     energy: id(`${s.id}.energy`),
   }));
   const planIds = new Set(plan.stations.map((s) => s.id));
+  const processMeters = Int32Array.from(lf.components.filter((c) => !planIds.has(c.id) && id(`${c.id}.energy`) >= 0), (c) => id(`${c.id}.energy`));
   // A program keeps time (timers) while the line stands: no leaps over idle time with one.
   const idleSkippable = (lf.program === undefined || lf.program === 'none') && lf.components.every((c) => c.type === 'ordersource' || c.type === 'buffer' || (c.type === 'machine' && planIds.has(c.id)));
   const idleKw = Float64Array.from(plan.stations, (s) => {
@@ -148,6 +155,7 @@ export function buildVirtualLine(plan: PlanSpec, seed: number, lineFile = plan.l
     trackerIndex,
     machine,
     sigs,
+    processMeters,
     source: model.indexOf(src!.id),
     created: id(`${src!.id}.created`),
     families,

@@ -300,6 +300,9 @@ export function runOnLine(plan: PlanSpec, rule: Rule, seed: number, opts: OnLine
     stations,
     makespan: T,
     materialWait: clock[2]!,
+    // The process stations stand with the model between working windows: their meters hold
+    // what they drew in working time, which is when the line runs them.
+    processKwh: vl.processMeters.reduce((e, m) => e + vl.values[m]!, 0),
     entered: entered.slice(0, nEntered).sort(),
     left: left.slice(0, nLeft).sort(),
     ticks: model.tick,

@@ -28,6 +28,7 @@ export const PLAN_KPIS: readonly KpiDef[] = [
   { key: 'changeoverTime', label: 'changeover time', unit: 'h', lower: true, get: (k) => k.changeoverTime, show: hours },
   { key: 'operatorWait', label: 'waiting for operators', unit: 'h', lower: true, get: (k) => k.operatorWait, show: hours },
   { key: 'materialWait', label: 'waiting for material', unit: 'h', lower: true, get: (k) => k.materialWait, show: hours },
+  { key: 'processEnergy', label: 'process energy', unit: 'kWh', lower: true, get: (k) => k.processEnergy, show: fixed(1) },
   { key: 'changeoverEnergy', label: 'changeover energy', unit: 'kWh', lower: true, get: (k) => k.changeoverEnergy, show: fixed(1) },
   { key: 'scrap', label: 'changeover scrap', unit: 'units', lower: true, get: (k) => k.scrap, show: fixed(0) },
   { key: 'energyPerUnit', label: 'energy per good unit', unit: 'kWh/unit', lower: true, get: (k) => k.energyPerUnit, show: fixed(3) },

@@ -67,8 +67,10 @@ export interface PlanKpis {
   readonly changeoverTime: number;
   readonly operatorWait: number;
   readonly materialWait: number;
-  /** kWh */
+  /** kWh: the plan stations' and the process stations' */
   readonly energy: number;
+  /** kWh of it the line's process stations drew (a furnace's heater; the virtual line only) */
+  readonly processEnergy: number;
   /** kWh of it the changeovers consumed beyond idle power, all stations */
   readonly changeoverEnergy: number;
   /** Units of material the changeovers scrapped, all stations */
@@ -146,7 +148,8 @@ export function planKpis(plan: PlanSpec, run: ScheduleRun): PlanKpis {
     return { id: o.id, product: plan.products[o.product]!.name, quantity: o.quantity, release: o.release, due: o.due, material: o.material, start: r.start, end: r.end, lateness: r.end - o.due };
   });
   const units = plan.orders.reduce((n, o) => n + o.quantity, 0);
-  const energy = stations.reduce((e, s) => e + s.energy, 0);
+  const processEnergy = run.processKwh ?? 0;
+  const energy = stations.reduce((e, s) => e + s.energy, 0) + processEnergy;
   const wip = wipStats(run);
   let bottleneck = stations[0]!;
   for (const s of stations) if (s.activeShare > bottleneck.activeShare) bottleneck = s;
@@ -164,6 +167,7 @@ export function planKpis(plan: PlanSpec, run: ScheduleRun): PlanKpis {
     operatorWait: stations.reduce((t, s) => t + s.operatorWait, 0),
     materialWait: run.materialWait,
     energy,
+    processEnergy,
     changeoverEnergy: stations.reduce((e, s) => e + s.changeoverEnergy, 0),
     scrap: stations.reduce((n, s) => n + s.scrap, 0),
     energyPerUnit: energyPerUnit(energy, units),

@@ -69,6 +69,11 @@ export interface ScheduleRun {
   readonly makespan: number;
   /** Working seconds the first station stood idle because the next order's material was not there. */
   readonly materialWait: number;
+  /**
+   * kWh the line's process stations (not plan stations: a furnace, a coating booth) drew: the
+   * virtual line's meters; the schedule models none (absent: 0).
+   */
+  readonly processKwh?: number;
   /** Instants units entered the line (started at the first station) and left it, s, sorted. */
   readonly entered: Float64Array;
   readonly left: Float64Array;

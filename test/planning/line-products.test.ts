@@ -132,6 +132,22 @@ test('setpoints switched per product: the changeover lasts until the furnace is 
   assert.ok(Math.abs(r2.makespan - (warm + 2000 + 600 + 30)) <= TOL, `makespan ${r2.makespan}`);
 });
 
+test('the process stations\' energy: a furnace held at one power draws power × time, in energy per good unit', () => {
+  // Both products at 50 % of 300 kW: the heater draws 150 kW from the first announcement to the
+  // end; no leaps over idle time with a furnace in the line, so its meter sees the whole run.
+  writeFileSync(join(dir, 'flat.yaml'), HEAT(60).replace('f1.power: 30, f1.temperature: 250', 'f1.power: 50, f1.temperature: 400'));
+  writeFileSync(join(dir, 'flat-plan.yaml'), HEAT_PLAN.replace('line: heat.yaml', 'line: flat.yaml'));
+  const p = loadPlanFile(join(dir, 'flat-plan.yaml'));
+  const r = runOnLine(p, 'edd', 1);
+  const k = planKpis(p, r);
+  const expected = (150 * r.makespan) / 3600;
+  assert.ok(Math.abs(k.processEnergy - expected) <= (150 * TOL) / 3600, `process energy ${k.processEnergy} kWh vs ${expected}`);
+  const stations = k.stations.reduce((e, s) => e + s.energy, 0);
+  assert.ok(Math.abs(k.energy - (stations + k.processEnergy)) < 1e-9, 'in the plan\'s energy');
+  assert.ok(Math.abs(k.energyPerUnit - k.energy / 1010) < 1e-12, 'and in energy per good unit');
+  assert.is(planKpis(p, runSchedule(p, 'edd', 1)).processEnergy, 0, 'the schedule models no process station');
+});
+
 let heatRun: { makespan: number; aust: number; operatorWait: number; ends: number[] } | undefined;
 
 test('the heat example: ht1 owns the furnace setpoints; its changeovers are the furnace\'s heating, not the 10 min', () => {
