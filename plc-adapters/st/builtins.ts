@@ -9,7 +9,7 @@ import type { Emitter } from './emitter.ts';
 import { convertCode, explicitExists } from './convert.ts';
 import { CLOCK_ADDRESS } from './declarations.ts';
 import { BOOL, commonType, DINT, ELEMENTARY, INT, isNumeric, LINT, LREAL, REAL, repr, stringType, TIME, type Type, UINT, VOID } from './types.ts';
-import { BAD, type Val, val, wrap } from './values.ts';
+import { BAD, load, type Val, val, wrap } from './values.ts';
 
 type Builtin = (e: Emitter, args: Val[], pos: Pos, call: CallExpr) => Val;
 
@@ -292,7 +292,8 @@ export const BUILTINS: ReadonlyMap<string, Spec> = new Map<string, Spec>([
     },
   }],
   // The scan clock for the standard timers (stdlib.ts): milliseconds of controller time.
-  ['__CLOCK', { params: [], min: 0, gen: () => val(TIME, `I32[${CLOCK_ADDRESS >> 2}]`) }],
+  // Read as a cell (I32[0]), so the unobserved scan's read cache reads it once a path.
+  ['__CLOCK', { params: [], min: 0, gen: () => val(TIME, load({ t: TIME, addr: '', caddr: CLOCK_ADDRESS, bit: -1, readonly: null })) }],
 ]);
 
 /**

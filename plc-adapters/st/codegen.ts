@@ -75,7 +75,7 @@ export function generate(e: Emitter, files: readonly string[], opts: { readonly 
     inputs,
     outputs,
     temps,
-    fromImage: (k, cell) => fromImage(inputs[k]!, cell),
+    fromImage: (k, cell) => fromImage(inputs[k]!, cell, true),
     toImage: (k) => toImage(outputs[k]!),
   }, opts.checked);
   const hasStrings = /STR\[/.test(fns.join('\n')) || init.some((l) => l.includes('STR[')) || (unobserved !== null && unobserved.js.includes('STR['));
@@ -191,8 +191,14 @@ function image(e: Emitter, cyclic: readonly PouInfo[]): { inputs: IoVar[]; outpu
   return { inputs, outputs };
 }
 
-function fromImage(v: IoVar, cell: string): string {
-  if (v.type === 'bool') return `${cell} !== 0 ? 1 : 0`;
+/**
+ * The input image cell `cell` as the value of input `v`. A BOOL: 0 or 1, NaN counting as TRUE;
+ * `branchless` (the unobserved scan, where it goes to a local) without the jump that `? 1 : 0`
+ * compiles to (~0.2 ns a scan on sorting.st); into a typed-array cell (the observed scan's input
+ * copy) the jump form measured faster.
+ */
+function fromImage(v: IoVar, cell: string, branchless = false): string {
+  if (v.type === 'bool') return branchless ? `(${cell} !== 0) | 0` : `${cell} !== 0 ? 1 : 0`;
   if (repr(v.stType) === 'big') return `BigInt(Math.trunc(${cell}))`;
   if (v.stType.k === 'real') return v.stType.size === 4 ? `fround(${cell})` : cell;
   return `Math.trunc(${cell})`;

@@ -12,7 +12,7 @@ import { coerce, expr, zero } from './emit-expr.ts';
 import type { Emitter } from './emitter.ts';
 import type { PouInfo, VarInfo } from './symbols.ts';
 import { repr, VOID } from './types.ts';
-import { addrOf, at, load, type Place, store, type Val, val } from './values.ts';
+import { activeReadCache, addrOf, at, clobber, load, type Place, store, type Val, val } from './values.ts';
 import { BAD } from './values.ts';
 
 
@@ -169,6 +169,7 @@ function assignInput(e: Emitter, slot: Place, a: CallArg, what: string): string 
       e.diag.error(a.pos, 'ST_TYPE', `${what}: cannot pass ${v.t.name} as ${slot.t.name}`);
       return '';
     }
+    clobber();
     return `acopy(${addrOf(slot)}, ${v.code}, ${slot.t.size});`;
   }
   if (v.t.k === 'fb') {
@@ -195,6 +196,7 @@ function bindRef(e: Emitter, slot: Place, p: VarInfo, a: CallArg, pou: PouInfo):
     return '';
   }
   if (target.readonly !== null) e.diag.error(a.pos, 'ST_ACCESS', `VAR_IN_OUT ${p.name}: ${target.readonly}`);
+  clobber(); // the cell is reached through the pointer from now on
   return `I32[${slot.caddr !== null ? slot.caddr >> 2 : `(${slot.addr}) >> 2`}] = ${addrOf(target)};`;
 }
 
@@ -207,8 +209,11 @@ function readOutput(e: Emitter, from: Place, a: CallArg, what: string): string {
     e.diag.error(a.pos, 'ST_ACCESS', `${what}: ${target.readonly}`);
     return '';
   }
-  if (from.t.k === 'array' || from.t.k === 'struct') return `acopy(${addrOf(target)}, ${addrOf(from)}, ${from.t.size});`;
-  const v: Val = { t: from.t, code: a.negated ? `(${load(from)} ? 0 : 1)` : load(from), flex: null, value: null, place: null };
+  if (from.t.k === 'array' || from.t.k === 'struct') {
+    clobber();
+    return `acopy(${addrOf(target)}, ${addrOf(from)}, ${from.t.size});`;
+  }
+  const v: Val = { t: from.t, code: a.negated ? `(${load(from)} ^ 1)` : load(from), flex: null, value: null, place: null };
   return store(target, coerce(e, v, target.t, a.pos, what));
 }
 
@@ -219,31 +224,42 @@ function fbCall(e: Emitter, inst: Place, c: CallExpr): string {
   const lines: string[] = [];
   let base: Place = inst;
   if (inst.caddr === null) {
-    // An instance in an array: compute its address once.
+    // An instance in an array: compute its address once (after the loads its index needs).
     const t = e.temp('i');
-    lines.push(`${t} = ${inst.addr};`);
+    lines.push(activeReadCache()?.flush() ?? '', `${t} = ${inst.addr};`);
     base = { ...inst, addr: t };
   }
   const frame = at(base, 0, inst.t);
-  const body = e.inliner !== null && frame.caddr !== null ? e.inliner(fb, frame.caddr) : `${fb.js}(${addrOf(frame)});`;
+  const body = (): string => {
+    if (e.inliner !== null && frame.caddr !== null) return e.inliner(fb, frame.caddr);
+    clobber();
+    return `${fb.js}(${addrOf(frame)});`;
+  };
   lines.push(...frameCall(e, fb, frame, args, body));
   return lines.filter((l) => l !== '').join(' ');
 }
 
 /**
  * The statements of a call into a frame: inputs written and VAR_IN_OUTs bound before `call`,
- * outputs read back after it (`Q => y`).
+ * outputs read back after it (`Q => y`). Generated in the order they run (the call's code, an
+ * inlined body in the unobserved scan, after the inputs): the read cache (values.ts) follows
+ * stores and loads in that order, and the loads of each part go in front of it.
  */
-function frameCall(e: Emitter, pou: PouInfo, frame: Place, args: Map<VarInfo, CallArg>, call: string): string[] {
+function frameCall(e: Emitter, pou: PouInfo, frame: Place, args: Map<VarInfo, CallArg>, call: () => string): string[] {
   const before: string[] = [];
-  const after: string[] = [];
+  const outputs: [VarInfo, CallArg][] = [];
   for (const [p, a] of args) {
     const slot = at(frame, p.offset, p.type, null);
     if (p.section === 'VAR_IN_OUT') before.push(bindRef(e, slot, p, a, pou));
-    else if (p.section === 'VAR_OUTPUT') after.push(readOutput(e, slot, a, `output ${p.name} of ${pou.name}`));
+    else if (p.section === 'VAR_OUTPUT') outputs.push([p, a]);
     else before.push(assignInput(e, slot, a, `input ${p.name} of ${pou.name}`));
   }
-  return [...before, call, ...after];
+  const cache = activeReadCache();
+  const loadsBefore = cache?.flush() ?? '';
+  const body = call();
+  const after = outputs.map(([p, a]) => readOutput(e, at(frame, p.offset, p.type, null), a, `output ${p.name} of ${pou.name}`));
+  const loadsAfter = cache?.flush() ?? '';
+  return [loadsBefore, ...before, body, loadsAfter, ...after];
 }
 
 function programCall(e: Emitter, prog: PouInfo, c: CallExpr): string {
@@ -259,7 +275,12 @@ function programCall(e: Emitter, prog: PouInfo, c: CallExpr): string {
   const args = bind(e, prog, c);
   if (args === null) return '';
   const frame: Place = { t: VOID, addr: '', caddr: prog.base, bit: -1, readonly: null };
-  return frameCall(e, prog, frame, args, e.inliner !== null ? e.inliner(prog, prog.base) : `${prog.js}();`).filter((l) => l !== '').join(' ');
+  const body = (): string => {
+    if (e.inliner !== null) return e.inliner(prog, prog.base);
+    clobber();
+    return `${prog.js}();`;
+  };
+  return frameCall(e, prog, frame, args, body).filter((l) => l !== '').join(' ');
 }
 
 function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean): Val {
@@ -271,12 +292,11 @@ function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean):
   }
   const frame: Place = { t: VOID, addr: '', caddr: fn.base, bit: -1, readonly: null };
   const js: string[] = [];
-  const after: string[] = [];
+  const outputs: [VarInfo, CallArg][] = [];
   for (const p of fn.params) {
     const a = args.get(p);
-    const slot = at(frame, p.offset, p.type, null);
     if (p.section === 'VAR_OUTPUT') {
-      if (a) after.push(readOutput(e, slot, a, `output ${p.name} of ${fn.name}`));
+      if (a) outputs.push([p, a]);
       continue;
     }
     if (p.section === 'VAR_IN_OUT') {
@@ -297,6 +317,9 @@ function userFunction(e: Emitter, fn: PouInfo, c: CallExpr, statement: boolean):
       js.push(v.code);
     } else js.push(coerce(e, a.negated ? { ...v, code: `!(${v.code})` } : v, p.type, a.pos, `input ${p.name} of ${fn.name}`));
   }
+  // The function writes memory (its frame, globals, VAR_IN_OUTs); its outputs are read after it.
+  clobber();
+  const after = outputs.map(([p, a]) => readOutput(e, at(frame, p.offset, p.type, null), a, `output ${p.name} of ${fn.name}`));
   const callCode = `${fn.js}(${js.join(', ')})`;
   if (after.length > 0) {
     if (statement) return val(VOID, `${callCode}; ${after.join(' ')}`);

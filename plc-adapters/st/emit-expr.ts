@@ -162,7 +162,9 @@ export function zero(t: Type): string {
 function unary(e: Emitter, op: '-' | '+' | 'NOT', v: Val, pos: Pos): Val {
   if (v.error) return BAD;
   if (op === 'NOT') {
-    if (v.t.k === 'bool') return val(BOOL, `(${v.code} ? 0 : 1)`, typeof v.value === 'boolean' ? !v.value : null);
+    // A BOOL is 0, 1, true or false everywhere (AND and OR are & and | on it): NOT as ^ 1 has
+    // no branch, where `x ? 0 : 1` compiles to a jump (sorting.st's unobserved scan: ~0.7 ns).
+    if (v.t.k === 'bool') return val(BOOL, `(${paren(v.code)} ^ 1)`, typeof v.value === 'boolean' ? !v.value : null);
     if (v.t.k === 'int' && (v.t.bitString || v.flex)) {
       const t = v.t;
       return val(t, t.bits === 64 ? `BigInt.asUintN(64, ~${v.code})` : wrap(t, `~${v.code}`));
@@ -413,6 +415,6 @@ export function indexPlace(e: Emitter, p: Place, indices: readonly Expr[], pos: 
   const base = at(p, constOff, t.of);
   if (dyn.length === 0) return base;
   const addr = `${base.caddr !== null ? base.caddr : base.addr} + ${dyn.join(' + ')}`;
-  return { t: t.of, addr, caddr: null, bit: -1, readonly: p.readonly };
+  return { t: t.of, addr, caddr: null, bit: -1, readonly: p.readonly, ...(p.caddr !== null ? { region: [p.caddr, p.caddr + t.size] as const } : {}) };
 }
 

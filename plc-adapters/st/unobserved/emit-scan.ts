@@ -5,15 +5,17 @@
 // inputs every call sets, copies of the input image, FB outputs read only after the call) live in
 // JavaScript locals instead of memory. Everything a later scan can read stays in the same cells,
 // so switching needs no state transfer; the dead variables' cells keep whatever the last observed
-// scan left in them.
+// scan left in them. Reads of the cells that do stay in memory go through a read cache
+// (read-cache.ts): a cell read again with no store between is read from a local.
 
 import { CLOCK_ADDRESS } from '../declarations.ts';
 import type { Emitter } from '../emitter.ts';
 import { block } from '../emit-stmt.ts';
 import type { PouInfo } from '../symbols.ts';
 import { repr, view } from '../types.ts';
-import { type LocalCell, type Place, store, withLocalCells } from '../values.ts';
+import { type LocalCell, type Place, store, withLocalCells, withReadCache } from '../values.ts';
 import { analyse, candidates, type Cell, TooBig } from './liveness.ts';
+import { ReadCache } from './read-cache.ts';
 
 /** What the code generator needs from codegen.ts (passed in: codegen imports this file). */
 export interface ScanParts {
@@ -62,6 +64,7 @@ export function unobservedScan(e: Emitter, cyclic: readonly PouInfo[], parts: Sc
     const names = new Map<number, LocalCell>(locals.map((c, k) => [c.addr, { name: `v$${k}`, array: c.array }]));
     let labels = 0;
     let size = 0;
+    const cache = new ReadCache();
     e.inliner = (pou, base) => {
       const label = `${pou.kind === 'program' ? 'P' : 'F'}$${labels++}`;
       const s = { pou: e.pou, frame: e.frame, returnLabel: e.returnLabel, loops: e.loops };
@@ -69,8 +72,12 @@ export function unobservedScan(e: Emitter, cyclic: readonly PouInfo[], parts: Sc
       e.frame = pou.kind === 'functionBlock' ? base : null;
       e.returnLabel = label;
       e.loops = 0;
+      cache.enterLabel(label);
       try {
-        const code = `${label}: { // ${pou.name}${pou.kind === 'functionBlock' ? ` at ${base}` : ''}\n${parts.temps(e, pou)}${block(e, pou.ast!.body, '  ')}\n}`;
+        const temps = parts.temps(e, pou);
+        const loads = cache.flush(); // what the VAR_TEMPs' initial values read, if anything
+        const code = `${label}: { // ${pou.name}${pou.kind === 'functionBlock' ? ` at ${base}` : ''}\n${loads === '' ? '' : `  ${loads}\n`}${temps}${block(e, pou.ast!.body, '  ')}\n}`;
+        cache.exitLabel(label);
         size += code.length;
         if (size > MAX_CODE) throw new TooBig();
         return code;
@@ -81,18 +88,19 @@ export function unobservedScan(e: Emitter, cyclic: readonly PouInfo[], parts: Sc
         e.loops = s.loops;
       }
     };
-    const body = withLocalCells(names, () => {
+    const body = withLocalCells(names, () => withReadCache(cache, () => {
       const lines: string[] = [];
       parts.inputs.forEach((v, k) => lines.push(store(v.place, parts.fromImage(k, `i[${k}]`))));
-      for (const p of cyclic) lines.push(e.inliner!(p, p.base));
-      parts.outputs.forEach((_v, k) => lines.push(`q[${k}] = ${parts.toImage(k)};`));
-      return lines.join('\n');
-    });
+      for (const p of cyclic) lines.push(cache.flush(), e.inliner!(p, p.base));
+      const outputs = parts.outputs.map((_v, k) => `q[${k}] = ${parts.toImage(k)};`);
+      lines.push(cache.flush(), ...outputs);
+      return lines.filter((l) => l !== '').join('\n');
+    }));
     if (e.diag.list.slice(diagnostics).some((d) => d.severity === 'error')) return null;
     // Temporaries made for the inlined code (CASE selectors, FOR bounds) are locals of this
     // function too, not module variables (a module variable is a context slot store).
     const own = e.temps.splice(temps);
-    const vars = [...locals.map((c, k) => `v$${k} = ${repr(c.type) === 'big' ? '0n' : '0'}`), ...own];
+    const vars = [...locals.map((c, k) => `v$${k} = ${repr(c.type) === 'big' ? '0n' : '0'}`), ...cache.names.map((n) => `${n} = 0`), ...own];
     const decls = vars.length ? `  let ${vars.join(', ')};\n` : '';
     const kept = locals.map((c, k) => `v$${k} ${c.path}`).join(', ');
     const fn = (name: string, decls: string, spill: string, watchdog = true) => [
@@ -111,7 +119,7 @@ export function unobservedScan(e: Emitter, cyclic: readonly PouInfo[], parts: Sc
     ].join('\n');
     // The checked form: locals start undefined and only those written in the scan are stored.
     const spill = locals.map((c, k) => `\nif (v$${k} !== undefined) ${c.array}[${c.addr >> view(c.type).shift}] = v$${k};`).join('');
-    const checkedDecls = vars.length ? `  let ${[...locals.map((_c, k) => `v$${k}`), ...own].join(', ')};\n` : '';
+    const checkedDecls = vars.length ? `  let ${[...locals.map((_c, k) => `v$${k}`), ...cache.names, ...own].join(', ')};\n` : '';
     // The watchdog's deadline is set by its first check in the scan: without a loop (wd) or a
     // call of a generated function (which may loop) nothing checks, and the store is left out.
     const calls = [...e.decl.pous.values()].some((p) => body.includes(`${p.js}(`));

@@ -220,7 +220,8 @@ class Analysis {
         return;
       case 'binary':
         this.expr(x.left, d);
-        this.expr(x.right, d);
+        // AND_THEN and OR_ELSE may skip their right side: what it writes is not written for sure.
+        this.expr(x.right, x.op === 'AND_THEN' || x.op === 'OR_ELSE' ? copy(d) : d);
         return;
       default:
         return;
@@ -236,8 +237,11 @@ class Analysis {
         const pou = e.decl.pous.get(name);
         if (pou?.kind === 'program') return this.#frameCall(pou, pou.base, c, d, true);
         if (pou?.kind === 'function') return this.#functionCall(pou, c, d);
-        for (const a of c.args) if (a.value !== null && !a.output) this.expr(a.value, d);
-        return; // a standard function or conversion: reads its arguments only
+        // A standard function or conversion: reads its arguments only. Its code may evaluate some
+        // of them only on some paths (SEL, MUX), so what a call among them writes (an output
+        // copied back) is not written for sure.
+        for (const a of c.args) if (a.value !== null && !a.output) this.expr(a.value, copy(d));
+        return;
       }
     }
     const inst = this.place(c.callee, d);
