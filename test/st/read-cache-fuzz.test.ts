@@ -10,17 +10,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileSt } from '../../plc-adapters/st/compile.ts';
 import { twin } from './unobserved-twin.ts';
+import { nextUniform } from '../../physics/rng.ts';
 
-/** mulberry32: a small deterministic generator, so a failure repeats. */
+/** The model's mulberry32 stream (physics/rng.ts), so a failure repeats. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const state = Uint32Array.of(seed >>> 0);
+  return () => nextUniform(state, 0);
 }
 
 const INTS = ['a', 'b', 'c', 'f.n', 'f.cnt', 'g', 'arr[0]', 'arr[2]'];
