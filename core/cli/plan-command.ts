@@ -13,12 +13,11 @@ import { UsageError } from './args.ts';
 import { loadPlanFile } from '../planning/plan-file.ts';
 import { RULES, type Rule } from '../planning/plan-spec.ts';
 import { onLineOptions, runPlan, type PlanResult, type PlanTask } from '../planning/plan-run.ts';
-import { runPlanTasks } from '../planning/plan-pool.ts';
 import { compareRules, compareTable } from '../planning/plan-compare.ts';
 import { planHtml, planJson } from '../planning/plan-report.ts';
 import { dirName } from '../scenario/result-dir.ts';
-import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
-import { runPlanTasksOnQueue } from '../queue/plan-runs.ts';
+import { parseQueueUrl } from '../queue/queue-address.ts';
+import { describeWhere, runPlanTasksWhere, type PlanRunsWhere } from './plan-runs-where.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -103,13 +102,12 @@ export async function planCommand(argv: readonly string[], out: NodeJS.WriteStre
   // tsx on this 2-core machine) outweighs a week's run (20-110 ms), docs/benchmarks.md.
   // On the virtual line a run takes seconds: the pool pays from two runs on.
   const parallel = tasks.length > 1 && threads > 1 && (values.threads !== undefined || tasks.length >= POOL_MIN_TASKS || onLine);
-  const connection = values.queue !== undefined ? parseQueueUrl(values.queue) : undefined;
-  const how = connection ? `job queue ${queueLabel(connection)}` : parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial';
+  const where: PlanRunsWhere = values.queue !== undefined ? { kind: 'queue', connection: parseQueueUrl(values.queue) } : parallel ? { kind: 'pool', threads } : { kind: 'serial' };
+  const how = describeWhere(where, tasks.length);
   out.write(`twinloop plan ${plan.name}${onLine ? ' on the virtual line' : ''}: ${plan.orders.length} orders on ${plan.stations.length} stations, rules ${rules.join(', ')}, ${seeds} seed(s), ${how}\n`);
   const t0 = performance.now();
-  const results: PlanResult[] = connection
-    ? await runPlanTasksOnQueue(tasks.map((task) => ({ name: `${plan.name} ${task.rule} seed ${task.seed}`, task })), { connection, progress: process.stderr })
-    : parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlan(plan, t.rule, t.seed, onLineOptions(t)));
+  const names = tasks.map((t) => `${plan.name} ${t.rule} seed ${t.seed}`);
+  const results: PlanResult[] = await runPlanTasksWhere(where, tasks, names, (t) => runPlan(plan, t.rule, t.seed, onLineOptions(t)));
   const wallMs = performance.now() - t0;
   const cols = compareRules(rules, results);
   out.write(`${compareTable(cols)}\n`);

@@ -13,11 +13,10 @@ import { loadPlanFile } from '../planning/plan-file.ts';
 import { compareRules, compareTable, PLAN_KPIS } from '../planning/plan-compare.ts';
 import { planHtml, planJson } from '../planning/plan-report.ts';
 import { runPlanTask, type PlanResult, type PlanTask } from '../planning/plan-run.ts';
-import { runPlanTasks } from '../planning/plan-pool.ts';
 import { expandPlanGrid, loadPlanSweepFile, planOfPoint, showAxisValue } from '../planning/plan-sweep.ts';
 import { dirName } from '../scenario/result-dir.ts';
-import { parseQueueUrl, queueLabel } from '../queue/queue-address.ts';
-import { runPlanTasksOnQueue } from '../queue/plan-runs.ts';
+import { parseQueueUrl } from '../queue/queue-address.ts';
+import { describeWhere, runPlanTasksWhere, type PlanRunsWhere } from './plan-runs-where.ts';
 
 export interface PlanSweepOptions {
   readonly threads?: string | undefined;
@@ -54,13 +53,11 @@ export async function planSweepCommand(file: string, opts: PlanSweepOptions, out
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(opts.threads)}`);
   // Schedule points take milliseconds: the pool's start-up only pays on the virtual line or when asked.
   const parallel = tasks.length > 1 && threads > 1 && (spec.onLine || opts.threads !== undefined);
-  const connection = opts.queue !== undefined ? parseQueueUrl(opts.queue) : undefined;
-  const how = connection ? `job queue ${queueLabel(connection)}` : parallel ? `pool of ${Math.min(threads, tasks.length)} threads` : 'serial';
+  const where: PlanRunsWhere = opts.queue !== undefined ? { kind: 'queue', connection: parseQueueUrl(opts.queue) } : parallel ? { kind: 'pool', threads } : { kind: 'serial' };
+  const how = describeWhere(where, tasks.length);
   out.write(`twinloop sweep ${spec.name}: ${points.length} point(s) of plan ${base.name}${spec.onLine ? ' on the virtual line' : ' (schedule)'}, ${how}\n`);
   const t0 = performance.now();
-  const results: PlanResult[] = connection
-    ? await runPlanTasksOnQueue(tasks.map((task, i) => ({ name: `${spec.name} ${labels[i]}`, task })), { connection, progress: process.stderr })
-    : parallel ? await runPlanTasks(tasks, threads) : tasks.map((t) => runPlanTask(t));
+  const results: PlanResult[] = await runPlanTasksWhere(where, tasks, labels.map((l) => `${spec.name} ${l}`), runPlanTask);
   const wallMs = performance.now() - t0;
   // Each point is a column, as rules are in `twinloop plan`.
   const cols = compareRules(labels, results.map((r, i) => ({ ...r, kpis: { ...r.kpis, rule: labels[i]! } })));
