@@ -24,7 +24,9 @@ async function sortsThrough(protocol: string, run: StartedRun): Promise<void> {
   // A look at one value each time: the table's current buffer changes with every publish.
   const v = (n: string): number => run.table.values[run.table.id(n)]!;
   assert.is(run.status().controllers[0]?.protocol, protocol);
-  await sleep(2000);
+  // Three PLC processes start side by side (node-opcua makes its certificate on a fresh clone):
+  // wait for the link and the first scan's output, bounded, instead of a fixed 2 s.
+  for (const until = Date.now() + 15_000; Date.now() < until && !(run.status().controllers[0]?.state === 'connected' && v('m1.run') === 1); ) await sleep(200);
   assert.is(run.status().controllers[0]?.state, 'connected', `${protocol}: connected`);
   assert.is(v('m1.run'), 1, `${protocol}: the soft PLC runs the infeed through the wire`);
   // The first item reaches the pusher after ~14 s; run long enough for several.
