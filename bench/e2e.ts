@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7] [--modes auto,...] [--pacing economy]`: a PLC change to the
+// `npm run bench -- e2e [--quick | --smoke] [--protocols opcua,ads,s7] [--modes auto,...] [--pacing economy] [--concurrent]`: a PLC change to the
 // operator's screen, end to end (issue 24). --quick: 4 OPC UA, 5 ADS and 3 S7 rows of 3 x 2 s;
 // --smoke: one row per protocol (poll, 1 tag, 1 client) of 3 x 1 s.
 // A node-opcua server in its own process (bench/e2e-plc.ts) writes each tag's change time as
@@ -7,7 +7,8 @@
 // subscription and auto (the default) mode; 1 or 100 WebSocket clients in another process
 // (bench/e2e-clients.ts) decode every frame as the page does and take now - value. Beside each
 // row, the baseline of the same run: a bare node-opcua client (bench/e2e-raw.ts, its own
-// process) reading the same tags the same way. Medians and p99 pooled over the rounds, the
+// process) reading the same tags the same way, measured alone against the PLC once twinloop's run
+// is closed (--concurrent: side by side with twinloop, as before session 13). Medians and p99 pooled over the rounds, the
 // spread of the rounds' medians, and the CPU of every process over the measured rounds.
 // The same for ADS (our AMS/TCP target in its own process, bench/e2e-plc-ads.ts; twinloop and
 // the bare ads-client baseline, e2e-raw-ads.ts, in poll and notify mode) and S7 (node-snap7's
@@ -132,7 +133,8 @@ interface Row {
   twin: LatencyHistogram;
   roundP50: number[];
   framesPerClientPerS: number;
-  cpu: { twin: number; clients: number; plc: number; raw: number };
+  /** CPU share of a core: twinloop, the clients, the PLC and the raw client; rawPlc: the PLC in the raw client's own phase (NaN when measured side by side). */
+  cpu: { twin: number; clients: number; plc: number; raw: number; rawPlc: number };
   tickP99: number;
   /** Links twinloop re-established during the row (a busy machine can starve a keep-alive). */
   reconnects: number;
@@ -152,6 +154,7 @@ export async function e2eBench(log: (line: string) => void): Promise<void> {
   mkdirSync(twinPki);
   log(`  loopback, twinloop at a ${CYCLE_MS} ms cycle, tags changing at 1 Hz (random phase), ${rounds} rounds of ${roundMs / 1000} s per row${quick ? ' (--quick)' : smoke ? ' (--smoke)' : ''}; protocols ${protocols.join(', ')}`);
   log('  latency = decoded on the client - change time written by the PLC (ms, same host clock); CPU in % of one core over the rounds');
+  log(process.argv.includes('--concurrent') ? '  raw client measured side by side with twinloop (--concurrent): the PLC serves both at once' : '  raw client measured alone after each twinloop run, against the same PLC and changes (--concurrent: side by side)');
   const rows: Row[] = [];
   try {
     for (const protocol of protocols) {
@@ -181,11 +184,11 @@ export async function e2eBench(log: (line: string) => void): Promise<void> {
     exitGuard(log);
   }
   log('');
-  log('  | protocol mode, tags, clients | raw client p50 / p99 | twinloop p50 / p99 | round medians | frames/s per client | CPU twinloop / clients (per client) / PLC / raw |');
+  log('  | protocol mode, tags, clients | raw client p50 / p99 | twinloop p50 / p99 | round medians | frames/s per client | CPU twinloop / clients (per client) / PLC (in the raw phase) / raw |');
   log('  |---|---|---|---|---|---|');
   for (const r of rows) {
     const c = r.cpu;
-    log(`  | ${r.label}${r.reconnects > 0 ? ' (link lost)' : ''} | ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms | ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms | ${r.roundP50.map(ms).join(', ')} | ${r.framesPerClientPerS.toFixed(0)} | ${pct(c.twin)} / ${pct(c.clients)} (${pct(c.clients / r.clients)}) / ${pct(c.plc)} / ${pct(c.raw)} |`);
+    log(`  | ${r.label}${r.reconnects > 0 ? ' (link lost)' : ''} | ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms | ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms | ${r.roundP50.map(ms).join(', ')} | ${r.framesPerClientPerS.toFixed(0)} | ${pct(c.twin)} / ${pct(c.clients)} (${pct(c.clients / r.clients)}) / ${pct(c.plc)}${Number.isNaN(c.rawPlc) ? '' : ` (${pct(c.rawPlc)})`} / ${pct(c.raw)} |`);
   }
 }
 
@@ -266,29 +269,31 @@ ${tagLines}
 `;
 }
 
-/** One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count. */
+/**
+ * One twinloop run coupled in `g.mode` to `g.tags` tags, measured with each client count; then
+ * (unless --concurrent) the run is closed and the raw client measured alone against the same
+ * PLC for as many rounds: a PLC serving two 1,000-tag pollers at once is a PLC twice as busy as
+ * either would find it, and each would measure the other's queue (session 12: node-opcua at 90 %
+ * of a core with both). --concurrent measures them side by side as sessions 10-12 did.
+ */
 async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]> {
   const { startRun } = await import('../core/engine/engine.ts');
   const file = join(env.dir, `plant-${g.protocol}-${g.mode}-${g.tags}-${g.plcPublishingMs ?? 50}.yaml`);
   writeFileSync(file, plantYaml(g, endpoint, env.twinPki));
   const pacing = pacingArg();
+  const concurrent = process.argv.includes('--concurrent');
   const run = await startRun({ plant: loadPlantFile(file), plantPath: file, logger: pino({ level: 'error' }), statsLogMs: 0, ...(pacing !== undefined ? { pacing } : {}) });
   let hmi: { server: HmiServer; token: string; close(): Promise<void> } | undefined;
   let raw: Child | undefined;
+  let readMode: string = g.mode;
   const rows: Row[] = [];
   try {
     await until(() => run.status().controllers[0]?.state === 'connected', 30_000, 'twinloop connected to the PLC');
     const status = run.status().controllers[0]!;
-    const readMode = status.readMode ?? g.mode;
+    readMode = status.readMode ?? g.mode;
     const note = g.mode === 'auto' ? `auto -> ${readMode}${status.readModeReason ? ` (${status.readModeReason})` : ''}` : g.mode === 'subscription' ? `server revised publishing to ${status.revisedPublishingMs} ms` : '';
     hmi = await hmiServer(run, env.dir);
-    const rawArgs: Record<Protocol, string[]> = {
-      opcua: [endpoint, String(g.tags), readMode === 'poll' ? 'poll' : 'subscription', String(CYCLE_MS), env.rawPki],
-      ads: [endpoint, String(g.tags), g.mode, String(CYCLE_MS)],
-      s7: [endpoint, String(g.tags), String(CYCLE_MS)],
-    };
-    raw = new Child(RAW_FILE[g.protocol], rawArgs[g.protocol]);
-    await raw.next('ready', undefined, 180_000);
+    if (concurrent) raw = await startRaw(g, endpoint, readMode, env);
     for (const n of g.clients) rows.push(await measureRow(g, n, note, run, hmi, raw, env));
   } finally {
     await raw?.stop();
@@ -296,22 +301,67 @@ async function measureGroup(g: Group, endpoint: string, env: Env): Promise<Row[]
     if (hmi) await bounded(hmi.close(), 10_000, 'closing the HMI server');
     await bounded(run.close(), 20_000, 'closing the run (engine and PLC adapter)');
   }
+  if (!concurrent && rows.length > 0) {
+    const alone = await startRaw(g, endpoint, readMode, env);
+    try {
+      const baseline = await measureRaw(g, alone, env);
+      for (const r of rows) {
+        r.raw = baseline.hist;
+        r.cpu.raw = baseline.cpu;
+        r.cpu.rawPlc = baseline.plcCpu;
+      }
+    } finally {
+      await alone.stop();
+    }
+  }
   return rows;
 }
 
-async function measureRow(g: Group, n: number, note: string, run: RunControl, hmi: { server: HmiServer; token: string }, raw: Child, env: Env): Promise<Row> {
+/** The bare client of the group's protocol, reading the tags the way twinloop does in `readMode`. */
+async function startRaw(g: Group, endpoint: string, readMode: string, env: Env): Promise<Child> {
+  const rawArgs: Record<Protocol, string[]> = {
+    opcua: [endpoint, String(g.tags), readMode === 'poll' ? 'poll' : 'subscription', String(CYCLE_MS), env.rawPki],
+    ads: [endpoint, String(g.tags), g.mode, String(CYCLE_MS)],
+    s7: [endpoint, String(g.tags), String(CYCLE_MS)],
+  };
+  const raw = new Child(RAW_FILE[g.protocol], rawArgs[g.protocol]);
+  await raw.next('ready', undefined, 180_000);
+  return raw;
+}
+
+/** The raw client alone against the PLC, the same rounds as a row: its histogram and CPU, and the PLC's. */
+async function measureRaw(g: Group, raw: Child, env: Env): Promise<{ hist: LatencyHistogram; cpu: number; plcCpu: number }> {
+  env.plc.proc.send({ t: 'change', n: g.tags });
+  try {
+    await sleep(2500); // as a row: a change or two under way, the JIT warm
+    await raw.next('round', { t: 'round' });
+    const hist = new LatencyHistogram();
+    const cpu0 = { plc: await env.plc.cpuUs(), raw: await raw.cpuUs() };
+    const t0 = performance.now();
+    for (let r = 0; r < env.rounds; r++) {
+      await sleep(env.roundMs);
+      hist.merge(LatencyHistogram.fromSparse((await raw.next<{ hist: number[] }>('round', { t: 'round' })).hist));
+    }
+    const wallUs = (performance.now() - t0) * 1000;
+    return { hist, cpu: ((await raw.cpuUs()) - cpu0.raw) / wallUs, plcCpu: ((await env.plc.cpuUs()) - cpu0.plc) / wallUs };
+  } finally {
+    env.plc.proc.send({ t: 'quiet' });
+  }
+}
+
+async function measureRow(g: Group, n: number, note: string, run: RunControl, hmi: { server: HmiServer; token: string }, raw: Child | undefined, env: Env): Promise<Row> {
   const clients = new Child('./e2e-clients.ts', [hmi.server.url.replace('http', 'ws') + '/ws', hmi.token, String(n), 'e2e.t']);
   try {
     await clients.next('ready', undefined, 180_000);
     env.plc.proc.send({ t: 'change', n: g.tags });
     await sleep(2500); // a change or two under way, the JIT warm
     await clients.next('round', { t: 'round' });
-    await raw.next('round', { t: 'round' });
+    await raw?.next('round', { t: 'round' });
     const twin = new LatencyHistogram();
     const rawH = new LatencyHistogram();
     const roundP50: number[] = [];
     let frames = 0;
-    const cpu0 = { twin: process.cpuUsage(), clients: await clients.cpuUs(), plc: await env.plc.cpuUs(), raw: await raw.cpuUs() };
+    const cpu0 = { twin: process.cpuUsage(), clients: await clients.cpuUs(), plc: await env.plc.cpuUs(), raw: (await raw?.cpuUs()) ?? 0 };
     const t0 = performance.now();
     const tick = { p99: 0 };
     const reconnects0 = run.status().controllers[0]?.reconnects ?? 0;
@@ -322,7 +372,7 @@ async function measureRow(g: Group, n: number, note: string, run: RunControl, hm
       roundP50.push(h.quantile(0.5));
       twin.merge(h);
       frames += c.frames;
-      rawH.merge(LatencyHistogram.fromSparse((await raw.next<{ hist: number[] }>('round', { t: 'round' })).hist));
+      if (raw) rawH.merge(LatencyHistogram.fromSparse((await raw.next<{ hist: number[] }>('round', { t: 'round' })).hist));
       tick.p99 = Math.max(tick.p99, run.status().stats.lateP99);
     }
     const wallUs = (performance.now() - t0) * 1000;
@@ -331,7 +381,8 @@ async function measureRow(g: Group, n: number, note: string, run: RunControl, hm
       twin: (self.user + self.system) / wallUs,
       clients: ((await clients.cpuUs()) - cpu0.clients) / wallUs,
       plc: ((await env.plc.cpuUs()) - cpu0.plc) / wallUs,
-      raw: ((await raw.cpuUs()) - cpu0.raw) / wallUs,
+      raw: raw ? ((await raw.cpuUs()) - cpu0.raw) / wallUs : 0,
+      rawPlc: Number.NaN,
     };
     env.plc.proc.send({ t: 'quiet' });
     const reconnects = (run.status().controllers[0]?.reconnects ?? 0) - reconnects0;
@@ -370,7 +421,7 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 }
 
 function formatRow(r: Row): string {
-  return `  ${r.label.padEnd(28)} raw ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms (n=${r.raw.n})   twinloop ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms (n=${r.twin.n}; round medians ${r.roundP50.map(ms).join(', ')})   ${r.framesPerClientPerS.toFixed(0)} frames/s per client   CPU twinloop ${pct(r.cpu.twin)}, clients ${pct(r.cpu.clients)}, PLC ${pct(r.cpu.plc)}, raw ${pct(r.cpu.raw)}   tick p99 ${r.tickP99.toFixed(0)} µs${r.reconnects > 0 ? `   LINK LOST ${r.reconnects}x (row not valid)` : ''}${r.note ? `   [${r.note}]` : ''}`;
+  return `  ${r.label.padEnd(28)} raw ${ms(r.raw.quantile(0.5))} / ${ms(r.raw.quantile(0.99))} ms (n=${r.raw.n})   twinloop ${ms(r.twin.quantile(0.5))} / ${ms(r.twin.quantile(0.99))} ms (n=${r.twin.n}; round medians ${r.roundP50.map(ms).join(', ')})   ${r.framesPerClientPerS.toFixed(0)} frames/s per client   CPU twinloop ${pct(r.cpu.twin)}, clients ${pct(r.cpu.clients)}, PLC ${pct(r.cpu.plc)}${Number.isNaN(r.cpu.rawPlc) ? '' : ` (${pct(r.cpu.rawPlc)} in the raw phase)`}, raw ${pct(r.cpu.raw)}   tick p99 ${r.tickP99.toFixed(0)} µs${r.reconnects > 0 ? `   LINK LOST ${r.reconnects}x (row not valid)` : ''}${r.note ? `   [${r.note}]` : ''}`;
 }
 
 const ms = (v: number): string => (Number.isNaN(v) ? '-' : v.toFixed(1));
