@@ -8,11 +8,12 @@
 //  4. flood: the real engine on examples/sorting.yaml with its HMI, tick p99 lateness and server
 //     memory for a quiet window, then for the same window under a flood from another process of
 //     200 logged-in WebSocket clients plus bad traffic (refused upgrades, hostile msgpack,
-//     oversize frames, over-cap clients, message floods). See bench/hmi-flood.ts.
+//     oversize frames, over-cap clients, message floods), and under two busy loops (plain CPU
+//     load, no clients); in rounds. See bench/hmi-flood.ts.
 // Clients run in a worker thread so their decoding does not share the server's event loop.
 // Bounded: a few seconds each; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts [flood]
 
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -325,6 +326,9 @@ async function underFlood(run: RunControl, url: string, token: string, bad: bool
  * Tick lateness and server memory of the real engine with its HMI: a quiet window, the same
  * window with 200 logged-in clients (another process), and with those clients plus bad traffic.
  */
+/** Rounds of the flood's three windows (BENCH_FLOOD_ROUNDS, default 3). */
+const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 3);
+
 async function flood(log: (line: string) => void, windowMs = 5000): Promise<void> {
   const { startRun } = await import('../core/engine/engine.ts');
   const run = await startRun({ linePath: fileURLToPath(new URL('../examples/sorting.yaml', import.meta.url)), logger: pino({ level: 'warn' }), statsLogMs: 0 });
@@ -334,19 +338,40 @@ async function flood(log: (line: string) => void, windowMs = 5000): Promise<void
     `  ${name.padEnd(22)} tick late p50 ${w.p50.toFixed(0)} µs p99 ${w.p99.toFixed(0)} µs max ${w.max.toFixed(0)} µs (${w.wakes} wakes); server rss max ${mb(w.rssMax)} MB, heap max ${mb(w.heapMax)} MB`;
   try {
     await new Promise((r) => setTimeout(r, 1000)); // warm up
-    const quiet = await measureWindow(run, windowMs);
-    log(line('quiet', quiet));
-    const clients = await underFlood(run, server.url, token, false, windowMs);
-    log(line('200 clients', clients.w));
-    const flooded = await underFlood(run, server.url, token, true, windowMs);
-    log(line('200 clients + bad', flooded.w));
-    await new Promise((r) => setTimeout(r, 1000));
-    const r = flooded.report;
-    log(`  p99 flooded/quiet ${(flooded.w.p99 / quiet.p99).toFixed(2)}, flooded/200-clients ${(flooded.w.p99 / clients.w.p99).toFixed(2)} (target <= 1.10); rss 1 s after the flood ${mb(process.memoryUsage().rss)} MB`);
-    log(
-      `  bad traffic (${r.seconds.toFixed(1)} s): ${r.clients} clients got ${r.frames} frames; ${r.badMessages} bad messages -> ${r.errorFrames} error frames; ` +
-        `${r.refusedUpgrades} unauthenticated/forged/foreign upgrades refused; ${r.oversizeClosed} oversize frames closed (1009); ${r.overCapRefused} over-cap clients refused (1013)`,
-    );
+    // Rounds of the three windows, so one stalled window (a VM hiccup) shows as one: p99 is read
+    // in 10 µs buckets and sits at 20-40 µs here, where a single stall moves it by tens.
+    const ratios: number[] = [];
+    for (let round = 1; round <= FLOOD_ROUNDS; round++) {
+      const quiet = await measureWindow(run, windowMs);
+      log(line(`${round} quiet`, quiet));
+      const clients = await underFlood(run, server.url, token, false, windowMs);
+      log(line(`${round} 200 clients`, clients.w));
+      const flooded = await underFlood(run, server.url, token, true, windowMs);
+      log(line(`${round} 200 clients + bad`, flooded.w));
+      // The same window under plain CPU load (two busy shell loops, one per core here): what
+      // competition for the CPU alone does to the SCHED_FIFO worker, whoever causes it.
+      const hogs = [0, 1].map(() => spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+      let busy: Window;
+      try {
+        busy = await measureWindow(run, windowMs);
+      } finally {
+        for (const h of hogs) h.kill('SIGKILL');
+      }
+      log(line(`${round} 2 busy loops`, busy));
+      ratios.push(clients.w.p99 / quiet.p99, flooded.w.p99 / quiet.p99);
+      log(`  p99 200-clients/quiet ${(clients.w.p99 / quiet.p99).toFixed(2)} (${clients.w.p99 - quiet.p99} µs), flooded/quiet ${(flooded.w.p99 / quiet.p99).toFixed(2)} (${flooded.w.p99 - quiet.p99} µs) (target <= 1.10)`);
+      if (round === FLOOD_ROUNDS) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const r = flooded.report;
+        log(`  rss 1 s after the flood ${mb(process.memoryUsage().rss)} MB`);
+        log(
+          `  bad traffic (${r.seconds.toFixed(1)} s): ${r.clients} clients got ${r.frames} frames; ${r.badMessages} bad messages -> ${r.errorFrames} error frames; ` +
+            `${r.refusedUpgrades} unauthenticated/forged/foreign upgrades refused; ${r.oversizeClosed} oversize frames closed (1009); ${r.overCapRefused} over-cap clients refused (1013)`,
+        );
+      }
+    }
+    ratios.sort((x, y) => x - y);
+    log(`  p99 with clients / quiet over ${FLOOD_ROUNDS} round(s): median ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}, worst ${ratios[ratios.length - 1]!.toFixed(2)}`);
   } finally {
     await close();
     await run.close();
@@ -364,7 +389,7 @@ export async function hmiBench(log: (line: string) => void): Promise<void> {
   for (const n of [10, 100]) await throughput(n, 2000, log);
   log('latency, server defaults: model changes looked at 30 Hz (tick -> received: age of the newest published tick, writer every 5 ms, when its frame arrives)');
   for (const n of [10, 100]) await latency(n, 2000, log);
-  log('flood: real engine + HMI; 5 s windows: quiet, 200 clients, 200 clients + bad traffic (clients in another process)');
+  log(`flood: real engine + HMI; ${FLOOD_ROUNDS} round(s) of 5 s windows: quiet, 200 clients, 200 clients + bad traffic (clients in another process), two busy loops (no clients)`);
   await flood(log);
 }
 

@@ -3,7 +3,8 @@
 // file's leaked socket or timer cannot hang or poison another), each under a time limit that
 // kills and fails it. Timing-sensitive files run serially (2-core machines: they must not fight
 // each other); the pure-computation ones under PARALLEL (the ST compiler's, the physics models',
-// the KPI formulas', the planning schedules' and the model validation's tests) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
+// the KPI formulas', the planning schedules' and the model validation's tests, and the compute-only files listed
+// in PARALLEL_FILES) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
 // combined summary, and the closing line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -33,8 +34,17 @@ const files = roots.flatMap((r) => (statSync(r).isDirectory() ? find(r) : [r]));
 const PARALLEL = ['st', 'physics', 'kpi', 'planning', 'validation'].map((d) => join(root, 'test', d) + '/');
 /** ... except these: a run in the loop, a browser, a broker. */
 const SERIAL_IN_PARALLEL_FOLDERS = ['st-in-the-loop.test.ts', 'assembly-mimic.test.ts', 'kpi-sparkplug.test.ts'];
+/** Compute-only files in the other folders: in-thread runs, virtual clocks, pure functions. */
+const PARALLEL_FILES = [
+  'core/alarm-comment', 'core/alarm-kpi', 'core/alarm-manager', 'core/alarm-state', 'core/cli-validate', 'core/deadline-grid', 'core/lockstep', 'core/pace-keeping', 'core/pacing',
+  'hmi/client-message', 'hmi/format', 'hmi/frame-encoder', 'hmi/publish-on-change', 'hmi/publisher', 'hmi/scenario-progress', 'hmi/security-users', 'hmi/trend-scale',
+  'model/calibration-nelder-mead', 'model/calibration-strokes', 'model/calibration-thermal', 'model/sign-off-gating',
+  'plc-adapters/opcua-values', 'plc-adapters/sim-adapter', 'queue/plan-job', 'recording/csv', 'recording/roundtrip',
+  'scenario/expression', 'scenario/scenario-file', 'scenario/steps',
+  'shadow/compare-engine', 'shadow/in-thread-rig', 'shadow/item-resync', 'shadow/maintenance-engine',
+].map((n) => join(root, 'test', `${n}.test.ts`));
 const PARALLEL_JOBS = 2;
-const isParallel = (f) => PARALLEL.some((p) => f.startsWith(p)) && !SERIAL_IN_PARALLEL_FOLDERS.some((n) => f.endsWith(n));
+const isParallel = (f) => PARALLEL_FILES.includes(f) || (PARALLEL.some((p) => f.startsWith(p)) && !SERIAL_IN_PARALLEL_FOLDERS.some((n) => f.endsWith(n)));
 
 function runFile(file, buffered = false) {
   return new Promise((done) => {
