@@ -326,7 +326,17 @@ async function underFlood(run: RunControl, url: string, token: string, bad: bool
  * Tick lateness and server memory of the real engine with its HMI: a quiet window, the same
  * window with 200 logged-in clients (another process), and with those clients plus bad traffic.
  */
-/** Rounds of the flood's three windows (BENCH_FLOOD_ROUNDS, default 3). */
+/** One window with two copies of `command` running beside the engine (killed after it). */
+async function underLoad(run: RunControl, windowMs: number, command: string, args: readonly string[]): Promise<Window> {
+  const loads = [0, 1].map(() => spawn(command, [...args], { stdio: 'ignore' }));
+  try {
+    return await measureWindow(run, windowMs);
+  } finally {
+    for (const l of loads) l.kill('SIGKILL');
+  }
+}
+
+/** Rounds of the flood's windows (BENCH_FLOOD_ROUNDS, default 3). */
 const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 3);
 
 async function flood(log: (line: string) => void, windowMs = 5000): Promise<void> {
@@ -350,25 +360,11 @@ async function flood(log: (line: string) => void, windowMs = 5000): Promise<void
       log(line(`${round} 200 clients + bad`, flooded.w));
       // The same window under plain CPU load (two busy shell loops, one per core here): what
       // competition for the CPU alone does to the SCHED_FIFO worker, whoever causes it.
-      const hogs = [0, 1].map(() => spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
-      let busy: Window;
-      try {
-        busy = await measureWindow(run, windowMs);
-      } finally {
-        for (const h of hogs) h.kill('SIGKILL');
-      }
-      log(line(`${round} 2 busy loops`, busy));
+      log(line(`${round} 2 busy loops`, await underLoad(run, windowMs, 'sh', ['-c', 'while :; do :; done'])));
       // And under bursty load from no client at all: two processes busy 4 ms of every 33 ms, the
       // shape of a 30 Hz fan-out. On this VM bursts, not load, are what wake the worker late.
       const burst = `const end = Date.now() + ${windowMs + 5000}; const go = () => { const t = performance.now(); while (performance.now() - t < 4); if (Date.now() < end) setTimeout(go, 33); }; go();`;
-      const bursts = [0, 1].map(() => spawn(process.execPath, ['-e', burst], { stdio: 'ignore' }));
-      let bursty: Window;
-      try {
-        bursty = await measureWindow(run, windowMs);
-      } finally {
-        for (const b of bursts) b.kill('SIGKILL');
-      }
-      log(line(`${round} bursts, no clients`, bursty));
+      log(line(`${round} bursts, no clients`, await underLoad(run, windowMs, process.execPath, ['-e', burst])));
       ratios.push(clients.w.p99 / quiet.p99, flooded.w.p99 / quiet.p99);
       log(`  p99 200-clients/quiet ${(clients.w.p99 / quiet.p99).toFixed(2)} (${clients.w.p99 - quiet.p99} µs), flooded/quiet ${(flooded.w.p99 / quiet.p99).toFixed(2)} (${flooded.w.p99 - quiet.p99} µs) (target <= 1.10)`);
       if (round === FLOOD_ROUNDS) {
