@@ -14,7 +14,7 @@
 // the bare ads-client baseline, e2e-raw-ads.ts, in poll and notify mode) and S7 (node-snap7's
 // S7Server, e2e-plc-s7.ts; twinloop and bare nodes7, e2e-raw-s7.ts, polling).
 // Bounded: a fixed list of rows, fixed rounds, every wait with a timeout, every close bounded
-// (full run: 18 rows, ~9 min; --protocols picks the PLCs).
+// (full run: 20 rows, ~14 min with the baselines measured alone; --protocols picks the PLCs).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
