@@ -11,7 +11,9 @@
 //     oversize frames, over-cap clients, message floods), and under two busy loops (plain CPU
 //     load, no clients) and under bursts (two processes busy 4 ms of every 33 ms); in rounds. See bench/hmi-flood.ts.
 // Clients run in a worker thread so their decoding does not share the server's event loop.
-// Bounded: a few seconds each; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts [flood]
+//  5. the tick with and without clients, A/B: alternating windows, nobody connected and 100
+//     clients, the median window compared (node --import tsx bench/hmi.ts clients).
+// Bounded: a few seconds each; 127.0.0.1 only. Run alone: node --import tsx bench/hmi.ts [flood | clients]
 
 import { fork, spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
@@ -256,6 +258,8 @@ async function benchServer(run: RunControl): Promise<{ server: HmiServer; token:
 
 interface Window {
   p99: number;
+  /** Mean lateness, µs (continuous: the histogram's sum over its count). */
+  mean: number;
   p50: number;
   max: number;
   wakes: number;
@@ -278,7 +282,8 @@ async function measureWindow(run: RunControl, ms: number): Promise<Window> {
   clearInterval(timer);
   sample();
   const st = run.status().stats;
-  return { p99: st.lateP99, p50: st.lateP50, max: st.lateMax, wakes: st.wakes, rssMax, heapMax };
+  const l = run.lateness?.();
+  return { p99: st.lateP99, mean: l && l.count > 0 ? l.sumUs / l.count : Number.NaN, p50: st.lateP50, max: st.lateMax, wakes: st.wakes, rssMax, heapMax };
 }
 
 /** Flood report the child sends back (see bench/hmi-flood.ts). */
@@ -386,6 +391,45 @@ async function flood(log: (line: string) => void, windowMs = 5000): Promise<void
 }
 
 /**
+ * The tick with and without clients, A/B: alternating windows of the real engine on the demo
+ * line with nobody connected and with `clients` logged-in WebSocket clients (another process,
+ * no bad traffic), `pairs` of each. Windows on this VM differ by tens of times from one to the
+ * next whatever runs, so the comparison is per window type: the median window's p99 and mean.
+ */
+async function withAndWithout(log: (line: string) => void, clients = 100, pairs = 10, windowMs = 4000): Promise<void> {
+  const { startRun } = await import('../core/engine/engine.ts');
+  const run = await startRun({ linePath: fileURLToPath(new URL('../examples/sorting.yaml', import.meta.url)), logger: pino({ level: 'warn' }), statsLogMs: 0 });
+  const { server, token, close } = await benchServer(run);
+  const quiet: Window[] = [];
+  const watched: Window[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // warm up
+    for (let i = 0; i < pairs; i++) {
+      quiet.push(await measureWindow(run, windowMs));
+      const child = fork(fileURLToPath(new URL('./hmi-flood.ts', import.meta.url)), [server.url, token, String(clients), String(Math.ceil(windowMs / 1000) + 6)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.on('message', (m: { t: string }) => m.t === 'connected' && resolve());
+          child.once('exit', (code) => reject(new Error(`clients exited with ${code}`)));
+        });
+        await new Promise((r) => setTimeout(r, 500)); // connected and framed before the window
+        watched.push(await measureWindow(run, windowMs));
+      } finally {
+        child.kill();
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await close();
+    await run.close();
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const [name, ws] of [['nobody connected', quiet], [`${clients} clients`, watched]] as const) {
+    log(`  ${name.padEnd(17)} p99 per window ${ws.map((w) => w.p99).join(' ')} µs; median window p99 ${median(ws.map((w) => w.p99))} µs, mean lateness ${median(ws.map((w) => w.mean)).toFixed(1)} µs, worst window p99 ${Math.max(...ws.map((w) => w.p99))} µs`);
+  }
+}
+
+/**
  * Run the HMI benchmarks, one line per figure.
  * @example
  * await hmiBench(console.log);
@@ -398,6 +442,8 @@ export async function hmiBench(log: (line: string) => void): Promise<void> {
   for (const n of [10, 100]) await latency(n, 2000, log);
   log(`flood: real engine + HMI; ${FLOOD_ROUNDS} round(s) of 5 s windows: quiet, 200 clients, 200 clients + bad traffic (clients in another process), two busy loops, two processes busy 4 ms every 33 ms (no clients)`);
   await flood(log);
+  log('tick with and without clients: the real engine on the demo line, 10 pairs of 4 s windows, nobody connected / 100 clients (another process)');
+  await withAndWithout(log);
 }
 
 // ---- client worker -------------------------------------------------------------------------
@@ -445,5 +491,6 @@ parentPort.on('message', (m) => {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const log = (line: string): void => console.log(line);
   if (process.argv[2] === 'flood') await flood(log);
+  else if (process.argv[2] === 'clients') await withAndWithout(log);
   else await hmiBench(log);
 }
