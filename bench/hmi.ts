@@ -298,9 +298,9 @@ export interface FloodReport {
   seconds: number;
 }
 
-/** Fork the flood process, optionally start its bad traffic, and measure one window under it. */
-async function underFlood(run: RunControl, url: string, token: string, bad: boolean, windowMs: number): Promise<{ w: Window; report: FloodReport }> {
-  const child = fork(fileURLToPath(new URL('./hmi-flood.ts', import.meta.url)), [url, token, '200', String(Math.ceil(windowMs / 1000) + 6)], {
+/** Fork the flood process (`clients` logged-in clients), optionally start its bad traffic, and measure one window under it. */
+async function underFlood(run: RunControl, url: string, token: string, bad: boolean, windowMs: number, clients = 200): Promise<{ w: Window; report: FloodReport }> {
+  const child = fork(fileURLToPath(new URL('./hmi-flood.ts', import.meta.url)), [url, token, String(clients), String(Math.ceil(windowMs / 1000) + 6)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -406,18 +406,8 @@ async function withAndWithout(log: (line: string) => void, clients = 100, pairs 
     await new Promise((r) => setTimeout(r, 1000)); // warm up
     for (let i = 0; i < pairs; i++) {
       quiet.push(await measureWindow(run, windowMs));
-      const child = fork(fileURLToPath(new URL('./hmi-flood.ts', import.meta.url)), [server.url, token, String(clients), String(Math.ceil(windowMs / 1000) + 6)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          child.on('message', (m: { t: string }) => m.t === 'connected' && resolve());
-          child.once('exit', (code) => reject(new Error(`clients exited with ${code}`)));
-        });
-        await new Promise((r) => setTimeout(r, 500)); // connected and framed before the window
-        watched.push(await measureWindow(run, windowMs));
-      } finally {
-        child.kill();
-      }
-      await new Promise((r) => setTimeout(r, 500));
+      watched.push((await underFlood(run, server.url, token, false, windowMs, clients)).w);
+      await new Promise((r) => setTimeout(r, 500)); // the clients gone before the next quiet window
     }
   } finally {
     await close();

@@ -2,10 +2,11 @@
 // The test command: runs every test/**/*.test.ts as its own uvu process (isolation: one
 // file's leaked socket or timer cannot hang or poison another), each under a time limit that
 // kills and fails it. Timing-sensitive files run serially (2-core machines: they must not fight
-// each other); the pure-computation ones under PARALLEL (the ST compiler's, the physics models',
-// the KPI formulas', the planning schedules' and the model validation's tests, and the compute-only files listed
-// in PARALLEL_FILES) then run two at a time, their output printed whole when each ends. Prints uvu's summary per file, a
-// combined summary, and the closing line `N passed, N failed`.
+// each other); the pure-computation ones then run two at a time, their output printed whole when
+// each ends: the folders under PARALLEL (the ST compiler's, the physics models', the KPI
+// formulas', the planning schedules' and the model validation's tests) and the compute-only
+// files of other folders in PARALLEL_FILES. Prints uvu's summary per file, a combined summary,
+// and the closing line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
